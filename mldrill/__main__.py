@@ -1,0 +1,6 @@
+"""`python -m mldrill` runs the same CLI as the `mldrill` script."""
+
+from mldrill.cli.app import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Answer kinds: the registry, the verdict data, and the shared checking flow.
+
+An answer kind knows how to compute a target from a reference (or mistake) expression,
+how to read a student's text, whether two values agree, and what generic diagnoses apply.
+`check_part` runs the same flow for every kind:
+
+    read the answer  -> invalid (with a caret) if it cannot be read; never counted
+    compare          -> correct
+    mistakes         -> the problem's own catalogue of known wrong answers, first
+    generic          -> transposed, sign, constant factor, off by one, missing 1/N, ...
+    otherwise        -> incorrect, with what can be said (wrong entries, shapes)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from functools import lru_cache
+
+from mldrill.bank.model import PartSpec, Tolerance
+from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS
+from mldrill.expr.parse import REFERENCE, Expr, parse
+from mldrill.variants.template import render
+
+Status = Literal["correct", "incorrect", "invalid", "unanswered"]
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """The verdict on one part: data, to render, dump as JSON or assert on."""
+
+    name: str
+    status: Status
+    score: float  # in [0, 1]
+    messages: tuple[str, ...] = ()
+    diagnosis: str | None = None  # a tag: 'transposed', 'sign', 'mistake:flipped-kernel', ...
+    read_as: str | None = None  # how the answer was understood, e.g. "2*x**2"
+    points: float = 1.0
+    error_col: int | None = None  # for invalid answers: where the caret goes
+
+    @property
+    def counted(self) -> bool:
+        """Invalid and unanswered parts are not attempts."""
+        return self.status in ("correct", "incorrect")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "score": self.score,
+            "points": self.points,
+            "messages": list(self.messages),
+            "diagnosis": self.diagnosis,
+            "read_as": self.read_as,
+        }
+
+
+@dataclass
+class Context:
+    """What a checker may know about the variant it is checking against."""
+
+    problem_id: str
+    seed: int
+    params: Mapping[str, Any]
+    functions: Mapping[str, Callable[..., Any]]  # for references (incl. solutions/)
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    def int_params(self) -> dict[str, int]:
+        """Integer-valued scalar parameters (for 'missing 1/N'-style diagnoses)."""
+        out = {}
+        for k, v in self.params.items():
+            try:
+                if hasattr(v, "shape") and getattr(v, "shape", ()) != ():
+                    continue
+                f = float(v)
+            except (TypeError, ValueError):
+                continue
+            if f.is_integer() and abs(f) > 1 and not isinstance(v, bool):
+                out[k] = int(f)
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A generic diagnosis: a tag and a sentence for the student."""
+
+    tag: str
+    message: str
+
+
+class AnswerKind:
+    """Base class for answer kinds. Subclasses register with @register_kind."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    # option name -> one-line description (validated by the schema, with did-you-mean)
+    options: ClassVar[dict[str, str]] = {}
+    # human description of the expected form, shown in prompts and answer files
+    form: ClassVar[str] = ""
+
+    # -- hooks ---------------------------------------------------------------------------
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> Any:
+        """Value of a reference or mistake expression for this variant."""
+        raise NotImplementedError
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[Any, str | None]:
+        """(value, read_as) of a student's text; raise AnswerParseError if unreadable."""
+        raise NotImplementedError
+
+    def agree(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> bool:
+        raise NotImplementedError
+
+    def format(self, target: Any, spec: PartSpec, ctx: Context) -> str:
+        """Answer text for `target` that `read` accepts (the key in `show --solution`)."""
+        raise NotImplementedError
+
+    def confirm(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> list[str]:
+        """Notes on an answer that agreed (e.g. whether sympy confirmed it)."""
+        return []
+
+    def diagnose(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> Finding | None:
+        return None
+
+    def partial(self, value: Any, target: Any, spec: PartSpec) -> float:
+        """Credit for a wrong answer that is partly right (select-all choices)."""
+        return 0.0
+
+    def explain(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> list[str]:
+        """Extra facts about a wrong answer (which entries are wrong, ...)."""
+        return []
+
+    def precheck(self, text: str, value: Any, target: Any, spec: PartSpec, ctx: Context
+                 ) -> PartResult | None:
+        """A verdict that short-circuits comparison (e.g. too few digits: re-ask)."""
+        return None
+
+    def option_errors(self, options: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(option key, message) pairs for invalid option values."""
+        return []
+
+
+KINDS: dict[str, AnswerKind] = {}
+
+
+def register_kind(cls: type[AnswerKind]) -> type[AnswerKind]:
+    KINDS[cls.name] = cls()
+    return cls
+
+
+def cached_target(kind: AnswerKind, expr: str, spec: PartSpec, ctx: Context) -> Any:
+    key = ("target", spec.name, expr)
+    if key not in ctx.cache:
+        ctx.cache[key] = kind.target(expr, spec, ctx)
+    return ctx.cache[key]
+
+
+def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
+    """Judge one answer to one part. Never raises for anything the student typed."""
+    kind = KINDS[spec.kind]
+    base = dict(name=spec.name, points=spec.points)
+    if text is None or not str(text).strip():
+        return PartResult(**base, status="unanswered", score=0.0,
+                          messages=("no answer given",))
+    text = str(text)
+    try:
+        value, read_as = kind.read(text, spec, ctx)
+    except AnswerParseError as exc:
+        return PartResult(**base, status="invalid", score=0.0, messages=(exc.render(),),
+                          diagnosis="unreadable", error_col=exc.col)
+    except EvaluationError as exc:
+        return PartResult(**base, status="invalid", score=0.0,
+                          messages=(f"could not evaluate your answer: {exc.message}",),
+                          diagnosis="unreadable")
+    target = cached_target(kind, spec.answer, spec, ctx)
+    early = kind.precheck(text, value, target, spec, ctx)
+    if early is not None:
+        return early
+    if kind.agree(value, target, spec, ctx):
+        notes = tuple(kind.confirm(value, target, spec, ctx))
+        return PartResult(**base, status="correct", score=1.0, read_as=read_as,
+                          messages=notes)
+    for mistake in spec.mistakes:
+        try:
+            wrong = cached_target(kind, mistake.answer, spec, ctx)
+        except (EvaluationError, ValueError, ArithmeticError):
+            continue
+        if kind.agree(value, wrong, spec, ctx):
+            try:
+                feedback = render(mistake.feedback, ctx.params, ctx.functions)
+            except EvaluationError:
+                feedback = mistake.feedback
+            return PartResult(**base, status="incorrect", score=mistake.credit,
+                              messages=(feedback,), diagnosis=f"mistake:{mistake.tag}",
+                              read_as=read_as)
+    finding = kind.diagnose(value, target, spec, ctx)
+    messages = [finding.message] if finding else []
+    messages += kind.explain(value, target, spec, ctx)
+    return PartResult(**base, status="incorrect", score=kind.partial(value, target, spec),
+                      messages=tuple(messages), diagnosis=finding.tag if finding else None,
+                      read_as=read_as)
+
+
+@lru_cache(maxsize=4096)
+def parse_reference(text: str) -> Expr:
+    return parse(text, REFERENCE)
+
+
+def reference_value(text: str, ctx: Context, extra: Mapping[str, Any] | None = None) -> Any:
+    """Evaluate a reference/mistake expression over the variant's parameters."""
+    env: dict[str, Any] = {**CONSTANTS, **ctx.params}
+    if extra:
+        env.update(extra)
+    return evaluate(parse_reference(text), env, ctx.functions, exact_ints=True)
+
+
+def close(a: float, b: float, tol: Tolerance) -> bool:
+    """|a - b| within the tolerance (relative to b, or absolute)."""
+    if a == b:
+        return True
+    diff = abs(a - b)
+    return diff <= tol.abs or diff <= tol.rel * abs(b)

@@ -1,0 +1,143 @@
+"""Multiple choice (one letter, or a set for select-all) and shape/tuple answers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import (
+    AnswerKind,
+    Context,
+    Finding,
+    reference_value,
+    register_kind,
+)
+from mldrill.bank.model import PartSpec
+from mldrill.errors import AnswerParseError, EvaluationError
+
+_LITERAL_LETTERS = re.compile(r"^\s*[A-Za-z](\s*[, ]\s*[A-Za-z])*\s*$")
+
+
+def _letters(value: Any) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset(x.strip().upper() for x in re.split(r"[,\s]+", value) if x.strip())
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+        return frozenset(str(x).strip().upper() for x in value)
+    raise EvaluationError(f"a choice answer must be letters, got {value!r}")
+
+
+@register_kind
+class ChoiceKind(AnswerKind):
+    name = "choice"
+    summary = "multiple choice: one letter, or several for select-all"
+    form = "a letter, e.g. B (select-all: letters separated by commas, e.g. A, C)"
+    options = {
+        "choices": "{A: text, B: text, ...}: the options shown",
+        "select_all": "true if several letters may be right (partial credit per letter)",
+    }
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> frozenset[str]:
+        if _LITERAL_LETTERS.match(expr):
+            return _letters(expr)
+        return _letters(reference_value(expr, ctx))
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[frozenset[str], str]:
+        choices = [str(c).upper() for c in (spec.options.get("choices") or {})]
+        cleaned = text.strip().strip("()[]{}").strip()
+        if not _LITERAL_LETTERS.match(cleaned):
+            raise AnswerParseError(text, 0, "expected a letter",
+                                   f"one of {', '.join(choices)}" if choices else None)
+        picked = _letters(cleaned)
+        for letter in sorted(picked):
+            if choices and letter not in choices:
+                col = text.upper().find(letter)
+                raise AnswerParseError(text, max(col, 0), f"there is no option {letter}",
+                                       f"one of {', '.join(choices)}")
+        if len(picked) > 1 and not spec.options.get("select_all"):
+            raise AnswerParseError(text, 0, "pick one letter only")
+        return picked, ", ".join(sorted(picked))
+
+    def agree(self, value: frozenset[str], target: frozenset[str], spec: PartSpec,
+              ctx: Context) -> bool:
+        return value == target
+
+    def format(self, target: frozenset[str], spec: PartSpec, ctx: Context) -> str:
+        return ", ".join(sorted(target))
+
+    def diagnose(self, value: frozenset[str], target: frozenset[str], spec: PartSpec,
+                 ctx: Context) -> Finding | None:
+        if not spec.options.get("select_all"):
+            return None
+        missing, extra = target - value, value - target
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} correct option{'s' if len(missing) > 1 else ''} "
+                         "not selected")
+        if extra:
+            parts.append(f"{len(extra)} wrong option{'s' if len(extra) > 1 else ''} selected")
+        return Finding("partial-selection", "; ".join(parts))
+
+    def partial(self, value: frozenset[str], target: frozenset[str], spec: PartSpec) -> float:
+        """Select-all credit: right picks minus wrong picks, over the right ones."""
+        if not spec.options.get("select_all") or not target:
+            return 0.0
+        good = len(value & target) - len(value - target)
+        return max(0.0, good / len(target))
+
+
+_SHAPE_SPLIT = re.compile(r"\s*(?:[x×*,]|\bby\b)\s*|\s+")
+
+
+@register_kind
+class ShapeKind(AnswerKind):
+    name = "shape"
+    summary = "a shape or tuple of whole numbers, e.g. (6, 28, 28) or 6x28x28"
+    form = "a shape, e.g. (6, 28, 28) or 6x28x28"
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> tuple[int, ...]:
+        value = reference_value(expr, ctx)
+        if np.ndim(value) == 0 and not isinstance(value, (tuple, list)):
+            value = (value,)
+        return tuple(int(v) for v in value)
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[tuple[int, ...], str]:
+        inner = text.strip()
+        if inner[:1] in "([" and inner[-1:] in ")]":
+            inner = inner[1:-1]
+        pieces = [p for p in _SHAPE_SPLIT.split(inner.strip()) if p]
+        if not pieces:
+            raise AnswerParseError(text, 0, "empty shape", "sizes such as (6, 28, 28)")
+        out = []
+        for p in pieces:
+            if not p.isdigit():
+                col = text.find(p)
+                raise AnswerParseError(text, max(col, 0), f"'{p}' is not a whole number",
+                                       "sizes such as (6, 28, 28) or 6x28x28")
+            if len(p) > 12:
+                raise AnswerParseError(text, text.find(p), "number too large")
+            out.append(int(p))
+        shape = tuple(out)
+        return shape, "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+    def agree(self, value: tuple[int, ...], target: tuple[int, ...], spec: PartSpec,
+              ctx: Context) -> bool:
+        return value == target
+
+    def format(self, target: tuple[int, ...], spec: PartSpec, ctx: Context) -> str:
+        return "(" + ", ".join(map(str, target)) + ("," if len(target) == 1 else "") + ")"
+
+    def diagnose(self, value: tuple[int, ...], target: tuple[int, ...], spec: PartSpec,
+                 ctx: Context) -> Finding | None:
+        if len(value) != len(target):
+            return Finding("shape", f"expected {len(target)} sizes, got {len(value)}")
+        if sorted(value) == sorted(target):
+            return Finding("order", "the right sizes in the wrong order (channels first or "
+                                    "last?)")
+        off = [i for i, (a, b) in enumerate(zip(value, target, strict=True)) if a != b]
+        if all(abs(value[i] - target[i]) == 1 for i in off):
+            return Finding("off-by-one", "off by one in "
+                           + ", ".join(f"size {i + 1}" for i in off)
+                           + ": check the +1 in (W - F + 2P)/S + 1")
+        return None

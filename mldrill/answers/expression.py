@@ -1,0 +1,209 @@
+"""Scalar symbolic expressions in named variables: `s*(1-s)`, `2x`, `sigma(z)*(1-sigma(z))`.
+
+Equivalence is decided by evaluating both expressions at seeded random points in each
+variable's declared domain; when they agree there, sympy is asked to confirm under a time
+limit. If sympy cannot decide in time, the numeric verdict stands and the result says so.
+References may use `diff(f, x)`: sympy differentiates once per variant (cached).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import (
+    AnswerKind,
+    Context,
+    Finding,
+    parse_reference,
+    register_kind,
+)
+from mldrill.bank.model import PartSpec
+from mldrill.errors import EvaluationError
+from mldrill.expr import nodes as n
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, REGISTRY, SCALAR_STUDENT
+from mldrill.expr.parse import REFERENCE, Expr, check_names, parse
+from mldrill.variants.rng import VariantRNG
+
+POINTS = 16
+SYMPY_SECONDS = 1.0
+_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
+
+
+@dataclass(frozen=True)
+class Symbolic:
+    """An expression ready to compare: its tree (after `diff` is worked out, if any)."""
+
+    expr: Expr
+    tree: n.Node
+    values: np.ndarray  # at the sample points
+    text: str
+
+
+def domains(spec: PartSpec) -> dict[str, tuple[float, float]]:
+    out = {}
+    for name, d in (spec.options.get("variables") or {}).items():
+        if isinstance(d, dict):
+            d = d.get("domain", [-2, 2])
+        if d is None:
+            d = [-2, 2]
+        out[name] = (float(d[0]), float(d[1]))
+    return out
+
+
+def sample_points(spec: PartSpec, ctx: Context) -> dict[str, np.ndarray]:
+    key = ("points", spec.name)
+    if key not in ctx.cache:
+        rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "points")
+        ctx.cache[key] = {
+            name: np.array([rng.uniform(lo, hi) for _ in range(POINTS)])
+            for name, (lo, hi) in domains(spec).items()
+        }
+    return ctx.cache[key]
+
+
+def _numbers(ctx: Context) -> dict[str, Any]:
+    """Scalar numeric parameters, usable as constants in a symbolic reference."""
+    return {k: v for k, v in ctx.params.items() if np.ndim(v) == 0 and not isinstance(v, str)}
+
+
+def _sympy_symbols(spec: PartSpec, ctx: Context) -> dict[str, Any]:
+    import sympy
+
+    syms: dict[str, Any] = {}
+    for name, (lo, hi) in domains(spec).items():
+        syms[name] = sympy.Symbol(name, real=True, positive=lo >= 0 and hi > 0 or None)
+    for k, v in _numbers(ctx).items():
+        if k not in syms:
+            f = float(v)
+            syms[k] = sympy.Integer(int(f)) if f.is_integer() else sympy.nsimplify(f)
+    return syms
+
+
+def _from_sympy(expr: Any) -> n.Node:
+    """Our tree for a sympy expression (used after `diff`), via its printed form.
+    The text comes from sympy's own printer, not from a user, and is parsed by our parser."""
+    import sympy
+
+    text = sympy.sstr(expr, order="none").replace("Heaviside", "step")
+    text = text.replace("Abs", "abs")
+    return parse(text, REFERENCE).root
+
+
+@register_kind
+class ExpressionKind(AnswerKind):
+    name = "expression"
+    summary = "a formula in named variables, e.g. s*(1-s) or 2x"
+    form = "a formula in the variables, e.g. s*(1 - s); ^ or ** for powers"
+    options = {
+        "variables": "{name: {domain: [low, high]}}: the variables an answer may use",
+        "aliases": "{name: expression}: shorthands an answer may use, e.g. s: sigma(z)",
+        "tolerance": "{rel, abs}: numeric agreement at the sample points",
+    }
+
+    def _evaluate_tree(self, tree: n.Node, spec: PartSpec, ctx: Context, functions: Any
+                       ) -> np.ndarray:
+        env = {**CONSTANTS, **_numbers(ctx), **sample_points(spec, ctx)}
+        value = evaluate(tree, env, functions)
+        return np.broadcast_to(np.asarray(value, dtype=float), (POINTS,)).copy()
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> Symbolic:
+        parsed = parse_reference(expr)
+        tree = parsed.root
+        if "diff" in parsed.calls:
+            import sympy
+
+            syms = _sympy_symbols(spec, ctx)
+            from mldrill.expr.sympy_bridge import to_sympy
+
+            tree = _from_sympy(to_sympy(tree, syms))
+        values = self._evaluate_tree(tree, spec, ctx, ctx.functions)
+        return Symbolic(parsed, tree, values, n.to_text(tree))
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[Symbolic, str]:
+        aliases = {k: parse_reference(str(v)).root
+                   for k, v in (spec.options.get("aliases") or {}).items()}
+        variables = set(domains(spec)) | set(aliases)
+        expr = parse(text, functions=SCALAR_STUDENT, variables=variables)
+        check_names(expr, variables=variables | set(CONSTANTS), functions=SCALAR_STUDENT,
+                    forbidden=FORBIDDEN_IN_ANSWERS)
+        tree = n.substitute(expr.root, aliases) if aliases else expr.root
+        values = self._evaluate_tree(tree, spec, ctx, _FUNCS)
+        return Symbolic(expr, tree, values, expr.text), expr.text
+
+    def agree(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context) -> bool:
+        a, b = value.values, target.values
+        ok = np.isfinite(b)
+        if not ok.any():
+            raise EvaluationError("the reference is not finite at any sample point; "
+                                  "check the variable domains")
+        if not np.all(np.isfinite(a[ok])):
+            return False
+        tol = spec.tolerance
+        rel = min(tol.rel, 1e-6)
+        diff = np.abs(a[ok] - b[ok])
+        return bool(np.all(diff <= 1e-9 + rel * np.abs(b[ok])))
+
+    def confirm(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
+                ) -> list[str]:
+        key = ("sympy", value.text, target.text)
+        if key not in ctx.cache:
+            ctx.cache[key] = _sympy_verdict(value, target, spec, ctx)
+        verdict = ctx.cache[key]
+        if verdict is True:
+            return []
+        return [f"checked numerically at {POINTS} random points; sympy could not confirm it "
+                f"symbolically within {SYMPY_SECONDS:g} s, so the numeric verdict stands"]
+
+    def format(self, target: Symbolic, spec: PartSpec, ctx: Context) -> str:
+        return target.text
+
+    def diagnose(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
+                 ) -> Finding | None:
+        a, b = value.values, target.values
+        ok = np.isfinite(a) & np.isfinite(b)
+        if not ok.any():
+            return None
+        a, b = a[ok], b[ok]
+        if np.allclose(a, -b, rtol=1e-6, atol=1e-9):
+            return Finding("sign", "the sign is flipped: your expression is the negative of "
+                                   "the right one")
+        nz = np.abs(b) > 1e-9
+        if nz.sum() >= 2:
+            r = a[nz] / b[nz]
+            if np.allclose(r, r[0], rtol=1e-6) and abs(r[0]) > 1e-9:
+                k = float(r[0])
+                label = {2.0: "2", 0.5: "1/2"}.get(round(k, 9), f"{k:.4g}")
+                return Finding("factor", f"off by a constant factor: yours is {label} times "
+                                         "the right one")
+        d = a - b
+        if np.allclose(d, d[0], atol=1e-8) and abs(d[0]) > 1e-8:
+            return Finding("constant", f"off by a constant ({d[0]:+.4g}) everywhere")
+        return None
+
+    def explain(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
+                ) -> list[str]:
+        pts = sample_points(spec, ctx)
+        a, b = value.values, target.values
+        bad = np.where(np.isfinite(b) & ~np.isclose(a, b, rtol=1e-6, atol=1e-9))[0]
+        if not len(bad):
+            return []
+        i = int(bad[0])
+        at = ", ".join(f"{k} = {v[i]:.3g}" for k, v in pts.items())
+        return [f"at {at} yours gives {a[i]:.4g}, the right expression gives {b[i]:.4g}"]
+
+
+def _sympy_verdict(value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
+                   ) -> bool | None:
+    from mldrill.expr.sympy_bridge import symbolically_equal, to_sympy
+
+    try:
+        syms = _sympy_symbols(spec, ctx)
+        a = to_sympy(value.tree, syms)
+        b = to_sympy(target.tree, syms)
+    except (EvaluationError, TypeError, ValueError):
+        return None
+    return symbolically_equal(a, b, SYMPY_SECONDS)

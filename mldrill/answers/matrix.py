@@ -1,0 +1,130 @@
+"""Vectors and matrices of numbers: `[[1, 2], [3, 4]]` or MATLAB `[1 2; 3 4]`.
+
+The shape is checked first, with an explanation (expected 2x4, got 4x2: transposed?);
+then the entries, pointing at the wrong ones. A 1-D reference (a vector) accepts a row,
+a column or a flat list; a 2-D reference needs exactly its shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.answers.base import (
+    AnswerKind,
+    Context,
+    Finding,
+    reference_value,
+    register_kind,
+)
+from mldrill.answers.diagnose import _allclose, array_finding, wrong_entries
+from mldrill.answers.number import format_number
+from mldrill.bank.model import PartSpec
+from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
+from mldrill.expr.parse import check_names, parse
+
+_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "a single number"
+    if len(shape) == 1:
+        return f"a vector of length {shape[0]}"
+    return "x".join(str(d) for d in shape)
+
+
+def read_array(text: str) -> tuple[np.ndarray, str]:
+    expr = parse(text, functions=SCALAR_STUDENT)
+    check_names(expr, variables=CONSTANTS.keys(), functions=SCALAR_STUDENT)
+    value = evaluate(expr, CONSTANTS, _FUNCS)
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim > 3:
+        raise AnswerParseError(text, 0, "too many levels of brackets")
+    if np.isnan(arr).any():
+        raise EvaluationError("some entries are not numbers (0/0, log of a negative, ...)")
+    return arr, expr.text
+
+
+def as_vector_like(value: np.ndarray, target: np.ndarray) -> np.ndarray | None:
+    """For a 1-D target, a row, column or flat answer of the same length as 1-D."""
+    if target.ndim == 1 and value.size == target.size and (
+        value.ndim == 1 or (value.ndim == 2 and 1 in value.shape)
+    ):
+        return value.reshape(-1)
+    return None
+
+
+def format_array(a: np.ndarray) -> str:
+    if a.ndim == 0:
+        return format_number(a)
+    return "[" + ", ".join(format_array(x) for x in a) + "]"
+
+
+@register_kind
+class MatrixKind(AnswerKind):
+    name = "matrix"
+    summary = "a vector or matrix of numbers, [[1, 2], [3, 4]] or [1 2; 3 4]"
+    form = "a matrix, e.g. [[1, 2], [3, 4]] or [1 2; 3 4] (rows separated by ;)"
+    options = {"tolerance": "{rel, abs}: how close each entry must be"}
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> np.ndarray:
+        value = np.asarray(reference_value(expr, ctx), dtype=float)
+        if value.ndim == 0:
+            value = value.reshape(1)
+        return value
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[np.ndarray, str]:
+        return read_array(text)
+
+    def _fit(self, value: np.ndarray, target: np.ndarray) -> np.ndarray | None:
+        if value.shape == target.shape:
+            return value
+        return as_vector_like(value, target)
+
+    def agree(self, value: np.ndarray, target: np.ndarray, spec: PartSpec, ctx: Context
+              ) -> bool:
+        fitted = self._fit(value, target)
+        return fitted is not None and _allclose(fitted, target, spec.tolerance)
+
+    def format(self, target: np.ndarray, spec: PartSpec, ctx: Context) -> str:
+        return format_array(target)
+
+    def diagnose(self, value: np.ndarray, target: np.ndarray, spec: PartSpec, ctx: Context
+                 ) -> Finding | None:
+        fitted = self._fit(value, target)
+        if fitted is None:
+            expected, got = shape_text(target.shape), shape_text(value.shape)
+            if value.ndim == target.ndim == 2 and value.shape == target.shape[::-1]:
+                if _allclose(value, target.T, spec.tolerance):
+                    return Finding("transposed", f"expected {expected}, got {got}: your answer "
+                                                 "is the transpose of the right one")
+                return Finding("shape", f"expected {expected}, got {got}: transposed?")
+            if value.ndim == target.ndim and all(
+                abs(a - b) <= 1 for a, b in zip(value.shape, target.shape, strict=True)
+            ):
+                return Finding("shape", f"expected {expected}, got {got}: off by one in the "
+                                        "size?")
+            return Finding("shape", f"expected {expected}, got {got}")
+        return array_finding(fitted, target, spec.tolerance, ctx.int_params())
+
+    def explain(self, value: np.ndarray, target: np.ndarray, spec: PartSpec, ctx: Context
+                ) -> list[str]:
+        fitted = self._fit(value, target)
+        if fitted is None:
+            return []
+        return wrong_entries(fitted, target, spec.tolerance)
+
+
+@register_kind
+class VectorKind(MatrixKind):
+    name = "vector"
+    summary = "a vector of numbers, [1, 2, 3] or [1 2 3]"
+    form = "a vector, e.g. [1, 2, 3] or [1 2 3]"
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> np.ndarray:
+        value = super().target(expr, spec, ctx)
+        if value.ndim == 2 and 1 in value.shape:
+            value = value.reshape(-1)
+        return value

@@ -1,0 +1,202 @@
+"""Matrix expressions in NumPy syntax: `A @ x + A.T @ x`, `W.T @ delta`, `inv(K).T`.
+
+Checked by instantiating every symbol with random matrices of its declared shape (each
+dimension letter gets a different size, so a missing transpose cannot hide) over several
+trials, and comparing values. sympy's matrix calculus is never used: it silently gets
+log-det and others wrong. When an answer is wrong, it is tried again on symmetric matrices
+to tell a student that their answer is "correct only for symmetric matrices".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import (
+    AnswerKind,
+    Context,
+    Finding,
+    parse_reference,
+    register_kind,
+)
+from mldrill.answers.matrix import shape_text
+from mldrill.bank.model import PartSpec
+from mldrill.errors import EvaluationError
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
+from mldrill.expr.parse import Expr, check_names, parse
+from mldrill.variants.rng import VariantRNG
+
+TRIALS = 3
+_FUNCS = {k: REGISTRY[k].numeric for k in MATRIX_STUDENT}
+_PROPS = ("symmetric", "spd", "invertible", "diagonal")
+
+
+@dataclass(frozen=True)
+class SymbolSpec:
+    name: str
+    shape: tuple[str | int, ...]
+    props: frozenset[str]
+
+
+def symbol_specs(spec: PartSpec) -> list[SymbolSpec]:
+    out = []
+    for name, decl in (spec.options.get("symbols") or {}).items():
+        if isinstance(decl, dict):
+            shape = decl.get("shape", [])
+            props = frozenset(p for p in _PROPS if decl.get(p))
+        else:
+            shape, props = decl, frozenset()
+        if isinstance(shape, (str, int)):
+            shape = [shape]
+        out.append(SymbolSpec(name, tuple(shape), props))
+    return out
+
+
+def instances(spec: PartSpec, ctx: Context, symmetric: bool = False) -> list[dict[str, Any]]:
+    """TRIALS dicts of random arrays, one per symbol; letters get distinct sizes."""
+    key = ("instances", spec.name, symmetric)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    specs = symbol_specs(spec)
+    letters = sorted({d for s in specs for d in s.shape if isinstance(d, str)})
+    trials = []
+    for t in range(TRIALS):
+        rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "matrix", t)
+        sizes = rng.shuffled(list(range(2, 2 + max(len(letters), 1) + 3)))
+        dims = {letter: sizes[i] for i, letter in enumerate(letters)}
+        env: dict[str, Any] = {}
+        for s in specs:
+            shape = tuple(dims[d] if isinstance(d, str) else int(d) for d in s.shape)
+            a = rng.normals(shape) if shape else np.array(rng.normal())
+            props = set(s.props)
+            if symmetric and len(shape) == 2 and shape[0] == shape[1]:
+                props.add("symmetric")
+            if "spd" in props:
+                a = a @ a.T + shape[0] * np.eye(shape[0])
+            elif "invertible" in props:
+                a = a + shape[0] * np.eye(shape[0]) * np.sign(rng.uniform(-1, 1) or 1)
+            if "symmetric" in props and "spd" not in props:
+                a = (a + a.T) / 2
+            if "diagonal" in props:
+                a = np.diag(np.diag(a))
+            env[s.name] = a
+        trials.append(env)
+    ctx.cache[key] = trials
+    return trials
+
+
+@dataclass(frozen=True)
+class MatrixValue:
+    expr: Expr
+    values: tuple[Any, ...]  # one array per trial
+    error: str | None = None  # e.g. shapes that do not match
+
+
+@register_kind
+class MatrixExpressionKind(AnswerKind):
+    name = "matrix_expression"
+    summary = "a NumPy-style matrix formula, e.g. A @ x + A.T @ x"
+    form = "a matrix formula in NumPy syntax: @ for products, .T transpose, inv(K), trace(A)"
+    options = {
+        "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
+                   "true}}; letters are dimensions",
+        "tolerance": "{rel, abs}: numeric agreement",
+    }
+
+    def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Any,
+                symmetric: bool = False) -> MatrixValue:
+        scalars = {k: v for k, v in ctx.params.items() if np.ndim(v) == 0}
+        values = []
+        for env in instances(spec, ctx, symmetric):
+            try:
+                v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions)
+            except EvaluationError as exc:
+                return MatrixValue(expr, (), exc.message)
+            values.append(np.asarray(v, dtype=float))
+        return MatrixValue(expr, tuple(values))
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
+        value = self._values(parse_reference(expr), spec, ctx, ctx.functions)
+        if value.error:
+            raise EvaluationError(f"reference '{expr}' cannot be evaluated: {value.error}")
+        return value
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[MatrixValue, str]:
+        names = {s.name for s in symbol_specs(spec)}
+        expr = parse(text, functions=MATRIX_STUDENT, variables=names)
+        check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
+                    forbidden=FORBIDDEN_IN_ANSWERS)
+        return self._values(expr, spec, ctx, _FUNCS), expr.text
+
+    def agree(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
+              ) -> bool:
+        if value.error:
+            return False
+        return all(_same(a, b, spec) for a, b in zip(value.values, target.values, strict=True))
+
+    def format(self, target: MatrixValue, spec: PartSpec, ctx: Context) -> str:
+        return target.expr.text
+
+    def diagnose(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
+                 ) -> Finding | None:
+        if value.error:
+            return Finding("shape", f"your expression cannot be computed: {value.error}")
+        a, b = value.values[0], target.values[0]
+        if a.shape != b.shape:
+            if a.ndim == b.ndim == 2 and a.shape == b.shape[::-1]:
+                if all(_same(x.T, y, spec) for x, y in
+                       zip(value.values, target.values, strict=True)):
+                    return Finding("transposed", f"the result has shape {shape_text(a.shape)} "
+                                   f"but should be {shape_text(b.shape)}: it is the transpose "
+                                   "of the right answer (check the layout convention)")
+                return Finding("shape", f"the result has shape {shape_text(a.shape)} but "
+                                        f"should be {shape_text(b.shape)}: transposed?")
+            return Finding("shape", f"the result has shape {shape_text(a.shape)} but should "
+                                    f"be {shape_text(b.shape)}")
+        pairs = list(zip(value.values, target.values, strict=True))
+        if all(x.ndim == 2 and x.shape[0] == x.shape[1] > 1 for x, _ in pairs) and all(
+            _same(x.T, y, spec) for x, y in pairs
+        ):
+            return Finding("transposed", "your answer is the transpose of the right one "
+                                         "(check the layout convention)")
+        if all(_same(-x, y, spec) for x, y in pairs):
+            return Finding("sign", "the sign is flipped")
+        ratios = [_ratio(x, y) for x, y in pairs]
+        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6):
+            k = float(ratios[0])  # type: ignore[arg-type]
+            label = {2.0: "2", 0.5: "1/2"}.get(round(k, 9), f"{k:.4g}")
+            return Finding("factor", f"off by a constant factor: yours is {label} times the "
+                                     "right one")
+        if any(s.shape and len(s.shape) == 2 and s.shape[0] == s.shape[1]
+               for s in symbol_specs(spec)):
+            sym_v = self._values(value.expr, spec, ctx, _FUNCS, symmetric=True)
+            sym_t = self._values(target.expr, spec, ctx, ctx.functions, symmetric=True)
+            if not sym_v.error and not sym_t.error and all(
+                _same(x, y, spec) for x, y in zip(sym_v.values, sym_t.values, strict=True)
+            ):
+                return Finding("symmetric-only", "correct only for symmetric matrices: the "
+                               "matrices here are not symmetric (e.g. d(x^T A x)/dx is "
+                               "(A + A^T) x, which is 2 A x only when A = A^T)")
+        return None
+
+
+def _same(a: np.ndarray, b: np.ndarray, spec: PartSpec) -> bool:
+    if a.shape != b.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
+    return bool(np.allclose(a, b, rtol=min(spec.tolerance.rel, 1e-6), atol=1e-9 * scale))
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> float | None:
+    if a.shape != b.shape:
+        return None
+    nz = np.abs(b) > 1e-9
+    if not nz.any():
+        return None
+    r = a[nz] / b[nz]
+    if np.allclose(r, r.flat[0], rtol=1e-6) and abs(r.flat[0]) > 1e-9:
+        return float(r.flat[0])
+    return None

@@ -1,0 +1,156 @@
+"""Numbers and integers.
+
+number: `0.125`, `3/8`, `exp(-2)`, `sqrt(2)/2`, `1e-3`; compared with a relative/absolute
+tolerance or to a number of significant figures. An answer that is right to the few digits
+typed but not to the tolerance is re-asked ("give more digits"), not marked wrong.
+integer: exact (parameter counts, output sizes); `3*3*16 + 16` is accepted as 160.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import (
+    AnswerKind,
+    Context,
+    Finding,
+    PartResult,
+    close,
+    reference_value,
+    register_kind,
+)
+from mldrill.answers.diagnose import scalar_finding
+from mldrill.bank.model import PartSpec, Tolerance
+from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
+from mldrill.expr.parse import check_names, parse
+
+_SCALAR_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
+_DECIMAL = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def read_scalar(text: str) -> tuple[float, str]:
+    """A number written as a literal or a small expression in constants."""
+    expr = parse(text, functions=SCALAR_STUDENT)
+    check_names(expr, variables=CONSTANTS.keys(), functions=SCALAR_STUDENT)
+    value = evaluate(expr, CONSTANTS, _SCALAR_FUNCS)
+    if np.ndim(value) != 0:
+        raise AnswerParseError(text, 0, "expected a single number, got a list or matrix")
+    v = float(value)
+    if math.isnan(v):
+        raise EvaluationError("your expression is not a number (e.g. 0/0 or log of a "
+                              "negative number)")
+    return v, expr.text
+
+
+def significant_digits(text: str) -> int | None:
+    """Significant digits of a plain decimal literal ('0.130' -> 3), else None."""
+    m = _DECIMAL.match(text)
+    if not m:
+        return None
+    digits = m.group(1).replace(".", "").lstrip("0")
+    return max(len(digits), 1)
+
+
+def _round_sig(x: float, sig: int) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, sig - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def within(value: float, target: float, tol: Tolerance) -> bool:
+    if not (math.isfinite(value) and math.isfinite(target)):
+        return value == target
+    if tol.sigfigs:
+        if _round_sig(value, tol.sigfigs) == _round_sig(target, tol.sigfigs):
+            return True
+        step = 10 ** (math.floor(math.log10(abs(target))) - tol.sigfigs + 1) if target else 0
+        return abs(value - target) <= 0.5 * step * (1 + 1e-9) or close(value, target, tol)
+    return close(value, target, tol)
+
+
+def format_number(x: Any) -> str:
+    v = float(x)
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+@register_kind
+class NumberKind(AnswerKind):
+    name = "number"
+    summary = "a real number: decimal, fraction or expression such as exp(-2)"
+    form = "a number, e.g. 0.25, 3/8 or exp(-2)"
+    options = {"tolerance": "{rel, abs, sigfigs}: how close counts as right"}
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> float:
+        value = reference_value(expr, ctx)
+        if np.ndim(value) != 0:
+            raise EvaluationError(f"expected a number, the expression gave shape "
+                                  f"{np.shape(value)}")
+        return float(value)
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[float, str]:
+        return read_scalar(text)
+
+    def agree(self, value: float, target: float, spec: PartSpec, ctx: Context) -> bool:
+        return within(value, target, spec.tolerance)
+
+    def precheck(self, text: str, value: float, target: float, spec: PartSpec, ctx: Context
+                 ) -> PartResult | None:
+        digits = significant_digits(text)
+        if digits is None or within(value, target, spec.tolerance) or target == 0:
+            return None
+        if _round_sig(value, digits) == _round_sig(target, digits) and digits < 15:
+            return PartResult(spec.name, "invalid", 0.0, (
+                f"{text.strip()} agrees with the answer to the {digits} significant "
+                f"figure{'s' if digits > 1 else ''} you gave, but that is not precise enough "
+                f"({spec.tolerance.describe()}): give more digits or an exact form such as a "
+                "fraction",), diagnosis="too-few-digits", points=spec.points)
+        return None
+
+    def format(self, target: float, spec: PartSpec, ctx: Context) -> str:
+        return format_number(target)
+
+    def diagnose(self, value: float, target: float, spec: PartSpec, ctx: Context
+                 ) -> Finding | None:
+        return scalar_finding(value, target, spec.tolerance, ctx.int_params())
+
+    def option_errors(self, options: dict[str, Any]) -> list[tuple[str, str]]:
+        return []
+
+
+@register_kind
+class IntegerKind(AnswerKind):
+    name = "integer"
+    summary = "a whole number, checked exactly (counts, sizes)"
+    form = "a whole number, e.g. 156"
+
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> int:
+        value = reference_value(expr, ctx)
+        if np.ndim(value) != 0 or float(value) != round(float(value)):
+            raise EvaluationError(f"expected a whole number, the expression gave {value!r}")
+        return int(round(float(value)))
+
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[int, str]:
+        value, shown = read_scalar(text)
+        if not math.isfinite(value) or abs(value) >= 2**53:
+            raise AnswerParseError(text, 0, "number too large")
+        if not float(value).is_integer():
+            raise AnswerParseError(text, 0, f"expected a whole number, got {value:g}")
+        return int(value), shown
+
+    def agree(self, value: int, target: int, spec: PartSpec, ctx: Context) -> bool:
+        return value == target
+
+    def format(self, target: int, spec: PartSpec, ctx: Context) -> str:
+        return str(int(target))
+
+    def diagnose(self, value: int, target: int, spec: PartSpec, ctx: Context) -> Finding | None:
+        return scalar_finding(float(value), float(target), Tolerance(rel=0, abs=0),
+                              ctx.int_params(), integer=True)

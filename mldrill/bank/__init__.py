@@ -1,0 +1,1 @@
+"""The problem bank: YAML files with positions, the schema, the catalogue of families."""

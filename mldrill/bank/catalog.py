@@ -1,0 +1,150 @@
+"""Find the banks, load every problem file, and index the families by id.
+
+Banks: the bundled one (shipped in the wheel, or the repository's own `problems/` and
+`solutions/` when running from a checkout), plus any given with `--bank DIR` or the
+`MLDRILL_BANK` environment variable (several separated by ':'). A bank folder holds YAML
+files (in `problems/` if it has one, else anywhere below it) and, optionally, a
+`solutions/` folder of Python modules whose functions its expressions may call.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
+
+ENV_BANK = "MLDRILL_BANK"
+
+
+def bundled_root() -> Path:
+    """Where the bundled problems/ and solutions/ are: in the wheel or the checkout."""
+    here = Path(__file__).resolve().parent.parent  # the mldrill package
+    packaged = here / "_bundled"
+    if (packaged / "problems").is_dir():
+        return packaged
+    return here.parent
+
+
+@dataclass(frozen=True)
+class Bank:
+    root: Path
+    problems: Path
+    solutions: Path | None
+
+
+def bank_at(root: Path) -> Bank:
+    if not root.exists():
+        raise UsageError(f"bank folder '{root}' does not exist")
+    if root.is_file():
+        return Bank(root.parent, root, None)
+    problems = root / "problems" if (root / "problems").is_dir() else root
+    solutions = root / "solutions" if (root / "solutions").is_dir() else None
+    return Bank(root, problems, solutions)
+
+
+def bank_dirs(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> list[Bank]:
+    banks = [bank_at(bundled_root())] if bundled else []
+    env = os.environ.get(ENV_BANK, "")
+    for item in [*env.split(os.pathsep), *extra]:
+        if str(item).strip():
+            banks.append(bank_at(Path(item).expanduser()))
+    return banks
+
+
+def problem_files(bank: Bank) -> list[Path]:
+    if bank.problems.is_file():
+        return [bank.problems]
+    files = [p for p in bank.problems.rglob("*") if p.suffix in (".yaml", ".yml")
+             and p.is_file()]
+    if bank.solutions is not None:
+        files = [p for p in files if bank.solutions not in p.parents]
+    return sorted(files)
+
+
+@dataclass
+class Catalog:
+    families: dict[str, Any] = field(default_factory=dict)  # id -> ProblemFamily
+    functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def get(self, problem_id: str) -> Any:
+        if problem_id in self.families:
+            return self.families[problem_id]
+        close = difflib.get_close_matches(problem_id, list(self.families), n=3, cutoff=0.5)
+        raise UnknownProblemError(problem_id, close)
+
+    def topics(self) -> list[str]:
+        return sorted({f.topic for f in self.families.values()})
+
+
+def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]
+                        ) -> dict[str, Callable[..., Any]]:
+    from mldrill.bank.solutions import load_solutions
+    from mldrill.expr.functions import REGISTRY
+
+    functions: dict[str, Callable[..., Any]] = {k: f.numeric for k, f in REGISTRY.items()}
+    origin: dict[str, str] = {}
+    for bank in banks:
+        if bank.solutions is None:
+            continue
+        found, where, problems = load_solutions(bank.solutions)
+        diagnostics.extend(problems)
+        for name, fn in found.items():
+            if name in origin:
+                diagnostics.append(Diagnostic(where[name], 1, 1, f"'{name}' is also defined "
+                                                                 f"in {origin[name]}"))
+                continue
+            functions[name] = fn
+            origin[name] = where[name]
+    return functions
+
+
+def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
+                 strict: bool = True, paths: Iterable[Path] | None = None) -> Catalog:
+    """Load the banks. With strict=True, any problem in any file raises BankError listing
+    every problem found; with strict=False the diagnostics are returned in the catalog."""
+    from mldrill.bank.schema import check_family
+    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+
+    banks = bank_dirs(extra, bundled=bundled)
+    catalog = Catalog()
+    catalog.functions = reference_functions(banks, catalog.diagnostics)
+    files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
+    catalog.files = files
+    first_seen: dict[str, Any] = {}
+    for path in files:
+        shown = _shown(path)
+        try:
+            data, smap = load_yaml(path, shown=shown)
+        except YamlLoadError as exc:
+            catalog.diagnostics.append(exc.diagnostic)
+            continue
+        family, diags = check_family(data, smap, shown, catalog.functions)
+        catalog.diagnostics.extend(diags)
+        if family is None:
+            continue
+        if family.id in first_seen:
+            other = first_seen[family.id]
+            m = other.source.at(("id",))
+            catalog.diagnostics.append(smap.diag(("id",), f"duplicate id '{family.id}' (also "
+                                                          f"in {other.path}:{m.line})"))
+            continue
+        first_seen[family.id] = family
+        catalog.families[family.id] = family
+    if strict and catalog.diagnostics:
+        raise BankError(catalog.diagnostics)
+    return catalog
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

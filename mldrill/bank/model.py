@@ -1,0 +1,101 @@
+"""What a problem family is, once its YAML has been read and checked.
+
+These are plain frozen dataclasses: the schema (schema.py) builds them, variants and
+checkers read them. Expressions are kept as text plus the key path where they came from,
+so any later error can still point at `path:line:col`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mldrill.bank.yamlsrc import PathKey, SourceMap
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rel: float = 1e-3
+    abs: float = 1e-9
+    sigfigs: int | None = None
+
+    def describe(self) -> str:
+        if self.sigfigs:
+            return f"{self.sigfigs} significant figures"
+        return f"{self.rel:.2g} relative"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    type: str
+    options: dict[str, Any]
+    where: PathKey
+
+
+@dataclass(frozen=True)
+class Constraint:
+    expr: str
+    message: str
+    where: PathKey
+
+
+@dataclass(frozen=True)
+class Mistake:
+    answer: str
+    feedback: str
+    tag: str
+    credit: float
+    where: PathKey
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    name: str
+    kind: str
+    answer: str
+    prompt: str
+    points: float
+    tolerance: Tolerance
+    options: dict[str, Any]
+    mistakes: tuple[Mistake, ...]
+    where: PathKey
+
+
+@dataclass(frozen=True)
+class Verification:
+    method: str
+    part: str
+    options: dict[str, Any]
+    where: PathKey
+
+
+@dataclass(frozen=True)
+class ProblemFamily:
+    id: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    difficulty: int
+    layout: str | None
+    params: tuple[ParamSpec, ...]
+    constraints: tuple[Constraint, ...]
+    generator: str | None
+    prompt: str
+    parts: tuple[PartSpec, ...]
+    hints: tuple[str, ...]
+    solution: str
+    verify: tuple[Verification, ...]
+    path: str
+    source: SourceMap = field(compare=False, repr=False)
+    max_attempts: int = 1000
+
+    def part(self, name: str) -> PartSpec:
+        for p in self.parts:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def total_points(self) -> float:
+        return sum(p.points for p in self.parts)

@@ -1,0 +1,72 @@
+"""Load a bank's reference implementations (`solutions/*.py`) as callable functions.
+
+Each module is loaded from its file (the folder is not a package and is not put on
+sys.path). The names a module lists in `__all__` become functions that reference
+expressions in YAML can call, in one flat namespace: a name defined by two modules is an
+error that names both files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mldrill.errors import Diagnostic
+
+_CACHE: dict[Path, tuple[dict[str, Callable[..., Any]], dict[str, str], list[Diagnostic]]] = {}
+
+
+def load_solutions(
+    folder: Path,
+) -> tuple[dict[str, Callable[..., Any]], dict[str, str], list[Diagnostic]]:
+    """(functions by name, defining file by name, diagnostics) for one solutions folder."""
+    folder = folder.resolve()
+    if folder in _CACHE:
+        return _CACHE[folder]
+    functions: dict[str, Callable[..., Any]] = {}
+    origin: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    tag = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_") and path.name != "__init__.py":
+            continue
+        if path.name == "__init__.py":
+            continue
+        name = f"mldrill_solutions_{tag}_{path.stem}"
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError("cannot load")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            problems.append(Diagnostic(str(path), exc.lineno or 1, exc.offset or 1,
+                                       f"syntax error: {exc.msg}"))
+            continue
+        except Exception as exc:  # a broken instructor module must not crash the bank
+            problems.append(Diagnostic(str(path), 1, 1, f"cannot import: {exc!r}"))
+            continue
+        exported = getattr(module, "__all__", None)
+        if exported is None:
+            problems.append(Diagnostic(str(path), 1, 1,
+                                       "solutions module has no __all__ listing its functions"))
+            continue
+        for fname in exported:
+            fn = getattr(module, fname, None)
+            if not callable(fn):
+                problems.append(Diagnostic(str(path), 1, 1,
+                                           f"'{fname}' is in __all__ but is not a function"))
+                continue
+            if fname in functions:
+                problems.append(Diagnostic(str(path), 1, 1,
+                                           f"'{fname}' is also defined in {origin[fname]}"))
+                continue
+            functions[fname] = fn
+            origin[fname] = str(path)
+    _CACHE[folder] = (functions, origin, problems)
+    return _CACHE[folder]

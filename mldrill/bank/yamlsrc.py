@@ -1,0 +1,142 @@
+"""Load YAML keeping the `line:col` of every key and value.
+
+PyYAML's composer gives nodes with marks; we build plain Python data from them ourselves
+and record, for each path of keys (`("parts", 0, "answer")`), where its key and its value
+start. Duplicate keys, which YAML would silently collapse, are errors here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mldrill.errors import Diagnostic
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class SourceMap:
+    """Where each key path sits in the file: the value's start and the key's start."""
+
+    path: str
+    values: dict[PathKey, Mark] = field(default_factory=dict)
+    keys: dict[PathKey, Mark] = field(default_factory=dict)
+    # For single-line scalars: the column where the text of the value starts (after a quote).
+    text_start: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def at(self, key: PathKey, *, on_key: bool = False) -> Mark:
+        """The mark of `key`, falling back to its nearest recorded parent."""
+        probe = key
+        while True:
+            table = self.keys if on_key else self.values
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            if not probe:
+                return Mark(1, 1)
+            probe = probe[:-1]
+
+    def diag(self, key: PathKey, message: str, *, on_key: bool = False) -> Diagnostic:
+        m = self.at(key, on_key=on_key)
+        return Diagnostic(self.path, m.line, m.col, message)
+
+    def diag_in_text(self, key: PathKey, offset: int, message: str) -> Diagnostic:
+        """A diagnostic at character `offset` inside a single-line string value."""
+        if key in self.text_start:
+            m = self.text_start[key]
+            return Diagnostic(self.path, m.line, m.col + offset, message)
+        return self.diag(key, message)
+
+
+class YamlLoadError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(str(diagnostic))
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def load_yaml(path: str | Path, text: str | None = None, shown: str | None = None
+              ) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into (data, source map). Raises YamlLoadError.
+    `shown` is the path as messages print it (default: as given)."""
+    shown = shown or str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise YamlLoadError(Diagnostic(shown, 1, 1, f"not UTF-8 text ({exc.reason})")) from None
+        except OSError as exc:
+            raise YamlLoadError(Diagnostic(shown, 1, 1, f"cannot read: {exc.strerror}")) from None
+    if "\t" in text:
+        for i, line in enumerate(text.splitlines(), 1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                col = len(line) - len(stripped) + 1
+                raise YamlLoadError(Diagnostic(shown, i, col,
+                                               "tab used for indentation; YAML needs spaces"))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or "invalid YAML").strip()
+        context = f" ({exc.context.strip()})" if exc.context else ""
+        raise YamlLoadError(Diagnostic(shown, line, col, f"YAML syntax: {problem}{context}"))\
+            from None
+    except yaml.YAMLError as exc:
+        raise YamlLoadError(Diagnostic(shown, 1, 1, f"YAML syntax: {exc}")) from None
+    finally:
+        loader.dispose()
+    smap = SourceMap(shown)
+    if node is None:
+        return None, smap
+    data = _build(node, (), smap, loader, text.splitlines())
+    return data, smap
+
+
+def _build(node: yaml.Node, key: PathKey, smap: SourceMap, loader: yaml.SafeLoader,
+           lines: list[str]) -> Any:
+    smap.values[key] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                m = _mark(knode)
+                raise YamlLoadError(Diagnostic(smap.path, m.line, m.col,
+                                               "keys must be plain names"))
+            k = loader.construct_object(knode)
+            if isinstance(k, (int, float, bool)) or k is None:
+                k = str(knode.value)
+            child = (*key, k)
+            if k in result:
+                m = _mark(knode)
+                first = smap.keys[child]
+                raise YamlLoadError(Diagnostic(smap.path, m.line, m.col,
+                                               f"duplicate key '{k}' (first at line {first.line})"))
+            smap.keys[child] = _mark(knode)
+            result[k] = _build(vnode, child, smap, loader, lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(v, (*key, i), smap, loader, lines) for i, v in enumerate(node.value)]
+    value = loader.construct_object(node, deep=True)
+    if node.start_mark.line == node.end_mark.line and isinstance(value, str):
+        col = node.start_mark.column + 1
+        if node.style in ("'", '"'):
+            col += 1
+        smap.text_start[key] = Mark(node.start_mark.line + 1, col)
+    return value

@@ -1,0 +1,1 @@
+"""The safe expression language shared by answers, references and parameters."""

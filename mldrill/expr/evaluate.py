@@ -1,0 +1,181 @@
+"""Evaluate an expression tree with NumPy.
+
+The evaluator knows only the node types of nodes.py and calls only the functions it is
+handed. Student answers are evaluated in floating point (`exact_ints=False`), so a tower of
+powers overflows to inf at once instead of building a number with a billion digits;
+references keep Python integers for shapes, sizes and counts, with a cap on their size.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from mldrill.errors import EvaluationError
+from mldrill.expr import nodes as n
+from mldrill.expr.parse import Expr
+
+MAX_INT_BITS = 4096
+MAX_ARRAY_SIZE = 10_000_000
+
+_BIN: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "//": operator.floordiv, "%": operator.mod, "**": operator.pow, "@": operator.matmul,
+}
+_CMP: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+
+
+class _Evaluator:
+    def __init__(self, source: str, env: Mapping[str, Any], functions: Mapping[str, Callable],
+                 exact_ints: bool):
+        self.source = source
+        self.env = env
+        self.functions = functions
+        self.exact_ints = exact_ints
+
+    def fail(self, node: n.Node, message: str) -> EvaluationError:
+        return EvaluationError(message, self.source, node.pos)
+
+    def ev(self, node: n.Node) -> Any:
+        match node:
+            case n.Num(value=v):
+                return v if self.exact_ints or isinstance(v, float) else float(v)
+            case n.Str(value=v):
+                return v
+            case n.Name(id=name):
+                if name in self.env:
+                    return self.env[name]
+                if name == "None":
+                    return None
+                if name == "True" or name == "False":
+                    return name == "True"
+                raise self.fail(node, f"unknown name '{name}'")
+            case n.Unary(op="-", operand=o):
+                return -self.ev(o)
+            case n.Unary(op="+", operand=o):
+                return +self.ev(o)
+            case n.Unary(op="not", operand=o):
+                return not _truth(self.ev(o))
+            case n.Bin(op=op, left=a, right=b):
+                return self.binary(node, op, self.ev(a), self.ev(b))
+            case n.Compare(ops=ops, operands=operands):
+                values = [self.ev(o) for o in operands]
+                result: Any = True
+                for op, x, y in zip(ops, values, values[1:], strict=False):
+                    r = _CMP[op](x, y)
+                    result = r if result is True else np.logical_and(result, r)
+                if not self.exact_ints:
+                    return np.asarray(result, dtype=float)[()]
+                return result
+            case n.BoolOp(op="and", values=vs):
+                v: Any = True
+                for x in vs:
+                    v = self.ev(x)
+                    if not _truth(v):
+                        return v
+                return v
+            case n.BoolOp(op="or", values=vs):
+                v = False
+                for x in vs:
+                    v = self.ev(x)
+                    if _truth(v):
+                        return v
+                return v
+            case n.IfExp(test=t, body=b, orelse=o):
+                return self.ev(b) if _truth(self.ev(t)) else self.ev(o)
+            case n.Call(func=name, args=args, kwargs=kwargs):
+                fn = self.functions.get(name)
+                if fn is None:
+                    raise self.fail(node, f"unknown function '{name}'")
+                a = [self.ev(x) for x in args]
+                kw = {k: self.ev(v) for k, v in kwargs}
+                try:
+                    return fn(*a, **kw)
+                except EvaluationError:
+                    raise
+                except (ValueError, TypeError, ArithmeticError, IndexError, KeyError,
+                        np.linalg.LinAlgError) as exc:
+                    raise self.fail(node, f"{name}(...) failed: {exc}") from None
+            case n.Transpose(operand=o):
+                v = self.ev(o)
+                return np.asarray(v).T
+            case n.ListExpr(items=items):
+                values = [self.ev(x) for x in items]
+                try:
+                    arr = np.array(values)
+                except ValueError:
+                    raise self.fail(node, "rows have different lengths") from None
+                if arr.dtype == object:
+                    raise self.fail(node, "rows have different lengths")
+                return arr if self.exact_ints else arr.astype(float)
+            case n.TupleExpr(items=items):
+                return tuple(self.ev(x) for x in items)
+            case n.Slice(lower=lo, upper=up, step=st):
+                return slice(*(self.ev(x) if x is not None else None for x in (lo, up, st)))
+            case n.Subscript(value=v, index=i):
+                base, idx = self.ev(v), self.ev(i)
+                try:
+                    return base[idx]
+                except (IndexError, KeyError, TypeError, ValueError) as exc:
+                    raise self.fail(node, f"indexing failed: {exc}") from None
+        raise self.fail(node, f"cannot evaluate {type(node).__name__}")
+
+    def binary(self, node: n.Node, op: str, x: Any, y: Any) -> Any:
+        if op == "**" and isinstance(x, int) and isinstance(y, int) and not isinstance(x, bool):
+            if y > 0 and abs(x) > 1 and y * max(abs(x).bit_length(), 1) > MAX_INT_BITS:
+                raise self.fail(node, "number too large")
+        if op == "@" and (np.ndim(x) == 0 or np.ndim(y) == 0):
+            raise self.fail(node, "'@' is matrix multiplication and needs two arrays; "
+                                  "use '*' for a scalar")
+        try:
+            result = _BIN[op](x, y)
+        except ZeroDivisionError:
+            return float("nan") if not self.exact_ints else _raise(self.fail(node,
+                                                                              "division by zero"))
+        except ValueError as exc:
+            raise self.fail(node, _shape_message(op, x, y, exc)) from None
+        except (TypeError, OverflowError) as exc:
+            raise self.fail(node, f"cannot compute '{op}' here: {exc}") from None
+        if isinstance(result, np.ndarray) and result.size > MAX_ARRAY_SIZE:
+            raise self.fail(node, "result too large")
+        return result
+
+
+def _raise(exc: Exception) -> Any:
+    raise exc
+
+
+def _truth(v: Any) -> bool:
+    if isinstance(v, np.ndarray):
+        return bool(v.all())
+    return bool(v)
+
+
+def _shape_message(op: str, x: Any, y: Any, exc: Exception) -> str:
+    sx, sy = "x".join(map(str, np.shape(x))), "x".join(map(str, np.shape(y)))
+    if op == "@":
+        return f"shapes do not match for '@': {sx or 'scalar'} @ {sy or 'scalar'}"
+    return f"shapes do not match for '{op}': {sx or 'scalar'} and {sy or 'scalar'}"
+
+
+def evaluate(
+    expr: Expr | n.Node,
+    env: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]],
+    *,
+    exact_ints: bool = False,
+) -> Any:
+    """Value of `expr` with names from `env` and calls from `functions`."""
+    root = expr.root if isinstance(expr, Expr) else expr
+    source = expr.source if isinstance(expr, Expr) else ""
+    with np.errstate(all="ignore"):
+        try:
+            return _Evaluator(source, env, functions, exact_ints).ev(root)
+        except RecursionError:
+            raise EvaluationError("expression is too deeply nested", source, 0) from None

@@ -1,0 +1,167 @@
+"""The functions an expression may call: a registry, with who may call what.
+
+Students get mathematics (exp, log, sqrt, sigma, inv, trace, ...). References written by
+instructors also get NumPy helpers, the reference implementations in `solutions/` and
+`diff`. Each function names its NumPy implementation and, where it has one, how to build
+it in sympy (sympy is imported lazily, only when a symbolic check runs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    numeric: Callable[..., Any]
+    sympy: Callable[..., Any] | None = None  # (sympy_module, *args) -> sympy expression
+    student: bool = True  # may appear in answers
+    doc: str = ""
+
+
+REGISTRY: dict[str, Function] = {}
+
+
+def register(name: str, numeric: Callable[..., Any], sympy: Callable[..., Any] | None = None,
+             *, student: bool = True, aliases: tuple[str, ...] = (), doc: str = "") -> None:
+    for key in (name, *aliases):
+        REGISTRY[key] = Function(key, numeric, sympy, student, doc)
+
+
+def _sigmoid(z: Any) -> Any:
+    z = np.asarray(z, dtype=float)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out[()] if out.ndim == 0 else out
+
+
+def _softplus(z: Any) -> Any:
+    return np.logaddexp(0.0, z)
+
+
+def _step(z: Any) -> Any:
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)[()]
+
+
+def _sum(x: Any, axis: Any = None) -> Any:
+    return np.sum(x, axis=None if axis is None else int(axis))
+
+
+def _mean(x: Any, axis: Any = None) -> Any:
+    return np.mean(x, axis=None if axis is None else int(axis))
+
+
+def _logdet(k: Any) -> Any:
+    sign, value = np.linalg.slogdet(k)
+    return value if sign > 0 else float("nan")
+
+
+def _log_base(x: Any, base: Any = None) -> Any:
+    return np.log(x) if base is None else np.log(x) / np.log(base)
+
+
+def _sympy_log(sp: Any, x: Any, base: Any = None) -> Any:
+    return sp.log(x) if base is None else sp.log(x, base)
+
+
+def _relu(z: Any) -> Any:
+    return np.maximum(z, 0)
+
+
+# --- scalar mathematics (students and references) -------------------------------------
+register("exp", np.exp, lambda sp, x: sp.exp(x))
+register("log", _log_base, _sympy_log, aliases=("ln",), doc="natural logarithm")
+register("log2", np.log2, lambda sp, x: sp.log(x, 2))
+register("log10", np.log10, lambda sp, x: sp.log(x, 10))
+register("sqrt", np.sqrt, lambda sp, x: sp.sqrt(x))
+register("abs", np.abs, lambda sp, x: sp.Abs(x))
+register("sin", np.sin, lambda sp, x: sp.sin(x))
+register("cos", np.cos, lambda sp, x: sp.cos(x))
+register("tan", np.tan, lambda sp, x: sp.tan(x))
+register("sinh", np.sinh, lambda sp, x: sp.sinh(x))
+register("cosh", np.cosh, lambda sp, x: sp.cosh(x))
+register("tanh", np.tanh, lambda sp, x: sp.tanh(x))
+register("sigma", _sigmoid, lambda sp, x: 1 / (1 + sp.exp(-x)), aliases=("sigmoid",),
+         doc="logistic sigmoid 1/(1+exp(-z))")
+register("softplus", _softplus, lambda sp, x: sp.log(1 + sp.exp(x)))
+register("relu", _relu, lambda sp, x: sp.Max(x, 0))
+register("step", _step, lambda sp, x: sp.Heaviside(x, 0), aliases=("heaviside",),
+         doc="1 where z > 0, else 0")
+register("max", lambda *a: np.max(a[0]) if len(a) == 1 else np.maximum(*a),
+         lambda sp, *a: sp.Max(*a))
+register("min", lambda *a: np.min(a[0]) if len(a) == 1 else np.minimum(*a),
+         lambda sp, *a: sp.Min(*a))
+register("sign", np.sign, lambda sp, x: sp.sign(x))
+register("floor", np.floor, lambda sp, x: sp.floor(x))
+register("ceil", np.ceil, lambda sp, x: sp.ceiling(x))
+
+# --- matrices (students and references) -----------------------------------------------
+register("inv", np.linalg.inv)
+register("det", np.linalg.det)
+register("logdet", _logdet, doc="log of the determinant (of a positive-definite matrix)")
+register("trace", np.trace, aliases=("tr",))
+register("transpose", np.transpose)
+register("sum", _sum)
+register("mean", _mean)
+register("diag", np.diag)
+register("outer", np.outer)
+register("dot", np.dot)
+register("kron", np.kron)
+register("norm", np.linalg.norm)
+
+# --- references only ---------------------------------------------------------------------
+for _name, _fn in {
+    "array": np.array, "zeros": np.zeros, "ones": np.ones, "eye": np.eye,
+    "arange": np.arange, "full": np.full, "reshape": np.reshape, "flip": np.flip,
+    "stack": np.stack, "hstack": np.hstack, "vstack": np.vstack,
+    "concatenate": np.concatenate, "maximum": np.maximum, "minimum": np.minimum,
+    "where": np.where, "var": np.var, "std": np.std, "prod": np.prod,
+    "argmax": np.argmax, "argmin": np.argmin, "cumsum": np.cumsum, "sort": np.sort,
+    "unique": np.unique, "count_nonzero": np.count_nonzero, "clip": np.clip,
+    "solve": np.linalg.solve, "matrix_rank": np.linalg.matrix_rank,
+    "eigvalsh": np.linalg.eigvalsh, "cond": np.linalg.cond, "allclose": np.allclose,
+    "isclose": np.isclose, "round": np.round, "shape": np.shape, "size": np.size,
+    "len": len, "int": int, "float": float, "bool": bool, "all": np.all, "any": np.any,
+    "comb": math.comb, "factorial": math.factorial, "gcd": math.gcd,
+    "range": lambda *a: list(range(*a)), "list": list, "tuple": tuple,
+    "onehot": lambda y, k: np.eye(int(k))[np.asarray(y, dtype=int)],
+}.items():
+    register(_name, _fn, student=False)
+
+
+def _needs_sympy(*args: Any) -> Any:
+    raise ValueError("diff(...) is worked out symbolically and only works in the answer of "
+                     "an 'expression' part")
+
+
+register("diff", _needs_sympy, student=False,
+         doc="diff(f, x): derivative of f with respect to x (references of expression parts)")
+
+
+def student_functions() -> dict[str, Function]:
+    return {k: f for k, f in REGISTRY.items() if f.student}
+
+
+SCALAR_STUDENT = frozenset(
+    k for k in REGISTRY
+    if REGISTRY[k].student and REGISTRY[k].sympy is not None
+)
+MATRIX_STUDENT = frozenset(k for k in REGISTRY if REGISTRY[k].student)
+
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf}
+
+# Calls a student may not make, with the reason shown to them.
+FORBIDDEN_IN_ANSWERS = {
+    "diff": "diff(...) is not allowed in an answer: work out the derivative yourself",
+    "integrate": "integrate(...) is not allowed in an answer",
+    "solve": "solve(...) is not allowed in an answer",
+}

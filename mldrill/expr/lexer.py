@@ -1,0 +1,361 @@
+"""Turn what a person types into Python expression source, keeping track of columns.
+
+Students type maths the way they write it: `2x`, `x^2`, `s(1-s)`, `[1 2; 3 4]`, `A'`,
+`np.linalg.inv(K)`, `σ(z)`. This module rewrites such text into plain Python expression
+syntax (`2*x`, `x**2`, `[[1, 2], [3, 4]]`, `A.T`, `inv(K)`) and remembers, for every
+character of the output, which column of the input it came from, so a later error can put
+its caret under what the person actually typed.
+
+Nothing here evaluates anything: the output is handed to `ast.parse` and then to a
+whitelist (see parse.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from mldrill.errors import AnswerParseError
+
+# Characters people paste from notes or type on some keyboards, and what they mean.
+UNICODE_SUBSTITUTES = {
+    "·": "*",
+    "×": "*",
+    "∙": "*",
+    "⋅": "*",
+    "−": "-",
+    "–": "-",
+    "÷": "/",
+    "π": "pi",
+    "σ": "sigma",
+    "λ": "lambda_",
+    "²": "**2",
+    "³": "**3",
+    "ᵀ": ".T",
+    "√": "sqrt",
+}
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<string>"[^"\n]*"|'[^'\n]*')
+  | (?P<op>\*\*|//|==|!=|<=|>=|[-+*/%@^<>(),;\[\].=:'!&|~])
+    """,
+    re.VERBOSE,
+)
+
+# Prefixes students copy from NumPy code; `np.linalg.inv(K)` means `inv(K)`.
+_MODULE_PREFIXES = (("numpy", "linalg"), ("np", "linalg"), ("numpy",), ("np",), ("math",))
+
+
+@dataclass
+class Token:
+    kind: str  # number, name, string, op, ws
+    text: str
+    pos: int  # column in the original text
+    space_before: bool = False
+
+
+def _tokenize(text: str, strings: bool) -> list[Token]:
+    tokens: list[Token] = []
+    i = 0
+    space = False
+    while i < len(text):
+        ch = text[i]
+        if ch in UNICODE_SUBSTITUTES:
+            sub = UNICODE_SUBSTITUTES[ch]
+            for part in _tokenize(sub, strings=False):
+                tokens.append(Token(part.kind, part.text, i, space or part.space_before))
+                space = False
+            i += 1
+            continue
+        m = _TOKEN_RE.match(text, i)
+        if m is None:
+            raise AnswerParseError(text, i, f"unexpected character {ch!r}")
+        kind = m.lastgroup or "op"
+        if kind == "space":
+            space = True
+        elif kind == "string" and not strings:
+            # A quote right after an operand is MATLAB's transpose (A').
+            if ch == "'" and tokens and _ends_operand(tokens[-1]) and not space:
+                tokens.append(Token("op", "'", i, False))
+                i += 1
+                continue
+            raise AnswerParseError(text, i, "text in quotes is not allowed in an answer")
+        elif kind == "op" and ch == "'" and not strings:
+            tokens.append(Token("op", "'", i, space))
+        else:
+            tokens.append(Token(kind, m.group(), i, space))
+            space = False
+        i = m.end()
+        if kind != "space":
+            space = False
+    return tokens
+
+
+def _ends_operand(tok: Token) -> bool:
+    return tok.kind in ("number", "name", "string") or tok.text in (")", "]", "'")
+
+
+def _starts_operand(tok: Token) -> bool:
+    return tok.kind in ("number", "name") or tok.text in ("(", "[")
+
+
+@dataclass
+class Normalized:
+    """Python source plus, for each of its characters, the column it came from."""
+
+    source: str
+    origin: list[int]
+    text: str
+
+    def column(self, offset: int) -> int:
+        """Column in the original text for a 0-based offset into `source`."""
+        if not self.origin:
+            return 0
+        if offset >= len(self.origin):
+            return len(self.text)
+        return self.origin[max(0, offset)]
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.origin: list[int] = []
+
+    def emit(self, s: str, pos: int) -> None:
+        self.parts.append(s)
+        self.origin.extend([pos] * len(s))
+
+
+def normalize(
+    text: str,
+    *,
+    implicit_multiplication: bool,
+    functions: Collection[str] = (),
+    variables: Collection[str] = (),
+    strings: bool = False,
+) -> Normalized:
+    """Rewrite `text` into Python expression source.
+
+    implicit_multiplication: `2x`, `2 x`, `x(1-x)`, `(a)(b)` mean products (answers);
+    off for references, which are written in plain Python syntax.
+    functions/variables: the names known in this context; a name that is a known variable
+    followed by `(` is a product (`s(1-s)`), anything else followed by `(` is a call.
+    """
+    tokens = _tokenize(text, strings)
+    tokens = _strip_module_prefixes(tokens)
+    out = _Writer()
+    _emit_sequence(text, tokens, 0, len(tokens), out, implicit_multiplication, set(functions),
+                   set(variables))
+    return Normalized("".join(out.parts), out.origin, text)
+
+
+def _strip_module_prefixes(tokens: list[Token]) -> list[Token]:
+    result: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        stripped = False
+        for prefix in _MODULE_PREFIXES:
+            n = len(prefix)
+            window = tokens[i : i + 2 * n + 1]
+            if len(window) == 2 * n + 1 and all(
+                window[2 * k].kind == "name" and window[2 * k].text == prefix[k]
+                and window[2 * k + 1].text == "."
+                for k in range(n)
+            ) and window[2 * n].kind == "name" and (not result or result[-1].text != "."):
+                name = window[2 * n]
+                result.append(Token(name.kind, name.text, tokens[i].pos, tokens[i].space_before))
+                i += 2 * n + 1
+                stripped = True
+                break
+        if not stripped:
+            result.append(tokens[i])
+            i += 1
+    return result
+
+
+def _matching(text: str, tokens: list[Token], start: int, end: int) -> int:
+    """Index of the bracket closing tokens[start] (which is '(' or '[')."""
+    pairs = {"(": ")", "[": "]"}
+    stack = [tokens[start].text]
+    for j in range(start + 1, end):
+        t = tokens[j].text
+        if t in pairs:
+            stack.append(t)
+        elif t in (")", "]"):
+            want = pairs[stack[-1]]
+            if t != want:
+                raise AnswerParseError(text, tokens[j].pos, f"unexpected '{t}'", f"'{want}'")
+            stack.pop()
+            if not stack:
+                return j
+    opener = tokens[start]
+    raise AnswerParseError(
+        text, opener.pos, f"this '{opener.text}' is never closed", f"'{pairs[opener.text]}'"
+    )
+
+
+def _top_level(tokens: list[Token], start: int, end: int) -> list[int]:
+    """Indices of the tokens in [start, end) that are not inside nested brackets."""
+    idx = []
+    depth = 0
+    for j in range(start, end):
+        t = tokens[j].text
+        if depth == 0:
+            idx.append(j)
+        if t in ("(", "["):
+            depth += 1
+        elif t in (")", "]"):
+            depth -= 1
+    return idx
+
+
+def _emit_sequence(
+    text: str,
+    tokens: list[Token],
+    start: int,
+    end: int,
+    out: _Writer,
+    implicit: bool,
+    functions: set[str],
+    variables: set[str],
+    matlab_row: bool = False,
+) -> None:
+    """Emit tokens[start:end]; in a MATLAB row, whitespace between operands separates items."""
+    prev: Token | None = None
+    j = start
+    while j < end:
+        tok = tokens[j]
+        sep = ""
+        if prev is not None and _ends_operand(prev):
+            sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
+        if sep:
+            out.emit(sep, tok.pos)
+        elif tok.space_before and prev is not None:
+            out.emit(" ", tok.pos)
+        if tok.text == "[":
+            close = _matching(text, tokens, j, end)
+            _emit_bracket(text, tokens, j, close, out, implicit, functions, variables)
+            prev = tokens[close]
+            j = close + 1
+            continue
+        if tok.text == "(":
+            close = _matching(text, tokens, j, end)
+            out.emit("(", tok.pos)
+            _emit_sequence(text, tokens, j + 1, close, out, implicit, functions, variables)
+            out.emit(")", tokens[close].pos)
+            prev = tokens[close]
+            j = close + 1
+            continue
+        if tok.text in (")", "]"):
+            raise AnswerParseError(text, tok.pos, f"unexpected '{tok.text}' with nothing open")
+        if tok.text == "^":
+            out.emit("**", tok.pos)
+        elif tok.text == "'":
+            out.emit(".T", tok.pos)
+        elif tok.text == ";":
+            raise AnswerParseError(
+                text, tok.pos, "';' separates matrix rows and only goes inside [ ]"
+            )
+        elif tok.text in ("&", "|", "~", "!"):
+            raise AnswerParseError(text, tok.pos, f"'{tok.text}' is not an operator here")
+        elif tok.text == "=" and not (prev is not None and prev.kind == "name"):
+            raise AnswerParseError(text, tok.pos, "unexpected '='", "an expression")
+        else:
+            out.emit(tok.text, tok.pos)
+        prev = tok
+        j += 1
+
+
+def _separator(
+    tok: Token,
+    tokens: list[Token],
+    j: int,
+    end: int,
+    prev: Token,
+    implicit: bool,
+    matlab_row: bool,
+    functions: set[str],
+    variables: set[str],
+) -> str:
+    """What goes between an operand that just ended and token `tok` ('' if nothing)."""
+    if matlab_row and tok.space_before:
+        if _starts_operand(tok):
+            return ", "
+        nxt = tokens[j + 1] if j + 1 < end else None
+        if tok.text in ("+", "-") and nxt is not None and not nxt.space_before:
+            return ", "  # [1 -2] is two entries; [1 - 2] is one
+    if not implicit:
+        return ""
+    if tok.text == "[":
+        return ""  # x[0]: indexing, which the parser refuses in answers with a clear message
+    if tok.kind == "number":
+        # `x 2` is unusual but `2 3` is a typo; let the parser complain about numbers
+        return "*" if prev.kind != "number" and tok.kind != "number" else ""
+    if tok.kind == "name":
+        return "*"
+    if tok.text == "(":
+        if prev.kind == "name" and (prev.text in functions or prev.text not in variables):
+            return ""  # a call: sigma(z), or an unknown name the parser will report
+        return "*"
+    return ""
+
+
+def _emit_bracket(
+    text: str,
+    tokens: list[Token],
+    start: int,
+    close: int,
+    out: _Writer,
+    implicit: bool,
+    functions: set[str],
+    variables: set[str],
+) -> None:
+    """A [...] group: Python list syntax, or MATLAB `[1 2; 3 4]` (rows by ';')."""
+    top = _top_level(tokens, start + 1, close)
+    has_semicolon = any(tokens[k].text == ";" for k in top)
+    has_comma = any(tokens[k].text == "," for k in top)
+    spaced_operands = any(
+        tokens[k].space_before
+        and _starts_operand(tokens[k])
+        and k > start + 1
+        and _ends_operand(tokens[k - 1])
+        for k in top
+    )
+    matlab = has_semicolon or (not has_comma and spaced_operands and implicit)
+    if not matlab:
+        out.emit("[", tokens[start].pos)
+        _emit_sequence(text, tokens, start + 1, close, out, implicit, functions, variables)
+        out.emit("]", tokens[close].pos)
+        return
+    # Split rows on top-level ';' and emit [[row], [row]] (or [row] for one row).
+    rows: list[tuple[int, int]] = []
+    row_start = start + 1
+    for k in top:
+        if tokens[k].text == ";":
+            rows.append((row_start, k))
+            row_start = k + 1
+    rows.append((row_start, close))
+    if rows and rows[-1][0] == rows[-1][1] and len(rows) > 1:
+        rows.pop()  # a trailing ';' as in [1 2; 3 4;]
+    if len(rows) == 1 and not has_semicolon:
+        out.emit("[", tokens[start].pos)
+        _emit_sequence(text, tokens, rows[0][0], rows[0][1], out, implicit, functions, variables,
+                       matlab_row=True)
+        out.emit("]", tokens[close].pos)
+        return
+    out.emit("[", tokens[start].pos)
+    for r, (a, b) in enumerate(rows):
+        if a == b:
+            at = tokens[a].pos if a < close else tokens[close].pos
+            raise AnswerParseError(text, at, "empty matrix row", "numbers separated by spaces")
+        if r:
+            out.emit(", ", tokens[a - 1].pos)
+        out.emit("[", tokens[a].pos)
+        _emit_sequence(text, tokens, a, b, out, implicit, functions, variables, matlab_row=True)
+        out.emit("]", tokens[b - 1].pos)
+    out.emit("]", tokens[close].pos)

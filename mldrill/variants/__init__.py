@@ -1,0 +1,1 @@
+"""Randomized variants: a variant is a pure function of (problem id, seed)."""

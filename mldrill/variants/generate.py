@@ -1,0 +1,171 @@
+"""Make a variant: a pure function of (family, seed).
+
+Parameters are drawn in the order the YAML lists them, each from its own stream of the
+(problem id, seed) random source; then the registered generator (if any) runs; then the
+constraints are checked. A variant that breaks a constraint is redrawn (attempt 1, 2, ...,
+each again a pure function of the id and seed), up to a limit; a family whose constraints
+can never be met gets an error naming the constraint and where it is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import KINDS, Context, cached_target
+from mldrill.bank.model import ProblemFamily
+from mldrill.errors import BankError, ConstraintError, EvaluationError
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS
+from mldrill.expr.parse import REFERENCE, parse
+from mldrill.variants.generators import GENERATORS
+from mldrill.variants.params import PARAM_TYPES, ParamError
+from mldrill.variants.rng import VariantRNG
+from mldrill.variants.template import render
+
+MAX_ATTEMPTS = 1000
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    name: str
+    kind: str
+    prompt: str
+    points: float
+    form: str
+
+
+@dataclass
+class Variant:
+    family: ProblemFamily
+    seed: int
+    params: dict[str, Any]
+    prompt: str
+    parts: tuple[RenderedPart, ...]
+    functions: Mapping[str, Callable[..., Any]] = field(repr=False)
+    _ctx: Context | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.family.id
+
+    @property
+    def context(self) -> Context:
+        if self._ctx is None:
+            self._ctx = Context(self.family.id, self.seed, self.params, self.functions)
+        return self._ctx
+
+    def hints(self) -> list[str]:
+        return [render(h, self.params, self.functions) for h in self.family.hints]
+
+    def solution(self) -> str:
+        return render(self.family.solution, self.params, self.functions) \
+            if self.family.solution else ""
+
+    def answer_text(self, part_name: str) -> str:
+        """The reference answer as text that `check` accepts."""
+        spec = self.family.part(part_name)
+        kind = KINDS[spec.kind]
+        return kind.format(cached_target(kind, spec.answer, spec, self.context), spec,
+                           self.context)
+
+    def mistake_feedback(self, text: str) -> str:
+        return render(text, self.params, self.functions)
+
+
+def _diag(family: ProblemFamily, key: tuple[Any, ...], message: str) -> BankError:
+    return BankError([family.source.diag(key, message)])
+
+
+def draw_params(family: ProblemFamily, seed: int, functions: Mapping[str, Callable[..., Any]]
+                ) -> dict[str, Any]:
+    failures: Counter[int] = Counter()
+    for attempt in range(MAX_ATTEMPTS):
+        rng = VariantRNG(family.id, seed, attempt)
+        params = _draw_once(family, rng, functions)
+        env = {**CONSTANTS, **params}
+        for i, c in enumerate(family.constraints):
+            try:
+                ok = evaluate(parse(c.expr, REFERENCE), env, functions, exact_ints=True)
+            except EvaluationError as exc:
+                raise _diag(family, (*c.where, "expr"),
+                            f"constraint cannot be evaluated: {exc.message}") from None
+            if not bool(np.all(ok)):
+                failures[i] += 1
+                break
+        else:
+            return params
+    worst = failures.most_common(1)[0][0]
+    c = family.constraints[worst]
+    m = family.source.at(c.where)
+    raise ConstraintError(
+        f"{family.path}:{m.line}:{m.col}: constraint '{c.expr}' ({c.message}) was not met in "
+        f"{MAX_ATTEMPTS} draws for seed {seed}; widen the parameter ranges or relax it"
+    )
+
+
+def _draw_once(family: ProblemFamily, rng: VariantRNG,
+               functions: Mapping[str, Callable[..., Any]]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for spec in family.params:
+        stream = rng.spawn(spec.name)
+        if spec.type == "constant":
+            value = spec.options["value"]
+            params[spec.name] = np.array(value) if isinstance(value, list) else value
+            continue
+
+        def get(option: str, spec: Any = spec) -> Any:
+            if option == "=expr":
+                return _eval_option(family, spec.options["expr"], (*spec.where, "expr"),
+                                    params, functions)
+            raw = spec.options.get(option)
+            return _resolve(family, raw, (*spec.where, option), params, functions)
+
+        try:
+            params[spec.name] = PARAM_TYPES[spec.type].sample(stream, get)
+        except ParamError as exc:
+            raise _diag(family, spec.where, f"parameter '{spec.name}': {exc}") from None
+    if family.generator:
+        gen = GENERATORS.get(family.generator)
+        fn = gen.fn if gen else functions[family.generator]
+        extra = fn(rng.spawn("generator"), dict(params))
+        params.update(extra)
+    return params
+
+
+def _resolve(family: ProblemFamily, raw: Any, key: tuple[Any, ...], params: dict[str, Any],
+             functions: Mapping[str, Callable[..., Any]]) -> Any:
+    if isinstance(raw, str):
+        return _eval_option(family, raw, key, params, functions)
+    if isinstance(raw, list):
+        return [_resolve(family, x, (*key, i), params, functions) for i, x in enumerate(raw)]
+    return raw
+
+
+def _eval_option(family: ProblemFamily, text: str, key: tuple[Any, ...], params: dict[str, Any],
+                 functions: Mapping[str, Callable[..., Any]]) -> Any:
+    try:
+        return evaluate(parse(text, REFERENCE), {**CONSTANTS, **params}, functions,
+                        exact_ints=True)
+    except EvaluationError as exc:
+        raise _diag(family, key, f"cannot evaluate '{text}': {exc.message}") from None
+
+
+def make_variant(family: ProblemFamily, seed: int,
+                 functions: Mapping[str, Callable[..., Any]]) -> Variant:
+    """The variant of `family` for `seed`: same inputs, same variant, anywhere."""
+    params = draw_params(family, seed, functions)
+    try:
+        prompt = render(family.prompt, params, functions)
+        parts = tuple(
+            RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
+                         KINDS[p.kind].form)
+            for p in family.parts
+        )
+    except EvaluationError as exc:
+        raise _diag(family, ("prompt",), f"prompt cannot be rendered: {exc.message}") from None
+    return Variant(family, seed, params, prompt, parts, functions)

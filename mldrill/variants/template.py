@@ -1,0 +1,105 @@
+"""Prompt and solution templates: `{{ expr }}` and `{{ expr | format }}`.
+
+A placeholder holds an expression over the parameters (the same safe language as
+references). Numbers print without noise (`3`, not `3.0`; `0.25`); matrices print as an
+aligned grid on lines of their own; vectors print inline as `[1, 2, 3]`.
+Formats: a Python format spec for numbers (`.3f`, `.4g`), `grid` (force a grid),
+`inline` (force one line), `frac` (a fraction such as 3/8 where one is close).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS
+from mldrill.expr.parse import REFERENCE, parse
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+def placeholders(template: str) -> Iterator[tuple[str, str | None, int]]:
+    """(expression, format, offset of the expression in the template) for each {{ }}."""
+    for m in PLACEHOLDER.finditer(template):
+        body = m.group(1)
+        expr, _, fmt = body.partition("|")
+        lead = len(expr) - len(expr.lstrip())
+        yield expr.strip(), (fmt.strip() or None), m.start(1) + lead
+
+
+def fmt_number(x: Any, spec: str | None = None) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        return "true" if x else "false"
+    if spec == "frac":
+        f = Fraction(float(x)).limit_denominator(1000)
+        if abs(float(f) - float(x)) < 1e-9:
+            return str(f)
+    if spec and spec not in ("grid", "inline", "frac"):
+        return format(float(x) if not isinstance(x, (int, np.integer)) else x, spec)
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    v = float(x)
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+def fmt_inline(value: Any, spec: str | None = None) -> str:
+    a = np.asarray(value)
+    if a.ndim == 0:
+        return fmt_number(a.item(), spec)
+    return "[" + ", ".join(fmt_inline(x, spec) for x in a) + "]"
+
+
+def fmt_grid(value: Any, spec: str | None = None) -> str:
+    """An aligned grid, one row per line, numbers right-aligned in columns."""
+    a = np.asarray(value)
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    if a.ndim > 2:
+        return "\n".join(f"[{i}]\n" + fmt_grid(x, spec) for i, x in enumerate(a))
+    cells = [[fmt_number(x, spec) for x in row] for row in a.tolist()]
+    width = max((len(c) for row in cells for c in row), default=1)
+    return "\n".join("[ " + "  ".join(c.rjust(width) for c in row) + " ]" for row in cells)
+
+
+def format_value(value: Any, spec: str | None = None) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return "(" + ", ".join(fmt_inline(v, spec) for v in value) + ")"
+    a = np.asarray(value) if not isinstance(value, (list,)) else np.asarray(value)
+    if a.dtype == object:
+        return str(value)
+    if spec == "grid" or (a.ndim >= 2 and spec != "inline"):
+        return fmt_grid(a, spec if spec != "grid" else None)
+    return fmt_inline(a, spec)
+
+
+def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
+           ) -> str:
+    """Fill every {{ }} in `template`. A multi-line value (a grid) is indented to line up
+    under the text before it, so `X = {{X}}` prints a matrix beside its name."""
+    env = {**CONSTANTS, **params}
+    out: list[str] = []
+    last = 0
+    for m in PLACEHOLDER.finditer(template):
+        out.append(template[last : m.start()])
+        body = m.group(1)
+        expr_text, _, fmt = body.partition("|")
+        value = evaluate(parse(expr_text.strip(), REFERENCE), env, functions, exact_ints=True)
+        text = format_value(value, fmt.strip() or None)
+        if "\n" in text:
+            line_start = "".join(out).rfind("\n") + 1
+            prefix = "".join(out)[line_start:]
+            pad = " " * len(prefix)
+            text = text.replace("\n", "\n" + pad)
+        out.append(text)
+        last = m.end()
+    out.append(template[last:])
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Self-checks of the bank: independent verification methods and the validate run."""

@@ -1,0 +1,162 @@
+"""Independent verification of reference answers: a registry of methods.
+
+`mldrill validate` runs each family's `verify:` entries for every seed. A method confirms
+a part's reference by another route, so an error in the reference expression shows up:
+
+- `equal`: a second, independent computation (`expr`) must agree with the reference
+  (an explicit-loop convolution, a brute-force count, another formula).
+- `finite_difference`: the reference is the derivative of `function` with respect to
+  `wrt`; central differences of `function` must agree with it. Works for numeric parts
+  (at the variant's parameter values), scalar expressions (at random points in the
+  declared domains) and matrix expressions (at random matrices of the declared shapes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import KINDS, Context, parse_reference
+from mldrill.bank.model import PartSpec, Verification
+from mldrill.expr.evaluate import evaluate
+from mldrill.expr.functions import CONSTANTS
+
+Runner = Callable[[Verification, PartSpec, Context], list[str]]
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    options: dict[str, tuple[bool, bool]]  # option -> (required, is an expression)
+    run: Runner
+    check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]]
+    doc: str
+
+
+METHODS: dict[str, Method] = {}
+
+
+def method(name: str, options: dict[str, tuple[bool, bool]],
+           check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]] | None = None):
+    def deco(fn: Runner) -> Runner:
+        METHODS[name] = Method(name, options, fn, check or (lambda item, names: []),
+                               (fn.__doc__ or "").strip())
+        return fn
+
+    return deco
+
+
+def _describe(x: Any) -> str:
+    a = np.asarray(x)
+    if a.ndim == 0:
+        return f"{float(a):.6g}"
+    return np.array2string(a, precision=5, suppress_small=True).replace("\n", " ")
+
+
+@method("equal", {"expr": (True, True)})
+def _equal(v: Verification, part: PartSpec, ctx: Context) -> list[str]:
+    """A second computation must give the same answer."""
+    kind = KINDS[part.kind]
+    target = kind.target(part.answer, part, ctx)
+    other = kind.target(str(v.options["expr"]), part, ctx)
+    if kind.agree(other, target, part, ctx):
+        return []
+    return [f"reference '{part.answer}' and independent '{v.options['expr']}' disagree"]
+
+
+def _check_fd(item: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
+    out = []
+    wrt = item.get("wrt")
+    if wrt is not None and str(wrt) not in names:
+        out.append(("wrt", f"'{wrt}' is not a parameter or declared variable"))
+    layout = item.get("layout", "denominator")
+    if layout not in ("denominator", "numerator"):
+        out.append(("layout", "layout must be 'denominator' or 'numerator'"))
+    return out
+
+
+def numerical_gradient(f: Callable[[Any], Any], x: Any, h: float) -> Any:
+    """Central differences of scalar f at array or scalar x."""
+    if np.ndim(x) == 0:
+        return (float(f(float(x) + h)) - float(f(float(x) - h))) / (2 * h)
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        up = float(np.asarray(f(x.copy())).reshape(()))
+        x[idx] = old - h
+        down = float(np.asarray(f(x.copy())).reshape(()))
+        x[idx] = old
+        grad[idx] = (up - down) / (2 * h)
+    return grad
+
+
+@method("finite_difference",
+        {"function": (True, True), "wrt": (True, False), "layout": (False, False),
+         "step": (False, False), "tolerance": (False, False)},
+        check=_check_fd)
+def _finite_difference(v: Verification, part: PartSpec, ctx: Context) -> list[str]:
+    """The reference must match central differences of `function` w.r.t. `wrt`."""
+    fn = parse_reference(str(v.options["function"]))
+    wrt = str(v.options["wrt"])
+    h = float(v.options.get("step", 1e-6))
+    rtol = float(v.options.get("tolerance", 1e-4))
+    numerator = v.options.get("layout", "denominator") == "numerator"
+    kind = part.kind
+
+    def check(env: dict[str, Any], reference: Any, where: str) -> list[str]:
+        def f(x: Any) -> Any:
+            return evaluate(fn, {**CONSTANTS, **env, wrt: x}, ctx.functions, exact_ints=True)
+
+        fd = numerical_gradient(f, env[wrt], h)
+        if numerator:
+            fd = np.asarray(fd).T
+        ref = np.asarray(reference, dtype=float)
+        fd = np.asarray(fd, dtype=float)
+        if ref.shape != fd.shape and ref.size == fd.size and ref.ndim <= 1:
+            fd = fd.reshape(ref.shape)
+        if ref.shape != fd.shape:
+            return [f"{where}: reference has shape {ref.shape}, the gradient of the function "
+                    f"w.r.t. {wrt} has shape {fd.shape}"]
+        scale = max(1.0, float(np.max(np.abs(ref))) if ref.size else 1.0)
+        if not np.allclose(ref, fd, rtol=rtol, atol=rtol * scale):
+            return [f"{where}: reference {_describe(ref)} but finite differences give "
+                    f"{_describe(fd)}"]
+        return []
+
+    if kind in ("number", "vector", "matrix"):
+        target = KINDS[kind].target(part.answer, part, ctx)
+        env = dict(ctx.params)
+        env[wrt] = np.asarray(env[wrt], dtype=float) if np.ndim(env[wrt]) else float(env[wrt])
+        return check(env, target, "at this variant")
+    if kind == "expression":
+        from mldrill.answers.expression import sample_points
+
+        target = KINDS[kind].target(part.answer, part, ctx)
+        pts = sample_points(part, ctx)
+        errors: list[str] = []
+        scalars = {k: x for k, x in ctx.params.items() if np.ndim(x) == 0}
+        for i in range(len(next(iter(pts.values())))):
+            env = {**scalars, **{k: float(x[i]) for k, x in pts.items()}}
+            if not np.isfinite(target.values[i]):
+                continue
+            errors += check(env, target.values[i], "at " + ", ".join(
+                f"{k}={env[k]:.3g}" for k in pts))
+            if errors:
+                break
+        return errors
+    if kind == "matrix_expression":
+        from mldrill.answers.matrix_expression import instances
+
+        target = KINDS[kind].target(part.answer, part, ctx)
+        scalars = {k: x for k, x in ctx.params.items() if np.ndim(x) == 0}
+        for t, (inst, ref) in enumerate(zip(instances(part, ctx), target.values, strict=True)):
+            errors = check({**scalars, **inst}, ref, f"trial {t + 1}")
+            if errors:
+                return errors
+        return []
+    return [f"finite_difference cannot verify a '{kind}' part"]

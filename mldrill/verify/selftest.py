@@ -1,0 +1,147 @@
+"""The bank self-test behind `mldrill validate --seeds N`.
+
+For every family and seed: the variant draws (constraints met), the prompt, hints and
+worked solution render, each part's reference answer, written out as a student would type
+it, is accepted; each verification confirms the reference independently; each catalogued
+mistake, typed in, is rejected and diagnosed as that mistake. A mistake that happens to
+equal the reference for a seed is skipped for that seed, but one that always does is an
+error (it can never be told apart).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mldrill.answers.base import KINDS, cached_target, check_part
+from mldrill.bank.model import ProblemFamily
+from mldrill.errors import MldrillError
+from mldrill.verify.methods import METHODS
+
+
+@dataclass
+class FamilyReport:
+    id: str
+    path: str
+    seeds: int = 0
+    distinct: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "seeds": self.seeds,
+                "distinct_variants": self.distinct, "ok": self.ok, "errors": self.errors,
+                "warnings": self.warnings}
+
+
+MAX_ERRORS_PER_FAMILY = 5
+
+
+def completeness(family: ProblemFamily) -> list[str]:
+    """What a fully specified family has and this one lacks."""
+    out = []
+    if len(family.hints) < 2:
+        out.append(f"has {len(family.hints)} hint(s); give at least 2, from a nudge to the "
+                   "method")
+    if not family.solution.strip():
+        out.append("has no worked solution")
+    if not family.verify:
+        out.append("has no verification of its reference answers")
+    if not any(p.mistakes for p in family.parts):
+        out.append("has no catalogued mistakes")
+    return out
+
+
+def _fingerprint(params: Mapping[str, Any]) -> str:
+    h = hashlib.sha1()
+    for k in sorted(params):
+        v = params[k]
+        h.update(k.encode())
+        h.update(repr(np.asarray(v).tolist() if not isinstance(v, (str, dict, list, tuple))
+                      else v).encode())
+    return h.hexdigest()
+
+
+def selftest_family(family: ProblemFamily, seeds: Iterable[int],
+                    functions: Mapping[str, Callable[..., Any]]) -> FamilyReport:
+    from mldrill.variants.generate import make_variant
+
+    report = FamilyReport(family.id, family.path)
+    report.warnings = completeness(family)
+    coincide: Counter[str] = Counter()
+    prints: set[str] = set()
+
+    def fail(seed: int, message: str) -> None:
+        report.errors.append(f"seed {seed}: {message}")
+
+    for seed in seeds:
+        if len(report.errors) >= MAX_ERRORS_PER_FAMILY:
+            break
+        report.seeds += 1
+        try:
+            variant = make_variant(family, seed, functions)
+            variant.hints()
+            variant.solution()
+        except MldrillError as exc:
+            fail(seed, str(exc))
+            continue
+        except Exception as exc:  # an authoring bug surfacing as a Python error
+            fail(seed, f"variant failed: {type(exc).__name__}: {exc}")
+            continue
+        prints.add(_fingerprint(variant.params))
+        ctx = variant.context
+        for part in family.parts:
+            kind = KINDS[part.kind]
+            try:
+                target = cached_target(kind, part.answer, part, ctx)
+                key = kind.format(target, part, ctx)
+            except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
+                fail(seed, f"part {part.name}: reference cannot be computed: {exc}")
+                continue
+            result = check_part(part, key, ctx)
+            if result.status != "correct":
+                fail(seed, f"part {part.name}: the reference answer '{key}' is not accepted "
+                           f"({result.status}: {'; '.join(result.messages)})")
+            for m in part.mistakes:
+                try:
+                    wrong = cached_target(kind, m.answer, part, ctx)
+                except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
+                    fail(seed, f"part {part.name}: mistake '{m.tag}' cannot be computed: {exc}")
+                    continue
+                if kind.agree(wrong, target, part, ctx):
+                    coincide[f"{part.name}:{m.tag}"] += 1
+                    continue
+                typed = kind.format(wrong, part, ctx)
+                got = check_part(part, typed, ctx)
+                if got.status == "correct":
+                    fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is accepted "
+                               "as correct")
+                elif got.diagnosis != f"mistake:{m.tag}":
+                    earlier = [x.tag for x in part.mistakes[: part.mistakes.index(m)]]
+                    if not (got.diagnosis or "").removeprefix("mistake:") in earlier:
+                        fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is "
+                                   f"diagnosed as {got.diagnosis!r}")
+        for v in family.verify:
+            part = family.part(v.part)
+            try:
+                problems = METHODS[v.method].run(v, part, ctx)
+            except (MldrillError, ValueError, TypeError, ArithmeticError, KeyError) as exc:
+                problems = [f"{v.method} could not run: {exc}"]
+            for p in problems:
+                fail(seed, f"verify {v.method} of part {v.part}: {p}")
+    report.distinct = len(prints)
+    for key, count in coincide.items():
+        if count == report.seeds and report.seeds > 0:
+            part, tag = key.split(":", 1)
+            report.errors.append(f"part {part}: mistake '{tag}' equals the reference for every "
+                                 f"seed tried, so it can never be diagnosed")
+    return report

@@ -1,0 +1,353 @@
+"""Reference implementations for convolutional layers (NumPy only).
+
+Conventions used throughout this module:
+
+* "Convolution" means *cross-correlation*, as in deep-learning libraries: the
+  kernel is slid over the image **without** being flipped.  ``conv2d_true`` is
+  the textbook convolution (kernel flipped in both axes) and exists so that the
+  "flipped the kernel" mistake can be recognised.
+* Images are ``(H, W)`` or channel-first ``(C, H, W)``; kernels are
+  ``(FH, FW)`` and filter banks are ``(F, C, FH, FW)``.
+* ``stride`` and ``pad`` (and pool ``size``) are an int or a pair
+  ``(vertical, horizontal)``.  Padding adds ``pad`` rows/columns of zeros on
+  *both* sides.
+* Output size along an axis is ``floor((n + 2*pad - f) / stride) + 1`` (the
+  positions where the whole window fits; leftover rows/columns are dropped).
+  Pass ``strict=True`` to get a ``ValueError`` instead when the stride does not
+  divide ``n + 2*pad - f``; ``conv_output_size`` is always strict.
+* Integer inputs give integer outputs (the result dtype of the inputs), so hand
+  examples can be checked exactly.  Beware that small integer dtypes such as
+  ``uint8`` can overflow; convert to ``int64`` first.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = [
+    "conv_output_size",
+    "pad2d",
+    "conv2d",
+    "conv2d_true",
+    "conv2d_multi",
+    "conv2d_backward",
+    "maxpool2d",
+    "avgpool2d",
+    "maxpool2d_backward",
+    "relu",
+    "receptive_field",
+]
+
+
+# --------------------------------------------------------------------------
+# argument checking helpers (private)
+# --------------------------------------------------------------------------
+
+
+def _is_int(value):
+    """True for Python/NumPy integers (bool is not accepted as an integer)."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _pair(value, name, minimum):
+    """Return ``value`` as a pair of ints ``(a, b)``; an int ``v`` means ``(v, v)``."""
+    pair = (value, value) if np.ndim(value) == 0 else tuple(value)
+    if len(pair) != 2 or not all(_is_int(v) for v in pair):
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _numeric_array(a, name, ndims):
+    """Convert ``a`` to an array, checking it is numeric and has one of ``ndims`` dims."""
+    a = np.asarray(a)
+    if not np.issubdtype(a.dtype, np.number):
+        raise ValueError(f"{name} must be a numeric array, got dtype {a.dtype}")
+    if a.ndim not in ndims:
+        wanted = " or ".join(f"{d}-D" for d in ndims)
+        raise ValueError(f"{name} must be {wanted}, got shape {a.shape}")
+    return a
+
+
+def _out_len(n, f, pad, stride, strict, axis):
+    """Number of window positions along one axis (floor convention)."""
+    span = n + 2 * pad - f
+    if span < 0:
+        raise ValueError(
+            f"window of size {f} does not fit in the padded {axis} {n} + 2*{pad} = {n + 2 * pad}"
+        )
+    if strict and span % stride != 0:
+        raise ValueError(
+            f"stride {stride} does not divide {axis} {n} + 2*{pad} - {f} = {span}; "
+            f"the last window would not fit exactly"
+        )
+    return span // stride + 1
+
+
+# --------------------------------------------------------------------------
+# sizes and padding
+# --------------------------------------------------------------------------
+
+
+def conv_output_size(n, f, pad=0, stride=1):
+    """Output length of a convolution/pooling along one axis: ``(n - f + 2*pad)//stride + 1``.
+
+    ``n`` is the input length, ``f`` the filter (window) length, ``pad`` the
+    zero padding added on *each* side and ``stride`` the step.  All are ints.
+
+    This is the strict version used in exercises: it raises ``ValueError`` if
+    ``stride`` does not divide ``n - f + 2*pad`` (the filter would not tile the
+    padded input exactly) or if the filter does not fit (result < 1).
+    """
+    for name, value, minimum in (("n", n, 1), ("f", f, 1), ("pad", pad, 0), ("stride", stride, 1)):
+        if not _is_int(value):
+            raise ValueError(f"{name} must be an int, got {value!r}")
+        if value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    span = n - f + 2 * pad
+    if span < 0:
+        raise ValueError(
+            f"filter of size f={f} is larger than the padded input n + 2*pad = {n + 2 * pad}"
+        )
+    if span % stride != 0:
+        raise ValueError(
+            f"stride {stride} does not divide n - f + 2*pad = {n} - {f} + 2*{pad} = {span}; "
+            f"the output size ({span}/{stride} + 1) would not be an integer"
+        )
+    return span // stride + 1
+
+
+def pad2d(x, pad, value=0):
+    """Pad the last two axes of ``x`` with ``value`` (zero padding by default).
+
+    ``x`` has shape ``(..., H, W)``; ``pad`` is an int or a pair ``(ph, pw)``
+    and is added on both sides, giving shape ``(..., H + 2*ph, W + 2*pw)``.
+    The result dtype is the common type of ``x`` and ``value`` (so an integer
+    image padded with 0 stays integer).
+    """
+    x = np.asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"x must have at least 2 dimensions, got shape {x.shape}")
+    ph, pw = _pair(pad, "pad", 0)
+    x = x.astype(np.result_type(x, value), copy=False)
+    widths = [(0, 0)] * (x.ndim - 2) + [(ph, ph), (pw, pw)]
+    return np.pad(x, widths, mode="constant", constant_values=value)
+
+
+# --------------------------------------------------------------------------
+# convolution
+# --------------------------------------------------------------------------
+
+
+def conv2d(x, k, stride=1, pad=0, bias=0, *, strict=False):
+    """Single-channel 2-D cross-correlation (deep-learning "convolution", no kernel flip).
+
+    ``x`` is an ``(H, W)`` image and ``k`` an ``(FH, FW)`` kernel (non-square
+    allowed); ``bias`` is a scalar added to every output.  The image is
+    zero-padded by ``pad`` on each side, then
+
+        out[i, j] = sum_{a, b} xpad[i*sh + a, j*sw + b] * k[a, b] + bias
+
+    The output has shape ``(H', W')`` with ``H' = floor((H + 2*ph - FH)/sh) + 1``
+    (likewise ``W'``).  With ``strict=True`` a stride that does not divide
+    ``H + 2*ph - FH`` raises ``ValueError``.  Integer inputs give an integer result.
+    """
+    x = _numeric_array(x, "x", (2,))
+    k = _numeric_array(k, "k", (2,))
+    if np.ndim(bias) != 0:
+        raise ValueError(f"bias must be a scalar, got shape {np.shape(bias)}")
+    sh, sw = _pair(stride, "stride", 1)
+    ph, pw = _pair(pad, "pad", 0)
+    (H, W), (FH, FW) = x.shape, k.shape
+    _out_len(H, FH, ph, sh, strict, "height")
+    _out_len(W, FW, pw, sw, strict, "width")
+
+    dtype = np.result_type(x, k, bias)
+    xp = pad2d(x.astype(dtype, copy=False), (ph, pw))
+    # windows[i, j] is the (FH, FW) patch whose top-left corner is (i*sh, j*sw).
+    windows = sliding_window_view(xp, (FH, FW))[::sh, ::sw]
+    out = np.einsum("ijab,ab->ij", windows, k.astype(dtype, copy=False)) + bias
+    return out.astype(dtype, copy=False)
+
+
+def conv2d_true(x, k, stride=1, pad=0, bias=0, *, strict=False):
+    """True (mathematical) 2-D convolution: the kernel is flipped in both axes first.
+
+    Same shapes and arguments as ``conv2d``; equals ``conv2d(x, k[::-1, ::-1], ...)``.
+    Deep-learning layers do *not* flip; this is here to recognise that mistake.
+    """
+    k = _numeric_array(k, "k", (2,))
+    return conv2d(x, k[::-1, ::-1], stride=stride, pad=pad, bias=bias, strict=strict)
+
+
+def conv2d_multi(x, w, b=None, stride=1, pad=0, *, strict=False):
+    """Multi-channel convolution layer (cross-correlation, channel-first).
+
+    ``x`` is ``(C, H, W)``, ``w`` is ``(F, C, FH, FW)`` (F filters, each
+    spanning all C input channels) and ``b`` is ``(F,)`` or ``None``.  Returns
+    ``(F, H', W')`` with
+
+        out[f, i, j] = sum_{c, a, bb} xpad[c, i*sh + a, j*sw + bb] * w[f, c, a, bb] + b[f]
+
+    and ``H'``, ``W'`` as in ``conv2d``.  Integer inputs give an integer result.
+    """
+    x = _numeric_array(x, "x", (3,))
+    w = _numeric_array(w, "w", (4,))
+    F, C, FH, FW = w.shape
+    if x.shape[0] != C:
+        raise ValueError(
+            f"x has {x.shape[0]} channels but w expects C = {C} "
+            f"(w shape {w.shape}, x shape {x.shape})"
+        )
+    if b is not None:
+        b = _numeric_array(b, "b", (1,))
+        if b.shape != (F,):
+            raise ValueError(f"b must have shape ({F},) (one bias per filter), got {b.shape}")
+    sh, sw = _pair(stride, "stride", 1)
+    ph, pw = _pair(pad, "pad", 0)
+    _out_len(x.shape[1], FH, ph, sh, strict, "height")
+    _out_len(x.shape[2], FW, pw, sw, strict, "width")
+
+    dtype = np.result_type(x, w) if b is None else np.result_type(x, w, b)
+    xp = pad2d(x.astype(dtype, copy=False), (ph, pw))
+    # windows[c, i, j] is the (FH, FW) patch of channel c at output position (i, j).
+    windows = sliding_window_view(xp, (FH, FW), axis=(1, 2))[:, ::sh, ::sw]
+    out = np.einsum("cijab,fcab->fij", windows, w.astype(dtype, copy=False))
+    if b is not None:
+        out = out + b.astype(dtype, copy=False)[:, None, None]
+    return out.astype(dtype, copy=False)
+
+
+def conv2d_backward(x, k, dout, stride=1, pad=0):
+    """Gradients of ``conv2d(x, k, stride, pad, bias)`` given upstream ``dout = dL/dout``.
+
+    ``x`` is ``(H, W)``, ``k`` is ``(FH, FW)`` and ``dout`` has the output
+    shape ``(H', W')``.  Returns ``(dx, dk, db)`` with shapes ``(H, W)``,
+    ``(FH, FW)`` and a scalar:
+
+    * ``dk[a, b] = sum_{i,j} xpad[i*sh + a, j*sw + b] * dout[i, j]``
+      (a cross-correlation of the padded input with ``dout``),
+    * ``dx`` scatters ``k[a, b] * dout[i, j]`` back to every input pixel that
+      was multiplied by ``k[a, b]`` (padding positions are dropped),
+    * ``db = dout.sum()``.
+    """
+    x = _numeric_array(x, "x", (2,))
+    k = _numeric_array(k, "k", (2,))
+    dout = _numeric_array(dout, "dout", (2,))
+    sh, sw = _pair(stride, "stride", 1)
+    ph, pw = _pair(pad, "pad", 0)
+    (H, W), (FH, FW) = x.shape, k.shape
+    out_h = _out_len(H, FH, ph, sh, False, "height")
+    out_w = _out_len(W, FW, pw, sw, False, "width")
+    if dout.shape != (out_h, out_w):
+        raise ValueError(f"dout must have the output shape {(out_h, out_w)}, got {dout.shape}")
+
+    windows = sliding_window_view(pad2d(x, (ph, pw)), (FH, FW))[::sh, ::sw]
+    dk = np.einsum("ijab,ij->ab", windows, dout)
+
+    dxp = np.zeros((H + 2 * ph, W + 2 * pw), dtype=np.result_type(k, dout))
+    for a in range(FH):
+        for b in range(FW):
+            # kernel entry k[a, b] touched xpad[i*sh + a, j*sw + b] for every output (i, j)
+            dxp[a : a + sh * out_h : sh, b : b + sw * out_w : sw] += k[a, b] * dout
+    dx = dxp[ph : ph + H, pw : pw + W]
+    return dx, dk, dout.sum()
+
+
+# --------------------------------------------------------------------------
+# pooling
+# --------------------------------------------------------------------------
+
+
+def _pool_windows(x, size, stride, strict):
+    """Return ``(x, windows, (sh, sw))``; windows is ``(..., H', W', ph, pw)``."""
+    x = _numeric_array(x, "x", (2, 3))
+    ph, pw = _pair(size, "size", 1)
+    sh, sw = (ph, pw) if stride is None else _pair(stride, "stride", 1)
+    _out_len(x.shape[-2], ph, 0, sh, strict, "height")
+    _out_len(x.shape[-1], pw, 0, sw, strict, "width")
+    windows = sliding_window_view(x, (ph, pw), axis=(-2, -1))[..., ::sh, ::sw, :, :]
+    return x, windows, (sh, sw)
+
+
+def maxpool2d(x, size, stride=None, *, strict=False):
+    """Max pooling over the last two axes (no padding).
+
+    ``x`` is ``(H, W)`` or ``(C, H, W)`` (each channel pooled separately);
+    ``size`` is an int or ``(ph, pw)``; ``stride`` defaults to ``size``
+    (non-overlapping) and may be smaller (overlapping windows).  Output is
+    ``(..., H', W')`` with ``H' = floor((H - ph)/sh) + 1``; dtype is kept.
+    """
+    _, windows, _ = _pool_windows(x, size, stride, strict)
+    return windows.max(axis=(-2, -1))
+
+
+def avgpool2d(x, size, stride=None, *, strict=False):
+    """Average pooling over the last two axes (no padding); same shapes as ``maxpool2d``.
+
+    The result is floating point (the mean of integers is not an integer in general).
+    """
+    _, windows, _ = _pool_windows(x, size, stride, strict)
+    return windows.mean(axis=(-2, -1))
+
+
+def maxpool2d_backward(x, dout, size, stride=None):
+    """Gradient of ``maxpool2d(x, size, stride)`` with respect to ``x``.
+
+    ``dout`` has the pooled shape ``(..., H', W')``.  Each ``dout`` entry is
+    routed to the position of the maximum of its window; on ties the *first*
+    maximum in row-major order gets it.  When windows overlap, contributions to
+    the same input position are added.  Returns ``dx`` with the shape of ``x``
+    and the dtype of ``dout``.
+    """
+    x, windows, (sh, sw) = _pool_windows(x, size, stride, False)
+    dout = _numeric_array(dout, "dout", (x.ndim,))
+    if dout.shape != windows.shape[:-2]:
+        raise ValueError(f"dout must have the pooled shape {windows.shape[:-2]}, got {dout.shape}")
+    ph, pw = windows.shape[-2:]
+    out_h, out_w = dout.shape[-2:]
+
+    # argmax over the flattened window: first maximum in row-major order.
+    arg = windows.reshape(*windows.shape[:-2], ph * pw).argmax(axis=-1)
+    rows = np.arange(out_h)[:, None] * sh + arg // pw
+    cols = np.arange(out_w)[None, :] * sw + arg % pw
+
+    dx = np.zeros(x.shape, dtype=dout.dtype)
+    if x.ndim == 2:
+        np.add.at(dx, (rows, cols), dout)
+    else:
+        channels = np.arange(x.shape[0])[:, None, None]
+        np.add.at(dx, (channels, rows, cols), dout)
+    return dx
+
+
+# --------------------------------------------------------------------------
+# activation and receptive field
+# --------------------------------------------------------------------------
+
+
+def relu(x):
+    """Rectified linear unit ``max(x, 0)`` elementwise; the dtype of ``x`` is kept."""
+    x = np.asarray(x)
+    return np.maximum(x, x.dtype.type(0))
+
+
+def receptive_field(layers):
+    """Receptive field (in input pixels, along one axis) of one unit of the last layer.
+
+    ``layers`` is a list of ``(kernel, stride)`` pairs from input to output.
+    With ``jump`` = product of the strides of the earlier layers (the distance
+    in input pixels between neighbouring units), each layer adds
+    ``(kernel - 1) * jump``:  ``r = 1 + sum_l (k_l - 1) * prod_{m<l} s_m``.
+    Padding does not change the receptive field size.
+    """
+    r, jump = 1, 1
+    for layer in layers:
+        if len(layer) != 2 or not all(_is_int(v) and v >= 1 for v in layer):
+            raise ValueError(
+                f"each layer must be a (kernel, stride) pair of ints >= 1, got {layer!r}"
+            )
+        kernel, stride = layer
+        r += (kernel - 1) * jump
+        jump *= stride
+    return int(r)

@@ -1,0 +1,228 @@
+"""Maximum-likelihood estimators and log-likelihoods (NumPy only).
+
+Conventions:
+
+* Samples are 1-D arrays, or for multivariate data a 2-D array ``X`` with one
+  sample **per row** (n, d).
+* Variances and covariances are the maximum-likelihood (biased, ``1/n``)
+  estimates, not the unbiased ``1/(n-1)`` ones.
+* Logarithms are natural; log-likelihoods are *sums* over the observations
+  and use ``0 * log 0 = 0``.
+* The exponential distribution is parametrised by its rate ``lam``
+  (density ``lam * exp(-lam x)``); the uniform distribution is ``U(0, theta)``.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "bernoulli_mle",
+    "binomial_mle",
+    "categorical_mle",
+    "poisson_mle",
+    "exponential_mle",
+    "uniform_mle",
+    "gaussian_mle",
+    "gaussian_mle_mean",
+    "gaussian_mle_var",
+    "gaussian_mle_cov",
+    "gda_fit",
+    "bernoulli_loglik",
+    "poisson_loglik",
+    "exponential_loglik",
+    "gaussian_loglik",
+]
+
+
+def _sample(x, name="x"):
+    """Return ``x`` as a non-empty 1-D numeric array."""
+    x = np.asarray(x)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {x.shape}")
+    if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise ValueError(f"{name} must be numeric, got dtype {x.dtype}")
+    return x
+
+
+def _flips(flips):
+    """Return ``flips`` as a 1-D int array of 0/1 outcomes."""
+    flips = _sample(flips, "flips")
+    if not np.all((flips == 0) | (flips == 1)):
+        raise ValueError("flips must contain only 0 (tails/failure) and 1 (heads/success)")
+    return flips.astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# discrete distributions
+# --------------------------------------------------------------------------
+
+
+def bernoulli_mle(flips):
+    """MLE of the Bernoulli parameter: the fraction of ones, ``sum(flips) / n``."""
+    flips = _flips(flips)
+    return float(flips.sum() / flips.size)
+
+
+def binomial_mle(successes, trials):
+    """MLE of the success probability from several binomial experiments.
+
+    ``successes[i]`` successes out of ``trials[i]`` trials (arrays of the same
+    shape, or scalars); the estimate pools them: ``sum(successes) / sum(trials)``.
+    """
+    successes, trials = np.asarray(successes), np.asarray(trials)
+    if successes.shape != trials.shape:
+        raise ValueError(f"successes and trials must have the same shape, got "
+                         f"{successes.shape} and {trials.shape}")
+    if np.any(successes < 0) or np.any(successes > trials):
+        raise ValueError("need 0 <= successes <= trials in every experiment")
+    if trials.sum() <= 0:
+        raise ValueError("the total number of trials must be positive")
+    return float(successes.sum() / trials.sum())
+
+
+def categorical_mle(counts, alpha=0):
+    """Category probabilities from counts, with optional additive (Laplace) smoothing.
+
+    ``counts`` is a length-k vector; returns ``(counts + alpha) / (n + k*alpha)``
+    with ``n = sum(counts)``.  ``alpha = 0`` is the MLE, ``alpha = 1`` is
+    Laplace smoothing.
+    """
+    counts = _sample(counts, "counts")
+    if np.any(counts < 0) or alpha < 0:
+        raise ValueError("counts and alpha must be non-negative")
+    denominator = counts.sum() + counts.size * alpha
+    if denominator <= 0:
+        raise ValueError("all counts are zero and alpha = 0: the estimate is undefined")
+    return (counts + alpha) / denominator
+
+
+def poisson_mle(x):
+    """MLE of the Poisson rate: the sample mean of the counts ``x``."""
+    x = _sample(x)
+    if np.any(x < 0):
+        raise ValueError("Poisson counts must be non-negative")
+    return float(x.mean())
+
+
+# --------------------------------------------------------------------------
+# continuous distributions
+# --------------------------------------------------------------------------
+
+
+def exponential_mle(x):
+    """MLE of the exponential *rate*: ``1 / mean(x)`` (density ``lam * exp(-lam x)``)."""
+    x = _sample(x)
+    if np.any(x < 0) or x.mean() == 0:
+        raise ValueError("exponential data must be non-negative with a positive mean")
+    return float(1 / x.mean())
+
+
+def uniform_mle(x):
+    """MLE of ``theta`` for ``U(0, theta)``: the sample maximum (dtype kept, ints stay exact)."""
+    x = _sample(x)
+    if np.any(x < 0):
+        raise ValueError("U(0, theta) data must be non-negative")
+    return x.max().item()
+
+
+def gaussian_mle_mean(x):
+    """MLE of a Gaussian mean: the sample mean of the 1-D sample ``x``."""
+    return float(_sample(x).mean())
+
+
+def gaussian_mle_var(x):
+    """MLE of a Gaussian variance: the *biased* ``(1/n) sum (x - mean)**2``."""
+    x = _sample(x)
+    return float(np.mean((x - x.mean()) ** 2))
+
+
+def gaussian_mle(x):
+    """Gaussian MLE ``(mean, var)`` of a 1-D sample, with the biased (1/n) variance."""
+    return gaussian_mle_mean(x), gaussian_mle_var(x)
+
+
+def gaussian_mle_cov(X):
+    """MLE covariance matrix (d, d) of samples stored as rows of ``X`` (n, d); biased (1/n)."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"X must be 2-D (n, d) with samples as rows, got shape {X.shape}")
+    centered = X - X.mean(axis=0)
+    return centered.T @ centered / X.shape[0]
+
+
+def gda_fit(X, y):
+    """Fit Gaussian discriminant analysis with a shared covariance (labels 0/1).
+
+    ``X`` is (n, d) with samples as rows, ``y`` is (n,) of 0/1 labels.  Returns
+    a dict with ``phi`` = fraction of class 1 (the prior P(y=1)), ``mu0`` and
+    ``mu1`` = the class means (d,), and ``sigma`` = the shared biased covariance
+    ``(1/n) sum_i (x_i - mu_{y_i})(x_i - mu_{y_i})^T`` (d, d).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"need X (n, d) and y (n,), got {X.shape} and {y.shape}")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("labels y must be 0 or 1")
+    if y.min() == y.max():
+        raise ValueError("both classes 0 and 1 must occur in y")
+    mu0 = X[y == 0].mean(axis=0)
+    mu1 = X[y == 1].mean(axis=0)
+    centered = X - np.where(y[:, None] == 1, mu1, mu0)
+    sigma = centered.T @ centered / X.shape[0]
+    return {"phi": float(np.mean(y == 1)), "mu0": mu0, "mu1": mu1, "sigma": sigma}
+
+
+# --------------------------------------------------------------------------
+# log-likelihoods
+# --------------------------------------------------------------------------
+
+
+def bernoulli_loglik(theta, flips):
+    """Bernoulli log-likelihood ``h log(theta) + t log(1 - theta)`` (h ones, t zeros).
+
+    ``theta`` may be a number or an array of candidate values (evaluated
+    elementwise).  Uses ``0 * log 0 = 0``, so e.g. theta = 1 with no zeros gives 0.
+    """
+    flips = _flips(flips)
+    heads = int(flips.sum())
+    tails = flips.size - heads
+    theta = np.asarray(theta, dtype=float)
+    if np.any((theta < 0) | (theta > 1)):
+        raise ValueError("theta must lie in [0, 1]")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ll_heads = np.where(heads > 0, heads * np.log(theta), 0.0)
+        ll_tails = np.where(tails > 0, tails * np.log1p(-theta), 0.0)
+    return (ll_heads + ll_tails)[()]
+
+
+def poisson_loglik(lam, x):
+    """Poisson log-likelihood ``sum_i (x_i log(lam) - lam - log(x_i!))`` for a rate ``lam >= 0``."""
+    x = _sample(x)
+    if lam < 0 or np.any(x < 0):
+        raise ValueError("need lam >= 0 and non-negative counts")
+    total = float(x.sum())
+    log_factorials = sum(math.lgamma(v + 1) for v in x.tolist())
+    with np.errstate(divide="ignore"):
+        log_term = total * np.log(lam) if total > 0 else 0.0
+    return float(log_term - x.size * lam - log_factorials)
+
+
+def exponential_loglik(lam, x):
+    """Exponential log-likelihood ``n log(lam) - lam * sum(x)`` for a rate ``lam > 0``."""
+    x = _sample(x)
+    if lam <= 0:
+        raise ValueError("the rate lam must be positive")
+    return float(x.size * math.log(lam) - lam * x.sum())
+
+
+def gaussian_loglik(mu, var, x):
+    """Gaussian log-likelihood ``sum_i [-0.5 log(2 pi var) - (x_i - mu)**2 / (2 var)]``.
+
+    ``var`` is the variance (not the standard deviation) and must be positive.
+    """
+    x = _sample(x)
+    if var <= 0:
+        raise ValueError("the variance must be positive")
+    return float(-0.5 * x.size * math.log(2 * math.pi * var) - np.sum((x - mu) ** 2) / (2 * var))

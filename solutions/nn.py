@@ -1,0 +1,347 @@
+"""Reference implementations for small neural networks (NumPy only).
+
+Conventions:
+
+* A batch is stored **as rows**: ``X`` is ``(N, D)`` (N examples, D features),
+  a dense layer is ``Y = X @ W + b`` with ``W`` of shape ``(D, M)`` and ``b``
+  of shape ``(M,)``.
+* Class labels ``y`` are integer vectors of shape ``(N,)`` with values in
+  ``0 .. K-1``.
+* Losses are *averaged over the batch* (``mse`` averages over all entries),
+  and every gradient returned is the gradient of exactly the loss documented
+  in the same function.
+* Activation functions work elementwise on arrays of any shape; a scalar input
+  gives a NumPy scalar back.
+"""
+
+import numpy as np
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh_grad",
+    "relu_grad",
+    "softplus",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "affine",
+    "affine_backward",
+    "mse",
+    "onehot",
+    "cross_entropy",
+    "softmax_cross_entropy",
+    "mlp2_forward",
+    "mlp2_loss_grads",
+    "mlp2_mse_grads",
+    "sigmoid_neuron_grads",
+    "batchnorm_forward",
+    "batchnorm_backward",
+    "dropout_inverted",
+]
+
+
+def _float_array(a, name):
+    """Convert ``a`` to a floating-point array (integers become float64)."""
+    a = np.asarray(a)
+    if not np.issubdtype(a.dtype, np.number):
+        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+
+
+def _labels(y, n, k):
+    """Check that ``y`` is an int vector of length ``n`` with values in ``0..k-1``."""
+    y = np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"labels y must have shape ({n},), got {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"labels y must be integers, got dtype {y.dtype}")
+    if n and (y.min() < 0 or y.max() >= k):
+        raise ValueError(f"labels must lie in 0..{k - 1}, got values from {y.min()} to {y.max()}")
+    return y
+
+
+# --------------------------------------------------------------------------
+# activations
+# --------------------------------------------------------------------------
+
+
+def sigmoid(z):
+    """Logistic function ``1 / (1 + exp(-z))``, elementwise and numerically stable.
+
+    Only ``exp(-|z|)`` is evaluated, so large ``|z|`` never overflows:
+    ``sigmoid(z) = 1/(1 + e)`` for ``z >= 0`` and ``e/(1 + e)`` for ``z < 0``
+    with ``e = exp(-|z|)``.
+    """
+    z = _float_array(z, "z")
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))[()]
+
+
+def sigmoid_grad(z):
+    """Derivative of the sigmoid at ``z``: ``sigmoid(z) * (1 - sigmoid(z))``, elementwise."""
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh_grad(z):
+    """Derivative of tanh at ``z``: ``1 - tanh(z)**2``, elementwise."""
+    t = np.tanh(_float_array(z, "z"))
+    return 1 - t**2
+
+
+def relu_grad(z):
+    """Derivative of ReLU at ``z``: ``1.0`` where ``z > 0`` else ``0.0`` (0 at z = 0), as floats."""
+    return (np.asarray(z) > 0).astype(np.float64)[()]
+
+
+def softplus(z):
+    """Softplus ``log(1 + exp(z))``, elementwise and stable (``np.logaddexp(0, z)``)."""
+    return np.logaddexp(0.0, _float_array(z, "z"))
+
+
+def logsumexp(z, axis=-1):
+    """``log(sum(exp(z), axis))`` computed stably by factoring out the maximum.
+
+    The reduced axis is removed from the shape (``(N, K)`` -> ``(N,)`` for the
+    default ``axis=-1``).
+    """
+    z = _float_array(z, "z")
+    m = np.max(z, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)  # all -inf rows: avoid inf - inf
+    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    return np.squeeze(out, axis=axis)[()]
+
+
+def softmax(z, axis=-1):
+    """Softmax along ``axis`` (default: the last axis, i.e. each row of ``(N, K)`` scores).
+
+    Stable: the maximum is subtracted before exponentiating.  Same shape as ``z``.
+    """
+    z = _float_array(z, "z")
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(z, axis=-1):
+    """``log(softmax(z))`` along ``axis``, computed as ``z - logsumexp(z)`` (stable)."""
+    z = _float_array(z, "z")
+    return z - np.expand_dims(logsumexp(z, axis=axis), axis)
+
+
+# --------------------------------------------------------------------------
+# dense layer
+# --------------------------------------------------------------------------
+
+
+def affine(X, W, b):
+    """Dense layer ``X @ W + b``: ``X`` (N, D), ``W`` (D, M), ``b`` (M,) -> (N, M)."""
+    X, W, b = np.asarray(X), np.asarray(W), np.asarray(b)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (N, D) with examples as rows, got shape {X.shape}")
+    if W.ndim != 2 or W.shape[0] != X.shape[1]:
+        raise ValueError(f"W must have shape (D, M) with D = {X.shape[1]}, got {W.shape}")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b must have shape ({W.shape[1]},), got {b.shape}")
+    return X @ W + b
+
+
+def affine_backward(dY, X, W):
+    """Backward pass of ``Y = X @ W + b`` given ``dY = dL/dY`` of shape (N, M).
+
+    Returns ``(dX, dW, db)`` = ``(dY @ W.T, X.T @ dY, dY.sum(axis=0))`` with
+    shapes (N, D), (D, M), (M,).
+    """
+    dY, X, W = np.asarray(dY), np.asarray(X), np.asarray(W)
+    if X.ndim != 2 or W.ndim != 2 or dY.shape != (X.shape[0], W.shape[1]):
+        raise ValueError(
+            f"expected X (N, D), W (D, M), dY (N, M); got X {X.shape}, W {W.shape}, dY {dY.shape}"
+        )
+    return dY @ W.T, X.T @ dY, dY.sum(axis=0)
+
+
+# --------------------------------------------------------------------------
+# losses
+# --------------------------------------------------------------------------
+
+
+def mse(yhat, y):
+    """Mean squared error ``mean((yhat - y)**2)``, the mean over *all* entries.
+
+    ``yhat`` and ``y`` must have the same shape (no broadcasting, which would
+    silently turn ``(N,)`` vs ``(N, 1)`` into an ``(N, N)`` error matrix).
+    """
+    yhat, y = np.asarray(yhat), np.asarray(y)
+    if yhat.shape != y.shape:
+        raise ValueError(f"yhat and y must have the same shape, got {yhat.shape} and {y.shape}")
+    return float(np.mean((yhat - y) ** 2))
+
+
+def onehot(y, k):
+    """One-hot matrix (N, k) of integer labels ``y`` (N,): row i has a 1 in column y[i]."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D vector of labels, got shape {y.shape}")
+    y = _labels(y, y.shape[0], k)
+    return np.eye(k, dtype=np.int64)[y]
+
+
+def cross_entropy(probs, y):
+    """Cross-entropy ``-(1/N) sum_i log probs[i, y[i]]`` of predicted probabilities.
+
+    ``probs`` is (N, K) with rows summing to 1 and ``y`` is (N,) integer labels.
+    Natural logarithm; a probability of 0 for the true class gives ``inf``.
+    """
+    probs = _float_array(probs, "probs")
+    if probs.ndim != 2:
+        raise ValueError(f"probs must be 2-D (N, K), got shape {probs.shape}")
+    y = _labels(y, probs.shape[0], probs.shape[1])
+    with np.errstate(divide="ignore"):
+        return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
+
+
+def softmax_cross_entropy(logits, y):
+    """Softmax followed by cross-entropy, and its gradient.
+
+    ``logits`` (N, K), ``y`` (N,) integer labels.  Returns ``(loss, dlogits)``
+    with ``loss = -(1/N) sum_i log softmax(logits)[i, y[i]]`` and
+    ``dlogits = (softmax(logits) - onehot(y)) / N``.
+    """
+    logits = _float_array(logits, "logits")
+    if logits.ndim != 2:
+        raise ValueError(f"logits must be 2-D (N, K), got shape {logits.shape}")
+    N, K = logits.shape
+    y = _labels(y, N, K)
+    rows = np.arange(N)
+    loss = -np.mean(log_softmax(logits)[rows, y])
+    dlogits = softmax(logits)
+    dlogits[rows, y] -= 1
+    return float(loss), dlogits / N
+
+
+# --------------------------------------------------------------------------
+# two-layer network
+# --------------------------------------------------------------------------
+
+
+def mlp2_forward(X, W1, b1, W2, b2):
+    """Scores of a 2-layer ReLU network: ``relu(X @ W1 + b1) @ W2 + b2``.
+
+    ``X`` (N, D), ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,) -> (N, K).
+    """
+    hidden = np.maximum(affine(X, W1, b1), 0)
+    return affine(hidden, W2, b2)
+
+
+def _mlp2_backward(dscores, X, W1, b1, W2):
+    """Backpropagate ``dscores`` through the 2-layer ReLU net; returns dW1, db1, dW2, db2."""
+    pre = affine(X, W1, b1)
+    hidden = np.maximum(pre, 0)
+    dhidden, dW2, db2 = affine_backward(dscores, hidden, W2)
+    dpre = dhidden * (pre > 0)
+    _, dW1, db1 = affine_backward(dpre, X, W1)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+def mlp2_loss_grads(X, y, W1, b1, W2, b2):
+    """Softmax cross-entropy loss of the 2-layer ReLU net and its parameter gradients.
+
+    Loss ``L = -(1/N) sum_i log softmax(scores)[i, y[i]]`` with
+    ``scores = mlp2_forward(X, W1, b1, W2, b2)``; no regularisation.
+    Returns ``{"loss": float, "dW1", "db1", "dW2", "db2"}`` (each gradient has
+    the shape of its parameter).
+    """
+    scores = mlp2_forward(X, W1, b1, W2, b2)
+    loss, dscores = softmax_cross_entropy(scores, y)
+    return {"loss": loss, **_mlp2_backward(dscores, X, W1, b1, W2)}
+
+
+def mlp2_mse_grads(X, Y, W1, b1, W2, b2):
+    """Squared-error loss of the 2-layer ReLU net and its parameter gradients.
+
+    Convention: ``L = (1/(2N)) * sum_{i,k} (scores[i, k] - Y[i, k])**2`` with
+    ``N`` the batch size, so ``dL/dscores = (scores - Y) / N``.  ``Y`` has the
+    shape of the scores (N, K).  Returns ``{"loss", "dW1", "db1", "dW2", "db2"}``.
+    """
+    scores = mlp2_forward(X, W1, b1, W2, b2)
+    Y = np.asarray(Y)
+    if Y.shape != scores.shape:
+        raise ValueError(f"Y must have the scores' shape {scores.shape}, got {Y.shape}")
+    N = scores.shape[0]
+    diff = scores - Y
+    loss = float(np.sum(diff**2) / (2 * N))
+    return {"loss": loss, **_mlp2_backward(diff / N, X, W1, b1, W2)}
+
+
+def sigmoid_neuron_grads(w, x, b):
+    """A single sigmoid neuron ``L = sigmoid(w . x + b)`` and its gradients.
+
+    ``w`` and ``x`` are vectors of the same length, ``b`` a scalar.  With
+    ``s = L`` and ``dL/dz = s (1 - s)``: ``dw = s(1-s) x``, ``db = s(1-s)``,
+    ``dx = s(1-s) w``.  Returns ``{"L": float, "dw": array, "db": float, "dx": array}``.
+    """
+    w, x = _float_array(w, "w"), _float_array(x, "x")
+    if w.ndim != 1 or w.shape != x.shape:
+        raise ValueError(f"w and x must be vectors of the same length, got {w.shape} and {x.shape}")
+    if np.ndim(b) != 0:
+        raise ValueError(f"b must be a scalar, got shape {np.shape(b)}")
+    s = float(sigmoid(w @ x + b))
+    dz = s * (1 - s)
+    return {"L": s, "dw": dz * x, "db": dz, "dx": dz * w}
+
+
+# --------------------------------------------------------------------------
+# batch normalisation and dropout
+# --------------------------------------------------------------------------
+
+
+def batchnorm_forward(X, gamma, beta, eps=1e-5):
+    """Batch normalisation in training mode: normalise each column over the batch.
+
+    ``X`` (N, D), ``gamma`` and ``beta`` (D,).  Uses the batch mean and the
+    *biased* (1/N) batch variance:
+    ``out = gamma * (X - mean) / sqrt(var + eps) + beta``.
+    """
+    X = _float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}")
+    xhat = (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
+    return gamma * xhat + beta
+
+
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    """Gradients of ``batchnorm_forward(X, gamma, beta, eps)`` given ``dout`` (N, D).
+
+    Returns ``(dX, dgamma, dbeta)`` with
+    ``dX = (gamma / (N * sqrt(var + eps))) * (N*dout - sum(dout) - xhat * sum(dout * xhat))``
+    (sums over the batch axis), ``dgamma = sum(dout * xhat)``, ``dbeta = sum(dout)``.
+    """
+    X, dout = _float_array(X, "X"), _float_array(dout, "dout")
+    if X.ndim != 2 or dout.shape != X.shape:
+        raise ValueError(f"X and dout must both be (N, D), got {X.shape} and {dout.shape}")
+    N = X.shape[0]
+    inv_std = 1 / np.sqrt(X.var(axis=0) + eps)
+    xhat = (X - X.mean(axis=0)) * inv_std
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dX = (gamma * inv_std / N) * (N * dout - dbeta - xhat * dgamma)
+    return dX, dgamma, dbeta
+
+
+def dropout_inverted(X, mask, keep):
+    """Inverted dropout at training time: ``X * mask / keep``.
+
+    ``mask`` is a 0/1 array broadcastable to ``X`` (1 = kept) and ``keep`` the
+    keep probability in (0, 1]; dividing by ``keep`` keeps the expected
+    activation unchanged, so nothing is rescaled at test time.
+    """
+    if not 0 < keep <= 1:
+        raise ValueError(f"keep must be a probability in (0, 1], got {keep}")
+    X, mask = np.asarray(X), np.asarray(mask)
+    try:
+        fits = np.broadcast_shapes(X.shape, mask.shape) == X.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"mask shape {mask.shape} does not broadcast to X shape {X.shape}")
+    return X * mask / keep

@@ -1,0 +1,197 @@
+"""Parameter and activation counting for simple layer specifications (NumPy only).
+
+A network is a list of layer dicts, each with a ``"type"`` and some keys
+(defaults in brackets); the learnable parameters of each type are:
+
+* ``conv``: filters, kernel, stride [1], pad [0], bias [True] --
+  ``F * (KH*KW*C_in + 1)``, or ``F * KH*KW*C_in`` without bias.
+* ``pool`` (aliases ``maxpool``, ``avgpool``): size, stride [= size] -- 0.
+* ``dense``: units, bias [True] -- ``n_in * units + units`` (or without ``+ units``).
+* ``batchnorm``: eps, momentum (ignored) -- ``2 * channels`` (gamma and beta;
+  the running mean/variance are statistics, not learned parameters).
+* ``flatten``, ``relu``, ``sigmoid``, ``tanh``, ``softmax``, ``dropout``
+  (may carry ``rate`` or ``keep``, ignored) -- 0.
+
+``kernel``, ``stride``, ``pad`` and ``size`` are an int or a pair ``(h, w)``.
+Shapes are channel-first: ``input_shape`` is ``(C, H, W)`` for images or
+``(d,)`` for vectors.  A ``dense`` layer needs a vector input, so put a
+``flatten`` after the last conv/pool layer.  Spatial sizes follow the floor
+convention ``floor((n + 2*pad - k) / stride) + 1``; pass ``strict=True`` to get
+a ``ValueError`` when a stride does not divide ``n + 2*pad - k``.
+Batchnorm after a conv layer normalises per channel (``C`` pairs of gamma and
+beta); after a dense layer per feature.
+"""
+
+import numpy as np
+
+__all__ = [
+    "layer_output_shapes",
+    "layer_param_counts",
+    "count_params",
+    "activation_count",
+    "mlp_params",
+    "conv_params",
+    "dense_params",
+]
+
+_ALLOWED_KEYS = {
+    "conv": {"filters", "kernel", "stride", "pad", "bias"},
+    "pool": {"size", "stride"},
+    "maxpool": {"size", "stride"},
+    "avgpool": {"size", "stride"},
+    "dense": {"units", "bias"},
+    "batchnorm": {"eps", "momentum"},
+    "flatten": set(),
+    "relu": set(),
+    "sigmoid": set(),
+    "tanh": set(),
+    "softmax": set(),
+    "dropout": {"rate", "keep"},
+}
+_REQUIRED_KEYS = {"conv": {"filters", "kernel"}, "dense": {"units"}, "pool": {"size"},
+                  "maxpool": {"size"}, "avgpool": {"size"}}
+
+
+def _check_int(value, name, minimum=1):
+    """Return ``value`` as a Python int, checking it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _two(value):
+    """Return ``value`` as a tuple of two entries; an int ``v`` means ``(v, v)``."""
+    return (value, value) if np.ndim(value) == 0 else tuple(value)
+
+
+def _spatial_out(hw, kernel, stride, pad, strict, where):
+    """Output ``(H', W')`` of a sliding-window layer on an ``(H, W)`` input.
+
+    ``kernel``, ``stride`` and ``pad`` are ints or ``(h, w)`` pairs; each axis
+    gives ``floor((n + 2*pad - k) / stride) + 1``.
+    """
+    pairs = {"kernel": _two(kernel), "stride": _two(stride), "pad": _two(pad)}
+    for key, pair in pairs.items():
+        if len(pair) != 2:
+            raise ValueError(f"{where}: {key} must be an int or a pair (h, w), got {pair!r}")
+        for v in pair:
+            _check_int(v, f"{where} {key}", 0 if key == "pad" else 1)
+    out = []
+    for axis, n, k, s, p in zip(("height", "width"), hw, *pairs.values(), strict=True):
+        span = n + 2 * p - k
+        if span < 0:
+            raise ValueError(f"{where}: window {k} is larger than the padded {axis} {n} + 2*{p}")
+        if strict and span % s:
+            raise ValueError(
+                f"{where}: stride {s} does not divide {axis} {n} + 2*{p} - {k} = {span}"
+            )
+        out.append(int(span) // int(s) + 1)
+    return tuple(out)
+
+
+def _check_layer(layer, index):
+    """Validate one layer dict and return its type."""
+    where = f"layer {index}"
+    if not isinstance(layer, dict) or "type" not in layer:
+        raise ValueError(f"{where} must be a dict with a 'type' key, got {layer!r}")
+    kind = layer["type"]
+    if kind not in _ALLOWED_KEYS:
+        raise ValueError(f"{where}: unknown layer type {kind!r}; known: {sorted(_ALLOWED_KEYS)}")
+    keys = set(layer) - {"type"}
+    unknown = keys - _ALLOWED_KEYS[kind]
+    if unknown:
+        raise ValueError(f"{where} ({kind}): unknown key(s) {sorted(unknown)}")
+    missing = _REQUIRED_KEYS.get(kind, set()) - keys
+    if missing:
+        raise ValueError(f"{where} ({kind}): missing key(s) {sorted(missing)}")
+    return kind
+
+
+def _walk(layers, input_shape, strict):
+    """Return ``[(shape_after, params), ...]``, one entry per layer."""
+    shape = tuple(_check_int(n, "input_shape entry") for n in input_shape)
+    if len(shape) not in (1, 3):
+        raise ValueError(f"input_shape must be (C, H, W) or (d,), got {input_shape!r}")
+    result = []
+    for index, layer in enumerate(layers):
+        kind = _check_layer(layer, index)
+        where = f"layer {index} ({kind})"
+        params = 0
+        if kind == "conv":
+            if len(shape) != 3:
+                raise ValueError(f"{where} needs a (C, H, W) input, got {shape}")
+            c_in, h, w = shape
+            filters = _check_int(layer["filters"], f"{where} filters")
+            out_hw = _spatial_out((h, w), layer["kernel"], layer.get("stride", 1),
+                                  layer.get("pad", 0), strict, where)
+            kh, kw = _two(layer["kernel"])
+            params = conv_params(filters, kh, kw, c_in, bias=layer.get("bias", True))
+            shape = (filters, *out_hw)
+        elif kind in ("pool", "maxpool", "avgpool"):
+            if len(shape) != 3:
+                raise ValueError(f"{where} needs a (C, H, W) input, got {shape}")
+            c, h, w = shape
+            size = layer["size"]
+            shape = (c, *_spatial_out((h, w), size, layer.get("stride", size), 0, strict, where))
+        elif kind == "dense":
+            if len(shape) != 1:
+                raise ValueError(
+                    f"{where} needs a flat (d,) input, got {shape}; add a flatten layer"
+                )
+            units = _check_int(layer["units"], f"{where} units")
+            params = dense_params(shape[0], units, bias=layer.get("bias", True))
+            shape = (units,)
+        elif kind == "flatten":
+            shape = (int(np.prod(shape)),)
+        elif kind == "batchnorm":
+            params = 2 * shape[0]  # gamma and beta per channel / feature
+        result.append((shape, params))
+    return result
+
+
+def layer_output_shapes(layers, input_shape, *, strict=False):
+    """Shape (tuple) of the output of every layer, in order; see the module docstring."""
+    return [shape for shape, _ in _walk(layers, input_shape, strict)]
+
+
+def layer_param_counts(layers, input_shape, *, strict=False):
+    """Number of learnable parameters of every layer (list of ints), in order."""
+    return [params for _, params in _walk(layers, input_shape, strict)]
+
+
+def count_params(layers, input_shape, *, strict=False):
+    """Total number of learnable parameters of the network (int)."""
+    return sum(layer_param_counts(layers, input_shape, strict=strict))
+
+
+def activation_count(layers, input_shape, *, strict=False):
+    """Number of output activations (product of the output shape) of every layer (list of ints)."""
+    return [int(np.prod(shape)) for shape, _ in _walk(layers, input_shape, strict)]
+
+
+def mlp_params(sizes):
+    """Parameters of a fully connected net with layer sizes ``[d, h1, ..., k]``.
+
+    ``sum_i (sizes[i] * sizes[i+1] + sizes[i+1])`` (weights plus biases).
+    """
+    sizes = [_check_int(n, "layer size") for n in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"need at least an input and an output size, got {sizes}")
+    return sum(dense_params(n_in, n_out) for n_in, n_out in zip(sizes, sizes[1:], strict=False))
+
+
+def conv_params(filters, kernel_h, kernel_w, in_channels, bias=True):
+    """Parameters of a conv layer: ``filters * (kernel_h * kernel_w * in_channels + 1)``.
+
+    The ``+ 1`` is the one bias per filter; it is dropped when ``bias`` is False.
+    """
+    f = _check_int(filters, "filters")
+    kh, kw = _check_int(kernel_h, "kernel_h"), _check_int(kernel_w, "kernel_w")
+    c = _check_int(in_channels, "in_channels")
+    return f * (kh * kw * c + (1 if bias else 0))
+
+
+def dense_params(n_in, n_out, bias=True):
+    """Parameters of a dense layer: ``n_in * n_out`` weights plus ``n_out`` biases if ``bias``."""
+    n_in, n_out = _check_int(n_in, "n_in"), _check_int(n_out, "n_out")
+    return n_in * n_out + (n_out if bias else 0)

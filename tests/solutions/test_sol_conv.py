@@ -1,0 +1,374 @@
+"""Tests for solutions/conv.py against bruteforce.py, hand examples and gradients."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+FAST = settings(max_examples=50, deadline=None, database=None)
+SMALL_INTS = st.integers(-9, 9)
+
+
+def maybe_int(draw, pair):
+    """Pass an equal pair as a plain int half of the time (both forms are accepted)."""
+    if pair[0] == pair[1] and draw(st.booleans()):
+        return pair[0]
+    return pair
+
+
+@st.composite
+def conv_cases(draw, channels=False, dtype=np.int64):
+    """Random (x, kernel, stride, pad) with the kernel fitting in the padded image."""
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    pad = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    fh, fw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    h = draw(st.integers(max(1, fh - 2 * pad[0]), 7))
+    w = draw(st.integers(max(1, fw - 2 * pad[1]), 7))
+    if dtype == np.int64:
+        elements = SMALL_INTS
+    else:
+        elements = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+    if channels:
+        c, f = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+        x = draw(arrays(dtype, (c, h, w), elements=elements))
+        k = draw(arrays(dtype, (f, c, fh, fw), elements=elements))
+        b = draw(st.none() | arrays(dtype, (f,), elements=elements))
+    else:
+        x = draw(arrays(dtype, (h, w), elements=elements))
+        k = draw(arrays(dtype, (fh, fw), elements=elements))
+        b = draw(SMALL_INTS)
+    return x, k, b, maybe_int(draw, stride), maybe_int(draw, pad)
+
+
+@st.composite
+def pool_cases(draw, dtype=np.int64):
+    """Random (x, size, stride) with 2-D or 3-D x; windows may overlap or skip pixels."""
+    size = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = draw(st.none() | st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    h, w = draw(st.integers(size[0], 7)), draw(st.integers(size[1], 7))
+    shape = (h, w) if draw(st.booleans()) else (draw(st.integers(1, 3)), h, w)
+    elements = SMALL_INTS if dtype == np.int64 else st.floats(-10, 10, allow_nan=False)
+    x = draw(arrays(dtype, shape, elements=elements))
+    return x, maybe_int(draw, size), stride
+
+
+# --------------------------------------------------------------------------
+# agreement with the brute-force loops
+# --------------------------------------------------------------------------
+
+
+@FAST
+@given(conv_cases())
+def test_conv2d_matches_loops_exactly_on_ints(sol, case):
+    """conv2d equals the loop version exactly on integer inputs and returns an int array."""
+    x, k, b, stride, pad = case
+    out = sol.conv2d(x, k, stride=stride, pad=pad, bias=b)
+    expected = sol.conv2d_loops(x, k, stride=stride, pad=pad, bias=b)
+    assert out.dtype == np.int64
+    assert out.shape == expected.shape
+    assert np.array_equal(out, expected)
+
+
+@FAST
+@given(conv_cases(dtype=np.float64))
+def test_conv2d_matches_loops_on_floats(sol, case):
+    """conv2d agrees with the loop version on float inputs."""
+    x, k, b, stride, pad = case
+    out = sol.conv2d(x, k, stride=stride, pad=pad, bias=b)
+    np.testing.assert_allclose(out, sol.conv2d_loops(x, k, stride=stride, pad=pad, bias=b),
+                               rtol=1e-12, atol=1e-9)
+
+
+@FAST
+@given(conv_cases())
+def test_conv2d_true_is_loops_with_flipped_kernel(sol, case):
+    """conv2d_true equals cross-correlation with the kernel flipped in both axes."""
+    x, k, b, stride, pad = case
+    out = sol.conv2d_true(x, k, stride=stride, pad=pad, bias=b)
+    flipped = np.flip(k).copy()
+    assert np.array_equal(out, sol.conv2d_loops(x, flipped, stride=stride, pad=pad, bias=b))
+
+
+@FAST
+@given(conv_cases(channels=True))
+def test_conv2d_multi_matches_loops_exactly_on_ints(sol, case):
+    """conv2d_multi equals the loop version exactly on integer inputs (with and without bias)."""
+    x, w, b, stride, pad = case
+    out = sol.conv2d_multi(x, w, b, stride=stride, pad=pad)
+    expected = sol.conv2d_multi_loops(x, w, b, stride=stride, pad=pad)
+    assert out.dtype == np.int64
+    assert out.shape == expected.shape
+    assert np.array_equal(out, expected)
+
+
+@FAST
+@given(conv_cases(channels=True))
+def test_conv2d_multi_channel_slices_are_sums_of_conv2d(sol, case):
+    """Each output map of conv2d_multi is the sum over channels of single-channel conv2d."""
+    x, w, b, stride, pad = case
+    out = sol.conv2d_multi(x, w, b, stride=stride, pad=pad)
+    for f in range(w.shape[0]):
+        total = sum(sol.conv2d(x[c], w[f, c], stride=stride, pad=pad) for c in range(x.shape[0]))
+        assert np.array_equal(out[f], total + (0 if b is None else b[f]))
+
+
+@FAST
+@given(pool_cases())
+def test_maxpool2d_matches_loops(sol, case):
+    """maxpool2d equals the loop version (2-D/3-D, non-square, overlapping) and keeps int dtype."""
+    x, size, stride = case
+    out = sol.maxpool2d(x, size, stride)
+    assert out.dtype == x.dtype
+    assert np.array_equal(out, sol.maxpool2d_loops(x, size, stride))
+
+
+@FAST
+@given(pool_cases())
+def test_avgpool2d_matches_loops(sol, case):
+    """avgpool2d agrees with the loop version (2-D/3-D, non-square, overlapping)."""
+    x, size, stride = case
+    out = sol.avgpool2d(x, size, stride)
+    expected = sol.avgpool2d_loops(x, size, stride)
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+@FAST
+@given(pool_cases(), st.data())
+def test_maxpool2d_backward_matches_loops_with_ties(sol, case, data):
+    """maxpool2d_backward equals the loop version, including first-max tie-breaking and overlaps."""
+    x, size, stride = case
+    x = x % 3  # few distinct values, so ties are common
+    pooled_shape = sol.maxpool2d(x, size, stride).shape
+    dout = data.draw(arrays(np.int64, pooled_shape, elements=st.integers(1, 9)))
+    out = sol.maxpool2d_backward(x, dout, size, stride)
+    assert np.array_equal(out, sol.maxpool2d_backward_loops(x, dout, size, stride))
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3)), max_size=5))
+def test_receptive_field_matches_tracing(sol, layers):
+    """receptive_field agrees with tracing the input pixels that reach one output unit."""
+    assert sol.receptive_field(layers) == sol.receptive_field_loops(layers)
+
+
+# --------------------------------------------------------------------------
+# hand-computed examples
+# --------------------------------------------------------------------------
+
+IMAGE_4X4 = np.array([[1, 2, 3, 4],
+                      [5, 6, 7, 8],
+                      [9, 10, 11, 12],
+                      [13, 14, 15, 16]])
+
+
+def test_conv2d_hand_example_stride_2(sol):
+    """A 4x4 image with a 2x2 kernel and stride 2 gives the hand-computed 2x2 output."""
+    k = np.array([[1, 2],
+                  [3, 4]])
+    # out[0,0] = 1*1 + 2*2 + 5*3 + 6*4     = 1 + 4 + 15 + 24  = 44
+    # out[0,1] = 3*1 + 4*2 + 7*3 + 8*4     = 3 + 8 + 21 + 32  = 64
+    # out[1,0] = 9*1 + 10*2 + 13*3 + 14*4  = 9 + 20 + 39 + 56 = 124
+    # out[1,1] = 11*1 + 12*2 + 15*3 + 16*4 = 11 + 24 + 45 + 64 = 144
+    expected = np.array([[44, 64],
+                         [124, 144]])
+    out = sol.conv2d(IMAGE_4X4, k, stride=2)
+    assert out.dtype.kind == "i"
+    assert np.array_equal(out, expected)
+    assert np.array_equal(sol.conv2d_loops(IMAGE_4X4, k, stride=2), expected)
+    # with bias 1 every entry grows by 1
+    assert np.array_equal(sol.conv2d(IMAGE_4X4, k, stride=2, bias=1), expected + 1)
+
+
+def test_conv2d_true_hand_example_flips_the_kernel(sol):
+    """True convolution uses the kernel rotated by 180 degrees ([[4, 3], [2, 1]])."""
+    k = np.array([[1, 2],
+                  [3, 4]])
+    # out[0,0] = 1*4 + 2*3 + 5*2 + 6*1     = 4 + 6 + 10 + 6   = 26
+    # out[0,1] = 3*4 + 4*3 + 7*2 + 8*1     = 12 + 12 + 14 + 8 = 46
+    # out[1,0] = 9*4 + 10*3 + 13*2 + 14*1  = 36 + 30 + 26 + 14 = 106
+    # out[1,1] = 11*4 + 12*3 + 15*2 + 16*1 = 44 + 36 + 30 + 16 = 126
+    assert np.array_equal(sol.conv2d_true(IMAGE_4X4, k, stride=2), [[26, 46], [106, 126]])
+
+
+def test_conv2d_hand_example_padding_floor(sol):
+    """Pad 1, stride 2 on a 3x3 image: floor((3+2-2)/2)+1 = 2; the last padded row/col is unused."""
+    x = np.array([[1, 2, 3],
+                  [4, 5, 6],
+                  [7, 8, 9]])
+    k = np.ones((2, 2), dtype=int)
+    # padded image (0 border), windows start at rows/cols 0 and 2 of the 5x5 padded image:
+    # (0,0): only x[0,0]                    = 1
+    # (0,2): x[0,1] + x[0,2]                = 2 + 3         = 5
+    # (2,0): x[1,0] + x[2,0]                = 4 + 7         = 11
+    # (2,2): x[1,1] + x[1,2] + x[2,1] + x[2,2] = 5 + 6 + 8 + 9 = 28
+    assert np.array_equal(sol.conv2d(x, k, stride=2, pad=1), [[1, 5], [11, 28]])
+    with pytest.raises(ValueError, match="stride 2 does not divide"):
+        sol.conv2d(x, k, stride=2, pad=1, strict=True)
+
+
+def test_conv2d_non_square_kernel_hand_example(sol):
+    """A 1x3 kernel [-1, 0, 1] on a 2x4 image gives horizontal differences x[j+2] - x[j]."""
+    x = np.array([[1, 4, 9, 16],
+                  [2, 3, 5, 7]])
+    # row 0: 9 - 1 = 8, 16 - 4 = 12;  row 1: 5 - 2 = 3, 7 - 3 = 4
+    assert np.array_equal(sol.conv2d(x, [[-1, 0, 1]]), [[8, 12], [3, 4]])
+
+
+def test_conv2d_multi_hand_example(sol):
+    """Two channels, one 2x2x2 filter covering the whole input: a single weighted sum plus bias."""
+    x = np.array([[[1, 2], [3, 4]],
+                  [[5, 6], [7, 8]]])
+    w = np.array([[[[1, 1], [1, 1]],
+                   [[2, 2], [2, 2]]]])
+    # channel 0: 1 + 2 + 3 + 4 = 10;  channel 1: 2 * (5 + 6 + 7 + 8) = 52;  10 + 52 + bias 1 = 63
+    out = sol.conv2d_multi(x, w, np.array([1]))
+    assert out.shape == (1, 1, 1)
+    assert out.dtype.kind == "i"
+    assert out[0, 0, 0] == 63
+
+
+def test_pooling_hand_examples(sol):
+    """Max and average pooling of the 4x4 image, non-overlapping and overlapping."""
+    # 2x2 windows, stride 2: max of {1,2,5,6}=6, {3,4,7,8}=8, {9,10,13,14}=14, {11,12,15,16}=16
+    assert np.array_equal(sol.maxpool2d(IMAGE_4X4, 2), [[6, 8], [14, 16]])
+    # means: (1+2+5+6)/4 = 3.5, (3+4+7+8)/4 = 5.5, (9+10+13+14)/4 = 11.5, (11+12+15+16)/4 = 13.5
+    np.testing.assert_array_equal(sol.avgpool2d(IMAGE_4X4, 2), [[3.5, 5.5], [11.5, 13.5]])
+    # 3x3 windows, stride 1 (overlapping): (4-3)/1+1 = 2 per axis; maxima at bottom-right corners
+    assert np.array_equal(sol.maxpool2d(IMAGE_4X4, 3, stride=1), [[11, 12], [15, 16]])
+    # non-square 1x2 windows, stride (1, 2): pairs of neighbours in each row
+    assert np.array_equal(sol.maxpool2d(IMAGE_4X4[:2], (1, 2)), [[2, 4], [6, 8]])
+    # channels are pooled separately
+    stacked = np.stack([IMAGE_4X4, -IMAGE_4X4])
+    assert np.array_equal(sol.maxpool2d(stacked, 2), [[[6, 8], [14, 16]], [[-1, -3], [-9, -11]]])
+
+
+def test_maxpool2d_backward_hand_examples(sol):
+    """Ties go to the first maximum in row-major order; overlapping windows accumulate."""
+    # all equal: the whole gradient goes to the top-left entry
+    assert np.array_equal(sol.maxpool2d_backward(np.ones((2, 2)), np.array([[5.0]]), 2),
+                          [[5.0, 0.0], [0.0, 0.0]])
+    # windows [0, 5] and [5, 0] (size (1, 2), stride 1) both pick the middle: 2 + 3 = 5
+    x = np.array([[0, 5, 0]])
+    assert np.array_equal(sol.maxpool2d_backward(x, np.array([[2, 3]]), (1, 2), stride=1),
+                          [[0, 5, 0]])
+    # 4x4 image, 2x2 pooling: gradient lands on 6, 8, 14, 16
+    dx = sol.maxpool2d_backward(IMAGE_4X4, np.array([[1, 2], [3, 4]]), 2)
+    assert np.array_equal(dx, [[0, 0, 0, 0], [0, 1, 0, 2], [0, 0, 0, 0], [0, 3, 0, 4]])
+
+
+def test_conv_on_ints_is_exact_beyond_float_precision(sol):
+    """Integer convolution does not go through floats: 2**53 + 1 survives exactly."""
+    big = 2**53 + 1
+    out = sol.conv2d(np.array([[big, 0]]), np.array([[1, 1]]))
+    assert out.dtype == np.int64
+    assert int(out[0, 0]) == big
+    assert sol.conv2d(np.array([[1.5]]), np.array([[2]])).dtype == np.float64
+
+
+def test_pad2d_and_relu(sol):
+    """pad2d pads only the last two axes keeping int dtype; relu keeps the dtype."""
+    padded = sol.pad2d(np.array([[1, 2]]), 1)
+    assert padded.dtype.kind == "i"
+    assert np.array_equal(padded, [[0, 0, 0, 0], [0, 1, 2, 0], [0, 0, 0, 0]])
+    assert sol.pad2d(np.zeros((3, 2, 2)), (0, 1)).shape == (3, 2, 4)
+    assert sol.pad2d(np.array([[1]]), 1, value=-np.inf)[0, 0] == -np.inf
+    assert np.array_equal(sol.relu(np.array([-2, 0, 3])), [0, 0, 3])
+    assert sol.relu(np.array([-2, 3])).dtype.kind == "i"
+    assert sol.relu(np.array([-1.5], dtype=np.float32)).dtype == np.float32
+
+
+# --------------------------------------------------------------------------
+# sizes, receptive field, validation
+# --------------------------------------------------------------------------
+
+
+def test_conv_output_size_values(sol):
+    """conv_output_size gives (n - f + 2p)/s + 1 for valid configurations."""
+    assert sol.conv_output_size(32, 5) == 28  # (32 - 5)/1 + 1
+    assert sol.conv_output_size(28, 2, stride=2) == 14  # (28 - 2)/2 + 1
+    assert sol.conv_output_size(7, 3, pad=1, stride=2) == 4  # (7 - 3 + 2)/2 + 1
+    assert sol.conv_output_size(5, 5) == 1
+
+
+def test_conv_output_size_rejects_non_dividing_stride(sol):
+    """A stride that does not divide n - f + 2p raises a ValueError naming the numbers."""
+    with pytest.raises(ValueError, match=r"stride 2 does not divide n - f \+ 2\*pad = 7 - 2"):
+        sol.conv_output_size(7, 2, stride=2)  # 7 - 2 = 5 is odd
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        sol.conv_output_size(3, 5)
+    with pytest.raises(ValueError, match="stride must be >= 1"):
+        sol.conv_output_size(5, 3, stride=0)
+    with pytest.raises(ValueError, match="must be an int"):
+        sol.conv_output_size(5.0, 3)
+
+
+def test_receptive_field_hand_examples(sol):
+    """Receptive fields of small stacks, computed by hand."""
+    # two 3x1 layers: 1 + (3-1)*1 + (3-1)*1 = 5
+    assert sol.receptive_field([(3, 1), (3, 1)]) == 5
+    # (2, stride 2) then (3, stride 1): 1 + (2-1)*1 + (3-1)*2 = 6;
+    # the 3 neighbouring layer-1 units start 2 pixels apart and each sees 2 pixels: 2*2 + 2 = 6
+    assert sol.receptive_field([(2, 2), (3, 1)]) == 6
+    # (3,1), (2,2), (3,1): 1 + 2*1 + 1*1 + 2*2 = 8
+    assert sol.receptive_field([(3, 1), (2, 2), (3, 1)]) == 8
+    assert sol.receptive_field([]) == 1
+    with pytest.raises(ValueError, match="kernel, stride"):
+        sol.receptive_field([(3, 0)])
+
+
+def test_conv_argument_validation(sol):
+    """Bad shapes, channels, strides and oversized kernels raise clear ValueErrors."""
+    with pytest.raises(ValueError, match="does not fit"):
+        sol.conv2d(np.ones((2, 2)), np.ones((3, 3)))
+    with pytest.raises(ValueError, match="x must be 2-D"):
+        sol.conv2d(np.ones((1, 2, 2)), np.ones((1, 1)))
+    with pytest.raises(ValueError, match="stride must be >= 1"):
+        sol.conv2d(np.ones((3, 3)), np.ones((1, 1)), stride=0)
+    with pytest.raises(ValueError, match="int or a pair"):
+        sol.conv2d(np.ones((3, 3)), np.ones((1, 1)), pad=0.5)
+    with pytest.raises(ValueError, match="channels"):
+        sol.conv2d_multi(np.ones((2, 3, 3)), np.ones((4, 3, 1, 1)))
+    with pytest.raises(ValueError, match="one bias per filter"):
+        sol.conv2d_multi(np.ones((2, 3, 3)), np.ones((4, 2, 1, 1)), np.ones(3))
+    with pytest.raises(ValueError, match="does not divide"):
+        sol.maxpool2d(np.ones((5, 5)), 2, strict=True)
+    with pytest.raises(ValueError, match="pooled shape"):
+        sol.maxpool2d_backward(np.ones((4, 4)), np.ones((3, 3)), 2)
+
+
+# --------------------------------------------------------------------------
+# gradients
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_maxpool2d_backward_matches_numerical_gradient(sol, seed):
+    """maxpool2d_backward is the gradient of sum(dout * maxpool2d(x)) (overlapping windows)."""
+    rng = np.random.default_rng(seed)
+    x = rng.permutation(30).reshape(2, 3, 5) * 0.1  # distinct values: no ties
+    size, stride = (2, 3), (1, 1)
+    dout = rng.normal(size=sol.maxpool2d(x, size, stride).shape)
+
+    def f(z):
+        return np.sum(dout * sol.maxpool2d(z, size, stride))
+
+    np.testing.assert_allclose(sol.maxpool2d_backward(x, dout, size, stride),
+                               sol.numerical_gradient(f, x), atol=1e-7)
+
+
+@pytest.mark.parametrize(("stride", "pad"), [(1, 0), (2, 1), ((1, 2), (2, 0)), (3, 2)])
+def test_conv2d_backward_matches_numerical_gradient(sol, stride, pad):
+    """conv2d_backward gives the gradients of sum(dout * conv2d(x, k) + bias) for x, k and bias."""
+    rng = np.random.default_rng(0)
+    x, k = rng.normal(size=(5, 6)), rng.normal(size=(2, 3))
+    dout = rng.normal(size=sol.conv2d(x, k, stride, pad).shape)
+    dx, dk, db = sol.conv2d_backward(x, k, dout, stride, pad)
+
+    def loss(x_, k_, b_):
+        return np.sum(dout * sol.conv2d(x_, k_, stride, pad, b_))
+
+    np.testing.assert_allclose(dx, sol.numerical_gradient(lambda z: loss(z, k, 0.0), x), atol=1e-7)
+    np.testing.assert_allclose(dk, sol.numerical_gradient(lambda z: loss(x, z, 0.0), k), atol=1e-7)
+    assert db == pytest.approx(sol.numerical_gradient(lambda z: loss(x, k, z), 0.0))

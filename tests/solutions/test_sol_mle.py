@@ -1,0 +1,183 @@
+"""Tests for solutions/mle.py: closed forms against brute-force likelihood maximisation."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+FAST = settings(max_examples=50, deadline=None, database=None)
+
+
+# --------------------------------------------------------------------------
+# closed forms versus grid search
+# --------------------------------------------------------------------------
+
+
+@FAST
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=30))
+def test_bernoulli_mle_maximises_likelihood(sol, flips):
+    """bernoulli_mle is the grid argmax of the Bernoulli log-likelihood (grid step 1e-4)."""
+    assert abs(sol.bernoulli_mle(flips) - sol.mle_brute_force_bernoulli(flips)) <= 1e-4 + 1e-12
+    grid = np.linspace(0, 1, 10001)
+    best = grid[np.argmax(sol.bernoulli_loglik(grid, flips))]
+    assert abs(sol.bernoulli_mle(flips) - best) <= 1e-4 + 1e-12
+
+
+@FAST
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=20))
+def test_poisson_mle_maximises_likelihood(sol, counts):
+    """poisson_mle is the grid argmax of the Poisson log-likelihood."""
+    step = (max(counts) + 1) / 10000
+    assert abs(sol.poisson_mle(counts) - sol.mle_brute_force_poisson(counts)) <= step + 1e-12
+
+
+@FAST
+@given(st.lists(st.floats(0.1, 10), min_size=1, max_size=20))
+def test_exponential_mle_maximises_likelihood(sol, x):
+    """exponential_mle (a rate) is the grid argmax of the exponential log-likelihood."""
+    step = 2 / min(x) / 20000
+    assert abs(sol.exponential_mle(x) - sol.mle_brute_force_exponential(x)) <= step + 1e-12
+
+
+@FAST
+@given(st.lists(st.floats(-10, 10), min_size=2, max_size=15))
+def test_gaussian_mle_maximises_likelihood(sol, x):
+    """gaussian_mle (mean, biased variance) is the 2-D grid argmax of the Gaussian likelihood."""
+    lo, hi = min(x), max(x)
+    assume(hi - lo > 0.1)
+    mu_step, var_step = (hi - lo) / 400, (hi - lo) ** 2 / 400
+    mu_bf, var_bf = sol.mle_brute_force_gaussian(x)
+    mu, var = sol.gaussian_mle(x)
+    assert (mu, var) == (sol.gaussian_mle_mean(x), sol.gaussian_mle_var(x))
+    # the best grid mean is the grid point nearest the sample mean; at that mean the
+    # best variance is var + (mean - mu_grid)**2, found to within one grid step
+    assert abs(mu - mu_bf) <= mu_step / 2 + 1e-9
+    assert abs(var - var_bf) <= var_step + mu_step**2 / 4 + 1e-9
+
+
+@FAST
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=30))
+def test_bernoulli_loglik_is_maximal_at_mle(sol, flips):
+    """bernoulli_loglik at the MLE is at least its value at nearby and boundary thetas."""
+    theta = sol.bernoulli_mle(flips)
+    best = sol.bernoulli_loglik(theta, flips)
+    for other in [0.0, 1.0, 0.5, max(theta - 0.01, 0), min(theta + 0.01, 1)]:
+        assert sol.bernoulli_loglik(other, flips) <= best + 1e-12
+
+
+# --------------------------------------------------------------------------
+# hand examples
+# --------------------------------------------------------------------------
+
+
+def test_discrete_mle_hand_examples(sol):
+    """Bernoulli, binomial, categorical (with Laplace smoothing) and Poisson estimates by hand."""
+    assert sol.bernoulli_mle([1, 0, 1, 1]) == 0.75  # 3 heads out of 4
+    assert sol.binomial_mle([3, 5], [10, 10]) == 0.4  # (3 + 5) / (10 + 10)
+    np.testing.assert_allclose(sol.categorical_mle([3, 0, 1]), [0.75, 0.0, 0.25])  # c / 4
+    # Laplace: (c + 1) / (4 + 3*1) = (4, 1, 2) / 7
+    np.testing.assert_allclose(sol.categorical_mle([3, 0, 1], alpha=1), [4 / 7, 1 / 7, 2 / 7])
+    assert sol.poisson_mle([2, 0, 4]) == 2.0  # (2 + 0 + 4) / 3
+
+
+def test_continuous_mle_hand_examples(sol):
+    """Exponential, uniform and Gaussian estimates by hand (biased variance)."""
+    assert sol.exponential_mle([1, 2, 3]) == 0.5  # 1 / mean = 1 / 2
+    top = sol.uniform_mle([3, 7, 2])
+    assert top == 7 and isinstance(top, int)
+    # mean 2.5; squared deviations 2.25, 0.25, 0.25, 2.25 -> sum 5, / n = 1.25 (not 5/3)
+    assert sol.gaussian_mle([1, 2, 3, 4]) == (2.5, 1.25)
+
+
+def test_loglik_hand_examples(sol):
+    """Log-likelihoods by hand, including the 0 * log 0 = 0 convention."""
+    assert sol.bernoulli_loglik(1.0, [1, 1]) == 0.0
+    assert sol.bernoulli_loglik(0.5, [1, 0, 1]) == pytest.approx(3 * math.log(0.5))
+    assert sol.bernoulli_loglik(0.0, [1]) == -math.inf
+    # log(2^1 e^-2 / 1!) + log(2^3 e^-2 / 3!)
+    expected = math.log(2 * math.exp(-2)) + math.log(8 * math.exp(-2) / 6)
+    assert sol.poisson_loglik(2.0, [1, 3]) == pytest.approx(expected)
+    assert sol.poisson_loglik(0.0, [0, 0]) == 0.0
+    # log(2 e^-1) + log(2 e^-3): density lam * exp(-lam x) at x = 0.5, 1.5
+    assert sol.exponential_loglik(2.0, [0.5, 1.5]) == pytest.approx(
+        math.log(2 * math.exp(-1)) + math.log(2 * math.exp(-3)))
+    pdf = [math.exp(-((v - 1) ** 2) / (2 * 4)) / math.sqrt(2 * math.pi * 4) for v in (0, 3)]
+    assert sol.gaussian_loglik(1.0, 4.0, [0, 3]) == pytest.approx(sum(map(math.log, pdf)))
+
+
+def test_mle_input_validation(sol):
+    """Invalid samples raise ValueError with a clear message."""
+    with pytest.raises(ValueError, match="only 0"):
+        sol.bernoulli_mle([0, 2])
+    with pytest.raises(ValueError, match="non-empty"):
+        sol.gaussian_mle([])
+    with pytest.raises(ValueError, match="successes <= trials"):
+        sol.binomial_mle([5], [3])
+    with pytest.raises(ValueError, match="undefined"):
+        sol.categorical_mle([0, 0])
+    with pytest.raises(ValueError, match="both classes"):
+        sol.gda_fit(np.ones((3, 2)), [1, 1, 1])
+
+
+# --------------------------------------------------------------------------
+# multivariate: covariance and GDA
+# --------------------------------------------------------------------------
+
+
+def gaussian_logpdf(x, mu, sigma):
+    """Log-density of N(mu, sigma) at the rows of x, written out directly."""
+    d = len(mu)
+    diff = x - mu
+    sign, logdet = np.linalg.slogdet(sigma)
+    quad = np.einsum("ni,ij,nj->n", diff, np.linalg.inv(sigma), diff)
+    return -0.5 * (d * np.log(2 * np.pi) + logdet + quad)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gaussian_mle_cov_matches_loops_and_is_stationary(sol, seed):
+    """gaussian_mle_cov is the biased covariance and a stationary point of the log-likelihood."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(8, 3)) * [1.0, 2.0, 0.5] + [0.0, 1.0, -3.0]
+    cov = sol.gaussian_mle_cov(X)
+    np.testing.assert_allclose(cov, sol.gaussian_mle_cov_loops(X), atol=1e-12)
+    np.testing.assert_allclose(cov, np.cov(X, rowvar=False, bias=True), atol=1e-12)
+    mu = X.mean(axis=0)
+    grad_cov = sol.numerical_gradient(
+        lambda s: gaussian_logpdf(X, mu, (s + s.T) / 2).sum(), cov, h=1e-6)
+    np.testing.assert_allclose(grad_cov, 0, atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gda_fit_maximises_joint_likelihood(sol, seed):
+    """gda_fit's phi, mu0, mu1, sigma have zero gradient of the joint log-likelihood."""
+    rng = np.random.default_rng(seed)
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 0, 1, 0])
+    X = rng.normal(size=(10, 2)) + 2 * y[:, None]
+    fit = sol.gda_fit(X, y)
+
+    def joint(phi, mu0, mu1, sigma):
+        sigma = (sigma + sigma.T) / 2
+        means = np.where(y[:, None] == 1, mu1, mu0)
+        prior = np.where(y == 1, np.log(phi), np.log(1 - phi))
+        return np.sum(prior + gaussian_logpdf(X - means, np.zeros(2), sigma))
+
+    args = dict(fit)
+    for name in ["phi", "mu0", "mu1", "sigma"]:
+        def f(value, name=name):
+            return joint(**{**args, name: value})
+
+        grad = sol.numerical_gradient(f, args[name], h=1e-6)
+        np.testing.assert_allclose(grad, 0, atol=1e-5, err_msg=name)
+
+
+def test_gda_fit_hand_example(sol):
+    """GDA on four 1-D points: class means, prior, and the pooled biased variance."""
+    X = np.array([[0.0], [2.0], [5.0], [7.0]])
+    fit = sol.gda_fit(X, [0, 0, 1, 1])
+    assert fit["phi"] == 0.5
+    np.testing.assert_array_equal(fit["mu0"], [1.0])  # (0 + 2) / 2
+    np.testing.assert_array_equal(fit["mu1"], [6.0])  # (5 + 7) / 2
+    # deviations from the own class mean: -1, 1, -1, 1 -> sum of squares 4, / n = 1
+    np.testing.assert_array_equal(fit["sigma"], [[1.0]])

@@ -1,0 +1,219 @@
+"""Tests for solutions/nn.py: values, stability and gradients against numerical_gradient."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+FAST = settings(max_examples=50, deadline=None, database=None)
+FINITE = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
+
+
+def random_mlp(seed, n=4, d=3, h=5, k=3):
+    """A small random 2-layer network and a batch (X, y, W1, b1, W2, b2)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    y = rng.integers(0, k, size=n)
+    return X, y, rng.normal(size=(d, h)), rng.normal(size=h), rng.normal(size=(h, k)), \
+        rng.normal(size=k)
+
+
+def check_param_grads(sol, loss_of, params, grads, atol=1e-6):
+    """Compare each analytic gradient with the numerical gradient of ``loss_of(params)``."""
+    for name in params:
+        def f(value, name=name):
+            return loss_of({**params, name: value})
+
+        numeric = sol.numerical_gradient(f, params[name])
+        np.testing.assert_allclose(grads["d" + name], numeric, atol=atol, err_msg=name)
+
+
+# --------------------------------------------------------------------------
+# activations
+# --------------------------------------------------------------------------
+
+
+def test_sigmoid_values_and_stability(sol):
+    """sigmoid is 1/(1+e^-z), symmetric, and finite without warnings for huge |z|."""
+    assert sol.sigmoid(0) == 0.5
+    assert sol.sigmoid(np.log(3)) == pytest.approx(0.75)  # 1 / (1 + 1/3)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        out = sol.sigmoid(np.array([-1000.0, 1000.0]))
+    np.testing.assert_array_equal(out, [0.0, 1.0])
+
+
+@FAST
+@given(arrays(np.float64, st.integers(1, 6), elements=FINITE))
+def test_activation_identities(sol, z):
+    """sigmoid(-z) = 1 - sigmoid(z); softplus' = sigmoid; log_softmax = log(softmax)."""
+    np.testing.assert_allclose(sol.sigmoid(-z), 1 - sol.sigmoid(z), atol=1e-12)
+    np.testing.assert_allclose(sol.softplus(z), np.log1p(np.exp(z)), rtol=1e-12)
+    np.testing.assert_allclose(sol.log_softmax(z), np.log(sol.softmax(z)), atol=1e-9)
+    assert sol.softmax(z).sum() == pytest.approx(1.0)
+    assert sol.logsumexp(z) == pytest.approx(np.log(np.sum(np.exp(z))))
+
+
+def test_activation_gradients_match_numerical(sol):
+    """sigmoid_grad, tanh_grad and softplus' agree with central differences."""
+    for z in [-3.0, -0.4, 0.2, 2.5]:
+        assert sol.sigmoid_grad(z) == pytest.approx(sol.numerical_gradient(sol.sigmoid, z))
+        assert sol.tanh_grad(z) == pytest.approx(sol.numerical_gradient(np.tanh, z))
+        assert sol.sigmoid(z) == pytest.approx(sol.numerical_gradient(sol.softplus, z))
+        assert sol.relu_grad(z) == pytest.approx(
+            sol.numerical_gradient(lambda t: max(t, 0.0), z))
+    assert sol.sigmoid_grad(0) == 0.25
+    np.testing.assert_array_equal(sol.relu_grad(np.array([-1, 0, 2])), [0.0, 0.0, 1.0])
+
+
+def test_softmax_is_stable_and_row_wise(sol):
+    """softmax of huge logits is finite and normalises each row (batch as rows)."""
+    z = np.array([[1000.0, 1000.0], [0.0, np.log(3.0)]])
+    np.testing.assert_allclose(sol.softmax(z), [[0.5, 0.5], [0.25, 0.75]])
+    np.testing.assert_allclose(sol.logsumexp(z), [1000 + np.log(2), np.log(4)])
+    np.testing.assert_allclose(sol.softmax(z.T, axis=0), sol.softmax(z).T)
+
+
+# --------------------------------------------------------------------------
+# losses and layers
+# --------------------------------------------------------------------------
+
+
+def test_loss_hand_examples(sol):
+    """mse averages over all entries; cross-entropy averages -log p(true class) over the batch."""
+    # errors 1, -1, 2, 0 -> squares 1, 1, 4, 0 -> mean 6/4
+    assert sol.mse(np.array([[1, 2], [3, 4]]), np.array([[0, 3], [1, 4]])) == 1.5
+    probs = np.array([[0.5, 0.5], [0.25, 0.75]])
+    # -(log 0.5 + log 0.75) / 2
+    assert sol.cross_entropy(probs, np.array([0, 1])) == pytest.approx(
+        -(np.log(0.5) + np.log(0.75)) / 2)
+    assert np.array_equal(sol.onehot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
+    with pytest.raises(ValueError, match="same shape"):
+        sol.mse(np.zeros(3), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="labels must lie in"):
+        sol.cross_entropy(probs, np.array([0, 2]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_softmax_cross_entropy_loss_and_gradient(sol, seed):
+    """softmax_cross_entropy equals cross_entropy(softmax) and dlogits is its gradient."""
+    rng = np.random.default_rng(seed)
+    logits, y = rng.normal(size=(4, 3)), rng.integers(0, 3, size=4)
+    loss, dlogits = sol.softmax_cross_entropy(logits, y)
+    assert loss == pytest.approx(sol.cross_entropy(sol.softmax(logits), y))
+    np.testing.assert_allclose(dlogits, (sol.softmax(logits) - sol.onehot(y, 3)) / 4)
+    numeric = sol.numerical_gradient(lambda z: sol.softmax_cross_entropy(z, y)[0], logits)
+    np.testing.assert_allclose(dlogits, numeric, atol=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_affine_backward_matches_numerical(sol, seed):
+    """affine_backward returns the gradients of sum(dY * affine(X, W, b))."""
+    rng = np.random.default_rng(seed)
+    X, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
+    dY = rng.normal(size=(4, 2))
+    dX, dW, db = sol.affine_backward(dY, X, W)
+    params = {"X": X, "W": W, "b": b}
+    check_param_grads(sol, lambda p: np.sum(dY * sol.affine(p["X"], p["W"], p["b"])),
+                      params, {"dX": dX, "dW": dW, "db": db})
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mlp2_loss_grads_match_numerical(sol, seed):
+    """mlp2_loss_grads gives the softmax cross-entropy loss and its exact gradients."""
+    X, y, W1, b1, W2, b2 = random_mlp(seed)
+    out = sol.mlp2_loss_grads(X, y, W1, b1, W2, b2)
+    assert set(out) == {"loss", "dW1", "db1", "dW2", "db2"}
+    scores = sol.mlp2_forward(X, W1, b1, W2, b2)
+    assert out["loss"] == pytest.approx(sol.cross_entropy(sol.softmax(scores), y))
+    params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    check_param_grads(
+        sol, lambda p: sol.mlp2_loss_grads(X, y, **p)["loss"], params, out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mlp2_mse_grads_match_numerical(sol, seed):
+    """mlp2_mse_grads uses L = sum((scores - Y)**2) / (2N) and returns its exact gradients."""
+    X, _, W1, b1, W2, b2 = random_mlp(seed)
+    Y = np.random.default_rng(100 + seed).normal(size=(X.shape[0], W2.shape[1]))
+    out = sol.mlp2_mse_grads(X, Y, W1, b1, W2, b2)
+    scores = sol.mlp2_forward(X, W1, b1, W2, b2)
+    # (1/(2N)) sum over entries = (K/2) * mean over entries
+    assert out["loss"] == pytest.approx(sol.mse(scores, Y) * Y.shape[1] / 2)
+    params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    check_param_grads(
+        sol, lambda p: sol.mlp2_mse_grads(X, Y, **p)["loss"], params, out)
+
+
+def test_mlp2_forward_hand_example(sol):
+    """A 1-2-1 ReLU net computed by hand: the negative hidden unit is cut to 0."""
+    X = np.array([[2.0]])
+    W1, b1 = np.array([[1.0, -1.0]]), np.array([0.5, 0.5])  # hidden pre: 2.5, -1.5 -> 2.5, 0
+    W2, b2 = np.array([[2.0], [3.0]]), np.array([1.0])  # 2.5*2 + 0*3 + 1 = 6
+    np.testing.assert_array_equal(sol.mlp2_forward(X, W1, b1, W2, b2), [[6.0]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sigmoid_neuron_grads_match_numerical(sol, seed):
+    """sigmoid_neuron_grads returns L = sigmoid(w.x + b) and its gradients in w, b and x."""
+    rng = np.random.default_rng(seed)
+    w, x, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
+    out = sol.sigmoid_neuron_grads(w, x, b)
+    assert out["L"] == pytest.approx(1 / (1 + np.exp(-(w @ x + b))))
+    np.testing.assert_allclose(out["dw"], sol.numerical_gradient(
+        lambda v: sol.sigmoid_neuron_grads(v, x, b)["L"], w), atol=1e-9)
+    np.testing.assert_allclose(out["dx"], sol.numerical_gradient(
+        lambda v: sol.sigmoid_neuron_grads(w, v, b)["L"], x), atol=1e-9)
+    assert out["db"] == pytest.approx(sol.numerical_gradient(
+        lambda v: sol.sigmoid_neuron_grads(w, x, v)["L"], b))
+
+
+def test_sigmoid_neuron_hand_example(sol):
+    """w.x + b = 0 gives L = 0.5 and dL/dz = 0.25."""
+    out = sol.sigmoid_neuron_grads(np.array([1.0, 2.0]), np.array([3.0, -1.0]), -1.0)
+    assert out["L"] == 0.5
+    assert out["db"] == 0.25
+    np.testing.assert_array_equal(out["dw"], [0.75, -0.25])
+    np.testing.assert_array_equal(out["dx"], [0.25, 0.5])
+
+
+def test_batchnorm_forward_normalises_columns(sol):
+    """batchnorm_forward uses the biased batch variance per column, then gamma and beta."""
+    X = np.array([[1.0, 10.0], [3.0, 10.0]])
+    # column 0: mean 2, biased var 1 -> (-1, 1); column 1: var 0 -> 0
+    out = sol.batchnorm_forward(X, np.array([2.0, 1.0]), np.array([0.0, 5.0]), eps=1e-12)
+    np.testing.assert_allclose(out, [[-2.0, 5.0], [2.0, 5.0]], atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_batchnorm_backward_matches_numerical(sol, seed):
+    """batchnorm_backward returns the gradients of sum(dout * batchnorm_forward(...))."""
+    rng = np.random.default_rng(seed)
+    X, gamma, beta = rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=3)
+    dout = rng.normal(size=(5, 3))
+    dX, dgamma, dbeta = sol.batchnorm_backward(dout, X, gamma)
+    params = {"X": X, "gamma": gamma, "beta": beta}
+    check_param_grads(
+        sol, lambda p: np.sum(dout * sol.batchnorm_forward(p["X"], p["gamma"], p["beta"])),
+        params, {"dX": dX, "dgamma": dgamma, "dbeta": dbeta})
+
+
+def test_dropout_inverted(sol):
+    """Inverted dropout zeroes dropped units and divides the kept ones by keep."""
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    mask = np.array([[1, 0], [0, 1]])
+    np.testing.assert_array_equal(sol.dropout_inverted(X, mask, 0.5), [[2.0, 0.0], [0.0, 8.0]])
+    with pytest.raises(ValueError, match="keep"):
+        sol.dropout_inverted(X, mask, 0.0)
+    with pytest.raises(ValueError, match="does not broadcast"):
+        sol.dropout_inverted(X, np.ones((3, 2)), 0.5)
+
+
+def test_shape_validation(sol):
+    """affine rejects mismatched shapes with a message naming the expected shapes."""
+    with pytest.raises(ValueError, match="examples as rows"):
+        sol.affine(np.ones(3), np.ones((3, 2)), np.ones(2))
+    with pytest.raises(ValueError, match=r"W must have shape \(D, M\)"):
+        sol.affine(np.ones((4, 3)), np.ones((2, 3)), np.ones(3))
+    with pytest.raises(ValueError, match="b must have shape"):
+        sol.affine(np.ones((4, 3)), np.ones((3, 2)), np.ones(3))
