@@ -178,10 +178,16 @@ def mse(yhat, y):
 
 
 def onehot(y, k):
-    """One-hot matrix (N, k) of integer labels ``y`` (N,): row i has a 1 in column y[i]."""
+    """One-hot matrix (N, k) of integer labels ``y`` (N,): row i has a 1 in column y[i].
+
+    The result is an integer (0/1) array; ``k`` may be given as an integral float.
+    """
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be a 1-D vector of labels, got shape {y.shape}")
+    if isinstance(k, bool) or not float(k).is_integer() or k < 1:
+        raise ValueError(f"k (the number of classes) must be a positive integer, got {k!r}")
+    k = int(k)
     y = _labels(y, y.shape[0], k)
     return np.eye(k, dtype=np.int64)[y]
 

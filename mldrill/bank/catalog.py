@@ -96,6 +96,8 @@ def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]
         found, where, problems = load_solutions(bank.solutions)
         diagnostics.extend(problems)
         for name, fn in found.items():
+            if name in REGISTRY:
+                continue  # built-ins keep their meaning everywhere (answers and references)
             if name in origin:
                 diagnostics.append(Diagnostic(where[name], 1, 1, f"'{name}' is also defined "
                                                                  f"in {origin[name]}"))

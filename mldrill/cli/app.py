@@ -1,0 +1,216 @@
+"""The `mldrill` command line: a thin layer that parses arguments, calls one core function
+and hands the result to a renderer. Heavy modules (numpy, sympy, yaml) are imported inside
+the commands, so `mldrill --help` starts instantly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mldrill import __version__
+from mldrill.cli.errors import EXIT_NEGATIVE, EXIT_OK, State, handle_errors
+
+app = typer.Typer(
+    name="mldrill",
+    help="Practise and grade the mathematics of machine learning.\n\n"
+    "Start with `mldrill practice` (or `mldrill practice backprop`); `mldrill list` shows "
+    "every problem family.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Options:
+    banks: list[str] = []
+    only_bank: bool = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mldrill {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    bank: Annotated[list[str] | None, typer.Option(
+        "--bank", metavar="DIR",
+        help="An extra problem bank folder (repeatable); also $MLDRILL_BANK.")] = None,
+    only_bank: Annotated[bool, typer.Option(
+        "--only-bank", help="Use only the banks given with --bank/$MLDRILL_BANK, not the "
+        "bundled one.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    Options.banks = list(bank or [])
+    Options.only_bank = only_bank
+    State.debug = debug
+
+
+def _catalog(strict: bool = True):  # -> Catalog
+    from mldrill.bank.catalog import load_catalog
+    from mldrill.errors import UsageError
+
+    if Options.only_bank and not (Options.banks or os.environ.get("MLDRILL_BANK")):
+        raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
+    return load_catalog(Options.banks, bundled=not Options.only_bank, strict=strict)
+
+
+def _random_seed() -> int:
+    return int.from_bytes(os.urandom(4), "little") % 100_000
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List the problem families: id, title, topic, difficulty."""
+    from mldrill.cli import render
+    from mldrill.errors import UsageError
+
+    cat = _catalog()
+    families = sorted(cat.families.values(), key=lambda f: (f.topic, f.difficulty, f.id))
+    if topic:
+        if topic not in cat.topics():
+            from mldrill.bank.schema import did_you_mean
+
+            raise UsageError(f"no topic '{topic}'{did_you_mean(topic, cat.topics())}; topics: "
+                             f"{', '.join(cat.topics())}")
+        families = [f for f in families if f.topic == topic]
+    if json_out:
+        render.dump_json([render.family_json(f) for f in families])
+    else:
+        render.render_list(families)
+
+
+@app.command()
+@handle_errors
+def show(
+    problem_id: Annotated[str, typer.Argument(metavar="ID", help="Problem id (see list).")],
+    seed: Annotated[int | None, typer.Option("--seed", "-s",
+                                             help="Variant seed (default: random).")] = None,
+    solution: Annotated[bool, typer.Option("--solution", help="Add the answers, hints and "
+                                           "worked solution.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show a variant of a problem."""
+    from mldrill.cli import render
+    from mldrill.variants.generate import make_variant
+
+    cat = _catalog()
+    family = cat.get(problem_id)
+    variant = make_variant(family, _random_seed() if seed is None else seed, cat.functions)
+    if json_out:
+        render.dump_json(render.variant_json(variant, solution))
+    else:
+        render.render_variant(variant, solution)
+
+
+@app.command()
+@handle_errors
+def check(
+    problem_id: Annotated[str, typer.Argument(metavar="ID", help="Problem id.")],
+    answers: Annotated[list[str] | None, typer.Argument(
+        metavar="NAME=ANSWER...", help="Answers by part name, e.g. dW='[[1, 2], [3, 4]]'.",
+        show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="The variant's seed (required).")
+                    ] = ...,  # type: ignore[assignment]
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Check answers to one variant without a session. Exit 0 if all correct, 1 if not."""
+    from mldrill.check import check_answers
+    from mldrill.cli import render
+    from mldrill.errors import UsageError
+    from mldrill.variants.generate import make_variant
+
+    given: dict[str, str] = {}
+    for item in answers or []:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"'{item}' is not NAME=ANSWER (e.g. dx='[1, 2]')")
+        if name.strip() in given:
+            raise UsageError(f"part '{name.strip()}' is answered twice")
+        given[name.strip()] = text
+    cat = _catalog()
+    family = cat.get(problem_id)
+    if not given:
+        raise UsageError(f"give at least one answer as NAME=ANSWER; the parts of "
+                         f"'{problem_id}' are: {', '.join(p.name for p in family.parts)}")
+    variant = make_variant(family, seed, cat.functions)
+    result = check_answers(variant, given)
+    if json_out:
+        render.dump_json(result.to_json())
+    else:
+        render.render_check(result)
+    raise typer.Exit(EXIT_OK if result.all_correct else EXIT_NEGATIVE)
+
+
+@app.command()
+@handle_errors
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="[PATH]...", help="Problem files or folders (default: every bank).",
+        show_default=False)] = None,
+    seeds: Annotated[int, typer.Option("--seeds", "-n", min=0,
+                                       help="Seeds to self-test per family.")] = 20,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Missing hints, solution, verification or mistakes are errors.")
+    ] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                      help="Worker processes (0 = all cores).")] = 0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Lint problem files and self-test every family over N seeds."""
+    from mldrill.cli import render
+    from mldrill.verify.run import validate_bank
+
+    outcome = validate_bank(paths or [], Options.banks, bundled=not Options.only_bank,
+                            seeds=seeds, jobs=jobs)
+    failed = outcome.failed(strict)
+    if json_out:
+        render.dump_json(outcome.to_json(strict))
+    else:
+        render.render_validate(outcome.reports, outcome.diagnostics, outcome.files, seeds,
+                               strict)
+    raise typer.Exit(EXIT_NEGATIVE if failed else EXIT_OK)
+
+
+@app.command()
+@handle_errors
+def practice(
+    topics: Annotated[list[str] | None, typer.Argument(
+        metavar="[TOPIC]...", help="Topics to practise (default: all).",
+        show_default=False)] = None,
+    problem: Annotated[str | None, typer.Option("--problem", "-p",
+                                                help="Practise this problem id.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", "-s",
+                                             help="Seed of the session.")] = None,
+    count: Annotated[int, typer.Option("--count", "-c", min=1,
+                                       help="Number of problems.")] = 5,
+    difficulty: Annotated[int | None, typer.Option("--difficulty", "-d", min=1, max=5,
+                                                   help="Only this difficulty.")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only problems with this tag.")
+                   ] = None,
+    tries: Annotated[int, typer.Option("--tries", min=1, help="Tries per part.")] = 2,
+) -> None:
+    """Practise problems one at a time: answer, get feedback, try again."""
+    from mldrill.cli.practice import run_practice
+
+    cat = _catalog()
+    run_practice(cat, topics or [], problem=problem, seed=seed, count=count,
+                 difficulty=difficulty, tag=tag, tries=tries)
+
+
+def main() -> None:
+    app(prog_name="mldrill")

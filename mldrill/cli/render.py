@@ -1,0 +1,184 @@
+"""Rendering results for people (rich) and for scripts (JSON). The core never prints.
+
+Problem text is always printed with markup off: prompts are full of [brackets] that rich
+would otherwise take for style tags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STATUS_STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow",
+                "unanswered": "dim"}
+STATUS_WORD = {"correct": "correct", "incorrect": "incorrect", "invalid": "not understood",
+               "unanswered": "no answer"}
+
+
+def console() -> Console:
+    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+
+
+def plain(con: Console, text: str, style: str | None = None) -> None:
+    con.print(Text(text, style=style or ""), markup=False, highlight=False)
+
+
+def dump_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if isinstance(o, (set, frozenset, tuple)):
+        return list(o)
+    return str(o)
+
+
+# --- list -------------------------------------------------------------------------------
+
+def family_json(f: Any) -> dict[str, Any]:
+    return {"id": f.id, "title": f.title, "topic": f.topic, "difficulty": f.difficulty,
+            "tags": list(f.tags), "parts": [p.name for p in f.parts], "path": f.path}
+
+
+def render_list(families: Iterable[Any]) -> None:
+    con = console()
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("diff", justify="center")
+    table.add_column("title")
+    count = 0
+    for f in families:
+        table.add_row(Text(f.id, style="cyan"), f.topic, "*" * f.difficulty, Text(f.title))
+        count += 1
+    con.print(table)
+    plain(con, f"\n{count} problem famil{'y' if count == 1 else 'ies'}. "
+               "Try: mldrill show ID   or   mldrill practice TOPIC", "dim")
+
+
+# --- show -------------------------------------------------------------------------------
+
+def variant_json(v: Any, solution: bool) -> dict[str, Any]:
+    f = v.family
+    data: dict[str, Any] = {
+        "id": f.id, "seed": v.seed, "title": f.title, "topic": f.topic,
+        "difficulty": f.difficulty, "tags": list(f.tags), "layout": f.layout,
+        "prompt": v.prompt,
+        "parts": [{"name": p.name, "kind": p.kind, "prompt": p.prompt, "points": p.points,
+                   "form": p.form} for p in v.parts],
+        "hints": len(f.hints),
+    }
+    if solution:
+        for p in data["parts"]:
+            p["answer"] = v.answer_text(p["name"])
+        data["hints"] = v.hints()
+        data["solution"] = v.solution()
+    return data
+
+
+def render_variant(v: Any, solution: bool) -> None:
+    con = console()
+    f = v.family
+    plain(con, f"{f.title}", "bold")
+    meta = f"{f.id} · seed {v.seed} · {f.topic} · difficulty {f.difficulty}/5"
+    if f.layout:
+        meta += f" · {f.layout} layout"
+    plain(con, meta, "dim")
+    plain(con, "")
+    plain(con, v.prompt.rstrip())
+    plain(con, "")
+    for p in v.parts:
+        pts = f"{p.points:g} pt{'s' if p.points != 1 else ''}"
+        line = Text()
+        line.append(f"  {p.name}", style="bold cyan")
+        line.append(f"  {p.prompt}")
+        line.append(f"   [{pts}; {p.form}]", style="dim")
+        con.print(line)
+    if solution:
+        plain(con, "")
+        plain(con, "Answers", "bold")
+        for p in v.parts:
+            line = Text()
+            line.append(f"  {p.name} = ", style="bold cyan")
+            line.append(v.answer_text(p.name), style="green")
+            con.print(line)
+        hints = v.hints()
+        if hints:
+            plain(con, "")
+            plain(con, "Hints", "bold")
+            for i, h in enumerate(hints, 1):
+                plain(con, f"  {i}. {h.strip()}")
+        sol = v.solution()
+        if sol:
+            plain(con, "")
+            plain(con, "Worked solution", "bold")
+            for line_text in sol.rstrip().splitlines():
+                plain(con, "  " + line_text)
+    else:
+        plain(con, "")
+        plain(con, f"Check an answer:  mldrill check {f.id} --seed {v.seed} "
+                   f"{v.parts[0].name}=ANSWER", "dim")
+
+
+# --- check ------------------------------------------------------------------------------
+
+def render_part_result(con: Console, r: Any, indent: str = "  ") -> None:
+    head = Text(indent)
+    head.append(f"{r.name}: ", style="bold")
+    word = STATUS_WORD[r.status]
+    if r.status == "incorrect" and r.score > 0:
+        word = "partly correct"
+    head.append(word, style=STATUS_STYLE[r.status])
+    if r.status in ("correct", "incorrect"):
+        head.append(f"  ({r.score * r.points:g}/{r.points:g})", style="dim")
+    if r.read_as:
+        head.append(f"   read as: {r.read_as}", style="dim")
+    con.print(head)
+    for m in r.messages:
+        for i, line in enumerate(m.splitlines()):
+            plain(con, indent + ("  - " if i == 0 else "    ") + line)
+
+
+def render_check(result: Any) -> None:
+    con = console()
+    for r in result.parts:
+        render_part_result(con, r)
+    plain(con, f"score: {result.score * 100:.0f}%", "bold")
+
+
+# --- validate ---------------------------------------------------------------------------
+
+def render_validate(reports: list[Any], diagnostics: list[Any], files: int, seeds: int,
+                    strict: bool) -> None:
+    con = console()
+    for d in diagnostics:
+        plain(con, str(d), "red")
+    for r in reports:
+        if r.errors:
+            plain(con, f"{r.path}: {r.id}: FAILED", "bold red")
+            for e in r.errors:
+                plain(con, f"  {e}")
+        for w in r.warnings:
+            style = "red" if strict else "yellow"
+            plain(con, f"{r.path}: {r.id}: {'error' if strict else 'warning'}: {w}", style)
+    failed = sum(1 for r in reports if r.errors)
+    ok = len(reports) - failed
+    summary = (f"{files} file{'s' if files != 1 else ''}, {len(reports)} famil"
+               f"{'y' if len(reports) == 1 else 'ies'}, {seeds} seed{'s' if seeds != 1 else ''}"
+               f" each: {ok} passed, {failed} failed")
+    if diagnostics:
+        summary += f", {len(diagnostics)} file error{'s' if len(diagnostics) != 1 else ''}"
+    plain(con, summary, "bold green" if not failed and not diagnostics else "bold red")
