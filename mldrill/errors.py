@@ -75,7 +75,10 @@ class UnknownProblemError(MldrillError):
         self.suggestions = suggestions
         msg = f"no problem with id '{problem_id}'"
         if suggestions:
-            msg += f" (did you mean {', '.join(repr(s) for s in suggestions)}?)"
+            quoted = [f"'{s}'" for s in suggestions]
+            options = quoted[0] if len(quoted) == 1 else \
+                ", ".join(quoted[:-1]) + " or " + quoted[-1]
+            msg += f" (did you mean {options}?)"
         msg += "; `mldrill list` shows them all"
         super().__init__(msg)
 

@@ -23,11 +23,12 @@ STATUS_WORD = {"correct": "correct", "incorrect": "incorrect", "invalid": "not u
 
 
 def console() -> Console:
-    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=False)
+    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=True)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+    return Console(stderr=True, highlight=False, no_color=bool(os.environ.get("NO_COLOR")),
+                   soft_wrap=True)
 
 
 def plain(con: Console, text: str, style: str | None = None) -> None:
@@ -104,9 +105,10 @@ def render_variant(v: Any, solution: bool) -> None:
         pts = f"{p.points:g} pt{'s' if p.points != 1 else ''}"
         line = Text()
         line.append(f"  {p.name}", style="bold cyan")
+        line.append(f" ({pts})", style="dim")
         line.append(f"  {p.prompt}")
-        line.append(f"   [{pts}; {p.form}]", style="dim")
         con.print(line)
+        plain(con, f"      answer: {p.form}", "dim")
     if solution:
         plain(con, "")
         plain(con, "Answers", "bold")

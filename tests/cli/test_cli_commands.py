@@ -1,0 +1,261 @@
+"""What a user sees from list, show, check and validate, and the exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mldrill.cli.app import app
+
+FIXTURE_BANK = Path(__file__).parent.parent / "fixtures" / "bank"
+
+
+def test_help_lists_every_command(run) -> None:
+    """`--help` names every command with its one-line help."""
+    result = run("--help", bank=False)
+    assert result.exit_code == 0
+    for name in ("list", "show", "check", "validate", "practice"):
+        assert name in result.output
+
+
+def test_every_command_has_help_text_and_is_in_the_readme() -> None:
+    """Each registered command has help text and appears in README.md."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for cmd in app.registered_commands:
+        name = cmd.name or cmd.callback.__name__
+        assert (cmd.callback.__doc__ or "").strip(), f"{name} has no help text"
+        assert f"mldrill {name}" in readme, f"README does not mention `mldrill {name}`"
+
+
+def test_list_shows_families(run) -> None:
+    """`list` prints each family's id, topic and title and a count."""
+    result = run("list")
+    assert result.exit_code == 0
+    assert "demo-sigmoid" in result.output and "demo-transpose" in result.output
+    assert "2 problem families" in result.output
+
+
+def test_list_json_contract(run) -> None:
+    """`list --json` is a list of objects with at least id, title, topic."""
+    result = run("list", "--json")
+    data = json.loads(result.output)
+    assert isinstance(data, list) and len(data) == 2
+    for item in data:
+        assert {"id", "title", "topic"} <= set(item)
+
+
+def test_list_unknown_topic_suggests(run) -> None:
+    """An unknown topic is a usage error (exit 2) with a suggestion."""
+    result = run("list", "--topic", "dmo")
+    assert result.exit_code == 2
+    assert "no topic 'dmo' (did you mean 'demo'?)" in result.output
+
+
+def test_show_renders_matrix_as_grid(run) -> None:
+    """`show` prints the prompt with the matrix as an aligned grid beside its name."""
+    result = run("show", "demo-transpose", "--seed", "4")
+    assert result.exit_code == 0
+    assert "A = [ 2  3  0 ]\n    [ 3  3  2 ]" in result.output
+    assert "mldrill check demo-transpose --seed 4" in result.output
+
+
+def test_show_is_deterministic(run) -> None:
+    """The same seed gives the same variant, byte for byte."""
+    assert run("show", "demo-transpose", "--seed", "11").output == \
+        run("show", "demo-transpose", "--seed", "11").output
+
+
+def test_show_json_contract_and_answers_round_trip(run) -> None:
+    """`show --json --solution` gives answers that `check` accepts in full."""
+    data = json.loads(run("show", "demo-transpose", "--seed", "9", "--json",
+                          "--solution").output)
+    assert {"id", "seed", "topic", "prompt", "parts"} <= set(data)
+    assert data["id"] == "demo-transpose" and data["seed"] == 9
+    args = []
+    for part in data["parts"]:
+        assert {"name", "kind", "answer"} <= set(part)
+        args.append(f"{part['name']}={part['answer']}")
+    result = run("check", "demo-transpose", "--seed", "9", *args, "--json")
+    assert result.exit_code == 0
+    verdict = json.loads(result.output)
+    assert verdict["score"] == 1.0
+    assert all(p["status"] == "correct" for p in verdict["parts"])
+
+
+def test_show_json_without_solution_hides_answers(run) -> None:
+    """Without --solution the JSON has no answers and no worked solution."""
+    data = json.loads(run("show", "demo-transpose", "--seed", "9", "--json").output)
+    assert all("answer" not in p for p in data["parts"])
+    assert "solution" not in data
+
+
+def test_check_json_contract(run) -> None:
+    """`check --json` has id, seed, score and per-part name/status/score/messages/diagnosis."""
+    result = run("check", "demo-transpose", "--seed", "4", "size=7", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert {"id", "seed", "score", "parts"} <= set(data)
+    for part in data["parts"]:
+        assert {"name", "status", "score", "messages", "diagnosis"} <= set(part)
+    size = next(p for p in data["parts"] if p["name"] == "size")
+    assert size["status"] == "incorrect" and size["diagnosis"] == "off-by-one"
+
+
+def test_check_catalogued_mistake_with_partial_credit(run) -> None:
+    """A catalogued mistake shows its feedback and earns its partial credit."""
+    result = run("check", "demo-transpose", "--seed", "4", "At=-[2 3; 3 3; 0 2]", "--json")
+    part = json.loads(result.output)["parts"][0]
+    assert part["diagnosis"] == "mistake:negated"
+    assert part["score"] == 0.5
+    assert part["messages"] == ["Transposing does not change signs."]
+
+
+def test_check_text_output_for_a_wrong_shape(run) -> None:
+    """A transposed matrix answer says what shape was expected and what was given."""
+    result = run("check", "demo-transpose", "--seed", "4", "At=[2 3 0; 3 3 2]")
+    assert result.exit_code == 1
+    assert "At: incorrect" in result.output
+    assert "expected 3x2, got 2x3: your answer is the transpose of the right one" \
+        in result.output
+
+
+def test_check_unparseable_answer_points_at_column(run) -> None:
+    """An unreadable answer is 'not understood', shown with a caret, and not scored."""
+    result = run("check", "demo-transpose", "--seed", "4", "size=3*(2", "--json")
+    part = json.loads(result.output)["parts"][1]
+    assert part["status"] == "invalid"
+    assert part["messages"][0].splitlines()[1:] == ["  3*(2", "    ^"]
+
+
+def test_check_all_correct_exits_zero(run) -> None:
+    """All parts right: exit 0 and a 100% score."""
+    result = run("check", "demo-transpose", "--seed", "4", "At=[2 3; 3 3; 0 2]", "size=6",
+                 "shape=3x2")
+    assert result.exit_code == 0, result.output
+    assert "score: 100%" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "demo-transpose", "--seed", "4", "nosuch=1"],
+         "problem 'demo-transpose' has no part 'nosuch'; its parts are: At, size, shape"),
+        (["check", "demo-transpose", "--seed", "4", "size"], "'size' is not NAME=ANSWER"),
+        (["check", "demo-transpose", "--seed", "4"], "give at least one answer as NAME=ANSWER"),
+        (["show", "demo-transpos"], "no problem with id 'demo-transpos' (did you mean "
+                                    "'demo-transpose' or 'demo-sigmoid'?)"),
+    ],
+)
+def test_user_errors_exit_2_with_a_message_and_no_traceback(run, args, message) -> None:
+    """Mistakes in how a command is called: exit 2, a clear message, no traceback."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_requires_seed(run) -> None:
+    """`check` without --seed is a usage error."""
+    result = run("check", "demo-transpose", "size=6")
+    assert result.exit_code == 2
+    assert "--seed" in result.output
+
+
+def test_validate_fixture_bank_passes(run) -> None:
+    """`validate` self-tests each family over the seeds and exits 0 when all pass."""
+    result = run("validate", "--seeds", "15", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "2 files, 2 families, 15 seeds each: 2 passed, 0 failed" in result.output
+
+
+def test_validate_reports_broken_files_and_exits_1(run, tmp_path: Path) -> None:
+    """A broken file given to validate is reported as path:line:col and exits 1."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: demo-bad\ntitle: T\ntopic: demo\nprompt: P\nparts:\n"
+                   "  - name: a\n    kind: integr\n    answer: '1'\n")
+    result = run("validate", str(bad), "--seeds", "2")
+    assert result.exit_code == 1
+    assert f"{bad}:7:11: unknown answer kind 'integr' (did you mean 'integer'?)" \
+        in result.output
+
+
+def test_validate_catches_a_wrong_reference(run, tmp_path: Path) -> None:
+    """A reference that disagrees with its verification fails the self-test."""
+    bad = tmp_path / "wrong.yaml"
+    bad.write_text("id: demo-wrong\ntitle: T\ntopic: demo\nparams:\n  n: {type: int, low: 2, "
+                   "high: 9}\nprompt: 'n = {{ n }}; n squared?'\nparts:\n  - name: a\n"
+                   "    kind: integer\n    answer: 'n * 2'\nverify:\n  - method: equal\n"
+                   "    part: a\n    expr: 'n ** 2'\n")
+    result = run("validate", str(bad), "--seeds", "5", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)["families"][0]
+    assert not report["ok"]
+    assert "disagree" in report["errors"][0]
+
+
+def test_broken_bank_stops_other_commands_with_all_diagnostics(run, tmp_path: Path) -> None:
+    """`list` on a bank with a broken file exits 2 listing every problem."""
+    (tmp_path / "x.yaml").write_text("id: X\ntitle: T\n")
+    result = CliRunnerLike(run).extra(tmp_path, "list")
+    assert result.exit_code == 2
+    assert "problems in the problem bank" in result.output
+    assert "x.yaml:1:5: id 'X' must be lowercase" in result.output
+
+
+class CliRunnerLike:
+    def __init__(self, run):
+        self.run = run
+
+    def extra(self, bank: Path, *args: str):
+        return self.run("--bank", str(bank), *args)
+
+
+def test_internal_error_is_reported_as_a_bug(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected exception is reported as a bug (exit 3) without a traceback."""
+    import mldrill.variants.generate as gen
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(gen, "make_variant", boom)
+    result = run("show", "demo-transpose", "--seed", "1")
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: kaboom" in result.output
+    assert "This is a bug in mldrill" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_traceback_without_locals(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--debug prints the traceback of an internal error, and no local variables."""
+    import mldrill.variants.generate as gen
+
+    def boom(family, seed, functions):
+        secret_answer_key = "42"  # noqa: F841
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(gen, "make_variant", boom)
+    result = run("--debug", "show", "demo-transpose", "--seed", "1")
+    assert result.exit_code == 3
+    assert "Traceback" in result.output
+    assert "secret_answer_key = " not in result.output and "'42'" not in result.output
+
+
+def test_bank_env_variable_adds_a_bank(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MLDRILL_BANK adds a bank like --bank does."""
+    from typer.testing import CliRunner
+
+    monkeypatch.setenv("MLDRILL_BANK", str(FIXTURE_BANK))
+    result = CliRunner().invoke(app, ["--only-bank", "list", "--json"])
+    assert {x["id"] for x in json.loads(result.output)} == {"demo-sigmoid", "demo-transpose"}
+
+
+def test_only_bank_without_a_bank_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--only-bank with no bank given is a usage error."""
+    from typer.testing import CliRunner
+
+    monkeypatch.delenv("MLDRILL_BANK", raising=False)
+    result = CliRunner().invoke(app, ["--only-bank", "list"])
+    assert result.exit_code == 2
+    assert "--only-bank needs a bank" in result.output
