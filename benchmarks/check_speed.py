@@ -83,7 +83,7 @@ def main() -> None:
         print(f"{name:<20} {med * 1e3:8.2f}ms {p95 * 1e3:8.2f}ms {samples[-1] * 1e3:8.2f}ms"
               f"  {med / base:10.0f}x")
     worst = 0.0
-    for name, part, _ in CASES:
+    for _name, part, _ in CASES:
         ctx = Context("bench", 0, {}, FUNCS)
         for text in HOSTILE:
             t = time.perf_counter()

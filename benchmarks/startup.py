@@ -26,10 +26,10 @@ def timed(cmd: list[str], runs: int) -> float:
 
 
 def imports_sympy(args: list[str]) -> bool:
-    code = ("import sys; sys.argv = ['mldrill', *%r]\n"
+    code = (f"import sys; sys.argv = ['mldrill', *{args!r}]\n"
             "from mldrill.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('SYMPY' if 'sympy' in sys.modules else 'NOSYMPY', file=sys.stderr)") % (args,)
+            "print('SYMPY' if 'sympy' in sys.modules else 'NOSYMPY', file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     return "NOSYMPY" not in out.stderr
 

@@ -202,7 +202,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     part_names = {p.name for p in parts}
     all_symbols = set(names)
     for p in parts:
-        all_symbols |= set((p.options.get("variables") or {}))
+        all_symbols |= set(p.options.get("variables") or {})
     prompt = c.text(data, "prompt", ())
     c.template(prompt, ("prompt",), names)
     hints_raw = data.get("hints") or []
@@ -270,9 +270,10 @@ def _params(c: _Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
             if opt.required and opt_name not in opts:
                 c.err(key, f"'{ptype}' parameter '{name}' needs '{opt_name}'")
         for opt_name, v in opts.items():
-            opt = pt.options.get(opt_name)
-            if opt is None:
+            found = pt.options.get(opt_name)
+            if found is None:
                 continue
+            opt = found
             if ptype == "derived" and opt_name == "expr":
                 if isinstance(v, str):
                     c.expression(v, (*key, opt_name), names)
@@ -377,7 +378,7 @@ def _parts(c: _Checker, raw: Any, names: set[str]) -> list[PartSpec]:
         if kind is not None:
             for opt_key, message in kind.option_errors(options):
                 c.err((*key, opt_key), message)
-            symbols |= _declared_symbols(c, kind_name, options, key)
+            symbols |= _declared_symbols(c, str(kind_name), options, key)
         if answer and not (kind_name == "choice" and _is_letters(answer)):
             c.expression(answer, (*key, "answer"), symbols)
         points = item.get("points", 1)

@@ -82,10 +82,10 @@ def load_yaml(path: str | Path, text: str | None = None, shown: str | None = Non
         except OSError as exc:
             raise YamlLoadError(Diagnostic(shown, 1, 1, f"cannot read: {exc.strerror}")) from None
     if "\t" in text:
-        for i, line in enumerate(text.splitlines(), 1):
-            stripped = line.lstrip(" ")
+        for i, row in enumerate(text.splitlines(), 1):
+            stripped = row.lstrip(" ")
             if stripped.startswith("\t"):
-                col = len(line) - len(stripped) + 1
+                col = len(row) - len(stripped) + 1
                 raise YamlLoadError(Diagnostic(shown, i, col,
                                                "tab used for indentation; YAML needs spaces"))
     loader = yaml.SafeLoader(text)

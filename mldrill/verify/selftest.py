@@ -127,7 +127,7 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                                "as correct")
                 elif got.diagnosis != f"mistake:{m.tag}":
                     earlier = [x.tag for x in part.mistakes[: part.mistakes.index(m)]]
-                    if not (got.diagnosis or "").removeprefix("mistake:") in earlier:
+                    if (got.diagnosis or "").removeprefix("mistake:") not in earlier:
                         fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is "
                                    f"diagnosed as {got.diagnosis!r}")
         for v in family.verify:
@@ -141,7 +141,7 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     report.distinct = len(prints)
     for key, count in coincide.items():
         if count == report.seeds and report.seeds > 0:
-            part, tag = key.split(":", 1)
-            report.errors.append(f"part {part}: mistake '{tag}' equals the reference for every "
+            part_name, tag = key.split(":", 1)
+            report.errors.append(f"part {part_name}: mistake '{tag}' equals the reference for every "
                                  f"seed tried, so it can never be diagnosed")
     return report

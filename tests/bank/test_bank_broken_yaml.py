@@ -49,7 +49,8 @@ def test_every_error_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_duplicate_ids_across_files_are_reported(tmp_path: Path) -> None:
     """Two files with the same id: the second is reported, naming the first."""
-    body = "id: conv-dup\ntitle: T\ntopic: conv\nprompt: P\nparts: [{name: a, kind: integer, answer: '1'}]\n"
+    body = ("id: conv-dup\ntitle: T\ntopic: conv\nprompt: P\n"
+            "parts: [{name: a, kind: integer, answer: '1'}]\n")
     (tmp_path / "a.yaml").write_text(body)
     (tmp_path / "b.yaml").write_text(body)
     cat = load_catalog(bundled=False, strict=False,
