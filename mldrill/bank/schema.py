@@ -70,6 +70,7 @@ class _Checker:
         self.path = path
         self.smap = smap
         self.functions = set(functions)
+        self.callables = functions if isinstance(functions, Mapping) else {}
         self.diags: list[Diagnostic] = []
 
     def err(self, key: PathKey, message: str, *, on_key: bool = False) -> None:
@@ -195,8 +196,14 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
         elif generator not in GENERATORS and generator not in c.functions:
             c.err(("generator",), f"unknown generator '{generator}'"
                                   f"{did_you_mean(generator, GENERATORS)}")
-        else:
-            names |= set(GENERATORS[generator].provides) if generator in GENERATORS else set()
+        elif generator in GENERATORS:
+            names |= set(GENERATORS[generator].provides)
+        else:  # a function from the bank's solutions/, declaring `fn.provides = (...)`
+            provides = getattr(c.callables.get(generator), "provides", None)
+            if not provides:
+                c.err(("generator",), f"'{generator}' must declare the parameters it returns: "
+                                      f"set {generator}.provides = ('name', ...) in its module")
+            names |= set(provides or ())
     constraints = _constraints(c, data.get("constraints"), names)
     parts = _parts(c, data.get("parts"), names)
     part_names = {p.name for p in parts}

@@ -1,0 +1,94 @@
+"""An instructor's own bank: its solutions/ functions and generators work without touching
+mldrill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mldrill.bank.catalog import load_catalog
+from mldrill.check import check_answers
+from mldrill.variants.generate import make_variant
+from mldrill.verify.selftest import selftest_family
+
+GEN = '''
+__all__ = ["triangle", "pick_sides"]
+
+
+def triangle(a, b):
+    """Hypotenuse of a right triangle."""
+    return (a * a + b * b) ** 0.5
+
+
+def pick_sides(rng, params):
+    """Two legs of a Pythagorean triple, scaled."""
+    a, b = rng.choice([(3, 4), (5, 12), (8, 15)])
+    k = rng.integer(1, 3)
+    return {"a": a * k, "b": b * k}
+
+
+pick_sides.provides = ("a", "b")
+'''
+
+PROBLEM = '''
+id: geo-hypotenuse
+title: Hypotenuse
+topic: geometry
+generator: pick_sides
+prompt: "Legs {{a}} and {{b}}: the hypotenuse?"
+parts:
+  - name: c
+    kind: integer
+    answer: "round(triangle(a, b))"
+    mistakes:
+      - answer: "a + b"
+        tag: added-legs
+        feedback: "Pythagoras: c^2 = a^2 + b^2."
+hints: ["Pythagoras.", "c = sqrt(a^2 + b^2)."]
+solution: "c = sqrt({{a}}^2 + {{b}}^2) = {{round(triangle(a, b))}}"
+verify:
+  - method: equal
+    part: c
+    expr: "round(sqrt(a**2 + b**2))"
+'''
+
+
+def _bank(tmp_path: Path) -> Path:
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "geo.py").write_text(GEN)
+    (tmp_path / "problems").mkdir()
+    (tmp_path / "problems" / "hyp.yaml").write_text(PROBLEM)
+    return tmp_path
+
+
+def test_custom_bank_functions_and_generator(tmp_path: Path) -> None:
+    """A bank's own solutions function and generator are used by its problems."""
+    bank = _bank(tmp_path)
+    cat = load_catalog([bank], bundled=False)
+    family = cat.get("geo-hypotenuse")
+    variant = make_variant(family, 4, cat.functions)
+    a, b = variant.params["a"], variant.params["b"]
+    c = round((a * a + b * b) ** 0.5)
+    assert check_answers(variant, {"c": str(c)}).all_correct
+    wrong = check_answers(variant, {"c": str(a + b)}).parts[0]
+    assert wrong.diagnosis == "mistake:added-legs"
+    report = selftest_family(family, range(20), cat.functions)
+    assert report.ok and not report.warnings, report.errors
+
+
+def test_generator_without_provides_is_reported(tmp_path: Path) -> None:
+    """A solutions generator must declare what it provides, or validate says so."""
+    bank = _bank(tmp_path)
+    gen = bank / "solutions" / "geo.py"
+    gen.write_text(gen.read_text().replace('pick_sides.provides = ("a", "b")', ""))
+    cat = load_catalog([bank], bundled=False, strict=False)
+    messages = [d.message for d in cat.diagnostics]
+    assert any("'pick_sides' must declare the parameters it returns" in m for m in messages)
+
+
+def test_broken_solutions_module_is_a_diagnostic(tmp_path: Path) -> None:
+    """A solutions module with a syntax error is reported with its line, not a crash."""
+    bank = _bank(tmp_path)
+    (bank / "solutions" / "bad.py").write_text("__all__ = []\ndef f(:\n")
+    cat = load_catalog([bank], bundled=False, strict=False)
+    bad = [d for d in cat.diagnostics if d.path.endswith("bad.py")]
+    assert bad and bad[0].line == 2 and "syntax error" in bad[0].message
