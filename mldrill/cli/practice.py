@@ -98,14 +98,16 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
                 rng.integer(0, 99_999)
             variant = make_variant(family, vseed, cat.functions)
             plain(con, "")
-            plain(con, f"Problem {i + 1}/{count}: {family.title}  ({family.id}, seed {vseed})",
-                  "bold cyan")
+            plain(con, f"Problem {i + 1}/{count}: {family.title}", "bold cyan")
+            plain(con, f"({family.id}, seed {vseed})", "dim")
             plain(con, variant.prompt.rstrip())
             hints = variant.hints()
             shown_hints = 0
             tally.problems += 1
             for spec, part in zip(family.parts, variant.parts, strict=True):
-                plain(con, f"\n{part.name}: {part.prompt}  ({part.form})", "bold")
+                label = part.prompt if part.prompt != part.name else ""
+                plain(con, f"\n{part.name}: {label}".rstrip(": "), "bold")
+                plain(con, f"answer: {part.form}", "dim")
                 got, attempts = 0.0, 0
                 while attempts < tries:
                     text = _ask(f"{part.name}> ").strip()
