@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from mldrill.cli.render import console, plain, render_part_result
+from mldrill.cli.render import console, indent_block, plain, render_part_result
 
 HELP = ("Type your answer and press Enter. Commands: hint (next hint), solution (show the "
         "worked solution; the part counts as missed), skip (next part), quit (end the "
@@ -107,6 +107,8 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
             for spec, part in zip(family.parts, variant.parts, strict=True):
                 label = part.prompt if part.prompt != part.name else ""
                 plain(con, f"\n{part.name}: {label}".rstrip(": "), "bold")
+                for letter, choice in part.choices:
+                    plain(con, f"  {letter}) {choice}")
                 plain(con, f"answer: {part.form}", "dim")
                 got, attempts = 0.0, 0
                 while attempts < tries:
@@ -120,8 +122,8 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
                     if low == "hint":
                         if shown_hints < len(hints):
                             shown_hints += 1
-                            plain(con, f"hint {shown_hints}/{len(hints)}: "
-                                       f"{hints[shown_hints - 1].strip()}", "yellow")
+                            plain(con, indent_block(f"hint {shown_hints}/{len(hints)}: ",
+                                                    hints[shown_hints - 1].strip()), "yellow")
                         else:
                             plain(con, "no more hints; 'solution' shows the worked solution")
                         continue

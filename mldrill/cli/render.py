@@ -35,6 +35,13 @@ def plain(con: Console, text: str, style: str | None = None) -> None:
     con.print(Text(text, style=style or ""), markup=False, highlight=False)
 
 
+def indent_block(label: str, text: str, indent: str = "") -> str:
+    """`label` before the first line of text, the other lines indented to line up."""
+    pad = indent + " " * len(label)
+    lines = text.splitlines() or [""]
+    return "\n".join([indent + label + lines[0], *(pad + line for line in lines[1:])])
+
+
 def dump_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
 
@@ -45,6 +52,19 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, (set, frozenset, tuple)):
         return list(o)
     return str(o)
+
+
+def warn_broken(diagnostics: list[Any], limit: int = 10) -> None:
+    con = err_console()
+    files = len({d.path for d in diagnostics})
+    plain(con, f"warning: {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} in "
+               f"{files} problem file{'s' if files != 1 else ''}; the families in "
+               f"{'them' if files != 1 else 'it'} are left out (`mldrill validate` checks a "
+               "bank):", "yellow")
+    for d in diagnostics[:limit]:
+        plain(con, f"  {d}", "yellow")
+    if len(diagnostics) > limit:
+        plain(con, f"  ... and {len(diagnostics) - limit} more", "yellow")
 
 
 # --- list -------------------------------------------------------------------------------
@@ -79,7 +99,8 @@ def variant_json(v: Any, solution: bool) -> dict[str, Any]:
         "difficulty": f.difficulty, "tags": list(f.tags), "layout": f.layout,
         "prompt": v.prompt,
         "parts": [{"name": p.name, "kind": p.kind, "prompt": p.prompt, "points": p.points,
-                   "form": p.form} for p in v.parts],
+                   "form": p.form, **({"choices": dict(p.choices)} if p.choices else {})}
+                  for p in v.parts],
         "hints": len(f.hints),
     }
     if solution:
@@ -108,6 +129,8 @@ def render_variant(v: Any, solution: bool) -> None:
         line.append(f" ({pts})", style="dim")
         line.append(f"  {p.prompt}")
         con.print(line)
+        for letter, text in p.choices:
+            plain(con, f"      {letter}) {text}")
         plain(con, f"      answer: {p.form}", "dim")
     if solution:
         plain(con, "")
@@ -122,7 +145,7 @@ def render_variant(v: Any, solution: bool) -> None:
             plain(con, "")
             plain(con, "Hints", "bold")
             for i, h in enumerate(hints, 1):
-                plain(con, f"  {i}. {h.strip()}")
+                plain(con, indent_block(f"{i}. ", h.strip(), "  "))
         sol = v.solution()
         if sol:
             plain(con, "")

@@ -37,6 +37,7 @@ class RenderedPart:
     prompt: str
     points: float
     form: str
+    choices: tuple[tuple[str, str], ...] = ()  # (letter, text) for choice parts
 
 
 @dataclass
@@ -163,7 +164,9 @@ def make_variant(family: ProblemFamily, seed: int,
         prompt = render(family.prompt, params, functions)
         parts = tuple(
             RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
-                         KINDS[p.kind].form)
+                         KINDS[p.kind].form,
+                         tuple((str(k), render(str(v), params, functions))
+                               for k, v in (p.options.get("choices") or {}).items()))
             for p in family.parts
         )
     except EvaluationError as exc:

@@ -100,7 +100,8 @@ def _sample_real(rng: VariantRNG, get: Callable[[str], Any]) -> float:
     return round(rng.uniform(low, high), decimals)
 
 
-@param_type("choice", "one of `values` (numbers, strings, lists)", values=Option(True))
+@param_type("choice", "one of `values` (numbers, text, lists; taken literally)",
+            values=Option(True, expr=False))
 def _sample_choice(rng: VariantRNG, get: Callable[[str], Any]) -> Any:
     values = get("values")
     if not isinstance(values, (list, tuple)) or not values:
