@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
-
 from functools import lru_cache
+from typing import Any, ClassVar, Literal
 
 from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError
@@ -186,12 +185,12 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     for mistake in spec.mistakes:
         try:
             wrong = cached_target(kind, mistake.answer, spec, ctx)
-        except (EvaluationError, ValueError, ArithmeticError):
-            continue
+        except (AnswerParseError, EvaluationError, ValueError, ArithmeticError):
+            continue  # a catalogued answer that cannot be computed here never matches
         if kind.agree(value, wrong, spec, ctx):
             try:
                 feedback = render(mistake.feedback, ctx.params, ctx.functions)
-            except EvaluationError:
+            except (AnswerParseError, EvaluationError):
                 feedback = mistake.feedback
             return PartResult(**base, status="incorrect", score=mistake.credit,
                               messages=(feedback,), diagnosis=f"mistake:{mistake.tag}",

@@ -111,7 +111,7 @@ class ShapeKind(AnswerKind):
             raise AnswerParseError(text, 0, "empty shape", "sizes such as (6, 28, 28)")
         out = []
         for p in pieces:
-            if not p.isdigit():
+            if not p.isdecimal():  # not isdigit(): '²' is a digit that int() refuses
                 col = text.find(p)
                 raise AnswerParseError(text, max(col, 0), f"'{p}' is not a whole number",
                                        "sizes such as (6, 28, 28) or 6x28x28")

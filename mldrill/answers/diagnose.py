@@ -25,8 +25,10 @@ def _allclose(a: np.ndarray, b: np.ndarray, tol: Tolerance) -> bool:
 
 
 def factor_finding(value: np.ndarray, target: np.ndarray, tol: Tolerance,
-                   int_params: Mapping[str, int]) -> Finding | None:
-    """value == k * target for a constant k (named when it is a parameter)."""
+                   int_params: Mapping[str, int], named_only: bool = False) -> Finding | None:
+    """value == k * target for a constant k (named when it is a parameter).
+    named_only: only a parameter or a small known factor counts (for a single number,
+    which is always *some* multiple of the target)."""
     nz = np.abs(target) > 1e-12
     if not nz.any() or np.any(np.abs(value[~nz]) > tol.abs + 1e-12):
         return None
@@ -51,6 +53,8 @@ def factor_finding(value: np.ndarray, target: np.ndarray, tol: Tolerance,
             sign = "-" if k < 0 else ""
             return Finding("factor", f"off by a constant factor: your answer is {sign}{label} "
                                      "times the right one")
+    if named_only:
+        return None
     return Finding("factor", f"off by a constant factor: your answer is {k:.4g} times the "
                              "right one")
 
@@ -70,7 +74,7 @@ def scalar_finding(value: float, target: float, tol: Tolerance,
         return Finding("off-by-one", f"off by one: your answer is {more} than the right one")
     if target not in (0, 1, -1) and value != 0 and _close_scalar(value, 1.0 / target, tol):
         return Finding("reciprocal", "your answer is the reciprocal (1/x) of the right one")
-    found = factor_finding(v, t, tol, int_params)
+    found = factor_finding(v, t, tol, int_params, named_only=True)
     if found:
         return found
     if not integer and target != 0 and abs(value - target) <= 0.02 * abs(target):
@@ -113,6 +117,6 @@ def wrong_entries(value: np.ndarray, target: np.ndarray, tol: Tolerance, limit: 
         label = ", ".join(str(int(i) + 1) for i in pos)
         where.append(f"({label})")
     more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
-    noun = "entry" if len(idx) == 1 else "entries"
-    return [f"right shape; {len(idx)} of {total} {noun} wrong, at {', '.join(where)}{more} "
-            "(row, column counted from 1)"]
+    counted = "row, column counted from 1" if value.ndim == 2 else "counted from 1"
+    return [f"right shape; {len(idx)} of {total} entries wrong, at {', '.join(where)}{more} "
+            f"({counted})"]

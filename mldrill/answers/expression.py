@@ -21,7 +21,7 @@ from mldrill.answers.base import (
     register_kind,
 )
 from mldrill.bank.model import PartSpec
-from mldrill.errors import EvaluationError
+from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, REGISTRY, SCALAR_STUDENT
@@ -58,16 +58,28 @@ def sample_points(spec: PartSpec, ctx: Context) -> dict[str, np.ndarray]:
     key = ("points", spec.name)
     if key not in ctx.cache:
         rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "points")
-        ctx.cache[key] = {
-            name: np.array([rng.uniform(lo, hi) for _ in range(POINTS)])
-            for name, (lo, hi) in domains(spec).items()
-        }
+        points = {}
+        for name, (lo, hi) in domains(spec).items():
+            points[name] = np.array([rng.uniform(lo, hi) for _ in range(POINTS)])
+            points[name].setflags(write=False)  # cached for the session: never changed
+        ctx.cache[key] = points
     return ctx.cache[key]
 
 
 def _numbers(ctx: Context) -> dict[str, Any]:
     """Scalar numeric parameters, usable as constants in a symbolic reference."""
     return {k: v for k, v in ctx.params.items() if np.ndim(v) == 0 and not isinstance(v, str)}
+
+
+def constant_nodes(values: dict[str, Any], exclude: Any = ()) -> dict[str, n.Node]:
+    """Number nodes for scalar parameter values (names in `exclude` are left alone)."""
+    out: dict[str, n.Node] = {}
+    for k, v in values.items():
+        if k in exclude or isinstance(v, (str, bool)):
+            continue
+        f = float(v)
+        out[k] = n.Num(int(f)) if f.is_integer() and abs(f) < 1e15 else n.Num(f)
+    return out
 
 
 def _sympy_symbols(spec: PartSpec, ctx: Context) -> dict[str, Any]:
@@ -107,19 +119,21 @@ class ExpressionKind(AnswerKind):
     def _evaluate_tree(self, tree: n.Node, spec: PartSpec, ctx: Context, functions: Any
                        ) -> np.ndarray:
         env = {**CONSTANTS, **_numbers(ctx), **sample_points(spec, ctx)}
-        value = evaluate(tree, env, functions)
-        return np.broadcast_to(np.asarray(value, dtype=float), (POINTS,)).copy()
+        value = np.asarray(evaluate(tree, env, functions), dtype=float)
+        if value.shape not in ((), (POINTS,)):
+            raise EvaluationError("a formula must give a single number, not a list or matrix")
+        return np.broadcast_to(value, (POINTS,)).copy()
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> Symbolic:
         parsed = parse_reference(expr)
         tree = parsed.root
         if "diff" in parsed.calls:
-            import sympy
-
-            syms = _sympy_symbols(spec, ctx)
             from mldrill.expr.sympy_bridge import to_sympy
 
-            tree = _from_sympy(to_sympy(tree, syms))
+            tree = _from_sympy(to_sympy(tree, _sympy_symbols(spec, ctx)))
+        else:
+            # parameters become numbers, so the answer text is something a student can type
+            tree = n.substitute(tree, constant_nodes(_numbers(ctx), exclude=domains(spec)))
         values = self._evaluate_tree(tree, spec, ctx, ctx.functions)
         return Symbolic(parsed, tree, values, n.to_text(tree))
 
@@ -130,6 +144,10 @@ class ExpressionKind(AnswerKind):
         expr = parse(text, functions=SCALAR_STUDENT, variables=variables)
         check_names(expr, variables=variables | set(CONSTANTS), functions=SCALAR_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
+        for node in n.walk(expr.root):
+            if isinstance(node, (n.ListExpr, n.TupleExpr)):
+                raise AnswerParseError(text, node.pos, "a formula cannot contain a list or "
+                                       "matrix", "an expression in the variables")
         tree = n.substitute(expr.root, aliases) if aliases else expr.root
         values = self._evaluate_tree(tree, spec, ctx, _FUNCS)
         return Symbolic(expr, tree, values, expr.text), expr.text
@@ -149,7 +167,7 @@ class ExpressionKind(AnswerKind):
 
     def confirm(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
                 ) -> list[str]:
-        key = ("sympy", value.text, target.text)
+        key = ("sympy", spec.name, value.text, target.text)  # per part: domains differ
         if key not in ctx.cache:
             ctx.cache[key] = _sympy_verdict(value, target, spec, ctx)
         verdict = ctx.cache[key]

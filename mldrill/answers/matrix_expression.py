@@ -82,6 +82,8 @@ def instances(spec: PartSpec, ctx: Context, symmetric: bool = False) -> list[dic
                 a = (a + a.T) / 2
             if "diagonal" in props:
                 a = np.diag(np.diag(a))
+            a = np.array(a, dtype=float)
+            a.setflags(write=False)  # cached for the whole session: nothing may change it
             env[s.name] = a
         trials.append(env)
     ctx.cache[key] = trials
@@ -119,7 +121,17 @@ class MatrixExpressionKind(AnswerKind):
         return MatrixValue(expr, tuple(values))
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
-        value = self._values(parse_reference(expr), spec, ctx, ctx.functions)
+        from mldrill.answers.expression import constant_nodes
+        from mldrill.expr import nodes as n
+
+        parsed = parse_reference(expr)
+        scalars = {k: v for k, v in ctx.params.items() if np.ndim(v) == 0}
+        names = {s.name for s in symbol_specs(spec)}
+        root = n.substitute(parsed.root, constant_nodes(scalars, exclude=names))
+        if root is not parsed.root:
+            # parameters become numbers, so the answer text is something a student can type
+            parsed = Expr(root, n.to_text(root), parsed.grammar)
+        value = self._values(parsed, spec, ctx, ctx.functions)
         if value.error:
             raise EvaluationError(f"reference '{expr}' cannot be evaluated: {value.error}")
         return value
@@ -146,16 +158,14 @@ class MatrixExpressionKind(AnswerKind):
             return Finding("shape", f"your expression cannot be computed: {value.error}")
         a, b = value.values[0], target.values[0]
         if a.shape != b.shape:
+            got = f"the result {_has_shape(a.shape)} but should be {shape_text(b.shape)}"
             if a.ndim == b.ndim == 2 and a.shape == b.shape[::-1]:
                 if all(_same(x.T, y, spec) for x, y in
                        zip(value.values, target.values, strict=True)):
-                    return Finding("transposed", f"the result has shape {shape_text(a.shape)} "
-                                   f"but should be {shape_text(b.shape)}: it is the transpose "
-                                   "of the right answer (check the layout convention)")
-                return Finding("shape", f"the result has shape {shape_text(a.shape)} but "
-                                        f"should be {shape_text(b.shape)}: transposed?")
-            return Finding("shape", f"the result has shape {shape_text(a.shape)} but should "
-                                    f"be {shape_text(b.shape)}")
+                    return Finding("transposed", f"{got}: it is the transpose of the right "
+                                                 "answer (check the layout convention)")
+                return Finding("shape", f"{got}: transposed?")
+            return Finding("shape", got)
         pairs = list(zip(value.values, target.values, strict=True))
         if all(x.ndim == 2 and x.shape[0] == x.shape[1] > 1 for x, _ in pairs) and all(
             _same(x.T, y, spec) for x, y in pairs
@@ -181,6 +191,11 @@ class MatrixExpressionKind(AnswerKind):
                                "matrices here are not symmetric (e.g. d(x^T A x)/dx is "
                                "(A + A^T) x, which is 2 A x only when A = A^T)")
         return None
+
+
+def _has_shape(shape: tuple[int, ...]) -> str:
+    """'has shape 3x1', 'is a single number', 'is a vector of length 3'."""
+    return f"has shape {shape_text(shape)}" if len(shape) >= 2 else f"is {shape_text(shape)}"
 
 
 def _same(a: np.ndarray, b: np.ndarray, spec: PartSpec) -> bool:

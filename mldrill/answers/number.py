@@ -57,20 +57,31 @@ def significant_digits(text: str) -> int | None:
     return max(len(digits), 1)
 
 
-def _round_sig(x: float, sig: int) -> float:
+def _roundings(x: float, sig: int) -> tuple[float, ...]:
+    """`x` rounded to `sig` significant figures; at a tie both neighbours, since people round
+    half up and Python's round() half to even (0.125 -> 0.12 and 0.13)."""
     if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, sig - 1 - int(math.floor(math.log10(abs(x)))))
+        return (x,)
+    unit = 10.0 ** (math.floor(math.log10(abs(x))) - sig + 1)  # of the last kept digit
+    scaled = x / unit
+    low = math.floor(scaled)
+    if abs(scaled - low - 0.5) < 1e-9:
+        return (low * unit, (low + 1) * unit)
+    return (round(scaled) * unit,)
+
+
+def same_rounding(value: float, target: float, sig: int) -> bool:
+    """`value` rounded (half away from zero) is `target` rounded either way at a tie, to
+    `sig` significant figures: 0.13 and 0.12 for 0.125, but not 15 for 10 nor 6 for 10."""
+    rounded = max(_roundings(value, sig), key=abs)
+    return any(math.isclose(rounded, t, rel_tol=1e-9) for t in _roundings(target, sig))
 
 
 def within(value: float, target: float, tol: Tolerance) -> bool:
     if not (math.isfinite(value) and math.isfinite(target)):
         return value == target
     if tol.sigfigs:
-        if _round_sig(value, tol.sigfigs) == _round_sig(target, tol.sigfigs):
-            return True
-        step = 10 ** (math.floor(math.log10(abs(target))) - tol.sigfigs + 1) if target else 0
-        return abs(value - target) <= 0.5 * step * (1 + 1e-9) or close(value, target, tol)
+        return same_rounding(value, target, tol.sigfigs) or close(value, target, tol)
     return close(value, target, tol)
 
 
@@ -106,7 +117,7 @@ class NumberKind(AnswerKind):
         digits = significant_digits(text)
         if digits is None or within(value, target, spec.tolerance) or target == 0:
             return None
-        if _round_sig(value, digits) == _round_sig(target, digits) and digits < 15:
+        if same_rounding(value, target, digits) and digits < 15:
             return PartResult(spec.name, "invalid", 0.0, (
                 f"{text.strip()} agrees with the answer to the {digits} significant "
                 f"figure{'s' if digits > 1 else ''} you gave, but that is not precise enough "

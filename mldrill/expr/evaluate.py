@@ -8,6 +8,7 @@ references keep Python integers for shapes, sizes and counts, with a cap on thei
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -20,6 +21,9 @@ from mldrill.expr.parse import Expr
 
 MAX_INT_BITS = 4096
 MAX_ARRAY_SIZE = 10_000_000
+# Functions whose result has as many entries as all their arguments together multiplied:
+# checked before the call, so kron(kron(v, v), kron(v, v)) never allocates gigabytes.
+_PRODUCT_SIZED = frozenset({"kron", "outer"})
 
 _BIN: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
@@ -56,10 +60,12 @@ class _Evaluator:
                 if name == "True" or name == "False":
                     return name == "True"
                 raise self.fail(node, f"unknown name '{name}'")
-            case n.Unary(op="-", operand=o):
-                return -self.ev(o)
-            case n.Unary(op="+", operand=o):
-                return +self.ev(o)
+            case n.Unary(op="-" | "+" as op, operand=o):
+                v = self.ev(o)
+                try:
+                    return -v if op == "-" else +v
+                except TypeError:
+                    raise self.fail(node, f"cannot apply '{op}' to {_kind(v)}") from None
             case n.Unary(op="not", operand=o):
                 return not _truth(self.ev(o))
             case n.Bin(op=op, left=a, right=b):
@@ -68,7 +74,11 @@ class _Evaluator:
                 values = [self.ev(o) for o in operands]
                 result: Any = True
                 for op, x, y in zip(ops, values, values[1:], strict=False):
-                    r = _CMP[op](x, y)
+                    try:
+                        r = _CMP[op](x, y)
+                    except (TypeError, ValueError):
+                        raise self.fail(node, f"cannot compare {_kind(x)} and {_kind(y)} "
+                                              f"with '{op}'") from None
                     result = r if result is True else np.logical_and(result, r)
                 if not self.exact_ints:
                     return np.asarray(result, dtype=float)[()]
@@ -93,10 +103,13 @@ class _Evaluator:
                 fn = self.functions.get(name)
                 if fn is None:
                     raise self.fail(node, f"unknown function '{name}'")
-                a = [self.ev(x) for x in args]
+                argv = [self.ev(x) for x in args]
                 kw = {k: self.ev(v) for k, v in kwargs}
+                if name in _PRODUCT_SIZED and math.prod(int(np.size(x)) for x in argv) > \
+                        MAX_ARRAY_SIZE:
+                    raise self.fail(node, "result too large")
                 try:
-                    return fn(*a, **kw)
+                    return fn(*argv, **kw)
                 except EvaluationError:
                     raise
                 except (ValueError, TypeError, ArithmeticError, IndexError, KeyError,
@@ -104,8 +117,14 @@ class _Evaluator:
                     raise self.fail(node, f"{name}(...) failed: {exc}") from None
             case n.Transpose(operand=o):
                 v = self.ev(o)
-                return np.asarray(v).T
-            case n.ListExpr(items=items):
+                try:
+                    return np.asarray(v).T
+                except ValueError:
+                    raise self.fail(node, "rows have different lengths") from None
+            case n.TupleExpr(items=items) if self.exact_ints:
+                return tuple(self.ev(x) for x in items)  # references: shapes, axes
+            case n.ListExpr(items=items) | n.TupleExpr(items=items):
+                # in answers (1, 2) is the vector [1, 2], checked the same way
                 values = [self.ev(x) for x in items]
                 try:
                     arr = np.array(values)
@@ -114,8 +133,6 @@ class _Evaluator:
                 if arr.dtype == object:
                     raise self.fail(node, "rows have different lengths")
                 return arr if self.exact_ints else arr.astype(float)
-            case n.TupleExpr(items=items):
-                return tuple(self.ev(x) for x in items)
             case n.Slice(lower=lo, upper=up, step=st):
                 return slice(*(self.ev(x) if x is not None else None for x in (lo, up, st)))
             case n.Subscript(value=v, index=i):
@@ -133,6 +150,13 @@ class _Evaluator:
         if op == "@" and (np.ndim(x) == 0 or np.ndim(y) == 0):
             raise self.fail(node, "'@' is matrix multiplication and needs two arrays; "
                                   "use '*' for a scalar")
+        if op != "@" and isinstance(x, np.ndarray) and isinstance(y, np.ndarray):
+            try:
+                size = int(np.prod(np.broadcast_shapes(x.shape, y.shape), dtype=float))
+            except ValueError:
+                size = 0  # shapes do not broadcast: the operation below says so
+            if size > MAX_ARRAY_SIZE:
+                raise self.fail(node, "result too large")
         try:
             result = _BIN[op](x, y)
         except ZeroDivisionError:
@@ -142,6 +166,8 @@ class _Evaluator:
             raise self.fail(node, _shape_message(op, x, y, exc)) from None
         except (TypeError, OverflowError) as exc:
             raise self.fail(node, f"cannot compute '{op}' here: {exc}") from None
+        if isinstance(result, complex):
+            return float("nan")  # (-8)**(1/3) in Python; real arithmetic only, as NumPy does
         if isinstance(result, np.ndarray) and result.size > MAX_ARRAY_SIZE:
             raise self.fail(node, "result too large")
         return result
@@ -149,6 +175,15 @@ class _Evaluator:
 
 def _raise(exc: Exception) -> Any:
     raise exc
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, tuple):
+        return "a tuple"
+    shape = np.shape(v) if isinstance(v, (np.ndarray, list, int, float, np.generic)) else None
+    if shape is None:
+        return type(v).__name__
+    return "a number" if shape == () else "an array of shape " + "x".join(map(str, shape))
 
 
 def _truth(v: Any) -> bool:

@@ -34,6 +34,36 @@ def register(name: str, numeric: Callable[..., Any], sympy: Callable[..., Any] |
         REGISTRY[key] = Function(key, numeric, sympy, student, doc)
 
 
+def _ufunc(f: np.ufunc) -> Callable[..., Any]:
+    """`f` with exactly its inputs: NumPy takes a further positional argument as `out`,
+    so exp(x, A) would write into A (a variant's cached matrix) and corrupt later checks."""
+
+    def call(*args: Any) -> Any:
+        if len(args) != f.nin:
+            raise TypeError(f"takes {f.nin} argument{'s' if f.nin > 1 else ''}, "
+                            f"got {len(args)}")
+        return f(*args)
+
+    call.__name__ = f.__name__
+    return call
+
+
+def _extremum(f: np.ufunc, reduce: Callable[..., Any]) -> Callable[..., Any]:
+    """max(x) is the largest entry; max(a, b, ...) is elementwise (never NumPy's `out`)."""
+
+    def call(*args: Any) -> Any:
+        if not args:
+            raise TypeError("needs at least one argument")
+        if len(args) == 1:
+            return reduce(args[0])
+        result = args[0]
+        for a in args[1:]:
+            result = f(result, a)
+        return result
+
+    return call
+
+
 def _sigmoid(z: Any) -> Any:
     z = np.asarray(z, dtype=float)
     out = np.empty_like(z)
@@ -78,43 +108,41 @@ def _relu(z: Any) -> Any:
 
 
 # --- scalar mathematics (students and references) -------------------------------------
-register("exp", np.exp, lambda sp, x: sp.exp(x))
+register("exp", _ufunc(np.exp), lambda sp, x: sp.exp(x))
 register("log", _log_base, _sympy_log, aliases=("ln",), doc="natural logarithm")
-register("log2", np.log2, lambda sp, x: sp.log(x, 2))
-register("log10", np.log10, lambda sp, x: sp.log(x, 10))
-register("sqrt", np.sqrt, lambda sp, x: sp.sqrt(x))
-register("abs", np.abs, lambda sp, x: sp.Abs(x))
-register("sin", np.sin, lambda sp, x: sp.sin(x))
-register("cos", np.cos, lambda sp, x: sp.cos(x))
-register("tan", np.tan, lambda sp, x: sp.tan(x))
-register("sinh", np.sinh, lambda sp, x: sp.sinh(x))
-register("cosh", np.cosh, lambda sp, x: sp.cosh(x))
-register("tanh", np.tanh, lambda sp, x: sp.tanh(x))
+register("log2", _ufunc(np.log2), lambda sp, x: sp.log(x, 2))
+register("log10", _ufunc(np.log10), lambda sp, x: sp.log(x, 10))
+register("sqrt", _ufunc(np.sqrt), lambda sp, x: sp.sqrt(x))
+register("abs", _ufunc(np.abs), lambda sp, x: sp.Abs(x))
+register("sin", _ufunc(np.sin), lambda sp, x: sp.sin(x))
+register("cos", _ufunc(np.cos), lambda sp, x: sp.cos(x))
+register("tan", _ufunc(np.tan), lambda sp, x: sp.tan(x))
+register("sinh", _ufunc(np.sinh), lambda sp, x: sp.sinh(x))
+register("cosh", _ufunc(np.cosh), lambda sp, x: sp.cosh(x))
+register("tanh", _ufunc(np.tanh), lambda sp, x: sp.tanh(x))
 register("sigma", _sigmoid, lambda sp, x: 1 / (1 + sp.exp(-x)), aliases=("sigmoid",),
          doc="logistic sigmoid 1/(1+exp(-z))")
 register("softplus", _softplus, lambda sp, x: sp.log(1 + sp.exp(x)))
 register("relu", _relu, lambda sp, x: sp.Max(x, 0))
 register("step", _step, lambda sp, x: sp.Heaviside(x, 0), aliases=("heaviside",),
          doc="1 where z > 0, else 0")
-register("max", lambda *a: np.max(a[0]) if len(a) == 1 else np.maximum(*a),
-         lambda sp, *a: sp.Max(*a))
-register("min", lambda *a: np.min(a[0]) if len(a) == 1 else np.minimum(*a),
-         lambda sp, *a: sp.Min(*a))
-register("sign", np.sign, lambda sp, x: sp.sign(x))
-register("floor", np.floor, lambda sp, x: sp.floor(x))
-register("ceil", np.ceil, lambda sp, x: sp.ceiling(x))
+register("max", _extremum(np.maximum, np.max), lambda sp, *a: sp.Max(*a))
+register("min", _extremum(np.minimum, np.min), lambda sp, *a: sp.Min(*a))
+register("sign", _ufunc(np.sign), lambda sp, x: sp.sign(x))
+register("floor", _ufunc(np.floor), lambda sp, x: sp.floor(x))
+register("ceil", _ufunc(np.ceil), lambda sp, x: sp.ceiling(x))
 
 # --- matrices (students and references) -----------------------------------------------
 register("inv", np.linalg.inv)
 register("det", np.linalg.det)
 register("logdet", _logdet, doc="log of the determinant (of a positive-definite matrix)")
-register("trace", np.trace, aliases=("tr",))
+register("trace", lambda a, offset=0: np.trace(a, offset), aliases=("tr",))
 register("transpose", np.transpose)
 register("sum", _sum)
 register("mean", _mean)
 register("diag", np.diag)
-register("outer", np.outer)
-register("dot", np.dot)
+register("outer", lambda a, b: np.outer(a, b))
+register("dot", lambda a, b: np.dot(a, b))
 register("kron", np.kron)
 register("norm", np.linalg.norm)
 

@@ -12,6 +12,7 @@ whitelist (see parse.py).
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -65,6 +66,15 @@ def _tokenize(text: str, strings: bool) -> list[Token]:
     space = False
     while i < len(text):
         ch = text[i]
+        if ch == "√":
+            # √2 and √x mean sqrt(2) and sqrt(x); √(x + 1) is an ordinary call
+            m = _TOKEN_RE.match(text, i + 1)
+            if m is not None and m.lastgroup in ("number", "name"):
+                tokens += [Token("name", "sqrt", i, space), Token("op", "(", i),
+                           Token(m.lastgroup, m.group(), i + 1), Token("op", ")", m.end() - 1)]
+                space = False
+                i = m.end()
+                continue
         if ch in UNICODE_SUBSTITUTES:
             sub = UNICODE_SUBSTITUTES[ch]
             for part in _tokenize(sub, strings=False):
@@ -96,11 +106,20 @@ def _tokenize(text: str, strings: bool) -> list[Token]:
     return tokens
 
 
+# Python keywords that are not values (`for`, `in`, `lambda`, ...): never part of an implicit
+# product, so `[x for x in y]` reaches the parser as a comprehension and is refused as one.
+_KEYWORDS = frozenset(keyword.kwlist) - {"None", "True", "False"}
+
+
 def _ends_operand(tok: Token) -> bool:
+    if tok.kind == "name" and tok.text in _KEYWORDS:
+        return False
     return tok.kind in ("number", "name", "string") or tok.text in (")", "]", "'")
 
 
 def _starts_operand(tok: Token) -> bool:
+    if tok.kind == "name" and tok.text in _KEYWORDS:
+        return False
     return tok.kind in ("number", "name") or tok.text in ("(", "[")
 
 
@@ -129,6 +148,13 @@ class _Writer:
     def emit(self, s: str, pos: int) -> None:
         self.parts.append(s)
         self.origin.extend([pos] * len(s))
+
+    def glued(self, s: str) -> bool:
+        """Would `s` fuse with what was emitted last into one token (`pi` + `2`)?"""
+        last = self.parts[-1][-1:] if self.parts else ""
+        first = s[:1]
+        word = (last.isalnum() or last == "_") and (first.isalnum() or first == "_")
+        return word or (last.isdigit() and first == ".")  # 2 then .T is not the float 2.
 
 
 def normalize(
@@ -235,7 +261,8 @@ def _emit_sequence(
             sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
         if sep:
             out.emit(sep, tok.pos)
-        elif tok.space_before and prev is not None:
+        elif (tok.space_before and prev is not None) or out.glued(tok.text):
+            # keep tokens apart: `π2` and `x²2` must not become `pi2` and `x**22`
             out.emit(" ", tok.pos)
         if tok.text == "[":
             close = _matching(text, tokens, j, end)
@@ -283,11 +310,12 @@ def _separator(
     variables: set[str],
 ) -> str:
     """What goes between an operand that just ended and token `tok` ('' if nothing)."""
+    if tok.kind == "name" and tok.text in _KEYWORDS:
+        return ""  # x for x in y, x if c else y: Python's words, never a product
     if matlab_row and tok.space_before:
         if _starts_operand(tok):
             return ", "
-        nxt = tokens[j + 1] if j + 1 < end else None
-        if tok.text in ("+", "-") and nxt is not None and not nxt.space_before:
+        if _signed_entry(tokens, j, end):
             return ", "  # [1 -2] is two entries; [1 - 2] is one
     if not implicit:
         return ""
@@ -303,6 +331,16 @@ def _separator(
             return ""  # a call: sigma(z), or an unknown name the parser will report
         return "*"
     return ""
+
+
+def _signed_entry(tokens: list[Token], k: int, end: int) -> bool:
+    """tokens[k] is a sign glued to the operand after it, as the -2 in `[1 -2]`."""
+    return (
+        tokens[k].text in ("+", "-")
+        and k + 1 < end
+        and not tokens[k + 1].space_before
+        and _starts_operand(tokens[k + 1])
+    )
 
 
 def _emit_bracket(
@@ -321,9 +359,9 @@ def _emit_bracket(
     has_comma = any(tokens[k].text == "," for k in top)
     spaced_operands = any(
         tokens[k].space_before
-        and _starts_operand(tokens[k])
         and k > start + 1
         and _ends_operand(tokens[k - 1])
+        and (_starts_operand(tokens[k]) or _signed_entry(tokens, k, close))
         for k in top
     )
     matlab = has_semicolon or (not has_comma and spaced_operands and implicit)

@@ -206,6 +206,8 @@ def to_text(node: Node) -> str:
             parts = [to_text(a) for a in args] + [f"{k}={to_text(v)}" for k, v in kw]
             return f"{f}({', '.join(parts)})"
         case Transpose(operand=o):
+            if isinstance(o, Num):
+                return f"({to_text(o)}).T"  # 2.T would read as the number 2. then T
             return f"{_wrap(o, _PREC['atom'], strict=False)}.T"
         case ListExpr(items=items):
             return "[" + ", ".join(to_text(i) for i in items) + "]"

@@ -123,6 +123,11 @@ def parse(
         offset = (exc.offset or 1) - 2  # minus the '(' we added, 1-based -> 0-based
         if exc.lineno and exc.lineno > 1:
             offset = len(norm.source)
+        elif exc.end_offset and "forgot a comma" in (exc.msg or ""):
+            offset = _second_operand(norm.source, offset, exc.end_offset - 2)  # `x 2`: at 2
+        elif exc.end_offset and "instead of '='" in (exc.msg or ""):
+            eq = norm.source.find("=", max(offset, 0), exc.end_offset - 2)  # `y = 2x`: at =
+            offset = eq if eq >= 0 else offset
         raise AnswerParseError(text, norm.column(offset), _syntax_message(exc, norm, offset),
                                _expected(norm, offset)) from None
     except (RecursionError, MemoryError, ValueError):
@@ -144,6 +149,26 @@ def _check_nesting(text: str) -> None:
                 raise AnswerParseError(text, i, f"brackets nested more than {MAX_DEPTH} deep")
         elif ch in ")]":
             depth -= 1
+
+
+def _second_operand(src: str, start: int, end: int) -> int:
+    """Where the second of two operands with nothing between them starts (`x 2`, `[1]3`):
+    Python reports the whole range, the caret belongs under the second."""
+    depth = 0
+    ended = False  # an operand has just ended, outside brackets
+    for i in range(max(start, 0), min(end, len(src))):
+        ch = src[i]
+        if depth == 0 and ended and (ch.isalnum() or ch in "_([.") and \
+                (src[i - 1].isspace() or src[i - 1] in ")]"):
+            return i
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            ended = depth == 0
+        elif depth == 0 and not ch.isspace():
+            ended = ch.isalnum() or ch in "_."
+    return start
 
 
 def _syntax_message(exc: SyntaxError, norm: Normalized, offset: int) -> str:
@@ -183,6 +208,12 @@ class _Converter:
 
     def fail(self, node: ast.AST, message: str, expected: str | None = None) -> AnswerParseError:
         return AnswerParseError(self.text, self.pos(node), message, expected)
+
+    def fail_at_dot(self, node: ast.Attribute, message: str) -> AnswerParseError:
+        """An error with the caret under the '.' of `value.attr`."""
+        end = getattr(node.value, "end_col_offset", None)
+        col = self.norm.column(end - 1) if end is not None else self.pos(node)
+        return AnswerParseError(self.text, col, message)
 
     def convert(self, node: ast.AST, depth: int) -> n.Node:
         self.count += 1
@@ -243,8 +274,8 @@ class _Converter:
             case ast.Attribute(value=v, attr="T"):
                 return n.Transpose(self.convert(v, d), pos=pos)
             case ast.Attribute(attr=attr):
-                raise self.fail(node, f"'.{attr}' is not allowed (the only attribute is .T, "
-                                      "the transpose)")
+                raise self.fail_at_dot(node, f"'.{attr}' is not allowed (the only attribute "
+                                             "is .T, the transpose)")
             case ast.List(elts=elts):
                 return n.ListExpr(tuple(self.convert(e, d) for e in elts), pos=pos)
             case ast.Tuple(elts=elts):
@@ -256,6 +287,10 @@ class _Converter:
                                  for x in (lo, up, st)), pos=pos)
             case ast.Subscript():
                 raise self.fail(node, "indexing with [ ] is not allowed in an answer")
+            case ast.BoolOp() | ast.UnaryOp(op=ast.Not()):
+                raise self.fail(node, "'and', 'or' and 'not' are not allowed in an answer")
+            case ast.IfExp():
+                raise self.fail(node, "'a if c else b' is not allowed in an answer")
         for kind, message in _REFUSED.items():
             if isinstance(node, kind):
                 raise self.fail(node, message)
@@ -280,8 +315,8 @@ class _Converter:
              d: int, pos: int) -> n.Call:
         if not isinstance(f, ast.Name):
             if isinstance(f, ast.Attribute):
-                raise self.fail(f, f"'.{f.attr}(...)' is not allowed: call functions by name, "
-                                   "e.g. inv(K) instead of np.linalg.inv(K)")
+                raise self.fail_at_dot(f, f"'.{f.attr}(...)' is not allowed: call functions "
+                                          "by name, e.g. inv(K) instead of np.linalg.inv(K)")
             raise self.fail(f, "only named functions can be called")
         if f.id.startswith("_"):
             raise self.fail(f, f"the name '{f.id}' is not allowed")
@@ -372,7 +407,8 @@ def check_names(
             if node.id in functions:
                 raise AnswerParseError(expr.source, node.pos,
                                        f"'{node.id}' is a function: write {node.id}(...)")
-            hint = suggest(node.id, variables)
-            if not hint and len(node.id) > 1 and all(c in variables for c in node.id):
-                hint = f" (did you mean {'*'.join(node.id)}?)"
+            if len(set(node.id)) > 1 and all(c in variables for c in node.id):
+                hint = f" (did you mean {'*'.join(node.id)}?)"  # xy: a product, not y
+            else:
+                hint = suggest(node.id, variables)
             raise AnswerParseError(expr.source, node.pos, f"unknown name '{node.id}'{hint}")

@@ -1,0 +1,166 @@
+"""The matrix_expression answer kind: NumPy-style formulas on random matrices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mldrill.answers import check_part
+from mldrill.answers.matrix_expression import TRIALS, instances
+
+QUADRATIC = {"symbols": {"A": ["n", "n"], "x": ["n", 1]}}
+LOGDET = {"symbols": {"K": {"shape": ["n", "n"], "spd": True}}}
+LAYER = {"symbols": {"W": ["m", "n"], "d": ["m", 1]}}
+
+
+@pytest.fixture
+def quadratic(spec):
+    """d(x^T A x)/dx = (A + A^T) x for a general square A."""
+    return spec("matrix_expression", "(A + A.T) @ x", options=QUADRATIC)
+
+
+@pytest.mark.parametrize("text", [
+    "A @ x + A.T @ x",
+    "(A + A.T) @ x",
+    "(A + A') @ x",
+    "(A + Aᵀ) @ x",
+    "A @ x + (x.T @ A).T",
+    "np.dot(A, x) + np.dot(A.T, x)",
+    "dot(A, x) + transpose(A) @ x",
+])
+def test_quadratic_form_gradient(check, quadratic, text):
+    """Equivalent matrix formulas agree on every random trial."""
+    result = check(quadratic, text)
+    assert (result.status, result.score) == ("correct", 1.0)
+
+
+def test_symmetric_only(check, quadratic):
+    """`2*A @ x` is right only when A is symmetric: tag 'symmetric-only'."""
+    result = check(quadratic, "2*A @ x")
+    assert (result.status, result.diagnosis) == ("incorrect", "symmetric-only")
+    assert result.messages[0].startswith("correct only for symmetric matrices")
+
+
+def first_n(spec, ctx) -> int:
+    """The size the letter n gets in the first trial (shape messages report that trial)."""
+    return instances(spec, ctx())[0]["A"].shape[0]
+
+
+def test_transposed_result(check, quadratic, ctx):
+    """A row where a column is expected is 'transposed' (the layout convention)."""
+    n = first_n(quadratic, ctx)
+    result = check(quadratic, "x.T @ (A + A.T)")
+    assert result.diagnosis == "transposed"
+    assert result.messages == (f"the result has shape 1x{n} but should be {n}x1: it is the "
+                               "transpose of the right answer (check the layout convention)",)
+
+
+def test_transposed_result_in_other_layout(check, spec):
+    """`d.T @ W` for `W.T @ d` is the transpose of the right answer."""
+    s = spec("matrix_expression", "W.T @ d", options=LAYER)
+    assert check(s, "W' @ d").status == "correct"
+    result = check(s, "d.T @ W")
+    assert result.diagnosis == "transposed"
+
+
+def test_square_transpose_is_diagnosed_by_value(check, spec):
+    """For a square result, the transpose is recognised from the values."""
+    s = spec("matrix_expression", "A @ B", options={"symbols": {"A": ["n", "n"],
+                                                                "B": ["n", "n"]}})
+    result = check(s, "B.T @ A.T")
+    assert result.diagnosis == "transposed"
+    assert result.messages[0] == ("your answer is the transpose of the right one (check the "
+                                  "layout convention)")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x @ A", "your expression cannot be computed: shapes do not match for '@': {n}x1 @ {n}x{n}"),
+    ("A @ x @ x", "your expression cannot be computed: shapes do not match for '@': {n}x1 @ "
+                  "{n}x1"),
+    ("x.T @ A", "the result has shape 1x{n} but should be {n}x1: transposed?"),
+    ("A", "the result has shape {n}x{n} but should be {n}x1"),
+    ("trace(A)", "the result is a single number but should be {n}x1"),
+    ("A x + A' x", "the result has shape {n}x{n} but should be {n}x1"),
+])
+def test_shape_errors_are_incorrect_not_crashes(check, quadratic, ctx, text, message):
+    """Shape mismatches are incorrect answers with a message about shapes."""
+    result = check(quadratic, text)
+    assert (result.status, result.diagnosis) == ("incorrect", "shape")
+    assert result.messages == (message.format(n=first_n(quadratic, ctx)),)
+
+
+def test_sign_and_factor(check, quadratic):
+    """A negated or scaled answer is 'sign' or 'factor'."""
+    assert check(quadratic, "-(A + A.T) @ x").diagnosis == "sign"
+    result = check(quadratic, "2*(A + A.T) @ x")
+    assert (result.diagnosis, result.messages[0]) == (
+        "factor", "off by a constant factor: yours is 2 times the right one")
+
+
+def test_wrong_without_diagnosis(check, quadratic):
+    """A plain wrong answer of the right shape is incorrect with no diagnosis."""
+    result = check(quadratic, "A @ x")
+    assert (result.status, result.diagnosis, result.messages) == ("incorrect", None, ())
+
+
+@pytest.mark.parametrize("text", ["inv(K).T", "inv(K)", "inv(K')", "np.linalg.inv(K).T",
+                                  "inv(K) @ K @ inv(K)"])
+def test_logdet_gradient(check, spec, text):
+    """d log det K / dK = inv(K).T, and for SPD K also inv(K)."""
+    assert check(spec("matrix_expression", "inv(K).T", options=LOGDET), text).status == \
+        "correct"
+
+
+def test_elementwise_power_is_not_the_inverse(check, spec):
+    """`K^-1` is read as the elementwise power (read_as shows it) and is wrong."""
+    result = check(spec("matrix_expression", "inv(K).T", options=LOGDET), "K^-1")
+    assert (result.status, result.read_as) == ("incorrect", "K**-1")
+
+
+@pytest.mark.parametrize("text, start, col", [
+    ("A @ y", "unknown name 'y'", 4),
+    ("xA", "unknown name 'xA' (did you mean x*A?)", 0),
+    ("A.shape", "'.shape' is not allowed", 1),
+    ("diff(A, x)", "diff(...) is not allowed in an answer", 0),
+    ("A[0]", "indexing with [ ] is not allowed in an answer", 0),
+])
+def test_unreadable_matrix_expressions(check, quadratic, text, start, col):
+    """Unknown names and refused syntax are invalid with a caret."""
+    result = check(quadratic, text)
+    assert (result.status, result.error_col) == ("invalid", col)
+    assert result.messages[0].startswith(start)
+
+
+def test_instances_have_distinct_dimensions_and_properties(spec, ctx):
+    """Each trial gives letters distinct sizes and honours spd/symmetric declarations."""
+    s = spec("matrix_expression", "W", options={"symbols": {
+        "W": ["m", "n"], "S": {"shape": ["n", "n"], "symmetric": True},
+        "K": {"shape": ["n", "n"], "spd": True}, "D": {"shape": ["m", "m"], "diagonal": True},
+        "c": []}})
+    trials = instances(s, ctx())
+    assert len(trials) == TRIALS
+    for env in trials:
+        m, n = env["W"].shape
+        assert m != n
+        assert np.allclose(env["S"], env["S"].T)
+        assert np.all(np.linalg.eigvalsh(env["K"]) > 0)
+        assert np.allclose(env["D"], np.diag(np.diag(env["D"])))
+        assert env["c"].shape == ()
+        assert not any(a.flags.writeable for a in env.values())
+
+
+def test_answer_cannot_corrupt_the_instances(spec, ctx):
+    """Answers that try NumPy's `out` argument leave the cached matrices (and verdicts) alone."""
+    s = spec("matrix_expression", "(A + A.T) @ x", options=QUADRATIC)
+    c = ctx()
+    assert check_part(s, "A @ x + A.T @ x", c).status == "correct"
+    for attack in ("exp(A, A) @ x", "max(A, -A, A) @ x", "outer(x, x, A)", "dot(A, x, x)",
+                   "sqrt(x, x)"):
+        assert check_part(s, attack, c).status in ("invalid", "incorrect"), attack
+    assert check_part(s, "A @ x + A.T @ x", c).status == "correct"
+
+
+def test_scalar_parameters_are_available(check, spec):
+    """Scalar parameters of the variant can appear in the reference."""
+    s = spec("matrix_expression", "lam * x", options={"symbols": {"x": ["n", 1]}})
+    assert check(s, "0.5x", params={"lam": 0.5}).status == "correct"
