@@ -28,6 +28,7 @@ __all__ = [
     "mle_brute_force_poisson",
     "mle_brute_force_exponential",
     "mle_brute_force_gaussian",
+    "mle_brute_force_uniform",
     "gaussian_mle_cov_loops",
 ]
 
@@ -318,6 +319,26 @@ def mle_brute_force_exponential(x, grid=None):
         for value in x:
             loglik += np.log(grid) - grid * value
     return _grid_argmax(grid, loglik)
+
+
+def mle_brute_force_uniform(x, grid=None):
+    """MLE of ``theta`` for ``U(0, theta)`` by evaluating the likelihood on a grid.
+
+    The likelihood is ``prod_i 1/theta`` if every observation lies in
+    ``[0, theta]``, else 0; it is computed one observation at a time (no closed
+    form is used).  ``grid`` defaults to 20001 points in [0, 2 * max(x)]
+    (theta = 0 gets likelihood 0).  Returns the grid point with the largest likelihood.
+    """
+    x = [float(v) for v in x]
+    if grid is None:
+        grid = np.linspace(0.0, 2.0 * max(x), 20001)
+    grid = np.asarray(grid, dtype=float)
+    likelihood = np.ones_like(grid)
+    for value in x:
+        inside = (grid > 0) & (value >= 0) & (value <= grid)
+        with np.errstate(divide="ignore"):
+            likelihood = likelihood * np.where(inside, 1.0 / np.where(grid > 0, grid, 1.0), 0.0)
+    return _grid_argmax(grid, likelihood)
 
 
 def mle_brute_force_gaussian(x, mu_grid=None, var_grid=None):

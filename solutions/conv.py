@@ -35,6 +35,8 @@ __all__ = [
     "maxpool2d_backward",
     "relu",
     "receptive_field",
+    "conv2d_steps",
+    "pool2d_steps",
 ]
 
 
@@ -351,3 +353,90 @@ def receptive_field(layers):
         r += (kernel - 1) * jump
         jump *= stride
     return int(r)
+
+
+# --------------------------------------------------------------------------
+# worked steps, as text for worked solutions
+# --------------------------------------------------------------------------
+
+
+def _num_text(v):
+    """A number as short text: ``3``, ``-2``, ``0.5`` (integral floats lose the ``.0``)."""
+    v = v.item() if isinstance(v, np.generic) else v
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v) if isinstance(v, int) else f"{v:g}"
+
+
+def conv2d_steps(x, k, stride=1, pad=0, bias=0):
+    """Every output entry of ``conv2d(x, k, stride, pad, bias)`` worked out, as text.
+
+    One line per output entry, in row-major order, numbered from 1 like the rows
+    and columns of a matrix: ``(1,2): 3 + 0 - 2 - 1 = 0``.  Each term is a
+    pixel under a nonzero kernel weight (padding pixels appear as 0); a weight
+    of 1 or -1 adds or subtracts the pixel, any other weight shows as
+    ``w*pixel``.  The total on the right is the sum of the terms (plus ``bias``).
+    Meant for worked solutions of small hand examples (``{{ conv2d_steps(X, K) }}``).
+    """
+    x = _numeric_array(x, "x", (2,))
+    k = _numeric_array(k, "k", (2,))
+    sh, sw = _pair(stride, "stride", 1)
+    ph, pw = _pair(pad, "pad", 0)
+    (H, W), (FH, FW) = x.shape, k.shape
+    out_h = _out_len(H, FH, ph, sh, False, "height")
+    out_w = _out_len(W, FW, pw, sw, False, "width")
+    lines = []
+    for i in range(out_h):
+        for j in range(out_w):
+            text, total = "", 0
+            for a in range(FH):
+                for b in range(FW):
+                    w = k[a, b].item()
+                    if w == 0:
+                        continue
+                    r, c = i * sh + a - ph, j * sw + b - pw
+                    v = x[r, c].item() if 0 <= r < H and 0 <= c < W else 0
+                    total += w * v
+                    shown = _num_text(v) if v >= 0 else f"({_num_text(v)})"
+                    if abs(w) != 1:
+                        shown = f"{_num_text(abs(w))}*{shown}"
+                    if not text:
+                        text = shown if w > 0 else "-" + shown
+                    else:
+                        text += (" + " if w > 0 else " - ") + shown
+            if bias != 0:
+                total += bias
+                if not text:
+                    text = _num_text(bias)
+                else:
+                    text += (" + " if bias > 0 else " - ") + _num_text(abs(bias))
+            lines.append(f"({i + 1},{j + 1}): {text or '0'} = {_num_text(total)}")
+    return "\n".join(lines)
+
+
+def pool2d_steps(x, size, stride=None, op="max"):
+    """Every output entry of 2-D max (``op="max"``) or average (``op="mean"``) pooling, as text.
+
+    ``x`` is ``(H, W)``; windows as in ``maxpool2d`` (stride defaults to size).
+    One line per output entry, numbered from 1:  ``(1,2): max(3, 0, 2, 1) = 3``
+    or ``(1,2): mean(3, 0, 2, 1) = 6/4 = 1.5``.
+    """
+    x = _numeric_array(x, "x", (2,))
+    if op not in ("max", "mean"):
+        raise ValueError(f"op must be 'max' or 'mean', got {op!r}")
+    ph, pw = _pair(size, "size", 1)
+    sh, sw = (ph, pw) if stride is None else _pair(stride, "stride", 1)
+    out_h = _out_len(x.shape[0], ph, 0, sh, False, "height")
+    out_w = _out_len(x.shape[1], pw, 0, sw, False, "width")
+    lines = []
+    for i in range(out_h):
+        for j in range(out_w):
+            values = [x[i * sh + a, j * sw + b].item() for a in range(ph) for b in range(pw)]
+            listed = ", ".join(_num_text(v) for v in values)
+            if op == "max":
+                result = f"{_num_text(max(values))}"
+            else:
+                total = sum(values)
+                result = f"{_num_text(total)}/{len(values)} = {_num_text(total / len(values))}"
+            lines.append(f"({i + 1},{j + 1}): {op}({listed}) = {result}")
+    return "\n".join(lines)

@@ -32,6 +32,9 @@ __all__ = [
     "mlp_params",
     "conv_params",
     "dense_params",
+    "conv_layer",
+    "pool_layer",
+    "dense_layer",
 ]
 
 _ALLOWED_KEYS = {
@@ -195,3 +198,43 @@ def dense_params(n_in, n_out, bias=True):
     """Parameters of a dense layer: ``n_in * n_out`` weights plus ``n_out`` biases if ``bias``."""
     n_in, n_out = _check_int(n_in, "n_in"), _check_int(n_out, "n_out")
     return n_in * n_out + (n_out if bias else 0)
+
+
+# --------------------------------------------------------------------------
+# layer-spec builders (YAML expressions cannot write dict literals)
+# --------------------------------------------------------------------------
+
+
+def conv_layer(filters, kernel, stride=1, pad=0, bias=True):
+    """The layer dict ``{"type": "conv", "filters", "kernel", "stride", "pad", "bias"}``.
+
+    For problem files, whose expressions have no dict literals: a network is a
+    tuple of these, e.g. ``count_params((conv_layer(6, 5), pool_layer(2)), (1, 32, 32))``.
+    Values are checked as in ``count_params``; ints are converted to Python ints.
+    """
+    return {"type": "conv", "filters": _check_int(filters, "filters"),
+            "kernel": _int_or_pair(kernel, "kernel", 1),
+            "stride": _int_or_pair(stride, "stride", 1),
+            "pad": _int_or_pair(pad, "pad", 0), "bias": bool(bias)}
+
+
+def pool_layer(size, stride=None):
+    """The layer dict ``{"type": "pool", "size", "stride"}``; ``stride`` defaults to ``size``."""
+    size = _int_or_pair(size, "size", 1)
+    return {"type": "pool", "size": size,
+            "stride": size if stride is None else _int_or_pair(stride, "stride", 1)}
+
+
+def dense_layer(units, bias=True):
+    """The layer dict ``{"type": "dense", "units", "bias"}`` (put a flatten layer before it)."""
+    return {"type": "dense", "units": _check_int(units, "units"), "bias": bool(bias)}
+
+
+def _int_or_pair(value, name, minimum):
+    """An int, or a pair of ints ``(h, w)``, each ``>= minimum``, as Python ints."""
+    if np.ndim(value) == 0:
+        return _check_int(value, name, minimum)
+    pair = tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
+    return tuple(_check_int(v, name, minimum) for v in pair)

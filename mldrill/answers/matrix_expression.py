@@ -9,6 +9,7 @@ to tell a student that their answer is "correct only for symmetric matrices".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from mldrill.bank.model import PartSpec
 from mldrill.errors import EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
-from mldrill.expr.parse import Expr, check_names, parse
+from mldrill.expr.parse import MATRIX_ANSWER, Expr, check_names, parse
 from mldrill.variants.rng import VariantRNG
 
 TRIALS = 3
@@ -67,6 +68,8 @@ def instances(spec: PartSpec, ctx: Context, symmetric: bool = False) -> list[dic
         rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "matrix", t)
         sizes = rng.shuffled(list(range(2, 2 + max(len(letters), 1) + 3)))
         dims = {letter: sizes[i] for i, letter in enumerate(letters)}
+        if t == 0:
+            ctx.cache[("dims", spec.name)] = dims
         env: dict[str, Any] = {}
         for s in specs:
             shape = tuple(dims[d] if isinstance(d, str) else int(d) for d in s.shape)
@@ -114,7 +117,8 @@ class MatrixExpressionKind(AnswerKind):
         values = []
         for env in instances(spec, ctx, symmetric):
             try:
-                v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions)
+                v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
+                             strict_broadcast=True)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
             values.append(np.asarray(v, dtype=float))
@@ -138,7 +142,9 @@ class MatrixExpressionKind(AnswerKind):
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[MatrixValue, str]:
         names = {s.name for s in symbol_specs(spec)}
-        expr = parse(text, functions=MATRIX_STUDENT, variables=names)
+        # scalar parameters shown in the prompt (lambda, N, ...) may be used by name
+        names |= {k for k, v in ctx.params.items() if np.ndim(v) == 0 and not isinstance(v, str)}
+        expr = parse(text, MATRIX_ANSWER, functions=MATRIX_STUDENT, variables=names)
         check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
         return self._values(expr, spec, ctx, _FUNCS), expr.text
@@ -154,6 +160,14 @@ class MatrixExpressionKind(AnswerKind):
 
     def diagnose(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
                  ) -> Finding | None:
+        found = self._diagnose(value, target, spec, ctx)
+        if found is None:
+            return None
+        # say shapes in the problem's own dimension letters, not the random trial sizes
+        return Finding(found.tag, _named(found.message, spec, ctx))
+
+    def _diagnose(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
+                  ) -> Finding | None:
         if value.error:
             return Finding("shape", f"your expression cannot be computed: {value.error}")
         a, b = value.values[0], target.values[0]
@@ -191,6 +205,24 @@ class MatrixExpressionKind(AnswerKind):
                                "matrices here are not symmetric (e.g. d(x^T A x)/dx is "
                                "(A + A^T) x, which is 2 A x only when A = A^T)")
         return None
+
+
+def _named(message: str, spec: PartSpec, ctx: Context) -> str:
+    """Replace sizes in shapes ('3x4', 'length 3') by the dimension letters they stand for."""
+    dims = ctx.cache.get(("dims", spec.name)) or {}
+    fixed = {int(d) for s in symbol_specs(spec) for d in s.shape if not isinstance(d, str)}
+    letter = {size: name for name, size in dims.items() if size not in fixed}
+    if not letter:
+        return message
+
+    def name(size: str) -> str:
+        return letter.get(int(size), size)
+
+    def shape(m: re.Match[str]) -> str:
+        return " x ".join(name(x) for x in m.group(0).split("x"))
+
+    message = re.sub(r"\b\d+(?:x\d+)+\b", shape, message)
+    return re.sub(r"length (\d+)", lambda m: f"length {name(m.group(1))}", message)
 
 
 def _has_shape(shape: tuple[int, ...]) -> str:

@@ -37,11 +37,12 @@ _CMP: dict[str, Callable[[Any, Any], Any]] = {
 
 class _Evaluator:
     def __init__(self, source: str, env: Mapping[str, Any], functions: Mapping[str, Callable],
-                 exact_ints: bool):
+                 exact_ints: bool, strict_broadcast: bool = False):
         self.source = source
         self.env = env
         self.functions = functions
         self.exact_ints = exact_ints
+        self.strict_broadcast = strict_broadcast
 
     def fail(self, node: n.Node, message: str) -> EvaluationError:
         return EvaluationError(message, self.source, node.pos)
@@ -157,6 +158,10 @@ class _Evaluator:
                 size = 0  # shapes do not broadcast: the operation below says so
             if size > MAX_ARRAY_SIZE:
                 raise self.fail(node, "result too large")
+            if self.strict_broadcast and x.ndim and y.ndim and x.shape != y.shape:
+                # (n x 1) + (1 x n) silently makes an n x n matrix in NumPy; in matrix
+                # algebra only a scalar combines with a matrix of another shape.
+                raise self.fail(node, _shape_message(op, x, y, ValueError()))
         try:
             result = _BIN[op](x, y)
         except ZeroDivisionError:
@@ -205,12 +210,15 @@ def evaluate(
     functions: Mapping[str, Callable[..., Any]],
     *,
     exact_ints: bool = False,
+    strict_broadcast: bool = False,
 ) -> Any:
-    """Value of `expr` with names from `env` and calls from `functions`."""
+    """Value of `expr` with names from `env` and calls from `functions`.
+    strict_broadcast: elementwise operations need equal shapes or a scalar, as in matrix
+    algebra ((n x 1) + (1 x n) is an error, not NumPy's n x n matrix)."""
     root = expr.root if isinstance(expr, Expr) else expr
     source = expr.source if isinstance(expr, Expr) else ""
     with np.errstate(all="ignore"):
         try:
-            return _Evaluator(source, env, functions, exact_ints).ev(root)
+            return _Evaluator(source, env, functions, exact_ints, strict_broadcast).ev(root)
         except RecursionError:
             raise EvaluationError("expression is too deeply nested", source, 0) from None

@@ -144,6 +144,7 @@ class _Writer:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.origin: list[int] = []
+        self.matrix = False
 
     def emit(self, s: str, pos: int) -> None:
         self.parts.append(s)
@@ -164,6 +165,7 @@ def normalize(
     functions: Collection[str] = (),
     variables: Collection[str] = (),
     strings: bool = False,
+    matrix: bool = False,
 ) -> Normalized:
     """Rewrite `text` into Python expression source.
 
@@ -171,10 +173,13 @@ def normalize(
     off for references, which are written in plain Python syntax.
     functions/variables: the names known in this context; a name that is a known variable
     followed by `(` is a product (`s(1-s)`), anything else followed by `(` is a call.
+    matrix: a matrix answer: `2A` is a scalar product but `A x` is refused (is it `A @ x`
+    or `A * x`?), and `K^-1` is refused in favour of `inv(K)`.
     """
     tokens = _tokenize(text, strings)
     tokens = _strip_module_prefixes(tokens)
     out = _Writer()
+    out.matrix = matrix
     _emit_sequence(text, tokens, 0, len(tokens), out, implicit_multiplication, set(functions),
                    set(variables))
     return Normalized("".join(out.parts), out.origin, text)
@@ -259,6 +264,12 @@ def _emit_sequence(
         sep = ""
         if prev is not None and _ends_operand(prev):
             sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
+        if sep == "*" and out.matrix and prev is not None and prev.kind != "number":
+            shown = text[prev.pos:tok.pos].strip() or prev.text
+            raise AnswerParseError(
+                text, tok.pos, f"missing operator before '{tok.text}'",
+                f"@ for a matrix product ({shown} @ {tok.text}) or * for elementwise/scalar",
+            )
         if sep:
             out.emit(sep, tok.pos)
         elif (tok.space_before and prev is not None) or out.glued(tok.text):
@@ -280,6 +291,16 @@ def _emit_sequence(
             continue
         if tok.text in (")", "]"):
             raise AnswerParseError(text, tok.pos, f"unexpected '{tok.text}' with nothing open")
+        nxt = tokens[j + 1] if j + 1 < end else None
+        if tok.text == "^" and nxt is not None and nxt.text == "T" and "T" not in variables \
+                and prev is not None and _ends_operand(prev):
+            out.emit(".T", tok.pos)  # A^T, as written on paper
+            prev = nxt
+            j += 2
+            continue
+        if tok.text in ("^", "**") and out.matrix and nxt is not None and nxt.text == "-":
+            raise AnswerParseError(text, tok.pos, "a negative power is elementwise here",
+                                   "inv(K) for the inverse of a matrix K")
         if tok.text == "^":
             out.emit("**", tok.pos)
         elif tok.text == "'":

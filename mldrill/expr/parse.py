@@ -38,9 +38,12 @@ class Grammar:
     name: str
     implicit_multiplication: bool
     reference: bool  # instructors' syntax: kwargs, comparisons, subscripts, strings
+    matrix: bool = False  # matrix answers: `A x` must say @ or *; `K^-1` must be inv(K)
 
 
 ANSWER = Grammar("answer", implicit_multiplication=True, reference=False)
+MATRIX_ANSWER = Grammar("matrix answer", implicit_multiplication=True, reference=False,
+                        matrix=True)
 REFERENCE = Grammar("reference", implicit_multiplication=False, reference=True)
 
 
@@ -116,6 +119,7 @@ def parse(
         functions=functions,
         variables=variables,
         strings=grammar.reference,
+        matrix=grammar.matrix,
     )
     try:
         tree = ast.parse(norm.source.strip() and "(" + norm.source + "\n)", mode="eval")

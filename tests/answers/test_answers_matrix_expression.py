@@ -46,12 +46,11 @@ def first_n(spec, ctx) -> int:
     return instances(spec, ctx())[0]["A"].shape[0]
 
 
-def test_transposed_result(check, quadratic, ctx):
+def test_transposed_result(check, quadratic):
     """A row where a column is expected is 'transposed' (the layout convention)."""
-    n = first_n(quadratic, ctx)
     result = check(quadratic, "x.T @ (A + A.T)")
     assert result.diagnosis == "transposed"
-    assert result.messages == (f"the result has shape 1x{n} but should be {n}x1: it is the "
+    assert result.messages == ("the result has shape 1 x n but should be n x 1: it is the "
                                "transpose of the right answer (check the layout convention)",)
 
 
@@ -74,19 +73,46 @@ def test_square_transpose_is_diagnosed_by_value(check, spec):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("x @ A", "your expression cannot be computed: shapes do not match for '@': {n}x1 @ {n}x{n}"),
-    ("A @ x @ x", "your expression cannot be computed: shapes do not match for '@': {n}x1 @ "
-                  "{n}x1"),
-    ("x.T @ A", "the result has shape 1x{n} but should be {n}x1: transposed?"),
-    ("A", "the result has shape {n}x{n} but should be {n}x1"),
-    ("trace(A)", "the result is a single number but should be {n}x1"),
-    ("A x + A' x", "the result has shape {n}x{n} but should be {n}x1"),
+    ("x @ A", "your expression cannot be computed: shapes do not match for '@': n x 1 @ "
+              "n x n"),
+    ("A @ x @ x", "your expression cannot be computed: shapes do not match for '@': n x 1 @ "
+                  "n x 1"),
+    ("x.T @ A", "the result has shape 1 x n but should be n x 1: transposed?"),
+    ("A", "the result has shape n x n but should be n x 1"),
+    ("trace(A)", "the result is a single number but should be n x 1"),
+    ("A @ x + A.T", "your expression cannot be computed: shapes do not match for '+': n x 1 "
+                    "and n x n"),
 ])
-def test_shape_errors_are_incorrect_not_crashes(check, quadratic, ctx, text, message):
-    """Shape mismatches are incorrect answers with a message about shapes."""
+def test_shape_errors_are_incorrect_not_crashes(check, quadratic, text, message):
+    """Shape mismatches are incorrect answers, said in the problem's dimension letters."""
     result = check(quadratic, text)
     assert (result.status, result.diagnosis) == ("incorrect", "shape")
-    assert result.messages == (message.format(n=first_n(quadratic, ctx)),)
+    assert result.messages == (message,)
+
+
+def test_both_sides_broadcasting_is_a_shape_error(check, quadratic):
+    """(n x 1) + (1 x n) is refused, not silently turned into an n x n matrix."""
+    result = check(quadratic, "A @ x + x.T @ A")
+    assert result.diagnosis == "shape"
+    assert "shapes do not match for '+': n x 1 and 1 x n" in result.messages[0]
+
+
+def test_juxtaposed_matrices_must_say_which_product(check, quadratic):
+    """`A x` is not guessed: the student is asked for @ or *, and it is not counted."""
+    result = check(quadratic, "A x + A' x")
+    assert result.status == "invalid"
+    assert "missing operator before 'x'; expected @ for a matrix product (A @ x)" \
+        in result.messages[0]
+
+
+def test_scalar_times_matrix_may_be_juxtaposed(check, quadratic):
+    """`2A @ x` is 2 * A @ x."""
+    assert check(quadratic, "2A @ x").read_as == "2*A @ x"
+
+
+def test_transpose_written_as_caret_T(check, quadratic):
+    """`A^T` on paper is the transpose."""
+    assert check(quadratic, "(A + A^T) @ x").status == "correct"
 
 
 def test_sign_and_factor(check, quadratic):
@@ -111,10 +137,11 @@ def test_logdet_gradient(check, spec, text):
         "correct"
 
 
-def test_elementwise_power_is_not_the_inverse(check, spec):
-    """`K^-1` is read as the elementwise power (read_as shows it) and is wrong."""
+def test_negative_power_asks_for_inv(check, spec):
+    """`K^-1` is not silently elementwise: the student is pointed to inv(K), not counted."""
     result = check(spec("matrix_expression", "inv(K).T", options=LOGDET), "K^-1")
-    assert (result.status, result.read_as) == ("incorrect", "K**-1")
+    assert result.status == "invalid"
+    assert "a negative power is elementwise here; expected inv(K)" in result.messages[0]
 
 
 @pytest.mark.parametrize("text, start, col", [

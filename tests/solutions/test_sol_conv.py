@@ -372,3 +372,62 @@ def test_conv2d_backward_matches_numerical_gradient(sol, stride, pad):
     np.testing.assert_allclose(dx, sol.numerical_gradient(lambda z: loss(z, k, 0.0), x), atol=1e-7)
     np.testing.assert_allclose(dk, sol.numerical_gradient(lambda z: loss(x, z, 0.0), k), atol=1e-7)
     assert db == pytest.approx(sol.numerical_gradient(lambda z: loss(x, k, z), 0.0))
+
+
+# --------------------------------------------------------------------------
+# worked steps as text
+# --------------------------------------------------------------------------
+
+
+def _step_totals(text):
+    """The number after the last '=' of every line, as a flat list of floats."""
+    return [float(line.rsplit("=", 1)[1]) for line in text.splitlines()]
+
+
+@FAST
+@given(conv_cases())
+def test_conv2d_steps_totals_match_loops(sol, case):
+    """Each line of conv2d_steps ends in the entry conv2d_loops computes, in row-major order."""
+    x, k, b, stride, pad = case
+    expected = sol.conv2d_loops(x, k, stride, pad, b)
+    text = sol.conv2d_steps(x, k, stride, pad, b)
+    assert len(text.splitlines()) == expected.size
+    assert _step_totals(text) == expected.reshape(-1).tolist()
+
+
+def test_conv2d_steps_hand_example(sol):
+    """Weights of +-1 add or subtract the pixel; other weights show as w*pixel; padding is 0."""
+    x = np.array([[1, 2], [3, 4]])
+    text = sol.conv2d_steps(x, np.array([[1, 0], [-1, 2]]), pad=1, stride=2)
+    # output (1,1) covers padded rows 0-1, cols 0-1: k[0,0]*0 - k[1,0]*0 + 2*1 = 2
+    # output (1,2) covers padded rows 0-1, cols 2-3: 0 - 2 + 2*0 = -2 ...
+    lines = text.splitlines()
+    assert lines[0] == "(1,1): 0 - 0 + 2*1 = 2"
+    assert lines[1] == "(1,2): 0 - 2 + 2*0 = -2"
+    assert lines[2] == "(2,1): 0 - 0 + 2*0 = 0"
+    assert sol.conv2d_steps(np.array([[5]]), np.array([[-3]]), bias=-1) == "(1,1): -3*5 - 1 = -16"
+    assert sol.conv2d_steps(np.array([[-2]]), np.array([[1]])) == "(1,1): (-2) = -2"
+
+
+@FAST
+@given(pool_cases())
+def test_pool2d_steps_totals_match_loops(sol, case):
+    """pool2d_steps ends each line in the max (or mean) that the loop versions compute."""
+    x, size, stride = case
+    if x.ndim == 3:
+        x = x[0]
+    assert _step_totals(sol.pool2d_steps(x, size, stride)) == \
+        sol.maxpool2d_loops(x, size, stride).reshape(-1).tolist()
+    np.testing.assert_allclose(_step_totals(sol.pool2d_steps(x, size, stride, op="mean")),
+                               sol.avgpool2d_loops(x, size, stride).reshape(-1), rtol=1e-5)
+
+
+def test_pool2d_steps_hand_example(sol):
+    """The 4x4 image pooled 2x2: windows listed in row-major order."""
+    text = sol.pool2d_steps(IMAGE_4X4, 2)
+    assert text.splitlines()[0] == "(1,1): max(1, 2, 5, 6) = 6"
+    assert text.splitlines()[3] == "(2,2): max(11, 12, 15, 16) = 16"
+    assert sol.pool2d_steps(IMAGE_4X4, 2, op="mean").splitlines()[0] == \
+        "(1,1): mean(1, 2, 5, 6) = 14/4 = 3.5"
+    with pytest.raises(ValueError, match="op must be"):
+        sol.pool2d_steps(IMAGE_4X4, 2, op="min")

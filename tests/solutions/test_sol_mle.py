@@ -42,6 +42,22 @@ def test_exponential_mle_maximises_likelihood(sol, x):
 
 
 @FAST
+@given(st.lists(st.floats(0, 10), min_size=1, max_size=20))
+def test_uniform_mle_maximises_likelihood(sol, x):
+    """uniform_mle (the sample maximum) is the grid argmax of the U(0, theta) likelihood."""
+    assume(max(x) > 0.01)
+    step = 2 * max(x) / 20000
+    assert sol.uniform_mle(x) <= sol.mle_brute_force_uniform(x) <= sol.uniform_mle(x) + step + 1e-12
+
+
+def test_uniform_brute_force_hand_example(sol):
+    """On a grid containing the maximum, the argmax is exactly max(x); 0 never wins."""
+    grid = np.arange(0, 1001) / 100  # 0, 0.01, ..., 10
+    assert sol.mle_brute_force_uniform([1, 2, 4, 5], grid=grid) == 5.0
+    assert sol.mle_brute_force_uniform([0.5], grid=[0, 0.25, 0.5, 1]) == 0.5
+
+
+@FAST
 @given(st.lists(st.floats(-10, 10), min_size=2, max_size=15))
 def test_gaussian_mle_maximises_likelihood(sol, x):
     """gaussian_mle (mean, biased variance) is the 2-D grid argmax of the Gaussian likelihood."""

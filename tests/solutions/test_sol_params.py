@@ -145,3 +145,27 @@ def test_param_spec_validation(sol):
     assert sol.layer_output_shapes([{"type": "pool", "size": 2}], (1, 5, 5)) == [(1, 2, 2)]
     with pytest.raises(ValueError, match="input_shape"):
         sol.count_params([], (4, 4))
+
+
+def test_layer_builders_make_the_documented_dicts(sol):
+    """conv_layer/pool_layer/dense_layer build specs that count like hand-written dicts."""
+    layers = (sol.conv_layer(6, 5), sol.pool_layer(2), sol.conv_layer(16, 5),
+              sol.pool_layer(2), {"type": "flatten"}, sol.dense_layer(120),
+              sol.dense_layer(84), sol.dense_layer(10))
+    assert sol.count_params(layers, (1, 32, 32)) == 61706
+    assert sol.count_params_loops(layers, (1, 32, 32)) == 61706
+    assert sol.conv_layer(np.int64(4), (3, 1), stride=2, pad=(1, 0), bias=False) == {
+        "type": "conv", "filters": 4, "kernel": (3, 1), "stride": 2, "pad": (1, 0),
+        "bias": False}
+    assert sol.pool_layer(3, 2) == {"type": "pool", "size": 3, "stride": 2}
+    assert sol.dense_layer(7, bias=False) == {"type": "dense", "units": 7, "bias": False}
+    # without biases: 6*25 + 16*150 + 400*120 + 120*84 + 84*10 = 61470
+    no_bias = (sol.conv_layer(6, 5, bias=False), sol.pool_layer(2),
+               sol.conv_layer(16, 5, bias=False), sol.pool_layer(2), {"type": "flatten"},
+               sol.dense_layer(120, bias=False), sol.dense_layer(84, bias=False),
+               sol.dense_layer(10, bias=False))
+    assert sol.count_params(no_bias, (1, 32, 32)) == 61470
+    with pytest.raises(ValueError, match="filters"):
+        sol.conv_layer(0, 3)
+    with pytest.raises(ValueError, match="pad"):
+        sol.conv_layer(2, 3, pad=-1)
