@@ -175,9 +175,6 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
                           messages=(f"could not evaluate your answer: {exc.message}",),
                           diagnosis="unreadable")
     target = cached_target(kind, spec.answer, spec, ctx)
-    early = kind.precheck(text, value, target, spec, ctx)
-    if early is not None:
-        return early
     if kind.agree(value, target, spec, ctx):
         notes = tuple(kind.confirm(value, target, spec, ctx))
         return PartResult(**base, status="correct", score=1.0, read_as=read_as,
@@ -195,6 +192,10 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
             return PartResult(**base, status="incorrect", score=mistake.credit,
                               messages=(feedback,), diagnosis=f"mistake:{mistake.tag}",
                               read_as=read_as)
+    # after the catalogue: an exact catalogued mistake beats "give more digits"
+    early = kind.precheck(text, value, target, spec, ctx)
+    if early is not None:
+        return early
     finding = kind.diagnose(value, target, spec, ctx)
     messages = [finding.message] if finding else []
     messages += kind.explain(value, target, spec, ctx)

@@ -112,8 +112,8 @@ class MatrixKind(AnswerKind):
     def explain(self, value: np.ndarray, target: np.ndarray, spec: PartSpec, ctx: Context
                 ) -> list[str]:
         fitted = self._fit(value, target)
-        if fitted is None:
-            return []
+        if fitted is None or self.diagnose(value, target, spec, ctx) is not None:
+            return []  # a whole-matrix diagnosis already says it; no list of every entry
         return wrong_entries(fitted, target, spec.tolerance)
 
 

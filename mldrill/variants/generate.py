@@ -124,6 +124,9 @@ def _draw_once(family: ProblemFamily, rng: VariantRNG,
                 return _eval_option(family, spec.options["expr"], (*spec.where, "expr"),
                                     params, functions)
             raw = spec.options.get(option)
+            declared = PARAM_TYPES[spec.type].options.get(option)
+            if declared is not None and not declared.expr:
+                return raw  # taken literally (choice values, decimals, flags)
             return _resolve(family, raw, (*spec.where, option), params, functions)
 
         try:

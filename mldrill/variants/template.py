@@ -72,10 +72,11 @@ def format_value(value: Any, spec: str | None = None) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
-        return "(" + ", ".join(fmt_inline(v, spec) for v in value) + ")"
-    a = np.asarray(value) if not isinstance(value, (list,)) else np.asarray(value)
-    if a.dtype == object:
-        return str(value)
+        inner = ", ".join(fmt_inline(v, spec) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    a = np.asarray(value)
+    if a.dtype.kind in "OUS":  # text, or a mix: print as written
+        return ", ".join(map(str, a.tolist())) if a.ndim == 1 else str(value)
     if spec == "grid" or (a.ndim >= 2 and spec != "inline"):
         return fmt_grid(a, spec if spec != "grid" else None)
     return fmt_inline(a, spec)

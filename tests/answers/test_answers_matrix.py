@@ -90,9 +90,8 @@ def test_matrix_sign(check, spec):
     """A negated matrix is diagnosed as 'sign'."""
     result = check(spec("matrix", M23), "-[1 2 3; 4 5 6]")
     assert result.diagnosis == "sign"
-    assert result.messages[0] == "the sign is flipped: your answer is the negative of the right one"
-    assert result.messages[1] == (f"right shape; 6 of 6 entries wrong, at {ALL_SIX} "
-                                  "(row, column counted from 1)")
+    assert result.messages == (
+        "the sign is flipped: your answer is the negative of the right one",)  # no entry list
 
 
 @pytest.mark.parametrize("text, label", [("2*[1 2 3; 4 5 6]", "2"),

@@ -45,7 +45,7 @@ def _perturbed(kind: str, target, text: str) -> str | None:
     if kind == "number":
         return repr(float(target) * 1.1 + 1.0)
     if kind == "integer":
-        return str(int(target) * 2 + 7)
+        return str(int(target) + 7)
     if kind in ("matrix", "vector"):
         arr = np.asarray(target, dtype=float).copy()
         arr.flat[0] += 1.0 + abs(arr.flat[0])
