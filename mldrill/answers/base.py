@@ -13,6 +13,7 @@ how to read a student's text, whether two values agree, and what generic diagnos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,10 @@ from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import REFERENCE, Expr, parse
 from mldrill.variants.template import render
+
+# parameter names that conventionally count things: n, N, m, M, n_samples, batch, num_x...
+COUNT_NAME = re.compile(r"^(?:[nNmM]|[nN]_\w+|num_?\w*|n?samples?|batch(?:_size)?|count\w*|"
+                        r"[nN][A-Z]?\w*_count)$")
 
 Status = Literal["correct", "incorrect", "invalid", "unanswered"]
 
@@ -69,9 +74,12 @@ class Context:
     cache: dict[Any, Any] = field(default_factory=dict)
 
     def int_params(self) -> dict[str, int]:
-        """Integer-valued scalar parameters (for 'missing 1/N'-style diagnoses)."""
+        """Integer-valued scalar parameters that name a count (n, N, m, batch, ...), for
+        'did you forget to divide by N?'. A value such as x = 3 is not a count."""
         out = {}
         for k, v in self.params.items():
+            if not COUNT_NAME.match(k):
+                continue
             try:
                 if hasattr(v, "shape") and getattr(v, "shape", ()) != ():
                     continue

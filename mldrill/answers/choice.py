@@ -39,7 +39,7 @@ class ChoiceKind(AnswerKind):
     }
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> frozenset[str]:
-        if _LITERAL_LETTERS.match(expr):
+        if _LITERAL_LETTERS.match(expr) and expr.strip() not in ctx.params:
             return _letters(expr)
         return _letters(reference_value(expr, ctx))
 
@@ -139,5 +139,5 @@ class ShapeKind(AnswerKind):
         if all(abs(value[i] - target[i]) == 1 for i in off):
             return Finding("off-by-one", "off by one in "
                            + ", ".join(f"size {i + 1}" for i in off)
-                           + ": check the +1 in (W - F + 2P)/S + 1")
+                           + " (for a conv or pool output: (W - F + 2P)/S + 1)")
         return None

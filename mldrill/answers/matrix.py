@@ -17,12 +17,12 @@ from mldrill.answers.base import (
     register_kind,
 )
 from mldrill.answers.diagnose import _allclose, array_finding, wrong_entries
-from mldrill.answers.number import format_number
+from mldrill.answers.number import format_number, numbers_only
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
-from mldrill.expr.parse import check_names, parse
+from mldrill.expr.parse import parse
 
 _FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
 
@@ -37,7 +37,7 @@ def shape_text(shape: tuple[int, ...]) -> str:
 
 def read_array(text: str) -> tuple[np.ndarray, str]:
     expr = parse(text, functions=SCALAR_STUDENT)
-    check_names(expr, variables=CONSTANTS.keys(), functions=SCALAR_STUDENT)
+    numbers_only(expr)
     value = evaluate(expr, CONSTANTS, _FUNCS)
     arr = np.asarray(value, dtype=float)
     if arr.ndim > 3:
@@ -53,6 +53,8 @@ def as_vector_like(value: np.ndarray, target: np.ndarray) -> np.ndarray | None:
         value.ndim == 1 or (value.ndim == 2 and 1 in value.shape)
     ):
         return value.reshape(-1)
+    if target.ndim == 2 and 1 in target.shape and value.ndim == 1 and value.size == target.size:
+        return value.reshape(target.shape)  # [1, 2] for a column or a row: unambiguous
     return None
 
 

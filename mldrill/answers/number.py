@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -28,16 +29,29 @@ from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
-from mldrill.expr.parse import check_names, parse
+from mldrill.expr.parse import Expr, check_names, parse
 
 _SCALAR_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
 _DECIMAL = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
+def numbers_only(expr: Expr) -> None:
+    """A numeric answer may use constants and functions, but not the problem's names."""
+    try:
+        check_names(expr, variables=CONSTANTS.keys(), functions=SCALAR_STUDENT)
+    except AnswerParseError as exc:
+        if exc.message.startswith("unknown name"):
+            m = re.match(r"[A-Za-z_]\w*", exc.text[exc.col:])
+            name = m.group() if m else exc.text[exc.col:exc.col + 1]
+            raise AnswerParseError(exc.text, exc.col, f"a number is expected here, not the "
+                                   f"name '{name}': work out its value") from None
+        raise
+
+
 def read_scalar(text: str) -> tuple[float, str]:
     """A number written as a literal or a small expression in constants."""
     expr = parse(text, functions=SCALAR_STUDENT)
-    check_names(expr, variables=CONSTANTS.keys(), functions=SCALAR_STUDENT)
+    numbers_only(expr)
     value = evaluate(expr, CONSTANTS, _SCALAR_FUNCS)
     if np.ndim(value) != 0:
         raise AnswerParseError(text, 0, "expected a single number, got a list or matrix")
@@ -86,10 +100,19 @@ def within(value: float, target: float, tol: Tolerance) -> bool:
 
 
 def format_number(x: Any) -> str:
+    """An answer key as a student would write it: 6, 0.25, 4/7, 0.135335283237."""
     v = float(x)
+    if not math.isfinite(v):
+        return repr(v)
     if v.is_integer() and abs(v) < 1e15:
         return str(int(v))
-    return repr(v)
+    short = f"{v:.12g}"
+    if len(short.lstrip("-").replace("0.", "", 1).lstrip("0")) <= 6:
+        return short  # a short decimal says it best: 0.25, -1.5, 0.0625
+    frac = Fraction(v).limit_denominator(1000)
+    if frac.denominator > 1 and abs(float(frac) - v) <= 1e-12 * max(1.0, abs(v)):
+        return f"{frac.numerator}/{frac.denominator}"
+    return short
 
 
 @register_kind

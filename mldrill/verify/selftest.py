@@ -142,6 +142,6 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     for key, count in coincide.items():
         if count == report.seeds and report.seeds > 0:
             part_name, tag = key.split(":", 1)
-            report.errors.append(f"part {part_name}: mistake '{tag}' equals the reference for every "
-                                 f"seed tried, so it can never be diagnosed")
+            report.errors.append(f"part {part_name}: mistake '{tag}' equals the reference for "
+                                 "every seed tried, so it can never be diagnosed")
     return report

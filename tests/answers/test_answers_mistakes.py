@@ -106,10 +106,11 @@ def test_every_kind_is_registered():
         assert kind.name == name and kind.summary and kind.form
 
 
-def test_int_params_picks_integer_scalars(ctx):
-    """Only integer-valued scalar parameters (not bools, not 0/±1, not arrays) count as N."""
+def test_int_params_picks_integer_counts(ctx):
+    """Only integer-valued scalar parameters named like counts (n, N, m, batch, ...) count
+    as N: not values such as f = 2, not bools, 0/±1 or arrays."""
     import numpy as np
 
     c = ctx({"N": 10, "f": 2.0, "r": 0.5, "one": 1, "flag": True, "v": np.arange(3),
-             "name": "x", "m": np.int64(4)})
-    assert c.int_params() == {"N": 10, "f": 2, "m": 4}
+             "name": "x", "m": np.int64(4), "batch": 8, "n_samples": 6, "num_classes": 3})
+    assert c.int_params() == {"N": 10, "m": 4, "batch": 8, "n_samples": 6, "num_classes": 3}

@@ -197,11 +197,12 @@ def test_unreadable_answer_is_invalid_with_caret(check, spec):
 
 
 def test_unknown_name_is_invalid(check, spec):
-    """A name that is not a constant is refused with a caret under it."""
+    """A name in a numeric answer is refused with a caret: the value is asked for."""
     result = check(spec("number", "S/N"), "S/N", params={"N": 10, "S": 25})
     assert result.status == "invalid"
     assert result.error_col == 0
-    assert result.messages[0].startswith("unknown name 'S'")
+    assert result.messages[0].startswith("a number is expected here, not the name 'S': work "
+                                         "out its value")
 
 
 @pytest.mark.parametrize("text", ["0/0", "log(-1)", "(-8)^(1/3)", "sqrt(-2)", "inf - inf"])
@@ -307,7 +308,13 @@ def test_integer_diagnoses(check, spec, text, tag):
 
 def test_integer_missing_parameter_factor(check, spec):
     """An integer answer N times too large names N."""
-    assert check(spec("integer", "16*C"), "48", params={"C": 3}).status == "correct"
-    result = check(spec("integer", "16*C"), "144", params={"C": 3})
+    assert check(spec("integer", "16*N"), "48", params={"N": 3}).status == "correct"
+    result = check(spec("integer", "16*N"), "144", params={"N": 3})
     assert result.diagnosis == "missing-1/N"
-    assert "divide by C = 3" in result.messages[0]
+    assert "divide by N = 3" in result.messages[0]
+
+
+def test_value_parameters_are_not_taken_for_counts(check, spec):
+    """A factor equal to a value parameter (x = 3) is a plain factor, not 'divide by x'."""
+    result = check(spec("integer", "16*x"), "144", params={"x": 3})
+    assert result.diagnosis == "factor"

@@ -34,7 +34,8 @@ def test_off_by_one(check, conv_out, text, where):
     """Sizes off by one name which sizes and point at the +1 in the output-size formula."""
     result = check(conv_out, text)
     assert result.diagnosis == "off-by-one"
-    assert result.messages == (f"off by one in {where}: check the +1 in (W - F + 2P)/S + 1",)
+    assert result.messages == (f"off by one in {where} (for a conv or pool output: "
+                               "(W - F + 2P)/S + 1)",)
 
 
 @pytest.mark.parametrize("text, message", [("(6, 28)", "expected 3 sizes, got 2"),
