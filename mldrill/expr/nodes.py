@@ -8,6 +8,7 @@ calls to functions it was explicitly given.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 
@@ -97,6 +98,12 @@ class Slice(Node):
 class Subscript(Node):
     value: Node
     index: Node
+
+
+# The scalar arithmetic operators, shared by every interpreter of the tree (numeric
+# evaluation, constant folding, sympy), so that they all mean the same thing.
+ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+              "**": operator.pow}
 
 
 def walk(node: Node):

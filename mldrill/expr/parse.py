@@ -358,20 +358,13 @@ def _const_value(node: n.Node) -> float | None:
             if x is None or y is None:
                 return None
             try:
-                match op:
-                    case "+":
-                        return x + y
-                    case "-":
-                        return x - y
-                    case "*":
-                        return x * y
-                    case "/":
-                        return x / y
-                    case "**":
-                        if abs(y) > MAX_EXPONENT:
-                            return None
-                        r = abs(x) ** y
-                        return r if r < 1e300 else None
+                if op == "**":
+                    if abs(y) > MAX_EXPONENT:
+                        return None
+                    r = abs(x) ** y
+                    return r if r < 1e300 else None
+                if op in n.ARITHMETIC:
+                    return n.ARITHMETIC[op](x, y)
             except (ZeroDivisionError, OverflowError):
                 return None
             return 0.0

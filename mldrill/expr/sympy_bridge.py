@@ -47,19 +47,8 @@ def to_sympy(node: n.Node, symbols: Mapping[str, Any]) -> Any:
             return -to_sympy(o, symbols)
         case n.Unary(op="+", operand=o):
             return to_sympy(o, symbols)
-        case n.Bin(op=op, left=a, right=b):
-            x, y = to_sympy(a, symbols), to_sympy(b, symbols)
-            match op:
-                case "+":
-                    return x + y
-                case "-":
-                    return x - y
-                case "*":
-                    return x * y
-                case "/":
-                    return x / y
-                case "**":
-                    return x**y
+        case n.Bin(op=op, left=a, right=b) if op in n.ARITHMETIC:
+            return n.ARITHMETIC[op](to_sympy(a, symbols), to_sympy(b, symbols))
         case n.Compare(ops=(op,), operands=(a, b)) if op in (">", ">="):
             x, y = to_sympy(a, symbols), to_sympy(b, symbols)
             return sp.Heaviside(x - y, 1 if op == ">=" else 0)

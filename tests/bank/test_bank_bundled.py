@@ -96,3 +96,19 @@ def test_bundled_bank_ships_in_the_installed_package() -> None:
     assert shipped == source
     assert sorted(p.name for p in (root / "solutions").glob("*.py")) == \
         sorted(p.name for p in (REPO / "solutions").glob("*.py"))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=IDS)
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1))
+def test_reference_accepted_for_any_seed(family, seed) -> None:
+    """For arbitrary seeds (not just 0..N), the typed reference answer of every part is
+    accepted as correct."""
+    variant = make_variant(family, seed, CATALOG.functions)
+    for part in family.parts:
+        result = check_part(part, variant.answer_text(part.name), variant.context)
+        assert result.status == "correct", (seed, part.name, result.messages)
