@@ -77,13 +77,22 @@ def test_symbolically_equal_decides():
     assert symbolically_equal(conv("x"), conv("x + 1")) is False
 
 
-def test_symbolically_equal_gives_up_in_time():
-    """With a tiny time limit on a hard identity, the answer is None (undecided), promptly."""
+def test_symbolically_equal_gives_up_in_time(monkeypatch):
+    """When sympy does not finish within the limit, the answer is None (undecided), and the
+    call returns soon after the limit (simplify is made to hang, so no timing luck is
+    involved)."""
+
+    def hang(expr, *args, **kwargs):
+        while True:
+            time.sleep(0.01)
+
+    for name in ("expand", "cancel", "simplify"):
+        monkeypatch.setattr(sp, name, hang)
     a = sp.tan(x / 2) ** 2 * sp.sin(x) ** 7 + sp.cos(3 * x) ** 5 + sp.sinh(x) ** 3
     b = sp.expand_trig(a.rewrite(sp.exp))
     start = time.perf_counter()
-    assert symbolically_equal(a, b, seconds=1e-4) is None
-    assert time.perf_counter() - start < 1.0
+    assert symbolically_equal(a, b, seconds=0.2) is None
+    assert time.perf_counter() - start < 1.5
 
 
 def test_symbolically_equal_off_main_thread_is_undecided():
