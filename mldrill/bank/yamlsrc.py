@@ -88,18 +88,15 @@ def load_yaml(path: str | Path, text: str | None = None, shown: str | None = Non
                 col = len(row) - len(stripped) + 1
                 raise YamlLoadError(Diagnostic(shown, i, col,
                                                "tab used for indentation; YAML needs spaces"))
-    loader = yaml.SafeLoader(text)
+    # libyaml (when PyYAML has it) composes ~10x faster; on an error, the pure-Python
+    # parser runs again for its clearer message ("expected ',' or ']', but got ...").
+    loader = _FAST(text)
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or "invalid YAML").strip()
-        context = f" ({exc.context.strip()})" if exc.context else ""
-        raise YamlLoadError(Diagnostic(shown, line, col, f"YAML syntax: {problem}{context}"))\
-            from None
-    except yaml.YAMLError as exc:
-        raise YamlLoadError(Diagnostic(shown, 1, 1, f"YAML syntax: {exc}")) from None
+    except yaml.YAMLError:
+        loader.dispose()
+        loader = yaml.SafeLoader(text)
+        node = _compose_slowly(loader, shown)
     finally:
         loader.dispose()
     smap = SourceMap(shown)
@@ -109,7 +106,24 @@ def load_yaml(path: str | Path, text: str | None = None, shown: str | None = Non
     return data, smap
 
 
-def _build(node: yaml.Node, key: PathKey, smap: SourceMap, loader: yaml.SafeLoader,
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_slowly(loader: yaml.SafeLoader, shown: str) -> yaml.Node | None:
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or "invalid YAML").strip()
+        context = f" ({exc.context.strip()})" if exc.context else ""
+        raise YamlLoadError(Diagnostic(shown, line, col, f"YAML syntax: {problem}{context}"))\
+            from None
+    except yaml.YAMLError as exc:
+        raise YamlLoadError(Diagnostic(shown, 1, 1, f"YAML syntax: {exc}")) from None
+
+
+def _build(node: yaml.Node, key: PathKey, smap: SourceMap, loader: Any,
            lines: list[str]) -> Any:
     smap.values[key] = _mark(node)
     if isinstance(node, yaml.MappingNode):
