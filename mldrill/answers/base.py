@@ -165,27 +165,30 @@ def cached_target(kind: AnswerKind, expr: str, spec: PartSpec, ctx: Context) -> 
     return ctx.cache[key]
 
 
+def _verdict(spec: PartSpec, status: Status, score: float, **extra: Any) -> PartResult:
+    return PartResult(spec.name, status, score, points=spec.points, **extra)
+
+
 def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     """Judge one answer to one part. Never raises for anything the student typed."""
     kind = KINDS[spec.kind]
-    base = dict(name=spec.name, points=spec.points)
     if text is None or not str(text).strip():
-        return PartResult(**base, status="unanswered", score=0.0,
+        return _verdict(spec, status="unanswered", score=0.0,
                           messages=("no answer given",))
     text = str(text)
     try:
         value, read_as = kind.read(text, spec, ctx)
     except AnswerParseError as exc:
-        return PartResult(**base, status="invalid", score=0.0, messages=(exc.render(),),
+        return _verdict(spec, status="invalid", score=0.0, messages=(exc.render(),),
                           diagnosis="unreadable", error_col=exc.col)
     except EvaluationError as exc:
-        return PartResult(**base, status="invalid", score=0.0,
+        return _verdict(spec, status="invalid", score=0.0,
                           messages=(f"could not evaluate your answer: {exc.message}",),
                           diagnosis="unreadable")
     target = cached_target(kind, spec.answer, spec, ctx)
     if kind.agree(value, target, spec, ctx):
         notes = tuple(kind.confirm(value, target, spec, ctx))
-        return PartResult(**base, status="correct", score=1.0, read_as=read_as,
+        return _verdict(spec, status="correct", score=1.0, read_as=read_as,
                           messages=notes)
     for mistake in spec.mistakes:
         try:
@@ -197,7 +200,7 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
                 feedback = render(mistake.feedback, ctx.params, ctx.functions)
             except (AnswerParseError, EvaluationError):
                 feedback = mistake.feedback
-            return PartResult(**base, status="incorrect", score=mistake.credit,
+            return _verdict(spec, status="incorrect", score=mistake.credit,
                               messages=(feedback,), diagnosis=f"mistake:{mistake.tag}",
                               read_as=read_as)
     # after the catalogue: an exact catalogued mistake beats "give more digits"
@@ -207,7 +210,7 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     finding = kind.diagnose(value, target, spec, ctx)
     messages = [finding.message] if finding else []
     messages += kind.explain(value, target, spec, ctx)
-    return PartResult(**base, status="incorrect", score=kind.partial(value, target, spec),
+    return _verdict(spec, status="incorrect", score=kind.partial(value, target, spec),
                       messages=tuple(messages), diagnosis=finding.tag if finding else None,
                       read_as=read_as)
 

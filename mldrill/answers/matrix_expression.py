@@ -188,9 +188,10 @@ class MatrixExpressionKind(AnswerKind):
                                          "(check the layout convention)")
         if all(_same(-x, y, spec) for x, y in pairs):
             return Finding("sign", "the sign is flipped")
-        ratios = [_ratio(x, y) for x, y in pairs]
-        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6):
-            k = float(ratios[0])  # type: ignore[arg-type]
+        found = [_ratio(x, y) for x, y in pairs]
+        ratios = [r for r in found if r is not None]
+        if len(ratios) == len(found) and np.allclose(ratios, ratios[0], rtol=1e-6):
+            k = ratios[0]
             label = {2.0: "2", 0.5: "1/2"}.get(round(k, 9), f"{k:.4g}")
             return Finding("factor", f"off by a constant factor: yours is {label} times the "
                                      "right one")

@@ -155,9 +155,6 @@ class NumberKind(AnswerKind):
                  ) -> Finding | None:
         return scalar_finding(value, target, spec.tolerance, ctx.int_params())
 
-    def option_errors(self, options: dict[str, Any]) -> list[tuple[str, str]]:
-        return []
-
 
 @register_kind
 class IntegerKind(AnswerKind):

@@ -85,7 +85,7 @@ class _Evaluator:
                     return np.asarray(result, dtype=float)[()]
                 return result
             case n.BoolOp(op="and", values=vs):
-                v: Any = True
+                v = True
                 for x in vs:
                     v = self.ev(x)
                     if not _truth(v):

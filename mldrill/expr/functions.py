@@ -147,7 +147,7 @@ register("kron", np.kron)
 register("norm", np.linalg.norm)
 
 # --- references only ---------------------------------------------------------------------
-for _name, _fn in {
+_REFERENCE_ONLY: dict[str, Callable[..., Any]] = {
     "array": np.array, "zeros": np.zeros, "ones": np.ones, "eye": np.eye,
     "arange": np.arange, "full": np.full, "reshape": np.reshape, "flip": np.flip,
     "stack": np.stack, "hstack": np.hstack, "vstack": np.vstack,
@@ -162,7 +162,8 @@ for _name, _fn in {
     "comb": math.comb, "factorial": math.factorial, "gcd": math.gcd,
     "range": lambda *a: list(range(*a)), "list": list, "tuple": tuple,
     "onehot": lambda y, k: np.eye(int(k))[np.asarray(y, dtype=int)],
-}.items():
+}
+for _name, _fn in _REFERENCE_ONLY.items():
     register(_name, _fn, student=False)
 
 

@@ -151,7 +151,7 @@ def substitute(node: Node, names: dict[str, Node]) -> Node:
             changes[f.name] = tuple(substitute(x, names) for x in v)
         elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
             changes[f.name] = tuple((k, substitute(x, names)) for k, x in v)
-    return dataclasses.replace(node, **changes) if changes else node
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
 
 
 # Precedence for printing with the fewest parentheses (higher binds tighter).

@@ -351,8 +351,8 @@ def _const_value(node: n.Node) -> float | None:
         case n.Num(value=v):
             return float(v)
         case n.Unary(op=op, operand=o):
-            v = _const_value(o)
-            return None if v is None else (-v if op == "-" else v)
+            inner = _const_value(o)
+            return None if inner is None else (-inner if op == "-" else inner)
         case n.Bin(op=op, left=a, right=b):
             x, y = _const_value(a), _const_value(b)
             if x is None or y is None:
