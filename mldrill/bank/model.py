@@ -22,7 +22,7 @@ class Tolerance:
     def describe(self) -> str:
         if self.sigfigs:
             return f"{self.sigfigs} significant figures"
-        return f"{self.rel:.2g} relative"
+        return f"the tolerance is {self.rel * 100:g}%"
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
                 plain(con, f"\n{part.name}: {label}".rstrip(": "), "bold")
                 for letter, choice in part.choices:
                     plain(con, f"  {letter}) {choice}")
-                plain(con, f"answer: {part.form}", "dim")
+                plain(con, f"format: {part.form}", "dim")
                 got, attempts = 0.0, 0
                 while attempts < tries:
                     text = _ask(f"{part.name}> ").strip()
@@ -128,7 +128,7 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
                             plain(con, "no more hints; 'solution' shows the worked solution")
                         continue
                     if low == "solution":
-                        plain(con, f"answer: {variant.answer_text(spec.name)}", "green")
+                        plain(con, f"the answer: {variant.answer_text(spec.name)}", "green")
                         sol = variant.solution()
                         if sol:
                             plain(con, sol.rstrip())
@@ -151,7 +151,7 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
                                    f"tr{'y' if tries - attempts == 1 else 'ies'} left), "
                                    "or 'hint', 'solution', 'skip'", "dim")
                     else:
-                        plain(con, f"answer: {variant.answer_text(spec.name)}", "green")
+                        plain(con, f"the answer was: {variant.answer_text(spec.name)}", "green")
                 tally.add(family.topic, got * spec.points, spec.points)
     except Quit:
         pass

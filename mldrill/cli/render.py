@@ -131,7 +131,7 @@ def render_variant(v: Any, solution: bool) -> None:
         con.print(line)
         for letter, text in p.choices:
             plain(con, f"      {letter}) {text}")
-        plain(con, f"      answer: {p.form}", "dim")
+        plain(con, f"      format: {p.form}", "dim")
     if solution:
         plain(con, "")
         plain(con, "Answers", "bold")
