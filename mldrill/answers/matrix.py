@@ -35,8 +35,31 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "x".join(str(d) for d in shape)
 
 
+def matlab_rows(text: str) -> tuple[str, int]:
+    """Rows typed over several lines, or `1 2; 3 4` without brackets, as `[1 2; 3 4]`.
+    Returns the text to parse and how far columns shifted (for the caret)."""
+    stripped = text.strip()
+    if "\n" in stripped and "[[" not in stripped.replace(" ", ""):
+        inner = stripped[1:-1] if stripped.startswith("[") and stripped.endswith("]") \
+            else stripped
+        rows = [r.strip().rstrip(";,").strip() for r in inner.splitlines()]
+        return "[" + "; ".join(r for r in rows if r) + "]", 0  # caret: best effort
+    if "\n" in stripped:
+        return " ".join(stripped.splitlines()), 0  # [[1, 2],\n [3, 4]]: Python style
+    if ";" in stripped and "[" not in stripped:
+        return "[" + text + "]", 1
+    return text, 0
+
+
 def read_array(text: str) -> tuple[np.ndarray, str]:
-    expr = parse(text, functions=SCALAR_STUDENT)
+    source, shift = matlab_rows(text)
+    try:
+        expr = parse(source, functions=SCALAR_STUDENT)
+    except AnswerParseError as exc:
+        if source is text:
+            raise
+        raise AnswerParseError(text.replace("\n", " "), max(0, exc.col - shift), exc.message,
+                               exc.expected) from None
     numbers_only(expr)
     value = evaluate(expr, CONSTANTS, _FUNCS)
     arr = np.asarray(value, dtype=float)

@@ -32,6 +32,7 @@ from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.parse import Expr, check_names, parse
 
 _SCALAR_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+\s*$")
 _DECIMAL = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
@@ -63,8 +64,8 @@ def read_scalar(text: str) -> tuple[float, str]:
 
 
 def significant_digits(text: str) -> int | None:
-    """Significant digits of a plain decimal literal ('0.130' -> 3), else None."""
-    m = _DECIMAL.match(text)
+    """Significant digits of a plain decimal literal ('0.130' -> 3, '33.3%' -> 3), else None."""
+    m = _DECIMAL.match(text.strip().removesuffix("%"))
     if not m:
         return None
     digits = m.group(1).replace(".", "").lstrip("0")
@@ -169,6 +170,8 @@ class IntegerKind(AnswerKind):
         return int(round(float(value)))
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[int, str]:
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")  # 61,706: a thousands separator, not a list
         value, shown = read_scalar(text)
         if not math.isfinite(value) or abs(value) >= 2**53:
             raise AnswerParseError(text, 0, "number too large")

@@ -128,7 +128,7 @@ def show(
 def check(
     problem_id: Annotated[str, typer.Argument(metavar="ID", help="Problem id.")],
     answers: Annotated[list[str] | None, typer.Argument(
-        metavar="NAME=ANSWER...", help="Answers by part name, e.g. dW='[[1, 2], [3, 4]]'.",
+        metavar="NAME=ANSWER", help="Answers by part name, e.g. dW='[[1, 2], [3, 4]]'.",
         show_default=False)] = None,
     seed: Annotated[int, typer.Option("--seed", "-s", help="The variant's seed (required).")
                     ] = ...,  # type: ignore[assignment]

@@ -264,6 +264,10 @@ def _emit_sequence(
         sep = ""
         if prev is not None and _ends_operand(prev):
             sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
+        if implicit and prev is not None and prev.kind == "name" and prev.text in functions \
+                and tok.text != "(" and (_starts_operand(tok) or tok.kind == "number"):
+            raise AnswerParseError(text, tok.pos, f"'{prev.text}' is a function",
+                                   f"{prev.text}({tok.text}) with brackets")
         if sep == "*" and out.matrix and prev is not None and prev.kind != "number":
             shown = text[prev.pos:tok.pos].strip() or prev.text
             raise AnswerParseError(
@@ -301,6 +305,11 @@ def _emit_sequence(
         if tok.text in ("^", "**") and out.matrix and nxt is not None and nxt.text == "-":
             raise AnswerParseError(text, tok.pos, "a negative power is elementwise here",
                                    "inv(K) for the inverse of a matrix K")
+        if tok.text == "%" and implicit and prev is not None and _ends_operand(prev):
+            out.emit("/100", tok.pos)  # in an answer, 12.5% is a percentage (never modulo)
+            prev = tok
+            j += 1
+            continue
         if tok.text == "^":
             out.emit("**", tok.pos)
         elif tok.text == "'":

@@ -132,8 +132,10 @@ def parse(
         elif exc.end_offset and "instead of '='" in (exc.msg or ""):
             eq = norm.source.find("=", max(offset, 0), exc.end_offset - 2)  # `y = 2x`: at =
             offset = eq if eq >= 0 else offset
-        raise AnswerParseError(text, norm.column(offset), _syntax_message(exc, norm, offset),
-                               _expected(norm, offset)) from None
+        message = _syntax_message(exc, norm, offset)
+        expected = "an operator (+ - * / ^) between them" if message.startswith("two ") \
+            else _expected(norm, offset)
+        raise AnswerParseError(text, norm.column(offset), message, expected) from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerParseError(text, 0, "expression is too deeply nested") from None
     converter = _Converter(text, norm, grammar)
@@ -183,6 +185,8 @@ def _syntax_message(exc: SyntaxError, norm: Normalized, offset: int) -> str:
         src = norm.source
         if offset >= len(src.rstrip()):
             return "the expression ends too early"
+        if "forgot a comma" in msg:
+            return "two numbers or names in a row: an operator is missing here"
         return "cannot read this"
     if "unmatched" in msg:
         return msg.replace("unmatched", "unmatched bracket")
@@ -404,8 +408,12 @@ def check_names(
             if node.id in functions:
                 raise AnswerParseError(expr.source, node.pos,
                                        f"'{node.id}' is a function: write {node.id}(...)")
+            head = node.id.rstrip("0123456789")
             if len(set(node.id)) > 1 and all(c in variables for c in node.id):
                 hint = f" (did you mean {'*'.join(node.id)}?)"  # xy: a product, not y
+            elif head in variables and head != node.id:
+                power = node.id[len(head):]
+                hint = f" (did you mean {head}^{power} or {power}*{head}?)"  # x2
             else:
                 hint = suggest(node.id, variables)
             raise AnswerParseError(expr.source, node.pos, f"unknown name '{node.id}'{hint}")

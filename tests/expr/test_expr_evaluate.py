@@ -39,7 +39,7 @@ def error(text, env=None, **kw) -> EvaluationError:
     ("3/8", 0.375),
     ("2x^2", 18.0),
     ("7//2", 3.0),
-    ("7 % 4", 3.0),
+    ("12.5%", 0.125),  # a percentage in an answer, never modulo
     ("-x + +x", 0.0),
     ("exp(0) + log(e) + sqrt(4)", 4.0),
     ("sigma(0)", 0.5),

@@ -160,7 +160,8 @@ def extend(children):
     small_exponent = st.one_of(NAMES.map(n.Name), st.integers(0, 3).map(num),
                                NAMES.map(lambda x: n.Unary("-", n.Name(x))))
     return st.one_of(
-        st.tuples(st.sampled_from(["+", "-", "*", "/", "@", "//", "%"]), children, children)
+        # no "%": in an answer it is a percentage (12.5% = 0.125), not modulo
+        st.tuples(st.sampled_from(["+", "-", "*", "/", "@", "//"]), children, children)
         .map(lambda t: n.Bin(*t)),
         st.tuples(children, small_exponent).map(lambda t: n.Bin("**", *t)),
         children.map(_unary),

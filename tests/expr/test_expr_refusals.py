@@ -15,6 +15,8 @@ ENDS_EARLY = "the expression ends too early"
 AFTER_OPERATOR = "a number, name or '(' after the operator"
 CANNOT_READ = "cannot read this"
 OPERATOR_EXPECTED = "an operator (+ - * / ^) or a number, name or bracket"
+TWO_IN_A_ROW = "two numbers or names in a row: an operator is missing here"
+BETWEEN = "an operator (+ - * / ^) between them"
 
 
 def refusal(text: str, **kw) -> AnswerParseError:
@@ -86,9 +88,9 @@ def refusal(text: str, **kw) -> AnswerParseError:
     ("[;1]", "empty matrix row", 1, "numbers separated by spaces"),
     ("[1; ; 2]", "empty matrix row", 4, "numbers separated by spaces"),
     # two operands with nothing between: the caret is under the second
-    ("1 2", CANNOT_READ, 2, OPERATOR_EXPECTED),
-    ("x y z 3", CANNOT_READ, 6, OPERATOR_EXPECTED),
-    ("[1 2]3", CANNOT_READ, 5, OPERATOR_EXPECTED),
+    ("1 2", TWO_IN_A_ROW, 2, BETWEEN),
+    ("x y z 3", TWO_IN_A_ROW, 6, BETWEEN),
+    ("[1 2]3", TWO_IN_A_ROW, 5, BETWEEN),
     ("x = 1", CANNOT_READ, 2, OPERATOR_EXPECTED),
     ("x @@ y", CANNOT_READ, 3, OPERATOR_EXPECTED),
     # empty
