@@ -110,6 +110,10 @@ class AnswerKind:
     form: ClassVar[str] = ""
 
     # -- hooks ---------------------------------------------------------------------------
+    def form_for(self, spec: PartSpec) -> str:
+        """How to type an answer to this part (shown under its prompt)."""
+        return self.form
+
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> Any:
         """Value of a reference or mistake expression for this variant."""
         raise NotImplementedError

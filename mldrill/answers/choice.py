@@ -32,7 +32,12 @@ def _letters(value: Any) -> frozenset[str]:
 class ChoiceKind(AnswerKind):
     name = "choice"
     summary = "multiple choice: one letter, or several for select-all"
-    form = "a letter, e.g. B (select-all: letters separated by commas, e.g. A, C)"
+    form = "a letter, e.g. B"
+
+    def form_for(self, spec: PartSpec) -> str:
+        if spec.options.get("select_all"):
+            return "every letter that applies, separated by commas, e.g. A, C"
+        return "one letter, e.g. B"
     options = {
         "choices": "{A: text, B: text, ...}: the options shown",
         "select_all": "true if several letters may be right (partial credit per letter)",

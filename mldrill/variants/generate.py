@@ -167,7 +167,7 @@ def make_variant(family: ProblemFamily, seed: int,
         prompt = render(family.prompt, params, functions)
         parts = tuple(
             RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
-                         KINDS[p.kind].form,
+                         KINDS[p.kind].form_for(p),
                          tuple((str(k), render(str(v), params, functions))
                                for k, v in (p.options.get("choices") or {}).items()))
             for p in family.parts
