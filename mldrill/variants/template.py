@@ -64,8 +64,9 @@ def fmt_grid(value: Any, spec: str | None = None) -> str:
     if a.ndim > 2:
         return "\n".join(f"[{i}]\n" + fmt_grid(x, spec) for i, x in enumerate(a))
     cells = [[fmt_number(x, spec) for x in row] for row in a.tolist()]
-    width = max((len(c) for row in cells for c in row), default=1)
-    return "\n".join("[ " + "  ".join(c.rjust(width) for c in row) + " ]" for row in cells)
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))] if cells else []
+    return "\n".join("[ " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+                     + " ]" for row in cells)
 
 
 def format_value(value: Any, spec: str | None = None) -> str:

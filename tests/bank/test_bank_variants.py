@@ -1,0 +1,103 @@
+"""Drawing variants: parameter types, constraints, templates, and their errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mldrill.bank.catalog import load_catalog
+from mldrill.errors import BankError, ConstraintError
+from mldrill.variants.generate import make_variant
+
+HEAD = "id: t-x\ntitle: T\ntopic: t\n"
+TAIL = "parts: [{name: a, kind: integer, answer: '1'}]\n"
+
+
+def family(tmp_path: Path, body: str):
+    path = tmp_path / "f.yaml"
+    path.write_text(HEAD + body + ("" if "parts:" in body else TAIL))
+    cat = load_catalog(bundled=False, strict=False, paths=[path])
+    assert not cat.diagnostics, [str(d) for d in cat.diagnostics]
+    return cat, cat.families["t-x"]
+
+
+def test_impossible_constraint_names_itself_and_its_place(tmp_path: Path) -> None:
+    """A constraint that never holds fails with path:line:col, the constraint and the seed."""
+    cat, fam = family(tmp_path, "params:\n  n: {type: int, low: 1, high: 3}\n"
+                                "constraints:\n  - expr: 'n > 5'\n    message: n is big\n"
+                                "prompt: P\n")
+    with pytest.raises(ConstraintError) as info:
+        make_variant(fam, 7, cat.functions)
+    text = str(info.value)
+    assert text.startswith(f"{tmp_path / 'f.yaml'}:7:5: constraint 'n > 5' (n is big) was "
+                           "not met in 1000 draws for seed 7")
+
+
+def test_constraints_hold_in_every_variant(tmp_path: Path) -> None:
+    """Every drawn variant satisfies the constraints (stride divides the padded size)."""
+    cat, fam = family(tmp_path, "params:\n  W: {type: int, low: 4, high: 12}\n"
+                                "  S: {type: int, low: 1, high: 3}\n"
+                                "constraints:\n  - '(W - 3) % S == 0'\nprompt: P\n")
+    for seed in range(50):
+        p = make_variant(fam, seed, cat.functions).params
+        assert (p["W"] - 3) % p["S"] == 0
+
+
+def test_options_may_use_earlier_parameters(tmp_path: Path) -> None:
+    """shape: [n, m] and high: 'n - 1' are evaluated over parameters drawn before."""
+    cat, fam = family(tmp_path, "params:\n  n: {type: int, low: 2, high: 4}\n"
+                                "  k: {type: int, low: 0, high: 'n - 1'}\n"
+                                "  X: {type: int_matrix, shape: [n, 3], low: -1, high: 1}\n"
+                                "prompt: P\n")
+    for seed in range(20):
+        p = make_variant(fam, seed, cat.functions).params
+        assert 0 <= p["k"] <= p["n"] - 1
+        assert p["X"].shape == (p["n"], 3)
+
+
+def test_invertible_matrices_have_small_nonzero_determinants(tmp_path: Path) -> None:
+    """invertible + max_det keeps inverses hand-computable."""
+    cat, fam = family(tmp_path, "params:\n  K: {type: int_matrix, shape: [2, 2], low: -3, "
+                                "high: 3, invertible: true, max_det: 5}\nprompt: P\n")
+    for seed in range(30):
+        det = round(np.linalg.det(make_variant(fam, seed, cat.functions).params["K"]))
+        assert det != 0 and abs(det) <= 5
+
+
+def test_impossible_parameter_options_are_reported(tmp_path: Path) -> None:
+    """An int_matrix that cannot be invertible is an error at the parameter's place."""
+    cat, fam = family(tmp_path, "params:\n  K: {type: int_matrix, shape: [2, 2], low: 0, "
+                                "high: 0, invertible: true}\nprompt: P\n")
+    with pytest.raises(BankError) as info:
+        make_variant(fam, 1, cat.functions)
+    (d,) = info.value.diagnostics
+    assert (d.line, d.col) == (5, 6)
+    assert "could not draw an invertible matrix" in d.message
+
+
+def test_templates_render_grids_and_formats(tmp_path: Path) -> None:
+    """{{X}} is an aligned grid beside its name; | .2f and | frac format numbers."""
+    cat, fam = family(tmp_path, "params:\n  X: [[1, -10], [2, 3]]\n  r: 0.375\n"
+                                "prompt: |\n  X = {{X}}\n  r = {{ r | .2f }} = {{ r | frac }}\n"
+                                "  v = {{ [1, 2] }}\n")
+    prompt = make_variant(fam, 0, cat.functions).prompt
+    assert prompt == "X = [ 1  -10 ]\n    [ 2    3 ]\nr = 0.38 = 3/8\nv = [1, 2]\n"
+
+
+def test_text_choices_are_literal(tmp_path: Path) -> None:
+    """Choice values that are text are used as written, not evaluated."""
+    cat, fam = family(tmp_path, "params:\n  word: {type: choice, values: [ball, goal]}\n"
+                                "prompt: 'the word is {{word}}'\n")
+    words = {make_variant(fam, s, cat.functions).prompt for s in range(20)}
+    assert words == {"the word is ball", "the word is goal"}
+
+
+def test_same_seed_same_variant_different_seeds_vary(tmp_path: Path) -> None:
+    """A variant is a pure function of (id, seed); seeds give variety."""
+    cat, fam = family(tmp_path, "params:\n  X: {type: int_matrix, shape: [3, 3], low: 0, "
+                                "high: 9}\nprompt: '{{X}}'\n")
+    a = make_variant(fam, 5, cat.functions).prompt
+    assert a == make_variant(fam, 5, cat.functions).prompt
+    assert len({make_variant(fam, s, cat.functions).prompt for s in range(30)}) == 30
