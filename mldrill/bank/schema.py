@@ -9,29 +9,23 @@ a known function.
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Any
 
-from mldrill.answers import KINDS
+from mldrill.bank.lint import ID_RE, NAME_RE, Checker, did_you_mean, type_name
 from mldrill.bank.model import (
     Constraint,
-    Mistake,
     ParamSpec,
     PartSpec,
     ProblemFamily,
-    Tolerance,
     Verification,
 )
+from mldrill.bank.schema_parts import check_parts
 from mldrill.bank.yamlsrc import PathKey, SourceMap
-from mldrill.errors import AnswerParseError, Diagnostic
-from mldrill.expr import nodes as n
+from mldrill.errors import Diagnostic
 from mldrill.expr.functions import CONSTANTS
-from mldrill.expr.parse import REFERENCE, parse
 from mldrill.variants.generators import GENERATORS
 from mldrill.variants.params import PARAM_TYPES
-from mldrill.variants.template import placeholders
 from mldrill.verify.methods import METHODS
 
 TOP_KEYS = {
@@ -52,112 +46,16 @@ TOP_KEYS = {
     "notes": "free text for authors",
 }
 REQUIRED_TOP = ("id", "title", "topic", "prompt", "parts")
-PART_KEYS = {"name", "kind", "answer", "prompt", "points", "tolerance", "mistakes"}
-MISTAKE_KEYS = {"answer", "feedback", "tag", "credit"}
-TOLERANCE_KEYS = {"rel", "abs", "sigfigs"}
 LAYOUTS = ("denominator", "numerator")
-ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def did_you_mean(word: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-class _Checker:
-    def __init__(self, path: str, smap: SourceMap, functions: Collection[str]):
-        self.path = path
-        self.smap = smap
-        self.functions = set(functions)
-        self.callables = functions if isinstance(functions, Mapping) else {}
-        self.diags: list[Diagnostic] = []
-
-    def err(self, key: PathKey, message: str, *, on_key: bool = False) -> None:
-        self.diags.append(self.smap.diag(key, message, on_key=on_key))
-
-    def unknown_keys(self, data: Mapping[str, Any], allowed: Collection[str], key: PathKey,
-                     what: str) -> None:
-        for k in data:
-            if k not in allowed:
-                self.err((*key, k), f"unknown key '{k}' in {what}{did_you_mean(k, allowed)}; "
-                         f"expected one of: {', '.join(sorted(allowed))}", on_key=True)
-
-    def text(self, data: Mapping[str, Any], k: str, key: PathKey, required: bool = False,
-             default: str = "") -> str:
-        if k not in data or data[k] is None:
-            if required:
-                self.err(key, f"missing required key '{k}'")
-            return default
-        v = data[k]
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return str(v)
-        if not isinstance(v, str):
-            self.err((*key, k), f"'{k}' must be text, got {_type(v)}")
-            return default
-        return v
-
-    def expression(self, text: str, key: PathKey, names: Collection[str], offset: int = 0,
-                   in_template: bool = False) -> n.Node | None:
-        try:
-            expr = parse(text, REFERENCE)
-        except AnswerParseError as exc:
-            self.diags.append(self._at(key, offset + exc.col, f"cannot read expression "
-                                       f"'{text}': {exc.message}"
-                                       + (f"; expected {exc.expected}" if exc.expected
-                                          else ""), in_template))
-            return None
-        known = set(names) | set(CONSTANTS) | {"True", "False", "None"}
-        for node in n.walk(expr.root):
-            if isinstance(node, n.Call) and node.func not in self.functions:
-                self.diags.append(self._at(key, offset + node.pos,
-                                           f"unknown function '{node.func}'"
-                                           f"{did_you_mean(node.func, self.functions)}",
-                                           in_template))
-            elif isinstance(node, n.Name) and node.id not in known:
-                if node.id in self.functions:
-                    continue  # a function passed as a value is unusual but harmless
-                self.diags.append(self._at(key, offset + node.pos,
-                                           f"unknown name '{node.id}'"
-                                           f"{did_you_mean(node.id, known)}", in_template))
-        return expr.root
-
-    def _at(self, key: PathKey, offset: int, message: str, in_template: bool) -> Diagnostic:
-        if key in self.smap.text_start:
-            return self.smap.diag_in_text(key, offset, message)
-        if in_template and key in self.smap.values:
-            # a block scalar: find the line of the offset inside the text
-            return self._in_block(key, offset, message)
-        return self.smap.diag(key, message)
-
-    def _in_block(self, key: PathKey, offset: int, message: str) -> Diagnostic:
-        mark = self.smap.values[key]
-        return Diagnostic(self.path, mark.line, mark.col, message + f" (at character "
-                          f"{offset + 1} of the text)")
-
-    def template(self, text: str, key: PathKey, names: Collection[str]) -> None:
-        if text.count("{{") != text.count("}}"):
-            self.err(key, "unbalanced '{{' and '}}' in template")
-        for expr, _fmt, offset in placeholders(text):
-            if not expr:
-                self.err(key, "empty placeholder {{ }}")
-                continue
-            self.expression(expr, key, names, offset, in_template=True)
-
-
-def _type(v: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
-            int: "a number", float: "a number", type(None): "nothing"}.get(type(v), type(v)
-                                                                             .__name__)
-
 
 def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[str]
                  ) -> tuple[ProblemFamily | None, list[Diagnostic]]:
     """Validate one parsed problem file. Returns the family (None if unusable) and all
     diagnostics found."""
-    c = _Checker(path, smap, functions)
+    c = Checker(path, smap, functions)
     if not isinstance(data, dict):
-        c.err((), f"a problem file must be a mapping of keys (id, title, ...), got {_type(data)}")
+        c.err((), "a problem file must be a mapping of keys (id, title, ...), got "
+                  f"{type_name(data)}")
         return None, c.diags
     c.unknown_keys(data, TOP_KEYS, (), "a problem")
     for k in REQUIRED_TOP:
@@ -205,7 +103,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
                                       f"set {generator}.provides = ('name', ...) in its module")
             names |= set(provides or ())
     constraints = _constraints(c, data.get("constraints"), names)
-    parts = _parts(c, data.get("parts"), names)
+    parts = check_parts(c, data.get("parts"), names)
     part_names = {p.name for p in parts}
     all_symbols = set(names)
     for p in parts:
@@ -219,7 +117,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     hints = []
     for i, h in enumerate(hints_raw):
         if not isinstance(h, str):
-            c.err(("hints", i), f"each hint must be text, got {_type(h)}")
+            c.err(("hints", i), f"each hint must be text, got {type_name(h)}")
             continue
         c.template(h, ("hints", i), names)
         hints.append(h)
@@ -237,7 +135,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     return family, c.diags
 
 
-def _params(c: _Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
+def _params(c: Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
     if raw is None:
         return [], set()
     if not isinstance(raw, dict):
@@ -293,7 +191,7 @@ def _params(c: _Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
     return out, names
 
 
-def _option_exprs(c: _Checker, v: Any, key: PathKey, names: set[str]) -> None:
+def _option_exprs(c: Checker, v: Any, key: PathKey, names: set[str]) -> None:
     if isinstance(v, str):
         c.expression(v, key, names)
     elif isinstance(v, list):
@@ -301,7 +199,7 @@ def _option_exprs(c: _Checker, v: Any, key: PathKey, names: set[str]) -> None:
             _option_exprs(c, x, (*key, i), names)
 
 
-def _constraints(c: _Checker, raw: Any, names: set[str]) -> list[Constraint]:
+def _constraints(c: Checker, raw: Any, names: set[str]) -> list[Constraint]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -323,165 +221,7 @@ def _constraints(c: _Checker, raw: Any, names: set[str]) -> list[Constraint]:
     return out
 
 
-def _tolerance(c: _Checker, raw: Any, key: PathKey) -> Tolerance:
-    if raw is None:
-        return Tolerance()
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return Tolerance(rel=float(raw))
-    if not isinstance(raw, dict):
-        c.err(key, "tolerance must be {rel: ..., abs: ..., sigfigs: ...}")
-        return Tolerance()
-    c.unknown_keys(raw, TOLERANCE_KEYS, key, "a tolerance")
-    vals = {}
-    for k in ("rel", "abs"):
-        if k in raw:
-            v = raw[k]
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
-                c.err((*key, k), f"tolerance {k} must be a number >= 0, got {v!r}")
-            else:
-                vals[k] = float(v)
-    sig = raw.get("sigfigs")
-    if sig is not None and (not isinstance(sig, int) or not 1 <= sig <= 15):
-        c.err((*key, "sigfigs"), f"sigfigs must be a whole number from 1 to 15, got {sig!r}")
-        sig = None
-    return Tolerance(rel=vals.get("rel", Tolerance.rel), abs=vals.get("abs", Tolerance.abs),
-                     sigfigs=sig)
-
-
-def _parts(c: _Checker, raw: Any, names: set[str]) -> list[PartSpec]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or not raw:
-        c.err(("parts",), "parts must be a non-empty list of {name, kind, answer}")
-        return []
-    out = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        key: PathKey = ("parts", i)
-        if not isinstance(item, dict):
-            c.err(key, "each part is a mapping with name, kind and answer")
-            continue
-        kind_name = item.get("kind")
-        kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
-        allowed = PART_KEYS | set(kind.options if kind else ())
-        if kind_name is None:
-            c.err(key, f"part needs a 'kind'; expected one of: {', '.join(sorted(KINDS))}")
-        elif kind is None:
-            c.err((*key, "kind"), f"unknown answer kind '{kind_name}'"
-                                  f"{did_you_mean(str(kind_name), KINDS)}; expected one of: "
-                                  f"{', '.join(sorted(KINDS))}")
-        else:
-            c.unknown_keys(item, allowed, key, f"a '{kind_name}' part")
-        name = c.text(item, "name", key, required=True)
-        if name and not NAME_RE.match(name):
-            c.err((*key, "name"), f"part name '{name}' must start with a letter and use "
-                                  "letters, digits and _")
-        if name in seen:
-            c.err((*key, "name"), f"duplicate part name '{name}'")
-        seen.add(name)
-        answer = c.text(item, "answer", key, required=True)
-        symbols = set(names)
-        options = {k: v for k, v in item.items() if k not in PART_KEYS}
-        if kind is not None:
-            for opt_key, message in kind.option_errors(options):
-                c.err((*key, opt_key), message)
-            symbols |= _declared_symbols(c, str(kind_name), options, key)
-        if answer and not (kind_name == "choice" and _is_letters(answer)):
-            c.expression(answer, (*key, "answer"), symbols)
-        points = item.get("points", 1)
-        if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
-            c.err((*key, "points"), f"points must be a number > 0, got {points!r}")
-            points = 1
-        prompt = c.text(item, "prompt", key, default=name)
-        c.template(prompt, (*key, "prompt"), names)
-        mistakes = _mistakes(c, item.get("mistakes"), key, symbols, names, kind_name)
-        out.append(PartSpec(name=name, kind=str(kind_name), answer=answer, prompt=prompt,
-                            points=float(points),
-                            tolerance=_tolerance(c, item.get("tolerance"), (*key, "tolerance")),
-                            options=options, mistakes=tuple(mistakes), where=key))
-    return out
-
-
-def _is_letters(text: str) -> bool:
-    return bool(re.match(r"^\s*[A-Za-z](\s*[, ]\s*[A-Za-z])*\s*$", text))
-
-
-def _declared_symbols(c: _Checker, kind: str, options: dict[str, Any], key: PathKey
-                      ) -> set[str]:
-    field = {"expression": "variables", "matrix_expression": "symbols"}.get(kind)
-    if field is None:
-        return set()
-    raw = options.get(field)
-    if raw is None:
-        c.err(key, f"a '{kind}' part must declare its {field}")
-        return set()
-    if not isinstance(raw, dict):
-        c.err((*key, field), f"{field} must be a mapping of name to "
-                             + ("{domain: [low, high]}" if field == "variables" else
-                                "shape, e.g. {A: [n, n], x: [n, 1]}"))
-        return set()
-    for name, decl in raw.items():
-        k2 = (*key, field, name)
-        if not NAME_RE.match(str(name)):
-            c.err(k2, f"'{name}' is not a valid name", on_key=True)
-        if field == "variables":
-            dom = decl.get("domain") if isinstance(decl, dict) else decl
-            if dom is not None and not (isinstance(dom, list) and len(dom) == 2 and all(
-                    isinstance(x, (int, float)) for x in dom) and dom[0] < dom[1]):
-                c.err(k2, f"the domain of '{name}' must be [low, high] with low < high")
-            if isinstance(decl, dict):
-                c.unknown_keys(decl, {"domain"}, k2, "a variable")
-        else:
-            shape = decl.get("shape") if isinstance(decl, dict) else decl
-            if isinstance(decl, dict):
-                c.unknown_keys(decl, {"shape", "symmetric", "spd", "invertible", "diagonal"},
-                               k2, "a symbol")
-            if isinstance(shape, (int, str)):
-                shape = [shape]
-            if not isinstance(shape, list) or not all(
-                    (isinstance(d, int) and d > 0) or (isinstance(d, str) and
-                                                       NAME_RE.match(d)) for d in shape):
-                c.err(k2, f"the shape of '{name}' must be a list of sizes or dimension "
-                          "letters, e.g. [n, 1]")
-    return {str(k) for k in raw}
-
-
-def _mistakes(c: _Checker, raw: Any, key: PathKey, symbols: set[str], names: set[str],
-              kind: Any) -> list[Mistake]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        c.err((*key, "mistakes"), "mistakes must be a list of {answer, feedback, tag}")
-        return []
-    out = []
-    tags: set[str] = set()
-    for j, m in enumerate(raw):
-        mk: PathKey = (*key, "mistakes", j)
-        if not isinstance(m, dict):
-            c.err(mk, "each mistake is {answer, feedback, tag, credit}")
-            continue
-        c.unknown_keys(m, MISTAKE_KEYS, mk, "a mistake")
-        answer = c.text(m, "answer", mk, required=True)
-        if answer and not (kind == "choice" and _is_letters(answer)):
-            c.expression(answer, (*mk, "answer"), symbols)
-        feedback = c.text(m, "feedback", mk, required=True)
-        c.template(feedback, (*mk, "feedback"), names)
-        tag = c.text(m, "tag", mk, required=True)
-        if tag and not ID_RE.match(tag):
-            c.err((*mk, "tag"), f"tag '{tag}' must be lowercase words joined by '-'")
-        if tag in tags:
-            c.err((*mk, "tag"), f"duplicate mistake tag '{tag}'")
-        tags.add(tag)
-        credit = m.get("credit", 0)
-        if not isinstance(credit, (int, float)) or isinstance(credit, bool) or \
-                not 0 <= credit < 1:
-            c.err((*mk, "credit"), f"credit must be a number in [0, 1), got {credit!r}")
-            credit = 0
-        out.append(Mistake(answer, feedback, tag, float(credit), mk))
-    return out
-
-
-def _verify(c: _Checker, raw: Any, names: set[str], parts: list[PartSpec],
+def _verify(c: Checker, raw: Any, names: set[str], parts: list[PartSpec],
             part_names: set[str]) -> list[Verification]:
     if raw is None:
         return []
