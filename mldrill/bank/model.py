@@ -95,7 +95,3 @@ class ProblemFamily:
             if p.name == name:
                 return p
         raise KeyError(name)
-
-    @property
-    def total_points(self) -> float:
-        return sum(p.points for p in self.parts)

@@ -56,13 +56,13 @@ def root(
     State.debug = debug
 
 
-def _catalog(strict: bool = False):  # -> Catalog
+def _catalog():  # -> Catalog
     from mldrill.bank.catalog import load_catalog
     from mldrill.errors import UsageError
 
     if Options.only_bank and not (Options.banks or os.environ.get("MLDRILL_BANK")):
         raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
-    cat = load_catalog(Options.banks, bundled=not Options.only_bank, strict=strict)
+    cat = load_catalog(Options.banks, bundled=not Options.only_bank, strict=False)
     if cat.diagnostics:
         # one broken file must not stop a student: say so loudly, and go on without it
         from mldrill.cli.render import warn_broken

@@ -94,8 +94,7 @@ def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int 
     try:
         for i in range(count):
             family = families[i % len(families)] if problem else rng.choice(families)
-            vseed = rng.integer(0, 99_999) if seed is not None or not problem else \
-                rng.integer(0, 99_999)
+            vseed = rng.integer(0, 99_999)
             variant = make_variant(family, vseed, cat.functions)
             plain(con, "")
             plain(con, f"Problem {i + 1}/{count}: {family.title}", "bold cyan")

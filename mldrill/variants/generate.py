@@ -74,9 +74,6 @@ class Variant:
         return kind.format(cached_target(kind, spec.answer, spec, self.context), spec,
                            self.context)
 
-    def mistake_feedback(self, text: str) -> str:
-        return render(text, self.params, self.functions)
-
 
 def _diag(family: ProblemFamily, key: tuple[Any, ...], message: str) -> BankError:
     return BankError([family.source.diag(key, message)])
