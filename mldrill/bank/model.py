@@ -89,6 +89,7 @@ class ProblemFamily:
     path: str
     source: SourceMap = field(compare=False, repr=False)
     max_attempts: int = 1000
+    few_variants: str | None = None
 
     def part(self, name: str) -> PartSpec:
         for p in self.parts:

@@ -44,6 +44,7 @@ TOP_KEYS = {
     "solution": "the worked solution template",
     "verify": "independent checks of the reference answers",
     "notes": "free text for authors",
+    "few_variants": "why this family has fewer than 20 distinct variants per 100 seeds",
 }
 REQUIRED_TOP = ("id", "title", "topic", "prompt", "parts")
 LAYOUTS = ("denominator", "numerator")
@@ -124,6 +125,13 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     solution = c.text(data, "solution", ())
     c.template(solution, ("solution",), names)
     verify = _verify(c, data.get("verify"), names, parts, part_names)
+    few_variants = data.get("few_variants")
+    if few_variants is not None and (not isinstance(few_variants, str)
+                                     or not few_variants.strip()):
+        c.err(("few_variants",), "few_variants must be a sentence saying why this family "
+                                 "cannot have 20 distinct variants, e.g. \"there are only 6 "
+                                 "activation functions\"")
+        few_variants = None
     if c.diags or not pid:
         return None, c.diags
     family = ProblemFamily(
@@ -131,6 +139,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
         layout=layout, params=tuple(params), constraints=tuple(constraints),
         generator=generator, prompt=prompt, parts=tuple(parts), hints=tuple(hints),
         solution=solution, verify=tuple(verify), path=path, source=smap,
+        few_variants=few_variants,
     )
     return family, c.diags
 

@@ -199,7 +199,7 @@ def render_validate(reports: list[Any], diagnostics: list[Any], files: int, seed
         for w in r.warnings:
             style = "red" if strict else "yellow"
             plain(con, f"{r.path}: {r.id}: {'error' if strict else 'warning'}: {w}", style)
-    failed = sum(1 for r in reports if r.errors)
+    failed = sum(1 for r in reports if r.errors or (strict and r.warnings))
     ok = len(reports) - failed
     summary = (f"{files} file{'s' if files != 1 else ''}, {len(reports)} famil"
                f"{'y' if len(reports) == 1 else 'ies'}, {seeds} seed{'s' if seeds != 1 else ''}"

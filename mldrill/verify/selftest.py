@@ -56,9 +56,29 @@ def completeness(family: ProblemFamily) -> list[str]:
         out.append("has no worked solution")
     if not family.verify:
         out.append("has no verification of its reference answers")
-    if not any(p.mistakes for p in family.parts):
-        out.append("has no catalogued mistakes")
+    mistakes = sum(len(p.mistakes) for p in family.parts)
+    if mistakes < 2:
+        out.append(f"has {mistakes} catalogued mistake(s); catalogue at least 2 real ones, "
+                   "each with feedback that teaches")
+    if not family.tags:
+        out.append("has no tags; give a few words practice and sheets can select by")
     return out
+
+
+VARIETY_SEEDS = 100
+VARIETY_MIN = 20
+
+
+def variety_warning(family: ProblemFamily, seeds: int, distinct: int) -> str | None:
+    """Families need enough distinct variants that students cannot memorise answers:
+    at least 20 per 100 seeds, unless `few_variants` says why that is impossible."""
+    if seeds < VARIETY_SEEDS or family.few_variants:
+        return None
+    if distinct * VARIETY_SEEDS < VARIETY_MIN * seeds:
+        return (f"only {distinct} distinct variants over {seeds} seeds; widen the parameter "
+                f"ranges (at least {VARIETY_MIN} per {VARIETY_SEEDS} seeds), or say why "
+                "that is impossible in 'few_variants'")
+    return None
 
 
 def _fingerprint(params: Mapping[str, Any]) -> str:
@@ -139,6 +159,9 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
             for p in problems:
                 fail(seed, f"verify {v.method} of part {v.part}: {p}")
     report.distinct = len(prints)
+    low = variety_warning(family, report.seeds, report.distinct)
+    if low:
+        report.warnings.append(low)
     for key, count in coincide.items():
         if count == report.seeds and report.seeds > 0:
             part_name, tag = key.split(":", 1)

@@ -253,3 +253,38 @@ def test_only_bank_without_a_bank_is_an_error(monkeypatch: pytest.MonkeyPatch) -
     result = CliRunner().invoke(app, ["--only-bank", "list"])
     assert result.exit_code == 2
     assert "--only-bank needs a bank" in result.output
+
+
+def test_validate_strict_counts_incomplete_families_as_failed(run, tmp_path: Path) -> None:
+    """Under --strict a family lacking hints/mistakes/variety fails, and the summary says so."""
+    thin = tmp_path / "thin.yaml"
+    thin.write_text("id: demo-thin\ntitle: T\ntopic: demo\nparams:\n  n: {type: int, low: 2, "
+                    "high: 4}\nprompt: 'n = {{ n }}; n squared?'\nparts:\n  - name: a\n"
+                    "    kind: integer\n    answer: 'n ** 2'\nverify:\n  - method: equal\n"
+                    "    part: a\n    expr: 'n * n'\n")
+    lax = run("validate", str(thin), "--seeds", "100", "--jobs", "1")
+    assert lax.exit_code == 0, lax.output
+    assert "1 passed, 0 failed" in lax.output
+    strict = run("validate", str(thin), "--seeds", "100", "--jobs", "1", "--strict")
+    assert strict.exit_code == 1
+    assert "0 passed, 1 failed" in strict.output
+    assert "has 0 hint(s)" in strict.output
+    assert "has 0 catalogued mistake(s)" in strict.output
+    assert "has no tags" in strict.output
+    assert "only 3 distinct variants over 100 seeds" in strict.output
+
+
+def test_few_variants_excuses_a_small_family(run, tmp_path: Path) -> None:
+    """A family that says why it is small is not warned about variety."""
+    small = tmp_path / "small.yaml"
+    small.write_text("id: demo-small\ntitle: T\ntopic: demo\nfew_variants: only three sizes\n"
+                     "params:\n  n: {type: int, low: 2, high: 4}\nprompt: 'n = {{ n }}'\n"
+                     "parts:\n  - name: a\n    kind: integer\n    answer: 'n ** 2'\n")
+    result = run("validate", str(small), "--seeds", "100", "--jobs", "1")
+    assert "distinct variants" not in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(small.read_text().replace("few_variants: only three sizes",
+                                             "few_variants: 3"))
+    result = run("validate", str(bad), "--seeds", "1")
+    assert result.exit_code == 1
+    assert f"{bad}:4:15: few_variants must be a sentence" in result.output
