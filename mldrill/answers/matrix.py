@@ -7,17 +7,26 @@ a column or a flat list; a 2-D reference needs exactly its shape.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from mldrill.answers.base import (
     AnswerKind,
     Context,
     Finding,
+    PartResult,
     reference_value,
     register_kind,
 )
 from mldrill.answers.diagnose import _allclose, array_finding, wrong_entries
-from mldrill.answers.number import format_number, numbers_only
+from mldrill.answers.number import (
+    format_number,
+    numbers_only,
+    same_rounding,
+    significant_digits,
+    within,
+)
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
@@ -25,6 +34,10 @@ from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.parse import parse
 
 _FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
+
+
+_LITERAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PLAIN = re.compile(r"[\s\[\]\(\),;0-9.eE+-]*")  # only numbers: no expressions to re-read
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -115,6 +128,33 @@ class MatrixKind(AnswerKind):
 
     def format(self, target: np.ndarray, spec: PartSpec, ctx: Context) -> str:
         return format_array(target)
+
+    def precheck(self, text: str, value: np.ndarray, target: np.ndarray, spec: PartSpec,
+                 ctx: Context) -> PartResult | None:
+        """Entries that are right to the digits typed but not to the tolerance: re-ask for
+        more digits (as for numbers) instead of marking a rounded matrix wrong."""
+        fitted = self._fit(value, target)
+        literals = _LITERAL.findall(text)
+        if fitted is None or len(literals) != target.size or not _PLAIN.fullmatch(text):
+            return None
+        short = []
+        for lit, got, want in zip(literals, fitted.reshape(-1), target.reshape(-1),
+                                  strict=True):
+            if within(float(got), float(want), spec.tolerance):
+                continue
+            digits = significant_digits(lit.lstrip("+-"))
+            if digits is None or digits >= 15 or want == 0 or \
+                    not same_rounding(abs(float(got)), abs(float(want)), digits) or \
+                    (float(got) < 0) != (float(want) < 0):
+                return None
+            short.append(lit)
+        if not short:
+            return None
+        return PartResult(spec.name, "invalid", 0.0, (
+            f"{len(short)} entr{'y' if len(short) == 1 else 'ies'} ({', '.join(short[:4])}"
+            f"{', ...' if len(short) > 4 else ''}) agree with the answer to the digits you "
+            f"gave, but that is not precise enough ({spec.tolerance.describe()}): give more "
+            "digits or exact fractions",), diagnosis="too-few-digits", points=spec.points)
 
     def diagnose(self, value: np.ndarray, target: np.ndarray, spec: PartSpec, ctx: Context
                  ) -> Finding | None:

@@ -215,3 +215,24 @@ def test_format_is_read_back(spec, ctx):
     assert key == "[[1, 2.5], [3, -4]]"
     assert check_part(s, key, c).status == "correct"
     assert np.array_equal(kind.read(key, s, c)[0], [[1, 2.5], [3, -4]])
+
+
+def test_matrix_rounded_entries_are_reasked(check, spec):
+    """A matrix whose entries are the reference rounded to the digits typed is re-asked for
+    more digits (not counted), and says which entries are short."""
+    s = spec("matrix", "[[1/3, 2], [-2/3, 0.5]]")
+    result = check(s, "[0.33 2; -0.67 0.5]")
+    assert (result.status, result.diagnosis) == ("invalid", "too-few-digits")
+    assert not result.counted
+    assert result.messages[0].startswith("2 entries (0.33, -0.67) agree with the answer to "
+                                         "the digits you gave")
+    assert check(s, "[0.333333 2; -0.666667 0.5]").status == "correct"
+
+
+@pytest.mark.parametrize("text", ["[0.33 2; -0.66 0.5]", "[0.33 2; 0.67 0.5]",
+                                  "[0.33 3; -0.67 0.5]", "[1/3 2; -0.7 0.5]"])
+def test_matrix_wrong_entries_are_not_excused_as_rounding(check, spec, text):
+    """A wrong digit, a wrong sign, a wrong exact entry, or an expression entry: judged, not
+    re-asked."""
+    result = check(spec("matrix", "[[1/3, 2], [-2/3, 0.5]]"), text)
+    assert result.status == "incorrect"
