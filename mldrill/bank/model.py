@@ -31,6 +31,7 @@ class ParamSpec:
     type: str
     options: dict[str, Any]
     where: PathKey
+    after_generator: bool = False  # a derived value that uses the generator's output
 
 
 @dataclass(frozen=True)

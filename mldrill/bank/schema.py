@@ -23,6 +23,7 @@ from mldrill.bank.model import (
 from mldrill.bank.schema_parts import check_parts
 from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import Diagnostic
+from mldrill.expr import nodes as n
 from mldrill.expr.functions import CONSTANTS
 from mldrill.variants.generators import GENERATORS
 from mldrill.variants.params import PARAM_TYPES
@@ -86,23 +87,9 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
                   "'layout: denominator' (gradient has the shape of the variable) or "
                   "'layout: numerator'")
 
-    params, names = _params(c, data.get("params"))
-    generator = data.get("generator")
-    if generator is not None:
-        if not isinstance(generator, str):
-            c.err(("generator",), "generator must be the name of a registered generator")
-            generator = None
-        elif generator not in GENERATORS and generator not in c.functions:
-            c.err(("generator",), f"unknown generator '{generator}'"
-                                  f"{did_you_mean(generator, GENERATORS)}")
-        elif generator in GENERATORS:
-            names |= set(GENERATORS[generator].provides)
-        else:  # a function from the bank's solutions/, declaring `fn.provides = (...)`
-            provides = getattr(c.callables.get(generator), "provides", None)
-            if not provides:
-                c.err(("generator",), f"'{generator}' must declare the parameters it returns: "
-                                      f"set {generator}.provides = ('name', ...) in its module")
-            names |= set(provides or ())
+    generator, provided = _generator(c, data.get("generator"))
+    params, names = _params(c, data.get("params"), provided)
+    names |= provided
     constraints = _constraints(c, data.get("constraints"), names)
     parts = check_parts(c, data.get("parts"), names)
     part_names = {p.name for p in parts}
@@ -144,7 +131,30 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     return family, c.diags
 
 
-def _params(c: Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
+def _generator(c: Checker, generator: Any) -> tuple[str | None, set[str]]:
+    """The generator's name (None if absent or unusable) and the parameters it provides."""
+    if generator is None:
+        return None, set()
+    if not isinstance(generator, str):
+        c.err(("generator",), "generator must be the name of a registered generator")
+        return None, set()
+    if generator in GENERATORS:
+        return generator, set(GENERATORS[generator].provides)
+    if generator not in c.functions:
+        c.err(("generator",), f"unknown generator '{generator}'"
+                              f"{did_you_mean(generator, GENERATORS)}")
+        return None, set()
+    # a function from the bank's solutions/, declaring `fn.provides = (...)`
+    provides = getattr(c.callables.get(generator), "provides", None)
+    if not provides:
+        c.err(("generator",), f"'{generator}' must declare the parameters it returns: "
+                              f"set {generator}.provides = ('name', ...) in its module")
+    return generator, set(provides or ())
+
+
+def _params(c: Checker, raw: Any, provided: set[str]) -> tuple[list[ParamSpec], set[str]]:
+    """Parameters in order; a derived one may also use what the generator provides (it is
+    then computed after the generator runs)."""
     if raw is None:
         return [], set()
     if not isinstance(raw, dict):
@@ -152,6 +162,7 @@ def _params(c: Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
         return [], set()
     out: list[ParamSpec] = []
     names: set[str] = set()
+    late = set(provided)  # known only after the generator has run
     for name, spec in raw.items():
         key: PathKey = ("params", name)
         if not NAME_RE.match(str(name)) or str(name).startswith("_"):
@@ -180,6 +191,7 @@ def _params(c: Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
         pt = PARAM_TYPES[ptype]
         opts = {k: v for k, v in spec.items() if k != "type"}
         c.unknown_keys(opts, pt.options, key, f"a '{ptype}' parameter")
+        after_generator = False
         for opt_name, opt in pt.options.items():
             if opt.required and opt_name not in opts:
                 c.err(key, f"'{ptype}' parameter '{name}' needs '{opt_name}'")
@@ -190,13 +202,18 @@ def _params(c: Checker, raw: Any) -> tuple[list[ParamSpec], set[str]]:
             opt = found
             if ptype == "derived" and opt_name == "expr":
                 if isinstance(v, str):
-                    c.expression(v, (*key, opt_name), names)
+                    root = c.expression(v, (*key, opt_name), names | provided)
+                    if root is not None and any(isinstance(x, n.Name) and x.id in late
+                                                for x in n.walk(root)):
+                        after_generator = True
                 else:
                     c.err((*key, opt_name), "expr must be an expression in quotes")
-            elif opt.expr:
-                _option_exprs(c, v, (*key, opt_name), names)
-        out.append(ParamSpec(name, ptype, opts, key))
+            elif opt.expr:  # drawn before the generator runs
+                _option_exprs(c, v, (*key, opt_name), names - late)
+        out.append(ParamSpec(name, ptype, opts, key, after_generator))
         names.add(name)
+        if after_generator:
+            late.add(name)
     return out, names
 
 

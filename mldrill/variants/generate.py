@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from mldrill.answers.base import KINDS, Context, cached_target
-from mldrill.bank.model import ProblemFamily
+from mldrill.bank.model import ParamSpec, ProblemFamily
 from mldrill.errors import BankError, ConstraintError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
@@ -110,32 +110,43 @@ def _draw_once(family: ProblemFamily, rng: VariantRNG,
                functions: Mapping[str, Callable[..., Any]]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for spec in family.params:
-        stream = rng.spawn(spec.name)
-        if spec.type == "constant":
-            value = spec.options["value"]
-            params[spec.name] = np.array(value) if isinstance(value, list) else value
+        if spec.after_generator:
             continue
-
-        def get(option: str, spec: Any = spec) -> Any:
-            if option == "=expr":
-                return _eval_option(family, spec.options["expr"], (*spec.where, "expr"),
-                                    params, functions)
-            raw = spec.options.get(option)
-            declared = PARAM_TYPES[spec.type].options.get(option)
-            if declared is not None and not declared.expr:
-                return raw  # taken literally (choice values, decimals, flags)
-            return _resolve(family, raw, (*spec.where, option), params, functions)
-
-        try:
-            params[spec.name] = PARAM_TYPES[spec.type].sample(stream, get)
-        except ParamError as exc:
-            raise _diag(family, spec.where, f"parameter '{spec.name}': {exc}") from None
+        _draw_param(family, spec, rng, params, functions)
     if family.generator:
         gen = GENERATORS.get(family.generator)
         fn = gen.fn if gen else functions[family.generator]
         extra = fn(rng.spawn("generator"), dict(params))
         params.update(extra)
+    for spec in family.params:
+        if spec.after_generator:
+            _draw_param(family, spec, rng, params, functions)
     return params
+
+
+def _draw_param(family: ProblemFamily, spec: ParamSpec, rng: VariantRNG,
+                params: dict[str, Any], functions: Mapping[str, Callable[..., Any]]) -> None:
+    """Draw one parameter into `params`, from its own stream of the variant's source."""
+    stream = rng.spawn(spec.name)
+    if spec.type == "constant":
+        value = spec.options["value"]
+        params[spec.name] = np.array(value) if isinstance(value, list) else value
+        return
+
+    def get(option: str, spec: Any = spec) -> Any:
+        if option == "=expr":
+            return _eval_option(family, spec.options["expr"], (*spec.where, "expr"),
+                                params, functions)
+        raw = spec.options.get(option)
+        declared = PARAM_TYPES[spec.type].options.get(option)
+        if declared is not None and not declared.expr:
+            return raw  # taken literally (choice values, decimals, flags)
+        return _resolve(family, raw, (*spec.where, option), params, functions)
+
+    try:
+        params[spec.name] = PARAM_TYPES[spec.type].sample(stream, get)
+    except ParamError as exc:
+        raise _diag(family, spec.where, f"parameter '{spec.name}': {exc}") from None
 
 
 def _resolve(family: ProblemFamily, raw: Any, key: tuple[Any, ...], params: dict[str, Any],

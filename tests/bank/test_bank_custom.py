@@ -33,6 +33,7 @@ PROBLEM = '''
 id: geo-hypotenuse
 title: Hypotenuse
 topic: geometry
+tags: [pythagoras]
 generator: pick_sides
 prompt: "Legs {{a}} and {{b}}: the hypotenuse?"
 parts:
@@ -43,6 +44,9 @@ parts:
       - answer: "a + b"
         tag: added-legs
         feedback: "Pythagoras: c^2 = a^2 + b^2."
+      - answer: "a * a + b * b"
+        tag: no-root
+        feedback: "That is c^2; take the square root."
 hints: ["Pythagoras.", "c = sqrt(a^2 + b^2)."]
 solution: "c = sqrt({{a}}^2 + {{b}}^2) = {{round(triangle(a, b))}}"
 verify:
@@ -92,3 +96,32 @@ def test_broken_solutions_module_is_a_diagnostic(tmp_path: Path) -> None:
     cat = load_catalog([bank], bundled=False, strict=False)
     bad = [d for d in cat.diagnostics if d.path.endswith("bad.py")]
     assert bad and bad[0].line == 2 and "syntax error" in bad[0].message
+
+
+def test_derived_parameters_can_use_the_generators_output(tmp_path: Path) -> None:
+    """A derived parameter that names a generator's output is computed after the generator
+    (and so is one derived from it); random parameters still come first and feed it."""
+    bank = _bank(tmp_path)
+    text = PROBLEM.replace("generator: pick_sides\n", "generator: pick_sides\nparams:\n"
+                           "  k: {type: int, low: 2, high: 5}\n"
+                           "  s: {type: derived, expr: 'a + b'}\n"
+                           "  t: {type: derived, expr: 's * k'}\n")
+    text = text.replace('prompt: "Legs', 'prompt: "{{t}} Legs')
+    (bank / "problems" / "hyp.yaml").write_text(text)
+    cat = load_catalog([bank], bundled=False)
+    variant = make_variant(cat.get("geo-hypotenuse"), 7, cat.functions)
+    p = variant.params
+    assert p["s"] == p["a"] + p["b"] and p["t"] == p["s"] * p["k"]
+    assert variant.prompt.startswith(f"{p['t']} Legs")
+
+
+def test_random_parameter_cannot_use_the_generators_output(tmp_path: Path) -> None:
+    """Random parameters are drawn before the generator runs: naming its output is an error
+    at the place it is written."""
+    bank = _bank(tmp_path)
+    text = PROBLEM.replace("generator: pick_sides\n", "generator: pick_sides\nparams:\n"
+                           "  k: {type: int, low: 1, high: a}\n")
+    (bank / "problems" / "hyp.yaml").write_text(text)
+    cat = load_catalog([bank], bundled=False, strict=False)
+    assert any(d.line == 8 and "unknown name 'a'" in d.message for d in cat.diagnostics), \
+        cat.diagnostics
