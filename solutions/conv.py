@@ -33,10 +33,14 @@ __all__ = [
     "maxpool2d",
     "avgpool2d",
     "maxpool2d_backward",
+    "maxpool2d_tie_counts",
+    "avgpool2d_backward",
     "relu",
     "receptive_field",
     "conv2d_steps",
     "pool2d_steps",
+    "maxpool2d_backward_steps",
+    "receptive_field_steps",
 ]
 
 
@@ -293,7 +297,7 @@ def avgpool2d(x, size, stride=None, *, strict=False):
     return windows.mean(axis=(-2, -1))
 
 
-def maxpool2d_backward(x, dout, size, stride=None):
+def maxpool2d_backward(x, dout, size, stride=None, *, accumulate=True):
     """Gradient of ``maxpool2d(x, size, stride)`` with respect to ``x``.
 
     ``dout`` has the pooled shape ``(..., H', W')``.  Each ``dout`` entry is
@@ -301,6 +305,12 @@ def maxpool2d_backward(x, dout, size, stride=None):
     maximum in row-major order gets it.  When windows overlap, contributions to
     the same input position are added.  Returns ``dx`` with the shape of ``x``
     and the dtype of ``dout``.
+
+    ``accumulate=False`` reproduces a common bug instead of the gradient: each
+    window *assigns* its ``dout`` entry (``dx[r, c] = dout[i, j]``), so where
+    overlapping windows share an argmax the window visited last (row-major)
+    overwrites the others.  It equals the gradient when no two windows share
+    an argmax (e.g. non-overlapping windows).
     """
     x, windows, (sh, sw) = _pool_windows(x, size, stride, False)
     dout = _numeric_array(dout, "dout", (x.ndim,))
@@ -316,10 +326,53 @@ def maxpool2d_backward(x, dout, size, stride=None):
 
     dx = np.zeros(x.shape, dtype=dout.dtype)
     if x.ndim == 2:
-        np.add.at(dx, (rows, cols), dout)
+        index = (rows, cols)
     else:
-        channels = np.arange(x.shape[0])[:, None, None]
-        np.add.at(dx, (channels, rows, cols), dout)
+        index = (np.arange(x.shape[0])[:, None, None], rows, cols)
+    if accumulate:
+        np.add.at(dx, index, dout)
+    else:
+        # NumPy does not promise an order for repeated indices in fancy assignment,
+        # so assign one window at a time, in row-major order (the last write wins).
+        index = tuple(np.broadcast_to(ix, dout.shape) for ix in index)
+        for pos in np.ndindex(dout.shape):
+            dx[tuple(ix[pos] for ix in index)] = dout[pos]
+    return dx
+
+
+def maxpool2d_tie_counts(x, size, stride=None):
+    """How many entries of each pooling window equal that window's maximum.
+
+    Same windows as ``maxpool2d(x, size, stride)``; returns an int array of the
+    pooled shape ``(..., H', W')``.  An entry above 1 means the window's
+    maximum is tied, so the max-pool gradient depends on a tie rule; problems
+    use ``all(maxpool2d_tie_counts(x, k) == 1)`` to rule ties out.
+    """
+    _, windows, _ = _pool_windows(x, size, stride, False)
+    maxima = windows.max(axis=(-2, -1), keepdims=True)
+    return (windows == maxima).sum(axis=(-2, -1)).astype(np.int64)
+
+
+def avgpool2d_backward(x, dout, size, stride=None):
+    """Gradient of ``avgpool2d(x, size, stride)`` with respect to ``x``.
+
+    ``x`` is ``(H, W)`` or ``(C, H, W)`` (only its shape matters) and ``dout``
+    has the pooled shape.  Each ``dout`` entry is spread evenly over its
+    window: every one of the ``ph*pw`` positions gets ``dout[i, j] / (ph*pw)``;
+    overlapping windows add.  Returns a float array of ``x``'s shape.
+    """
+    x, windows, (sh, sw) = _pool_windows(x, size, stride, False)
+    dout = _numeric_array(dout, "dout", (x.ndim,))
+    if dout.shape != windows.shape[:-2]:
+        raise ValueError(f"dout must have the pooled shape {windows.shape[:-2]}, got {dout.shape}")
+    ph, pw = windows.shape[-2:]
+    out_h, out_w = dout.shape[-2:]
+    share = dout.astype(float) / (ph * pw)
+    dx = np.zeros(x.shape, dtype=float)
+    for a in range(ph):
+        for b in range(pw):
+            # window (i, j) covers x[i*sh + a, j*sw + b] for every offset (a, b)
+            dx[..., a : a + sh * out_h : sh, b : b + sw * out_w : sw] += share
     return dx
 
 
@@ -439,4 +492,67 @@ def pool2d_steps(x, size, stride=None, op="max"):
                 total = sum(values)
                 result = f"{_num_text(total)}/{len(values)} = {_num_text(total / len(values))}"
             lines.append(f"({i + 1},{j + 1}): {op}({listed}) = {result}")
+    return "\n".join(lines)
+
+
+def maxpool2d_backward_steps(x, dout, size, stride=None):
+    """The routing of ``maxpool2d_backward(x, dout, size, stride)`` worked out, as text.
+
+    ``x`` is ``(H, W)``.  One line per window, in row-major order, numbered from
+    1 like the rows and columns of a matrix:
+    ``(1,2): max(3, 7, 1, 2) = 7 at X(1,4): dX(1,4) += 5``.  The maximum is the
+    first one in row-major order (as in ``maxpool2d_backward``).  Meant for
+    worked solutions of small hand examples.
+    """
+    x = _numeric_array(x, "x", (2,))
+    dout = _numeric_array(dout, "dout", (2,))
+    ph, pw = _pair(size, "size", 1)
+    sh, sw = (ph, pw) if stride is None else _pair(stride, "stride", 1)
+    out_h = _out_len(x.shape[0], ph, 0, sh, False, "height")
+    out_w = _out_len(x.shape[1], pw, 0, sw, False, "width")
+    if dout.shape != (out_h, out_w):
+        raise ValueError(f"dout must have the pooled shape {(out_h, out_w)}, got {dout.shape}")
+    lines = []
+    for i in range(out_h):
+        for j in range(out_w):
+            cells = [(i * sh + a, j * sw + b) for a in range(ph) for b in range(pw)]
+            values = [x[r, c].item() for r, c in cells]
+            best = values.index(max(values))
+            r, c = cells[best]
+            listed = ", ".join(_num_text(v) for v in values)
+            lines.append(
+                f"({i + 1},{j + 1}): max({listed}) = {_num_text(values[best])} "
+                f"at X({r + 1},{c + 1}): dX({r + 1},{c + 1}) += {_num_text(dout[i, j].item())}"
+            )
+    return "\n".join(lines)
+
+
+def receptive_field_steps(layers, names=None):
+    """The receptive-field recursion of ``receptive_field(layers)`` worked out, as text.
+
+    ``layers`` is a list of ``(kernel, stride)`` pairs from input to output;
+    ``names`` optionally labels them (default ``layer 1``, ``layer 2``, ...).
+    One line per layer:  ``layer 2 (k=3, s=2): r = 3 + (3-1)*1 = 5, jump = 1*2 = 2``
+    where ``jump`` is the distance in input pixels between neighbouring units of
+    that layer (the product of the strides so far) and ``r`` the receptive field.
+    """
+    layers = list(layers)
+    if names is None:
+        names = [f"layer {n + 1}" for n in range(len(layers))]
+    names = list(names)
+    if len(names) != len(layers):
+        raise ValueError(f"got {len(names)} names for {len(layers)} layers")
+    r, jump, lines = 1, 1, []
+    for name, layer in zip(names, layers, strict=True):
+        if len(layer) != 2 or not all(_is_int(v) and v >= 1 for v in layer):
+            raise ValueError(
+                f"each layer must be a (kernel, stride) pair of ints >= 1, got {layer!r}"
+            )
+        kernel, stride = int(layer[0]), int(layer[1])
+        new_r, new_jump = r + (kernel - 1) * jump, jump * stride
+        lines.append(
+            f"{name} (k={kernel}, s={stride}): r = {r} + ({kernel}-1)*{jump} = {new_r}, "
+            f"jump = {jump}*{stride} = {new_jump}"
+        )
+        r, jump = new_r, new_jump
     return "\n".join(lines)

@@ -431,3 +431,161 @@ def test_pool2d_steps_hand_example(sol):
         "(1,1): mean(1, 2, 5, 6) = 14/4 = 3.5"
     with pytest.raises(ValueError, match="op must be"):
         sol.pool2d_steps(IMAGE_4X4, 2, op="min")
+
+
+# --------------------------------------------------------------------------
+# pooling backward variants, ties, and their worked steps
+# --------------------------------------------------------------------------
+
+
+def _window_cells(shape, size, stride):
+    """Every pooling window as a list of (row, col) cells, row-major (loops, for tests)."""
+    (ph, pw), (sh, sw) = size, stride
+    rows = range(0, shape[0] - ph + 1, sh)
+    cols = range(0, shape[1] - pw + 1, sw)
+    return [[[(r + a, c + b) for a in range(ph) for b in range(pw)] for c in cols] for r in rows]
+
+
+@FAST
+@given(pool_cases())
+def test_maxpool2d_tie_counts_counts_maxima_with_loops(sol, case):
+    """maxpool2d_tie_counts equals a per-window count of the entries equal to the maximum."""
+    x, size, stride = case
+    x = (x % 3)[..., :, :] if x.ndim == 2 else (x % 3)[0]  # few values: ties are common
+    size2 = size if isinstance(size, tuple) else (size, size)
+    stride2 = size2 if stride is None else stride
+    windows = _window_cells(x.shape, size2, stride2)
+    expected = [[sum(x[cell] == max(x[c] for c in cells) for cell in cells) for cells in row]
+                for row in windows]
+    out = sol.maxpool2d_tie_counts(x, size, stride)
+    assert out.dtype.kind == "i"
+    assert out.tolist() == expected
+
+
+def test_maxpool2d_tie_counts_hand_example(sol):
+    """Windows of a 3x3 map, 2x2 stride 1: counts of the tied maxima."""
+    x = np.array([[1, 1, 0],
+                  [0, 1, 2],
+                  [2, 2, 0]])
+    # (1,1): {1,1,0,1} max 1 three times; (1,2): {1,0,1,2} max 2 once;
+    # (2,1): {0,1,2,2} max 2 twice;        (2,2): {1,2,2,0} max 2 twice
+    assert sol.maxpool2d_tie_counts(x, 2, stride=1).tolist() == [[3, 1], [2, 2]]
+    # whole map: the maximum 2 of x appears 3 times; the maximum 0 of -x appears 3 times too
+    assert sol.maxpool2d_tie_counts(np.stack([x, -x]), 3).tolist() == [[[3]], [[3]]]
+    assert sol.maxpool2d_tie_counts(np.stack([x, -x])[:, :2, :2], 2).tolist() == [[[3]], [[1]]]
+
+
+@FAST
+@given(pool_cases(dtype=np.float64), st.data())
+def test_avgpool2d_backward_matches_numerical_gradient(sol, case, data):
+    """avgpool2d_backward is the gradient of sum(dout * avgpool2d(x)), overlaps included."""
+    x, size, stride = case
+    pooled = sol.avgpool2d(x, size, stride)
+    dout = data.draw(arrays(np.float64, pooled.shape, elements=st.floats(-5, 5)))
+    dx = sol.avgpool2d_backward(x, dout, size, stride)
+    assert dx.shape == x.shape
+
+    def f(z):
+        return np.sum(dout * sol.avgpool2d(z, size, stride))
+
+    np.testing.assert_allclose(dx, sol.numerical_gradient(f, x), atol=1e-6)
+
+
+def test_avgpool2d_backward_hand_example(sol):
+    """2x2 windows, stride 1, on a 3x3 map: the centre is in all four windows."""
+    dout = np.array([[4, 8],
+                     [12, 16]])
+    # each window shares its dout entry: 1, 2, 3, 4 per cell; the centre gets 1+2+3+4 = 10
+    expected = [[1, 3, 2],
+                [4, 10, 6],
+                [3, 7, 4]]
+    assert sol.avgpool2d_backward(np.zeros((3, 3)), dout, 2, stride=1).tolist() == expected
+    with pytest.raises(ValueError, match="pooled shape"):
+        sol.avgpool2d_backward(np.zeros((3, 3)), dout, 2)
+
+
+@FAST
+@given(pool_cases(), st.data())
+def test_maxpool2d_backward_without_accumulating_is_last_write(sol, case, data):
+    """accumulate=False assigns window by window in row-major order: the last write wins."""
+    x, size, stride = case
+    pooled_shape = sol.maxpool2d(x, size, stride).shape
+    dout = data.draw(arrays(np.int64, pooled_shape, elements=st.integers(1, 9)))
+    x3, d3 = (x, dout) if x.ndim == 3 else (x[None], dout[None])
+    size2 = size if isinstance(size, tuple) else (size, size)
+    stride2 = size2 if stride is None else stride
+    expected = np.zeros(x3.shape, dtype=np.int64)
+    for ch in range(x3.shape[0]):
+        for i, row in enumerate(_window_cells(x3.shape[1:], size2, stride2)):
+            for j, cells in enumerate(row):
+                values = [x3[ch][cell] for cell in cells]
+                r, c = cells[values.index(max(values))]
+                expected[ch, r, c] = d3[ch, i, j]
+    out = sol.maxpool2d_backward(x, dout, size, stride, accumulate=False)
+    assert np.array_equal(out, expected if x.ndim == 3 else expected[0])
+    if stride2[0] >= size2[0] and stride2[1] >= size2[1]:  # windows never overlap
+        assert np.array_equal(out, sol.maxpool2d_backward(x, dout, size, stride))
+
+
+def test_maxpool2d_backward_overwrite_hand_example(sol):
+    """Windows [0, 5] and [5, 0] share the 5: adding gives 2 + 3, overwriting keeps the 3."""
+    x = np.array([[0, 5, 0]])
+    dout = np.array([[2, 3]])
+    assert sol.maxpool2d_backward(x, dout, (1, 2), stride=1).tolist() == [[0, 5, 0]]
+    assert sol.maxpool2d_backward(x, dout, (1, 2), stride=1, accumulate=False).tolist() == \
+        [[0, 3, 0]]
+
+
+@FAST
+@given(pool_cases(), st.data())
+def test_maxpool2d_backward_steps_add_up_to_the_gradient(sol, case, data):
+    """Replaying the 'dX(r,c) += v' of every line gives maxpool2d_backward_loops."""
+    x, size, stride = case
+    if x.ndim == 3:
+        x = x[0]
+    pooled_shape = sol.maxpool2d(x, size, stride).shape
+    dout = data.draw(arrays(np.int64, pooled_shape, elements=st.integers(-9, 9)))
+    lines = sol.maxpool2d_backward_steps(x, dout, size, stride).splitlines()
+    assert len(lines) == dout.size
+    replay = np.zeros(x.shape, dtype=np.int64)
+    for line in lines:
+        target, value = line.rsplit(": dX(", 1)[1].split(") += ")
+        r, c = (int(v) - 1 for v in target.split(","))
+        replay[r, c] += int(value)
+    assert np.array_equal(replay, sol.maxpool2d_backward_loops(x, dout, size, stride))
+
+
+def test_maxpool2d_backward_steps_hand_example(sol):
+    """One line per window: the window, its maximum, where it is and what it receives."""
+    text = sol.maxpool2d_backward_steps(IMAGE_4X4, np.array([[1, -2], [3, 4]]), 2)
+    assert text.splitlines()[0] == "(1,1): max(1, 2, 5, 6) = 6 at X(2,2): dX(2,2) += 1"
+    assert text.splitlines()[1] == "(1,2): max(3, 4, 7, 8) = 8 at X(2,4): dX(2,4) += -2"
+    with pytest.raises(ValueError, match="pooled shape"):
+        sol.maxpool2d_backward_steps(IMAGE_4X4, np.ones((3, 3)), 2)
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3)), min_size=1, max_size=5))
+def test_receptive_field_steps_end_in_the_traced_field(sol, layers):
+    """The r of line l of receptive_field_steps is the traced receptive field of layers[:l]."""
+    lines = sol.receptive_field_steps(layers).splitlines()
+    assert len(lines) == len(layers)
+    for depth, line in enumerate(lines, start=1):
+        r = int(line.split(", jump")[0].rsplit("= ", 1)[1])
+        jump = int(line.rsplit("= ", 1)[1])
+        assert r == sol.receptive_field_loops(layers[:depth])
+        assert jump == int(np.prod([s for _, s in layers[:depth]]))
+
+
+def test_receptive_field_steps_hand_example(sol):
+    """conv 3 s1, pool 2 s2, conv 3 s1: r = 3, 4, 8 and jump = 1, 2, 2."""
+    text = sol.receptive_field_steps([(3, 1), (2, 2), (3, 1)], ["conv1", "pool", "conv2"])
+    assert text.splitlines() == [
+        "conv1 (k=3, s=1): r = 1 + (3-1)*1 = 3, jump = 1*1 = 1",
+        "pool (k=2, s=2): r = 3 + (2-1)*1 = 4, jump = 1*2 = 2",
+        "conv2 (k=3, s=1): r = 4 + (3-1)*2 = 8, jump = 2*1 = 2",
+    ]
+    with pytest.raises(ValueError, match="names"):
+        sol.receptive_field_steps([(3, 1)], ["a", "b"])
+    with pytest.raises(ValueError, match="kernel, stride"):
+        sol.receptive_field_steps([(3, 0)])
