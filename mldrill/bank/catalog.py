@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,53 @@ class Catalog:
 
     def topics(self) -> list[str]:
         return sorted({f.topic for f in self.families.values()})
+
+    def tags(self) -> list[str]:
+        return sorted({t for f in self.families.values() for t in f.tags})
+
+    def select(self, topics: Iterable[str] = (), tags: Iterable[str] = (),
+               difficulty: str | None = None, ids: Iterable[str] = ()) -> list[Any]:
+        """The families matching every filter given, ordered by topic, difficulty and id.
+
+        `topics` and `tags` match any of those listed; `difficulty` is `3`, `2-4`, `-2` or
+        `4-`; `ids` names families (each must exist). An unknown topic or tag, or a
+        selection that matches nothing, is a UsageError that says what exists."""
+        from mldrill.bank.lint import did_you_mean
+
+        chosen = [self.get(i) for i in ids] if ids else list(self.families.values())
+        topics, tags = list(topics), list(tags)
+        for word, known, what in [*((t, self.topics(), "topic") for t in topics),
+                                  *((t, self.tags(), "tag") for t in tags)]:
+            if word not in known:
+                listing = f"; topics: {', '.join(known)}" if what == "topic" else ""
+                raise UsageError(f"no {what} '{word}'{did_you_mean(word, known)}{listing}")
+        low, high = parse_difficulty(difficulty)
+        chosen = [f for f in chosen
+                  if (not topics or f.topic in topics)
+                  and (not tags or set(tags) & set(f.tags))
+                  and low <= f.difficulty <= high]
+        if not chosen:
+            raise UsageError("no problem matches " + ", ".join(
+                x for x in (f"topic {'/'.join(topics)}" if topics else "",
+                            f"tag {'/'.join(tags)}" if tags else "",
+                            f"difficulty {difficulty}" if difficulty else "") if x))
+        return sorted(chosen, key=lambda f: (f.topic, f.difficulty, f.id))
+
+
+def parse_difficulty(text: str | None) -> tuple[int, int]:
+    """'3' -> (3, 3), '2-4' -> (2, 4), '-2' -> (1, 2), '4-' -> (4, 5), None -> (1, 5)."""
+    if text is None or not str(text).strip():
+        return 1, 5
+    raw = str(text).strip()
+    m = re.fullmatch(r"([1-5])?\s*(-)?\s*([1-5])?", raw)
+    if not m or not (m.group(1) or m.group(3)) or (m.group(1) and m.group(3)
+                                                    and not m.group(2)):
+        raise UsageError(f"difficulty '{raw}' must be 1 to 5 or a range such as 2-4, -2 or 4-")
+    low = int(m.group(1)) if m.group(1) else 1
+    high = int(m.group(3)) if m.group(3) else (low if not m.group(2) else 5)
+    if low > high:
+        raise UsageError(f"difficulty range '{raw}' is empty (from {low} to {high})")
+    return low, high
 
 
 def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]

@@ -78,22 +78,18 @@ def _random_seed() -> int:
 @app.command("list")
 @handle_errors
 def list_cmd(
-    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    topic: Annotated[list[str] | None, typer.Option(
+        "--topic", "-t", help="Only these topics (repeatable).")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="Only problems with one of these tags (repeatable).")] = None,
+    difficulty: Annotated[str | None, typer.Option(
+        "--difficulty", "-d", help="1 to 5, or a range: 2-4, -2, 4-.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """List the problem families: id, title, topic, difficulty."""
+    """List the problem families by topic: id, difficulty, title."""
     from mldrill.cli import render
-    from mldrill.errors import UsageError
 
-    cat = _catalog()
-    families = sorted(cat.families.values(), key=lambda f: (f.topic, f.difficulty, f.id))
-    if topic:
-        if topic not in cat.topics():
-            from mldrill.bank.schema import did_you_mean
-
-            raise UsageError(f"no topic '{topic}'{did_you_mean(topic, cat.topics())}; topics: "
-                             f"{', '.join(cat.topics())}")
-        families = [f for f in families if f.topic == topic]
+    families = _catalog().select(topic or (), tag or (), difficulty)
     if json_out:
         render.dump_json([render.family_json(f) for f in families])
     else:

@@ -55,16 +55,23 @@ def _json_default(o: Any) -> Any:
 
 
 def warn_broken(diagnostics: list[Any], limit: int = 10) -> None:
+    """Problems in a bank's files: the broken parts are left out, the rest is used."""
     con = err_console()
-    files = len({d.path for d in diagnostics})
-    plain(con, f"warning: {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} in "
-               f"{files} problem file{'s' if files != 1 else ''}; the families in "
-               f"{'them' if files != 1 else 'it'} are left out (`mldrill validate` checks a "
-               "bank):", "yellow")
-    for d in diagnostics[:limit]:
-        plain(con, f"  {d}", "yellow")
-    if len(diagnostics) > limit:
-        plain(con, f"  ... and {len(diagnostics) - limit} more", "yellow")
+    for group, what in ((["yaml", "yml"], "problem file"), (["py"], "solutions module")):
+        found = [d for d in diagnostics if str(d.path).rsplit(".", 1)[-1] in group]
+        if not found:
+            continue
+        files = len({d.path for d in found})
+        left_out = ("the families in " + ("them" if files != 1 else "it")) if \
+            what == "problem file" else "what is broken in " + ("them" if files != 1 else "it")
+        plain(con, f"warning: {len(found)} problem{'s' if len(found) != 1 else ''} in "
+                   f"{files} {what}{'s' if files != 1 else ''}; {left_out} "
+                   f"{'are' if what == 'problem file' else 'is'} left out (`mldrill validate` "
+                   "checks a bank):", "yellow")
+        for d in found[:limit]:
+            plain(con, f"  {d}", "yellow")
+        if len(found) > limit:
+            plain(con, f"  ... and {len(found) - limit} more", "yellow")
 
 
 # --- list -------------------------------------------------------------------------------
@@ -75,18 +82,32 @@ def family_json(f: Any) -> dict[str, Any]:
 
 
 def render_list(families: Iterable[Any]) -> None:
+    """Families grouped under a heading per topic; titles are cut to fit, never wrapped."""
     con = console()
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("diff", justify="center")
-    table.add_column("title")
-    count = 0
-    for f in families:
-        table.add_row(Text(f.id, style="cyan"), f.topic, "*" * f.difficulty, Text(f.title))
+    rows = list(families)
+    id_width = max((len(f.id) + 2 for f in rows), default=10)
+    table = Table(show_header=False, box=None, pad_edge=False, expand=False)
+    table.add_column("id", no_wrap=True, min_width=id_width)
+    table.add_column("diff", no_wrap=True, min_width=5)
+    table.add_column("title", no_wrap=True, overflow="ellipsis",
+                     max_width=max(20, con.width - id_width - 9))
+    count, topics, current = 0, 0, None
+    by_topic: dict[str, int] = {}
+    for f in rows:
+        by_topic[f.topic] = by_topic.get(f.topic, 0) + 1
+    for f in rows:
+        if f.topic != current:
+            if current is not None:
+                table.add_row("", "", "")
+            current = f.topic
+            topics += 1
+            table.add_row(Text(f"{f.topic} ({by_topic[f.topic]})", style="bold"), "", "")
+        table.add_row(Text("  " + f.id, style="cyan"), Text("*" * f.difficulty, style="yellow"),
+                      Text(f.title))
         count += 1
     con.print(table)
-    plain(con, f"\n{count} problem famil{'y' if count == 1 else 'ies'}. "
+    plain(con, f"\n{count} problem famil{'y' if count == 1 else 'ies'} in {topics} "
+               f"topic{'s' if topics != 1 else ''} (* easy to ***** exam-hard).\n"
                "Try: mldrill show ID   or   mldrill practice TOPIC", "dim")
 
 

@@ -101,3 +101,22 @@ def test_same_seed_same_variant_different_seeds_vary(tmp_path: Path) -> None:
     a = make_variant(fam, 5, cat.functions).prompt
     assert a == make_variant(fam, 5, cat.functions).prompt
     assert len({make_variant(fam, s, cat.functions).prompt for s in range(30)}) == 30
+
+
+@pytest.mark.parametrize("text, expected", [(None, (1, 5)), ("3", (3, 3)), ("2-4", (2, 4)),
+                                            ("-2", (1, 2)), ("4-", (4, 5)), (" 1 - 5 ", (1, 5))])
+def test_parse_difficulty(text, expected) -> None:
+    """Difficulty filters: one level or a range, open at either end."""
+    from mldrill.bank.catalog import parse_difficulty
+
+    assert parse_difficulty(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "6", "2-1", "easy", "1 2", "-"])
+def test_parse_difficulty_rejects_nonsense(text) -> None:
+    """Out of range, empty or unreadable difficulty filters are usage errors."""
+    from mldrill.bank.catalog import parse_difficulty
+    from mldrill.errors import UsageError
+
+    with pytest.raises(UsageError):
+        parse_difficulty(text)

@@ -53,6 +53,29 @@ def test_list_unknown_topic_suggests(run) -> None:
     assert "no topic 'dmo' (did you mean 'demo'?)" in result.output
 
 
+def test_list_filters_by_tag_and_difficulty(run) -> None:
+    """--tag and --difficulty select families; a selection matching nothing says so."""
+    result = run("list", "--tag", "sigmoid", "--json")
+    assert [f["id"] for f in json.loads(result.output)] == ["demo-sigmoid"]
+    result = run("list", "--difficulty", "1-2", "--json")
+    assert len(json.loads(result.output)) == 2
+    result = run("list", "--difficulty", "3-")
+    assert result.exit_code == 2 and "no problem matches difficulty 3-" in result.output
+    result = run("list", "--tag", "sigmod")
+    assert result.exit_code == 2 and "no tag 'sigmod' (did you mean 'sigmoid'?)" in \
+        result.output
+
+
+def test_list_groups_by_topic_and_never_wraps(run, monkeypatch) -> None:
+    """Each topic has a heading with its count; at 60 columns rows are cut, not wrapped."""
+    monkeypatch.setenv("COLUMNS", "60")
+    result = run("list")
+    lines = result.output.splitlines()
+    assert lines[0].rstrip() == "demo (2)"
+    assert all(len(line.rstrip()) <= 60 for line in lines)
+    assert sum(1 for line in lines if line.startswith("  demo-")) == 2
+
+
 def test_show_renders_matrix_as_grid(run) -> None:
     """`show` prints the prompt with the matrix as an aligned grid beside its name."""
     result = run("show", "demo-transpose", "--seed", "4")
