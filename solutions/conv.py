@@ -41,6 +41,7 @@ __all__ = [
     "pool2d_steps",
     "maxpool2d_backward_steps",
     "receptive_field_steps",
+    "layer_stack_text",
 ]
 
 
@@ -555,4 +556,33 @@ def receptive_field_steps(layers, names=None):
             f"jump = {jump}*{stride} = {new_jump}"
         )
         r, jump = new_r, new_jump
+    return "\n".join(lines)
+
+
+def layer_stack_text(kinds, layers, pads=None):
+    """A stack of conv/pooling layers described in words, one numbered line per layer.
+
+    ``kinds`` names each layer (``"conv"``, ``"max-pool"``, ...), ``layers``
+    gives its ``(kernel, stride)`` pair and ``pads`` (optional) its zero
+    padding.  Example line: ``layer 2: max-pool 2x2, stride 2, padding 0``.
+    Meant for prompts that list a random architecture.
+    """
+    kinds, layers = list(kinds), list(layers)
+    pads = None if pads is None else list(pads)
+    if len(kinds) != len(layers) or (pads is not None and len(pads) != len(layers)):
+        raise ValueError(
+            f"kinds ({len(kinds)}), layers ({len(layers)}) and pads "
+            f"({'-' if pads is None else len(pads)}) must have one entry per layer"
+        )
+    lines = []
+    for n, (kind, layer) in enumerate(zip(kinds, layers, strict=True)):
+        if len(layer) != 2 or not all(_is_int(v) and v >= 1 for v in layer):
+            raise ValueError(
+                f"each layer must be a (kernel, stride) pair of ints >= 1, got {layer!r}"
+            )
+        kernel, stride = int(layer[0]), int(layer[1])
+        text = f"layer {n + 1}: {kind} {kernel}x{kernel}, stride {stride}"
+        if pads is not None:
+            text += f", padding {int(pads[n])}"
+        lines.append(text)
     return "\n".join(lines)

@@ -589,3 +589,16 @@ def test_receptive_field_steps_hand_example(sol):
         sol.receptive_field_steps([(3, 1)], ["a", "b"])
     with pytest.raises(ValueError, match="kernel, stride"):
         sol.receptive_field_steps([(3, 0)])
+
+
+def test_layer_stack_text_hand_example(sol):
+    """One numbered line per layer, padding only when given; lengths must match."""
+    text = sol.layer_stack_text(["conv", "max-pool"], [(3, 1), (2, 2)], [1, 0])
+    assert text.splitlines() == ["layer 1: conv 3x3, stride 1, padding 1",
+                                 "layer 2: max-pool 2x2, stride 2, padding 0"]
+    assert sol.layer_stack_text(np.array(["conv"]), np.array([[5, 2]])) == \
+        "layer 1: conv 5x5, stride 2"
+    with pytest.raises(ValueError, match="one entry per layer"):
+        sol.layer_stack_text(["conv"], [(3, 1), (2, 2)])
+    with pytest.raises(ValueError, match="kernel, stride"):
+        sol.layer_stack_text(["conv"], [(3, 1, 1)])
