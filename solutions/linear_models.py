@@ -1,0 +1,308 @@
+"""The perceptron and softmax helpers for linear classifiers (NumPy only).
+
+Conventions:
+
+* Data are stored **as rows**: ``X`` is ``(N, D)``, one example per row.
+  Perceptron labels ``y`` are ``+1`` / ``-1``; the classifier is
+  ``sign(w . x + b)`` with weights ``w`` (D,) and a scalar bias ``b``.
+* A point is a **mistake** when ``y (w . x + b) <= 0``: a point exactly on the
+  boundary counts as a mistake (so training from ``w = 0, b = 0`` starts by
+  updating).  ``strict=True`` selects the other convention (``< 0``) where a
+  function offers it.
+* The update on a mistake is ``w <- w + lr y x``, ``b <- b + lr y``
+  (``lr = 1`` is the classic perceptron).  Training visits the points in the
+  order given, one pass over the data being an epoch.
+* Softmax helpers work on a score vector ``z`` (K,) or on rows of ``(N, K)``
+  scores, and are stable (the maximum is subtracted first).  Classes are
+  numbered from 0.
+
+The ``*_loops`` functions are independent checks written with explicit Python
+loops and ``math``; they share no code with the vectorised functions.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "perceptron_scores",
+    "perceptron_predict",
+    "perceptron_mistakes",
+    "perceptron_update",
+    "perceptron_step",
+    "perceptron_train",
+    "perceptron_train_loops",
+    "softmax_temperature",
+    "softmax_top",
+    "softmax_pairwise_loops",
+    "logsumexp_pairwise_loops",
+]
+
+
+# --------------------------------------------------------------------------
+# input checks
+# --------------------------------------------------------------------------
+
+
+def _points(X):
+    """``X`` as a non-empty numeric (N, D) matrix."""
+    X = np.asarray(X)
+    if X.ndim != 2 or X.size == 0 or not np.issubdtype(X.dtype, np.number):
+        raise ValueError(f"X must be a non-empty numeric 2-D matrix (N, D), got shape {X.shape}")
+    return X
+
+
+def _point(x, d):
+    """One example ``x`` as a numeric vector of length ``d``."""
+    x = np.asarray(x)
+    if x.shape != (d,) or not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"x must be a numeric vector of length {d}, got shape {x.shape}")
+    return x
+
+
+def _signs(y, n):
+    """Labels of length ``n``, each +1 or -1."""
+    y = np.asarray(y)
+    if y.shape != (n,) or not np.all((y == 1) | (y == -1)):
+        raise ValueError(f"labels y must be a vector of {n} values, each +1 or -1, got {y!r}")
+    return y
+
+
+def _label(y):
+    """One label, +1 or -1."""
+    if y not in (1, -1):
+        raise ValueError(f"a label must be +1 or -1, got {y!r}")
+    return int(y)
+
+
+def _weights(w, d):
+    w = np.asarray(w)
+    if w.shape != (d,) or not np.issubdtype(w.dtype, np.number):
+        raise ValueError(f"w must be a numeric vector of length {d}, got shape {w.shape}")
+    return w
+
+
+def _scalar(value, name):
+    if np.ndim(value) != 0:
+        raise ValueError(f"{name} must be a number, got shape {np.shape(value)}")
+    return value
+
+
+def _lr(lr):
+    if not lr > 0:
+        raise ValueError(f"the learning rate must be positive, got {lr}")
+    return lr
+
+
+# --------------------------------------------------------------------------
+# perceptron
+# --------------------------------------------------------------------------
+
+
+def perceptron_scores(X, w, b=0):
+    """Scores ``X @ w + b`` (N,) of every example; the sign is the predicted class."""
+    X = _points(X)
+    return X @ _weights(w, X.shape[1]) + _scalar(b, "b")
+
+
+def perceptron_predict(X, w, b=0):
+    """Predicted labels ``sign(X @ w + b)`` (N,): +1, -1, or 0 for a point on the boundary.
+
+    The 0 marks a point with ``w . x + b = 0`` that belongs to neither side;
+    under this module's convention it is a mistake whatever its label.
+    """
+    return np.sign(perceptron_scores(X, w, b)).astype(np.int64)
+
+
+def perceptron_mistakes(X, y, w, b=0, strict=False):
+    """Boolean mask (N,) of the misclassified examples: ``y (w . x + b) <= 0``.
+
+    With ``strict=True`` only ``y (w . x + b) < 0`` counts (points on the
+    boundary are then not mistakes).
+    """
+    X = _points(X)
+    y = _signs(y, X.shape[0])
+    margins = y * perceptron_scores(X, w, b)
+    return margins < 0 if strict else margins <= 0
+
+
+def perceptron_update(x, y, w, b=0, lr=1):
+    """The perceptron update for one example, applied unconditionally.
+
+    Returns ``(w + lr * y * x, b + lr * y)``; the caller decides that ``x`` is a
+    mistake (see ``perceptron_step``).  ``x`` and ``w`` are vectors (D,).
+    """
+    w = np.asarray(w)
+    if w.ndim != 1:
+        raise ValueError(f"w must be a vector, got shape {w.shape}")
+    x = _point(x, w.shape[0])
+    y, lr = _label(y), _lr(lr)
+    return w + lr * y * x, _scalar(b, "b") + lr * y
+
+
+def perceptron_step(x, y, w, b=0, lr=1, strict=False):
+    """Visit one example: update if it is a mistake, else leave ``w`` and ``b`` alone.
+
+    Returns ``(w, b, updated)`` where ``updated`` says whether ``y (w . x + b) <= 0``
+    (``< 0`` if ``strict``) triggered an update.
+    """
+    w = np.asarray(w)
+    if w.ndim != 1:
+        raise ValueError(f"w must be a vector, got shape {w.shape}")
+    x = _point(x, w.shape[0])
+    y = _label(y)
+    margin = y * (x @ w + _scalar(b, "b"))
+    if (margin < 0) if strict else (margin <= 0):
+        w_new, b_new = perceptron_update(x, y, w, b, lr)
+        return w_new, b_new, True
+    return w, b, False
+
+
+def perceptron_train(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100,
+                     update_bias=True, strict=False):
+    """Train a perceptron by visiting the rows of ``X`` in order, epoch after epoch.
+
+    Starts from ``w`` (zeros if None) and ``b``.  With ``epochs`` given, runs
+    exactly that many passes; otherwise runs until a pass makes no mistake (that
+    clean pass is counted) and raises ``ValueError`` after ``max_epochs`` passes
+    (the data may not be linearly separable).  ``update_bias=False`` keeps ``b``
+    fixed (a perceptron without bias).  Returns ``(w, b, mistakes, passes)``:
+    the final weights and bias, the total number of updates, and the number of
+    passes made.
+    """
+    X = _points(X)
+    N, D = X.shape
+    y = _signs(y, N)
+    w = np.zeros(D) if w is None else _weights(w, D)
+    b = _scalar(b, "b")
+    _lr(lr)
+    mistakes = passes = 0
+    while True:
+        if epochs is None and passes >= max_epochs:
+            raise ValueError(f"no mistake-free pass within {max_epochs} epochs "
+                             "(is the data linearly separable?)")
+        if epochs is not None and passes >= epochs:
+            break
+        passes += 1
+        clean = True
+        for i in range(N):
+            w_new, b_new, updated = perceptron_step(X[i], y[i], w, b, lr, strict)
+            if updated:
+                w, b = w_new, (b_new if update_bias else b)
+                mistakes += 1
+                clean = False
+        if epochs is None and clean:
+            break
+    return w, b, mistakes, passes
+
+
+def perceptron_train_loops(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100):
+    """Independent check of ``perceptron_train`` (default convention) with plain lists.
+
+    The same algorithm written with Python numbers only: visit the points in
+    order, test ``y (sum_j w_j x_j + b) <= 0`` and add ``lr y x`` to ``w`` and
+    ``lr y`` to ``b``.  Returns ``(w, b, mistakes, passes)`` like
+    ``perceptron_train``.
+    """
+    rows = [[float(v) for v in row] for row in np.asarray(X)]
+    labels = [int(v) for v in np.asarray(y)]
+    if len(rows) != len(labels) or not rows:
+        raise ValueError("X and y must have the same, non-zero number of examples")
+    d = len(rows[0])
+    wl = [0.0] * d if w is None else [float(v) for v in np.asarray(w)]
+    bl = float(b)
+    mistakes = passes = 0
+    limit = epochs if epochs is not None else max_epochs
+    while passes < limit:
+        passes += 1
+        errors = 0
+        for row, label in zip(rows, labels):
+            activation = bl
+            for j in range(d):
+                activation += wl[j] * row[j]
+            if label * activation <= 0:
+                for j in range(d):
+                    wl[j] += lr * label * row[j]
+                bl += lr * label
+                errors += 1
+        mistakes += errors
+        if epochs is None and errors == 0:
+            return np.array(wl), bl, mistakes, passes
+    if epochs is None:
+        raise ValueError(f"no mistake-free pass within {max_epochs} epochs")
+    return np.array(wl), bl, mistakes, passes
+
+
+# --------------------------------------------------------------------------
+# softmax helpers
+# --------------------------------------------------------------------------
+
+
+def _scores(z):
+    z = np.asarray(z)
+    if z.ndim not in (1, 2) or z.shape[-1] == 0 or not np.issubdtype(z.dtype, np.number):
+        raise ValueError(f"scores must be a non-empty numeric vector (K,) or matrix (N, K), "
+                         f"got shape {z.shape}")
+    return z.astype(np.float64)
+
+
+def softmax_temperature(z, T=1.0):
+    """Softmax of ``z / T`` along the last axis (stable): temperature ``T > 0``.
+
+    ``T > 1`` flattens the distribution towards uniform, ``T < 1`` sharpens it
+    towards the argmax; ``T = 1`` is the plain softmax.
+    """
+    if not T > 0:
+        raise ValueError(f"the temperature must be positive, got {T}")
+    z = _scores(z) / T
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_top(z, T=1.0):
+    """The predicted class (index from 0) and its softmax probability, for a vector ``z``.
+
+    Returns ``(k, p)`` with ``k = argmax z`` (the first index on a tie) and
+    ``p = softmax(z / T)[k] = 1 / sum_j exp((z_j - z_k) / T)``.
+    """
+    z = _scores(z)
+    if z.ndim != 1:
+        raise ValueError(f"z must be a vector (K,), got shape {z.shape}")
+    k = int(np.argmax(z))
+    return k, float(softmax_temperature(z, T)[k])
+
+
+def softmax_pairwise_loops(z):
+    """Independent check of softmax for a vector ``z``: ``p_i = 1 / sum_j exp(z_j - z_i)``.
+
+    Uses only differences of scores (so no overflow for large scores and no
+    maximum is needed) and ``math.exp`` in Python loops.  Differences above 700
+    make a term +inf, which correctly gives ``p_i = 0``.
+    """
+    z = [float(v) for v in np.asarray(z).ravel()]
+    if not z:
+        raise ValueError("z must not be empty")
+    out = []
+    for zi in z:
+        total = 0.0
+        for zj in z:
+            diff = zj - zi
+            total += math.inf if diff > 700 else math.exp(diff)
+        out.append(1.0 / total)
+    return np.array(out)
+
+
+def logsumexp_pairwise_loops(z):
+    """Independent check of log-sum-exp for a vector ``z``, folding one score at a time.
+
+    ``lse(a, b) = max(a, b) + log1p(exp(-|a - b|))`` is applied left to right,
+    so no exponential of a large number is ever taken.
+    """
+    z = [float(v) for v in np.asarray(z).ravel()]
+    if not z:
+        raise ValueError("z must not be empty")
+    acc = z[0]
+    for v in z[1:]:
+        hi, lo = max(acc, v), min(acc, v)
+        acc = hi + math.log1p(math.exp(lo - hi))
+    return acc

@@ -1,0 +1,125 @@
+"""Tests for solutions/linear_models.py: the perceptron against a loop simulation, softmax."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+FAST = settings(max_examples=60, deadline=None, database=None)
+
+
+# --------------------------------------------------------------------------
+# perceptron
+# --------------------------------------------------------------------------
+
+
+def test_scores_predict_and_mistakes_hand_example(sol):
+    """w = (1, -1), b = 0: scores 1, 0, -2; the point on the boundary is a mistake."""
+    X = np.array([[2, 1], [1, 1], [0, 2]])
+    y = np.array([1, 1, 1])
+    w = np.array([1, -1])
+    assert np.array_equal(sol.perceptron_scores(X, w, 0), [1, 0, -2])
+    assert np.array_equal(sol.perceptron_predict(X, w, 0), [1, 0, -1])
+    assert np.array_equal(sol.perceptron_mistakes(X, y, w, 0), [False, True, True])
+    assert np.array_equal(sol.perceptron_mistakes(X, y, w, 0, strict=True), [False, False, True])
+
+
+def test_update_and_step(sol):
+    """A mistake moves w by lr y x and b by lr y; a correct point leaves both alone."""
+    w, b = sol.perceptron_update(np.array([1, 2]), -1, np.array([3, 0]), 1, lr=0.5)
+    assert np.allclose(w, [2.5, -1]) and b == 0.5
+    w, b, updated = sol.perceptron_step(np.array([1, 2]), 1, np.array([3, 0]), 1)
+    assert not updated and np.array_equal(w, [3, 0]) and b == 1
+    # on the boundary (score 0) the default convention updates, strict does not
+    w, b, updated = sol.perceptron_step(np.array([1, 1]), 1, np.array([1, -1]), 0)
+    assert updated and np.array_equal(w, [2, 0]) and b == 1
+    assert not sol.perceptron_step(np.array([1, 1]), 1, np.array([1, -1]), 0, strict=True)[2]
+    with pytest.raises(ValueError, match="label"):
+        sol.perceptron_update(np.array([1, 2]), 0, np.array([3, 0]))
+    with pytest.raises(ValueError, match="positive"):
+        sol.perceptron_update(np.array([1, 2]), 1, np.array([3, 0]), lr=0)
+
+
+def test_train_hand_example(sol):
+    """Points (1, 1) +1 and (-1, -1) -1 from zero: one update on the first point, then clean.
+
+    Pass 1: score 0 -> mistake, w = (1, 1), b = 1; second point: -(-2 + 1) = 1 > 0, fine.
+    Pass 2 is clean, so 1 mistake and 2 passes.
+    """
+    X, y = np.array([[1, 1], [-1, -1]]), np.array([1, -1])
+    w, b, mistakes, passes = sol.perceptron_train(X, y)
+    assert np.array_equal(w, [1, 1]) and b == 1 and mistakes == 1 and passes == 2
+    # the strict convention never leaves w = 0: every score is 0, which is not < 0
+    w, b, mistakes, _ = sol.perceptron_train(X, y, strict=True)
+    assert np.array_equal(w, [0, 0]) and b == 0 and mistakes == 0
+    w, b, mistakes, passes = sol.perceptron_train(X, y, update_bias=False)
+    assert np.array_equal(w, [1, 1]) and b == 0 and mistakes == 1
+
+
+def test_train_raises_on_non_separable_data(sol):
+    """XOR is not linearly separable: no clean pass within max_epochs."""
+    X = np.array([[0, 0], [1, 1], [0, 1], [1, 0]])
+    y = np.array([-1, -1, 1, 1])
+    with pytest.raises(ValueError, match="separable"):
+        sol.perceptron_train(X, y, max_epochs=20)
+    w, b, mistakes, passes = sol.perceptron_train(X, y, epochs=3)
+    assert passes == 3 and mistakes > 0
+
+
+@FAST
+@given(arrays(np.int64, (4, 2), elements=st.integers(-3, 3)),
+       arrays(np.int64, 2, elements=st.integers(-3, 3)), st.integers(-3, 3),
+       st.sampled_from([0.5, 1, 2]))
+def test_train_matches_loop_simulation(sol, X, w_true, b_true, lr):
+    """On data labelled by a random hyperplane, training agrees with the plain-list loops."""
+    s = X @ w_true + b_true
+    if np.any(s == 0):
+        return
+    y = np.where(s > 0, 1, -1)
+    got = sol.perceptron_train(X, y, lr=lr)
+    ref = sol.perceptron_train_loops(X, y, lr=lr)
+    np.testing.assert_allclose(got[0], ref[0])
+    assert got[1:] == pytest.approx(ref[1:])
+    # the result separates the data
+    assert not np.any(sol.perceptron_mistakes(X, y, got[0], got[1]))
+    # and a fixed number of epochs agrees too
+    got2, ref2 = sol.perceptron_train(X, y, epochs=2), sol.perceptron_train_loops(X, y, epochs=2)
+    np.testing.assert_allclose(got2[0], ref2[0])
+    assert got2[1:] == pytest.approx(ref2[1:])
+
+
+# --------------------------------------------------------------------------
+# softmax helpers
+# --------------------------------------------------------------------------
+
+
+def test_softmax_temperature_hand_example(sol):
+    """Scores ln 1, ln 2, ln 3 give 1/6, 2/6, 3/6; T = 1/2 squares the odds: 1/14, 4/14, 9/14."""
+    z = np.log([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(sol.softmax_temperature(z), [1 / 6, 1 / 3, 1 / 2])
+    np.testing.assert_allclose(sol.softmax_temperature(z, 0.5), np.array([1, 4, 9]) / 14)
+    k, p = sol.softmax_top(z, 0.5)
+    assert k == 2 and p == pytest.approx(9 / 14)
+    with pytest.raises(ValueError, match="positive"):
+        sol.softmax_temperature(z, 0)
+
+
+@FAST
+@given(arrays(np.int64, st.integers(1, 5), elements=st.integers(-800, 800)),
+       st.integers(-1000, 1000))
+def test_softmax_loops_agree_and_are_shift_invariant(sol, z, c):
+    """Pairwise softmax and the fold log-sum-exp agree with nn.softmax / nn.logsumexp,
+    also for scores far beyond exp's range; adding c shifts lse by c only."""
+    np.testing.assert_allclose(sol.softmax_pairwise_loops(z), sol.softmax(z), atol=1e-12)
+    np.testing.assert_allclose(sol.softmax_temperature(z + c), sol.softmax(z), atol=1e-12)
+    assert sol.logsumexp_pairwise_loops(z) == pytest.approx(float(sol.logsumexp(z)), abs=1e-9)
+    assert sol.logsumexp_pairwise_loops(z + c) == pytest.approx(
+        sol.logsumexp_pairwise_loops(z) + c, abs=1e-9)
+
+
+def test_logsumexp_hand_example(sol):
+    """lse(1000, 1000) = 1000 + ln 2; lse of one score is the score."""
+    assert sol.logsumexp_pairwise_loops([1000, 1000]) == pytest.approx(1000 + np.log(2))
+    assert sol.logsumexp_pairwise_loops([3]) == 3
+    assert np.allclose(sol.softmax_pairwise_loops([1000, 0]), [1, 0])
