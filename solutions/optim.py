@@ -15,7 +15,21 @@ Conventions (as in CS231n):
   ``lr * g / (sqrt(cache) + eps)``
 * Adam's ``t`` is the index of this update, starting at 1 (bias correction
   divides by ``1 - beta**t``).
+* weight decay: the penalty is ``(alpha/2) ||w||**2`` by default (gradient
+  ``alpha * w``); ``half=False`` means ``alpha ||w||**2`` (gradient ``2 alpha w``).
+
+The ``*_loops`` functions are independent checks of the vectorised ones: they
+work element by element with ``math`` and reach the same numbers by a
+different route (the heavy-ball form of momentum, PyTorch's form of Nesterov,
+Adam's bias-corrected averages as explicit weighted sums of past gradients).
+
+Initialisation: ``xavier_var`` / ``he_var`` / ``lecun_var`` give the weight
+*variance* (the standard deviation is its square root); ``conv_fans`` gives
+the fan-in and fan-out of a convolution; ``preactivation_variances`` follows
+the variance of the pre-activations through a stack of layers.
 """
+
+import math
 
 import numpy as np
 
@@ -26,11 +40,20 @@ __all__ = [
     "adagrad_step",
     "rmsprop_step",
     "adam_step",
+    "adam_run",
     "weight_decay_step",
+    "momentum_step_loops",
+    "nesterov_step_loops",
+    "adagrad_step_loops",
+    "rmsprop_step_loops",
+    "adam_run_loops",
     "xavier_var",
     "xavier_uniform_bound",
     "he_var",
     "lecun_var",
+    "conv_fans",
+    "preactivation_variances",
+    "preactivation_variances_loops",
 ]
 
 
@@ -136,17 +159,154 @@ def adam_step(w, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return (w - lr * m_hat / (np.sqrt(v_hat) + eps))[()], m_new[()], v_new[()]
 
 
-def weight_decay_step(w, g, lr, alpha):
+def weight_decay_step(w, g, lr, alpha, half=True):
     """Gradient step on ``loss + (alpha/2) ||w||**2``: ``(1 - lr*alpha) * w - lr * g``.
 
     ``g`` is the gradient of the *unregularised* loss; the weights shrink by
-    the factor ``1 - lr*alpha`` before the usual step.
+    the factor ``1 - lr*alpha`` before the usual step.  With ``half=False``
+    the penalty is ``alpha ||w||**2``, its gradient ``2 alpha w``, and the
+    factor ``1 - 2*lr*alpha``.
     """
     _check_lr(lr)
     if alpha < 0:
         raise ValueError(f"alpha must be non-negative, got {alpha}")
     w, g = _same_shape(w=w, g=g)
-    return ((1 - lr * alpha) * w - lr * g)[()]
+    c = alpha if half else 2 * alpha
+    return ((1 - lr * c) * w - lr * g)[()]
+
+
+def adam_run(w, grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Run Adam from a zero state over the gradients ``grads[0], grads[1], ...``.
+
+    ``grads`` has shape ``(T,) + w.shape``: ``grads[t-1]`` is the gradient
+    used by update ``t`` (given, not recomputed).  Returns ``(W, M, V)``, each
+    of shape ``(T,) + w.shape``: ``W[t-1]`` is ``w`` after update ``t`` and
+    ``M[t-1]``, ``V[t-1]`` the uncorrected moving averages after it.
+    """
+    w = np.asarray(w, dtype=float)
+    grads = np.asarray(grads, dtype=float)
+    if grads.ndim < 1 or grads.shape[1:] != w.shape or len(grads) == 0:
+        raise ValueError(f"grads must have shape (T,) + {w.shape} with T >= 1, "
+                         f"got {grads.shape}")
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    W, M, V = [], [], []
+    for t, g in enumerate(grads, start=1):
+        w, m, v = adam_step(w, m, v, g, t, lr, beta1, beta2, eps)
+        W.append(w)
+        M.append(m)
+        V.append(v)
+    return np.array(W), np.array(M), np.array(V)
+
+
+# --------------------------------------------------------------------------
+# independent checks, element by element
+# --------------------------------------------------------------------------
+
+
+def _flat_floats(**arrays):
+    """Flat lists of floats of same-shaped arrays, and their common shape."""
+    arrays = list(_same_shape(**arrays))
+    return [[float(x) for x in a.ravel()] for a in arrays], arrays[0].shape
+
+
+def momentum_step_loops(w, v, g, lr, mu):
+    """Check of :func:`momentum_step` in heavy-ball form, element by element.
+
+    ``w_new = w + mu * v - lr * g`` (momentum carries on the last move ``v``),
+    and the new velocity is the move just made, ``v_new = w_new - w``.
+    """
+    _check_lr(lr)
+    _check_rate(mu, "mu")
+    (w, v, g), shape = _flat_floats(w=w, v=v, g=g)
+    w_new, v_new = [], []
+    for wi, vi, gi in zip(w, v, g):
+        wn = wi + mu * vi - lr * gi
+        w_new.append(wn)
+        v_new.append(wn - wi)
+    return np.reshape(w_new, shape)[()], np.reshape(v_new, shape)[()]
+
+
+def nesterov_step_loops(w, v, g, lr, mu):
+    """Check of :func:`nesterov_step` in PyTorch's form, element by element.
+
+    PyTorch keeps ``buf = -v / lr`` (a sum of gradients, ``lr > 0``):
+    ``buf = mu * buf + g`` and ``w = w - lr * (g + mu * buf)``.
+    Returns ``(w_new, v_new)`` with ``v_new = -lr * buf``.
+    """
+    _check_lr(lr)
+    _check_rate(mu, "mu")
+    if lr == 0:
+        raise ValueError("the PyTorch form needs lr > 0")
+    (w, v, g), shape = _flat_floats(w=w, v=v, g=g)
+    w_new, v_new = [], []
+    for wi, vi, gi in zip(w, v, g):
+        buf = mu * (-vi / lr) + gi
+        w_new.append(wi - lr * (gi + mu * buf))
+        v_new.append(-lr * buf)
+    return np.reshape(w_new, shape)[()], np.reshape(v_new, shape)[()]
+
+
+def adagrad_step_loops(w, cache, g, lr, eps=1e-8):
+    """Check of :func:`adagrad_step`, element by element with ``math.sqrt``."""
+    _check_lr(lr)
+    (w, cache, g), shape = _flat_floats(w=w, cache=cache, g=g)
+    w_new, c_new = [], []
+    for wi, ci, gi in zip(w, cache, g):
+        c = ci + gi * gi
+        w_new.append(wi - lr * gi / (math.sqrt(c) + eps))
+        c_new.append(c)
+    return np.reshape(w_new, shape)[()], np.reshape(c_new, shape)[()]
+
+
+def rmsprop_step_loops(w, cache, g, lr, decay=0.9, eps=1e-8):
+    """Check of :func:`rmsprop_step`, element by element.
+
+    The new cache is written as the old one moved a fraction ``1 - decay`` of
+    the way towards ``g**2``: ``cache + (1 - decay) * (g**2 - cache)``.
+    """
+    _check_lr(lr)
+    _check_rate(decay, "decay")
+    (w, cache, g), shape = _flat_floats(w=w, cache=cache, g=g)
+    w_new, c_new = [], []
+    for wi, ci, gi in zip(w, cache, g):
+        c = ci + (1 - decay) * (gi * gi - ci)
+        w_new.append(wi - lr * gi / (math.sqrt(c) + eps))
+        c_new.append(c)
+    return np.reshape(w_new, shape)[()], np.reshape(c_new, shape)[()]
+
+
+def adam_run_loops(w, grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Check of :func:`adam_run` without the recursions, element by element.
+
+    After ``t`` updates from a zero state the bias-corrected averages are
+    weighted averages of the gradients so far (the weights sum to 1):
+    ``m_hat_t = sum_k (1 - beta1) beta1**(t-k) g_k / (1 - beta1**t)`` and the
+    same with ``beta2`` and ``g_k**2`` for ``v_hat_t``; the uncorrected state
+    is ``m_t = (1 - beta1**t) m_hat_t``.  Returns ``(W, M, V)`` as ``adam_run``.
+    """
+    _check_lr(lr)
+    _check_rate(beta1, "beta1")
+    _check_rate(beta2, "beta2")
+    w = np.asarray(w, dtype=float)
+    grads = np.asarray(grads, dtype=float)
+    if grads.ndim < 1 or grads.shape[1:] != w.shape or len(grads) == 0:
+        raise ValueError(f"grads must have shape (T,) + {w.shape} with T >= 1, "
+                         f"got {grads.shape}")
+    T = len(grads)
+    G = grads.reshape(T, -1)
+    W, M, V = np.zeros(G.shape), np.zeros(G.shape), np.zeros(G.shape)
+    for i, wi in enumerate(float(x) for x in w.ravel()):
+        for t in range(1, T + 1):
+            wm = [(1 - beta1) * beta1 ** (t - k) for k in range(1, t + 1)]
+            wv = [(1 - beta2) * beta2 ** (t - k) for k in range(1, t + 1)]
+            m_hat = sum(a * G[k - 1, i] for a, k in zip(wm, range(1, t + 1))) / sum(wm)
+            v_hat = sum(a * G[k - 1, i] ** 2 for a, k in zip(wv, range(1, t + 1))) / sum(wv)
+            wi = wi - lr * m_hat / (math.sqrt(v_hat) + eps)
+            W[t - 1, i] = wi
+            M[t - 1, i] = m_hat * (1 - beta1**t)
+            V[t - 1, i] = v_hat * (1 - beta2**t)
+    shape = grads.shape
+    return W.reshape(shape), M.reshape(shape), V.reshape(shape)
 
 
 def _fan(n, name):
@@ -177,3 +337,93 @@ def he_var(n_in):
 def lecun_var(n_in):
     """LeCun initialisation variance ``1 / n_in``."""
     return 1 / _fan(n_in, "n_in")
+
+
+def conv_fans(c_in, c_out, kh, kw=None):
+    """Fan-in and fan-out ``(c_in*kh*kw, c_out*kh*kw)`` of a convolution.
+
+    Each output value sums over ``c_in`` channels times a ``kh x kw`` window
+    (fan-in); each input value feeds ``c_out`` filters at ``kh*kw`` kernel
+    positions (fan-out, as PyTorch's ``kaiming``/``xavier`` count it).
+    ``kw`` defaults to ``kh`` (square kernels).
+    """
+    kw = kh if kw is None else kw
+    for value, name in ((c_in, "c_in"), (c_out, "c_out"), (kh, "kh"), (kw, "kw")):
+        _fan(value, name)
+    return c_in * kh * kw, c_out * kh * kw
+
+
+def _layers(fan_ins, weight_vars):
+    """Fan-ins and weight variances as equal-length float lists (a scalar variance repeats)."""
+    fan_ins = [float(n) for n in np.atleast_1d(np.asarray(fan_ins, dtype=float))]
+    wv = np.asarray(weight_vars, dtype=float)
+    weight_vars = [float(wv)] * len(fan_ins) if wv.ndim == 0 else [float(x) for x in wv]
+    if len(weight_vars) != len(fan_ins) or not fan_ins:
+        raise ValueError(f"need one weight variance per layer: {len(fan_ins)} fan-ins, "
+                         f"{len(weight_vars)} variances")
+    for n in fan_ins:
+        if _fan(n, "fan-in") != int(n):
+            raise ValueError(f"a fan-in is a whole number of inputs, got {n}")
+    if min(weight_vars) < 0:
+        raise ValueError(f"weight variances must be non-negative, got {weight_vars}")
+    return fan_ins, weight_vars
+
+
+def preactivation_variances(v0, fan_ins, weight_vars, relu=False):
+    """Variance of the pre-activations of each layer of a deep network at initialisation.
+
+    Layer ``l`` (from 1) computes ``z_l = W_l a_{l-1}`` (no bias) with
+    ``fan_ins[l-1]`` inputs; the weights are independent, zero-mean and
+    symmetric, with variance ``weight_vars[l-1]`` (a scalar applies to every
+    layer), independent of the activations.  The input ``a_0 = x`` has
+    zero-mean entries of variance ``v0``; ``a_l = relu(z_l)`` if ``relu`` else
+    ``z_l``.  Then ``Var(z_l) = n_l * Var(w) * E[a_{l-1}**2]`` with
+    ``E[a**2] = Var(z)`` (linear) or ``Var(z) / 2`` (ReLU keeps half of a
+    symmetric ``z``).  Returns the array ``[Var(z_1), ..., Var(z_L)]``.
+    """
+    if v0 < 0:
+        raise ValueError(f"the input variance must be non-negative, got {v0}")
+    fan_ins, weight_vars = _layers(fan_ins, weight_vars)
+    out, second_moment = [], float(v0)
+    for n, s2 in zip(fan_ins, weight_vars):
+        var_z = n * s2 * second_moment
+        out.append(var_z)
+        second_moment = var_z / 2 if relu else var_z
+    return np.array(out)
+
+
+def _relu_second_moment_gaussian(var, points=20001):
+    """E[relu(z)**2] for z ~ N(0, var), by the trapezoid rule on [0, 12 sd]."""
+    if var == 0:
+        return 0.0
+    sd = math.sqrt(var)
+    z = np.linspace(0.0, 12.0 * sd, points)
+    f = z**2 * np.exp(-(z**2) / (2 * var)) / math.sqrt(2 * math.pi * var)
+    return float(np.sum((f[1:] + f[:-1]) / 2) * (z[1] - z[0]))
+
+
+def preactivation_variances_loops(v0, fan_ins, weight_vars, relu=False):
+    """Check of :func:`preactivation_variances` by another route.
+
+    ``Var(z)`` is the sum, over the ``n`` inputs, of
+    ``Var(w_j a_j) = E[w**2] E[a**2] - (E[w] E[a])**2`` (an explicit loop), and
+    for ReLU layers ``E[relu(z)**2]`` is integrated numerically for a
+    Gaussian ``z`` (the pre-activation is a sum of many independent terms)
+    instead of using the ``1/2`` rule.
+    """
+    if v0 < 0:
+        raise ValueError(f"the input variance must be non-negative, got {v0}")
+    fan_ins, weight_vars = _layers(fan_ins, weight_vars)
+    mean_w = 0.0  # zero-mean weights
+    out, second_moment, mean_a = [], float(v0), 0.0
+    for n, s2 in zip(fan_ins, weight_vars):
+        var_z = 0.0
+        for _ in range(int(n)):
+            var_z += s2 * second_moment - (mean_w * mean_a) ** 2
+        out.append(var_z)
+        if relu:
+            second_moment = _relu_second_moment_gaussian(var_z)
+            mean_a = math.sqrt(var_z / (2 * math.pi))  # E[relu(z)] > 0
+        else:
+            second_moment, mean_a = var_z, 0.0
+    return np.array(out)

@@ -119,3 +119,152 @@ def test_optimiser_validation(sol):
         sol.sgd_step(z, np.zeros(3), 0.1)
     with pytest.raises(ValueError, match="learning rate"):
         sol.sgd_step(z, z, -1.0)
+
+
+# --------------------------------------------------------------------------
+# weight decay without the 1/2, the *_loops checks, adam_run
+# --------------------------------------------------------------------------
+
+
+@FAST
+@given(VEC, VEC, LR, st.floats(0.0, 1.0))
+def test_weight_decay_without_half_doubles_the_penalty_gradient(sol, w, g, lr, alpha):
+    """half=False is an sgd step with gradient g + 2 alpha w (penalty alpha ||w||^2)."""
+    np.testing.assert_allclose(sol.weight_decay_step(w, g, lr, alpha, half=False),
+                               sol.sgd_step(w, g + 2 * alpha * w, lr), atol=1e-12)
+    # (1 - 2*0.1*0.5) * 1 - 0.1 * 2 = 0.9 - 0.2
+    assert sol.weight_decay_step(1.0, 2.0, 0.1, 0.5, half=False) == pytest.approx(0.7)
+
+
+@FAST
+@given(VEC, VEC, VEC, LR, RATE)
+def test_momentum_and_nesterov_loops_agree(sol, w, v, g, lr, mu):
+    """The heavy-ball and PyTorch-form checks reproduce momentum_step and nesterov_step."""
+    for fast, loops in ((sol.momentum_step, sol.momentum_step_loops),
+                        (sol.nesterov_step, sol.nesterov_step_loops)):
+        w1, v1 = fast(w, v, g, lr, mu)
+        w2, v2 = loops(w, v, g, lr, mu)
+        np.testing.assert_allclose(w2, w1, atol=1e-9)
+        np.testing.assert_allclose(v2, v1, atol=1e-9)
+
+
+def test_loops_hand_examples(sol):
+    """Hand-worked single steps, one coordinate at a time."""
+    # momentum: v = 0.9*0.5 - 0.1*2 = 0.25, w = 1.25 (scalars stay scalars)
+    w, v = sol.momentum_step_loops(1.0, 0.5, 2.0, 0.1, 0.9)
+    assert (w, v) == (pytest.approx(1.25), pytest.approx(0.25))
+    assert np.ndim(w) == 0
+    # Nesterov: w - mu v + (1 + mu) v_new = 1 - 0.45 + 1.9*0.25 = 1.025
+    w, v = sol.nesterov_step_loops(np.array([1.0]), np.array([0.5]), np.array([2.0]), 0.1, 0.9)
+    np.testing.assert_allclose(w, [1.025])
+    np.testing.assert_allclose(v, [0.25])
+    # AdaGrad: cache 9 + 16 = 25, w = 1 - 0.5*4/5 = 0.6
+    w, c = sol.adagrad_step_loops([1.0], [9.0], [4.0], 0.5, eps=0)
+    np.testing.assert_allclose(w, [0.6])
+    np.testing.assert_allclose(c, [25.0])
+    # RMSProp, decay 0.9: cache 0.9*26 + 0.1*16 = 25, w = 1 - 0.5*4/5 = 0.6
+    w, c = sol.rmsprop_step_loops([1.0], [26.0], [4.0], 0.5, 0.9, eps=0)
+    np.testing.assert_allclose(w, [0.6])
+    np.testing.assert_allclose(c, [25.0])
+
+
+@FAST
+@given(VEC, arrays(np.float64, 3, elements=st.floats(0, 5)), VEC, LR, RATE)
+def test_adagrad_and_rmsprop_loops_agree(sol, w, cache, g, lr, decay):
+    """The element-by-element checks match the vectorised AdaGrad and RMSProp."""
+    for a, b in zip(sol.adagrad_step(w, cache, g, lr), sol.adagrad_step_loops(w, cache, g, lr)):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-9)
+    for a, b in zip(sol.rmsprop_step(w, cache, g, lr, decay),
+                    sol.rmsprop_step_loops(w, cache, g, lr, decay)):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-9)
+
+
+def test_adam_run_two_steps_by_hand(sol):
+    """w0 = [-2, 0], g1 = [-3, -1], g2 = [-3, 4], lr = 0.2, eps = 0, worked by hand.
+
+    Step 1 moves each weight by lr against sign(g1).  Step 2:
+    m2 = 0.9*0.1*g1 + 0.1*g2 = [-0.57, 0.31], v2 = 0.999*0.001*g1^2 + 0.001*g2^2
+    = [0.017991, 0.016999]; coordinate 2: m_hat = 0.31/0.19, v_hat = 0.016999/0.001999.
+    """
+    W, M, V = sol.adam_run([-2, 0], [[-3, -1], [-3, 4]], 0.2, eps=0)
+    np.testing.assert_allclose(W[0], [-1.8, 0.2])
+    np.testing.assert_allclose(M[1], [-0.57, 0.31])
+    np.testing.assert_allclose(V[1], [0.017991, 0.016999])
+    ratio = (0.31 / 0.19) / np.sqrt(0.016999 / 0.001999)
+    np.testing.assert_allclose(W[1], [-1.6, 0.2 - 0.2 * ratio])
+    np.testing.assert_allclose(W[1, 1], 0.0880993011924, rtol=1e-10)
+
+
+@FAST
+@given(VEC, arrays(np.float64, (4, 3), elements=st.floats(-5, 5)), LR,
+       st.floats(0.0, 0.99), st.floats(0.5, 0.9999))
+def test_adam_run_matches_steps_and_weighted_averages(sol, w, grads, lr, b1, b2):
+    """adam_run repeats adam_step; adam_run_loops (weighted averages) agrees with it."""
+    W, M, V = sol.adam_run(w, grads, lr, b1, b2)
+    wt, m, v = w, np.zeros(3), np.zeros(3)
+    for t, g in enumerate(grads, start=1):
+        wt, m, v = sol.adam_step(wt, m, v, g, t, lr, b1, b2)
+        np.testing.assert_allclose(W[t - 1], wt)
+        np.testing.assert_allclose(M[t - 1], m)
+        np.testing.assert_allclose(V[t - 1], v)
+    W2, M2, V2 = sol.adam_run_loops(w, grads, lr, b1, b2)
+    np.testing.assert_allclose(W2, W, rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(M2, M, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(V2, V, rtol=1e-9, atol=1e-12)
+
+
+def test_adam_run_validation(sol):
+    """Gradients must be a non-empty stack of arrays shaped like w."""
+    with pytest.raises(ValueError, match="grads must have shape"):
+        sol.adam_run(np.zeros(2), np.zeros((3, 4)), 0.1)
+    with pytest.raises(ValueError, match="grads must have shape"):
+        sol.adam_run_loops(np.zeros(2), np.zeros((0, 2)), 0.1)
+    with pytest.raises(ValueError, match="lr > 0"):
+        sol.nesterov_step_loops(0.0, 0.0, 1.0, 0.0, 0.9)
+
+
+# --------------------------------------------------------------------------
+# initialisation: fans and variance propagation
+# --------------------------------------------------------------------------
+
+
+def test_conv_fans(sol):
+    """A 3x3 conv from 16 to 32 channels: fan-in 16*9 = 144, fan-out 32*9 = 288."""
+    assert sol.conv_fans(16, 32, 3) == (144, 288)
+    assert sol.conv_fans(3, 8, 5, 1) == (15, 40)
+    assert sol.he_var(sol.conv_fans(16, 32, 3)[0]) == pytest.approx(2 / 144)
+    with pytest.raises(ValueError, match="kh must be positive"):
+        sol.conv_fans(3, 8, 0)
+
+
+def test_preactivation_variances_hand_examples(sol):
+    """Var(z) = n Var(w) E[a^2]; ReLU halves the second moment; He keeps it constant."""
+    # linear, 100 inputs of variance 2, Var(w) = 0.01: 100*0.01*2 = 2, and again 2
+    np.testing.assert_allclose(sol.preactivation_variances(2, [100, 100], 0.01), [2, 2])
+    # ReLU with He init 2/n: Var(z_1) = 50*0.04*1 = 2, then 2/2 * 50 * 0.04 = 2
+    np.testing.assert_allclose(sol.preactivation_variances(1, [50, 50, 50], 0.04, relu=True),
+                               [2, 2, 2])
+    # ReLU with LeCun 1/n: halves each layer after the first
+    np.testing.assert_allclose(sol.preactivation_variances(4, [10, 10, 10], 0.1, relu=True),
+                               [4, 2, 1])
+    # per-layer variances
+    np.testing.assert_allclose(sol.preactivation_variances(1, [10, 20], [0.2, 0.1]), [2, 4])
+
+
+@FAST
+@given(st.floats(0.1, 5), st.lists(st.integers(1, 60), min_size=1, max_size=4),
+       st.floats(0.001, 0.2), st.booleans())
+def test_preactivation_variances_loops_agree(sol, v0, fans, s2, relu):
+    """Summing n terms and integrating E[relu(z)^2] numerically reproduce the closed form."""
+    np.testing.assert_allclose(sol.preactivation_variances_loops(v0, fans, s2, relu),
+                               sol.preactivation_variances(v0, fans, s2, relu), rtol=1e-6)
+
+
+def test_preactivation_variances_validation(sol):
+    """One variance per layer, whole positive fan-ins, non-negative variances."""
+    with pytest.raises(ValueError, match="one weight variance per layer"):
+        sol.preactivation_variances(1, [10, 10], [0.1])
+    with pytest.raises(ValueError, match="whole number"):
+        sol.preactivation_variances(1, [2.5], 0.1)
+    with pytest.raises(ValueError, match="non-negative"):
+        sol.preactivation_variances_loops(1, [3], -0.1)
