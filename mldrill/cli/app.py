@@ -192,26 +192,79 @@ def validate(
 @handle_errors
 def practice(
     topics: Annotated[list[str] | None, typer.Argument(
-        metavar="[TOPIC]...", help="Topics to practise (default: all).",
+        metavar="[TOPIC]...", help="Topics to practise (default: chosen for you).",
         show_default=False)] = None,
     problem: Annotated[str | None, typer.Option("--problem", "-p",
                                                 help="Practise this problem id.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", "-s",
-                                             help="Seed of the session.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", help="Seed of the session (with --problem: of the variant).")] = None,
     count: Annotated[int, typer.Option("--count", "-c", min=1,
                                        help="Number of problems.")] = 5,
-    difficulty: Annotated[int | None, typer.Option("--difficulty", "-d", min=1, max=5,
-                                                   help="Only this difficulty.")] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only problems with this tag.")
-                   ] = None,
+    difficulty: Annotated[str | None, typer.Option(
+        "--difficulty", "-d", help="1 to 5, or a range: 2-4, -2, 4-.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="Only problems with one of these tags (repeatable).")] = None,
     tries: Annotated[int, typer.Option("--tries", min=1, help="Tries per part.")] = 2,
+    save: Annotated[bool, typer.Option(
+        "--save/--no-save", help="Record answers and reviews (in MLDRILL_HOME).")] = True,
 ) -> None:
-    """Practise problems one at a time: answer, get feedback, try again."""
+    """Practise problems one at a time: answer, get feedback, try again.
+
+    Without a topic, reviews that are due come first, then your weakest topics, then
+    new material."""
     from mldrill.cli.practice import run_practice
 
     cat = _catalog()
-    run_practice(cat, topics or [], problem=problem, seed=seed, count=count,
-                 difficulty=difficulty, tag=tag, tries=tries)
+    words = list(topics or ())
+    ids = [w for w in words if w in cat.families]  # `practice conv-maxpool` works too
+    if problem:
+        ids.append(problem)
+    families = cat.select([w for w in words if w not in ids], tag or (), difficulty, ids)
+    problem = problem or (ids[0] if len(ids) == 1 and len(words) == 1 else None)
+    session_seed = seed if seed is not None and not problem else _random_seed()
+    code = run_practice(cat, families, seed=session_seed, count=count, tries=tries,
+                        problem_seed=seed if problem else None, save=save)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handle_errors
+def stats(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Your progress: mastery and accuracy per topic, streak, attempts, what is due."""
+    from mldrill.cli import render
+    from mldrill.progress.stats import compute
+    from mldrill.progress.store import open_store
+
+    cat = _catalog()
+    with open_store() as store:
+        result = compute([dict(r) for r in store.attempts()], [dict(r) for r in store.cards()],
+                         {f.id: f.topic for f in cat.families.values()})
+    if json_out:
+        render.dump_json(result.to_json())
+    else:
+        render.render_stats(result)
+
+
+@app.command()
+@handle_errors
+def history(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1,
+                                       help="How many attempts.")] = 20,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Your recent answers, newest first."""
+    from mldrill.cli import render
+    from mldrill.progress.store import open_store
+
+    with open_store() as store:
+        rows = [dict(r) for r in store.attempts(limit=limit)]
+    if json_out:
+        render.dump_json(rows)
+    else:
+        render.render_history(rows)
 
 
 def main() -> None:

@@ -1,170 +1,198 @@
-"""`mldrill practice`: deal problems one at a time and check answers part by part.
+"""`mldrill practice`: the terminal around a practice Session (mldrill/practice/session.py).
 
-Reads answers with `input()` (line editing and history where readline is available); when
+Reads answers with `input()` (line editing and history through readline on a terminal); when
 stdin is not a terminal it reads lines from stdin, so a session can be scripted. An answer
-that cannot be read is shown back with a caret and asked again, never counted. Commands at
-any prompt: hint, solution, skip, quit, help.
+with an open bracket continues on the next line. An answer that cannot be read is shown back
+with a caret and asked again, never counted. Every judged answer is stored as it is given,
+so Ctrl-C or a crash loses nothing; the summary is printed on quit, EOF and Ctrl-C.
 """
 
 from __future__ import annotations
 
 import sys
-import time
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from mldrill.cli.render import console, indent_block, plain, render_part_result
 
-HELP = ("Type your answer and press Enter. Commands: hint (next hint), solution (show the "
-        "worked solution; the part counts as missed), skip (next part), quit (end the "
-        "session), help.")
+HELP = """Type your answer and press Enter (an open bracket continues on the next line).
+Commands at any prompt:
+  hint      the next hint
+  solution  the answer and the worked solution (the part counts as missed)
+  skip      go on to the next part
+  quit      end the session (Ctrl-D too); your answers are already saved
+  help      this text"""
+COMMANDS = {"hint", "solution", "skip", "quit", "exit", "q", "help", "?"}
 
 
-@dataclass
-class Tally:
-    points: float = 0.0
-    possible: float = 0.0
-    by_topic: dict[str, list[float]] = field(default_factory=dict)
-    problems: int = 0
-
-    def add(self, topic: str, got: float, possible: float) -> None:
-        self.points += got
-        self.possible += possible
-        t = self.by_topic.setdefault(topic, [0.0, 0.0])
-        t[0] += got
-        t[1] += possible
+class EndSession(Exception):
+    def __init__(self, interrupted: bool = False) -> None:
+        self.interrupted = interrupted
 
 
-class Quit(Exception):
-    pass
-
-
-def _ask(prompt: str) -> str:
+def _line(prompt: str) -> str:
     try:
         if sys.stdin.isatty():
             return input(prompt)
         line = sys.stdin.readline()
         if not line:
             raise EOFError
-        print(prompt + line.rstrip("\n"))
+        print(prompt + line.rstrip("\n"), flush=True)
         return line.rstrip("\n")
     except EOFError:
-        raise Quit() from None
-
-
-def _select(cat: Any, topics: list[str], problem: str | None, difficulty: int | None,
-            tag: str | None) -> list[Any]:
-    from mldrill.bank.schema import did_you_mean
-    from mldrill.errors import UsageError
-
-    if problem:
-        return [cat.get(problem)]
-    families = list(cat.families.values())
-    for t in topics:
-        if t not in cat.topics():
-            raise UsageError(f"no topic '{t}'{did_you_mean(t, cat.topics())}; topics: "
-                             f"{', '.join(cat.topics())}")
-    if topics:
-        families = [f for f in families if f.topic in topics]
-    if difficulty:
-        families = [f for f in families if f.difficulty == difficulty]
-    if tag:
-        families = [f for f in families if tag in f.tags]
-    if not families:
-        raise UsageError("no problems match these filters")
-    return sorted(families, key=lambda f: f.id)
-
-
-def run_practice(cat: Any, topics: list[str], *, problem: str | None, seed: int | None,
-                 count: int, difficulty: int | None, tag: str | None, tries: int) -> None:
-    import os
-
-    from mldrill.answers.base import check_part
-    from mldrill.variants.generate import make_variant
-    from mldrill.variants.rng import VariantRNG
-
-    families = _select(cat, topics, problem, difficulty, tag)
-    session_seed = seed if seed is not None else int.from_bytes(os.urandom(4), "little") % 100_000
-    rng = VariantRNG("practice", session_seed)
-    con = console()
-    tally = Tally()
-    started = time.monotonic()
-    plain(con, f"Practice session (seed {session_seed}): {count} problem"
-               f"{'s' if count != 1 else ''}. Type 'help' for commands.", "bold")
-    try:
-        for i in range(count):
-            family = families[i % len(families)] if problem else rng.choice(families)
-            vseed = rng.integer(0, 99_999)
-            variant = make_variant(family, vseed, cat.functions)
-            plain(con, "")
-            plain(con, f"Problem {i + 1}/{count}: {family.title}", "bold cyan")
-            plain(con, f"({family.id}, seed {vseed})", "dim")
-            plain(con, variant.prompt.rstrip())
-            hints = variant.hints()
-            shown_hints = 0
-            tally.problems += 1
-            for spec, part in zip(family.parts, variant.parts, strict=True):
-                label = part.prompt if part.prompt != part.name else ""
-                plain(con, f"\n{part.name}: {label}".rstrip(": "), "bold")
-                for letter, choice in part.choices:
-                    plain(con, f"  {letter}) {choice}")
-                plain(con, f"format: {part.form}", "dim")
-                got, attempts = 0.0, 0
-                while attempts < tries:
-                    text = _ask(f"{part.name}> ").strip()
-                    low = text.lower()
-                    if low in ("quit", "exit", "q"):
-                        raise Quit()
-                    if low in ("help", "?"):
-                        plain(con, HELP)
-                        continue
-                    if low == "hint":
-                        if shown_hints < len(hints):
-                            shown_hints += 1
-                            plain(con, indent_block(f"hint {shown_hints}/{len(hints)}: ",
-                                                    hints[shown_hints - 1].strip()), "yellow")
-                        else:
-                            plain(con, "no more hints; 'solution' shows the worked solution")
-                        continue
-                    if low == "solution":
-                        plain(con, f"the answer: {variant.answer_text(spec.name)}", "green")
-                        sol = variant.solution()
-                        if sol:
-                            plain(con, sol.rstrip())
-                        got = 0.0
-                        break
-                    if low == "skip":
-                        break
-                    if not text:
-                        continue
-                    result = check_part(spec, text, variant.context)
-                    render_part_result(con, result, indent="")
-                    if result.status in ("invalid", "unanswered"):
-                        continue  # not counted: ask again
-                    attempts += 1
-                    got = result.score
-                    if result.status == "correct":
-                        break
-                    if attempts < tries:
-                        plain(con, f"try again ({tries - attempts} "
-                                   f"tr{'y' if tries - attempts == 1 else 'ies'} left), "
-                                   "or 'hint', 'solution', 'skip'", "dim")
-                    else:
-                        plain(con, f"the answer was: {variant.answer_text(spec.name)}", "green")
-                tally.add(family.topic, got * spec.points, spec.points)
-    except Quit:
-        pass
+        raise EndSession() from None
     except KeyboardInterrupt:
-        plain(con, "\ninterrupted")
-    _summary(con, tally, time.monotonic() - started)
+        raise EndSession(interrupted=True) from None
 
 
-def _summary(con: Any, tally: Tally, seconds: float) -> None:
+def read_answer(prompt: str) -> str:
+    """One answer; lines are joined while brackets are open (a matrix over several lines)."""
+    text = _line(prompt)
+    while text.count("[") > text.count("]") or text.count("(") > text.count(")"):
+        more = _line(" " * (len(prompt) - 4) + "... ")
+        if not more.strip():
+            break
+        text += "\n" + more
+    return text.strip()
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "nothing scheduled"
+    delta = datetime.fromisoformat(iso) - datetime.now(UTC)
+    secs = delta.total_seconds()
+    if secs <= 0:
+        return "now"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if secs >= size:
+            n = round(secs / size)
+            return f"in {n} {unit}{'s' if n != 1 else ''}"
+    return "in under a minute"
+
+
+def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: int,
+                 problem_seed: int | None, save: bool) -> int:
+    """Run a session; returns the exit code (0, or 130 after Ctrl-C)."""
+    from mldrill.practice.session import Session, plan
+    from mldrill.progress.store import open_store
+
+    if sys.stdin.isatty():
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
+    con = console()
+    store = open_store() if save else None
+    session = Session(cat, store, seed, tries, settings={
+        "families": [f.id for f in families] if len(families) < 10 else len(families),
+        "count": count, "tries": tries})
+    order = plan(families, store, count, session.rng)
+    plain(con, f"Practice: {count} problem{'s' if count != 1 else ''}, {tries} "
+               f"tr{'y' if tries == 1 else 'ies'} per part (session seed {seed}). "
+               "Type 'help' for commands.", "bold")
+    if not save:
+        plain(con, "(not saved: --no-save)", "dim")
+    interrupted = False
+    try:
+        for i, family in enumerate(order):
+            run = session.deal(family, problem_seed)
+            try:
+                _work(con, run, i + 1, count)
+            finally:
+                session.finish(run)
+    except EndSession as end:
+        interrupted = end.interrupted
+        if interrupted:
+            plain(con, "\ninterrupted: your answers so far are saved" if save else
+                  "\ninterrupted")
+    summary = session.close()
+    _summary(con, summary, store)
+    if store is not None:
+        store.close()
+    return 130 if interrupted else 0
+
+
+def _work(con: Any, run: Any, index: int, count: int) -> None:
+    family, variant = run.family, run.variant
+    plain(con, "")
+    plain(con, f"Problem {index}/{count} · {family.topic} · {family.title}", "bold cyan")
+    plain(con, f"{family.id}, seed {variant.seed}, difficulty {'*' * family.difficulty}",
+          "dim")
+    plain(con, variant.prompt.rstrip())
+    for part in variant.parts:
+        label = part.prompt if part.prompt != part.name else ""
+        plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
+                   f"{'s' if part.points != 1 else ''}]", "bold")
+        for letter, choice in part.choices:
+            plain(con, f"  {letter}) {choice}")
+        plain(con, f"answer as {part.form}", "dim")
+        run.start_part(part.name)
+        _ask_part(con, run, part.name)
+
+
+def _ask_part(con: Any, run: Any, name: str) -> None:
+    while True:
+        text = read_answer(f"{name}> ")
+        word = text.lower()
+        if word in ("quit", "exit", "q"):
+            raise EndSession()
+        if word in ("help", "?"):
+            plain(con, HELP)
+            continue
+        if word == "hint":
+            hint = run.next_hint()
+            if hint is None:
+                plain(con, "no more hints; 'solution' shows the worked solution", "dim")
+            else:
+                plain(con, indent_block(f"hint {hint[0]}/{len(run.hints)}: ", hint[1]),
+                      "yellow")
+            continue
+        if word == "solution":
+            answer, solution = run.reveal(name)
+            plain(con, f"answer: {answer}", "green")
+            if solution:
+                plain(con, indent_block("worked solution: ", solution.rstrip()))
+            plain(con, "(this part counts as missed)", "dim")
+            return
+        if word == "skip":
+            run.skip(name)
+            return
+        if not text:
+            continue
+        verdict = run.answer(name, text)
+        render_part_result(con, verdict.result, indent="")
+        if not verdict.counted:
+            plain(con, "not counted; try again", "dim")
+            continue
+        if verdict.done:
+            if verdict.answer is not None:
+                plain(con, f"the answer: {verdict.answer}", "green")
+            if verdict.result.status == "correct" and verdict.credit < 1:
+                plain(con, f"credit {verdict.credit:.0%} (right after "
+                           f"{run.part(name).tries} tries)", "dim")
+            return
+        plain(con, f"try again ({verdict.tries_left} "
+                   f"tr{'y' if verdict.tries_left == 1 else 'ies'} left), or 'hint', "
+                   "'solution', 'skip'", "dim")
+
+
+def _summary(con: Any, summary: Any, store: Any) -> None:
     plain(con, "")
     plain(con, "Session summary", "bold")
-    pct = 100 * tally.points / tally.possible if tally.possible else 0.0
-    plain(con, f"  score {tally.points:g}/{tally.possible:g} ({pct:.0f}%) over "
-               f"{tally.problems} problem{'s' if tally.problems != 1 else ''} in "
-               f"{int(seconds // 60)}m{int(seconds % 60):02d}s")
-    for topic, (got, possible) in sorted(tally.by_topic.items()):
-        plain(con, f"  {topic:<18} {got:g}/{possible:g}")
+    pct = 100 * summary.points / summary.possible if summary.possible else 0.0
+    secs = int(summary.seconds)
+    plain(con, f"  score {summary.points:g}/{summary.possible:g} ({pct:.0f}%) over "
+               f"{summary.problems} problem{'s' if summary.problems != 1 else ''} in "
+               f"{secs // 60}m{secs % 60:02d}s")
+    for topic, t in sorted(summary.by_topic.items()):
+        if t.problems:
+            plain(con, f"  {topic:<18} {t.points:g}/{t.possible:g}")
+    if store is None:
+        return
+    now = datetime.now(UTC)
+    cards = store.cards()
+    due_now = sum(1 for c in cards if datetime.fromisoformat(c["due"]) <= now)
+    upcoming = min((c["due"] for c in cards if datetime.fromisoformat(c["due"]) > now),
+                   default=None)
+    plain(con, f"  due for review: {due_now} now; next {_when(upcoming)}"
+          if cards else "  no reviews scheduled yet", "dim")

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
@@ -228,3 +229,74 @@ def render_validate(reports: list[Any], diagnostics: list[Any], files: int, seed
     if diagnostics:
         summary += f", {len(diagnostics)} file error{'s' if len(diagnostics) != 1 else ''}"
     plain(con, summary, "bold green" if not failed and not diagnostics else "bold red")
+
+
+# --- stats and history ------------------------------------------------------------------
+
+def bar(fraction: float, width: int = 20) -> str:
+    """A bar of block characters, eighths for the last cell: bar(0.5, 4) == '██  '."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    eighths = round(fraction * width * 8)
+    full, rest = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[rest] if rest else ""
+    return ("█" * full + partial).ljust(width)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def render_stats(s: Any) -> None:
+    con = console()
+    keep = " (practise today to keep it)"
+    if not s.attempts and not s.due:
+        plain(con, "No answers recorded yet. Start with: mldrill practice", "bold")
+    else:
+        plain(con, f"{s.attempts} answer{'s' if s.attempts != 1 else ''} judged, "
+                   f"{_pct(s.accuracy)} right · streak {s.streak_days} "
+                   f"day{'s' if s.streak_days != 1 else ''}"
+                   f"{'' if s.practised_today or not s.streak_days else keep}"
+                   f" · {s.seconds / 60:.0f} min", "bold")
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("mastery", no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column("accuracy", justify="right", no_wrap=True)
+    table.add_column("answers", justify="right", no_wrap=True)
+    table.add_column("seen", justify="right", no_wrap=True)
+    table.add_column("due", justify="right", no_wrap=True)
+    for topic, t in sorted(s.topics.items(), key=lambda kv: (-kv[1].mastery, kv[0])):
+        table.add_row(topic, Text(bar(t.mastery, 16), style="green"), _pct(t.mastery),
+                      _pct(t.accuracy), str(t.attempts), f"{t.seen}/{t.families}",
+                      Text(str(t.due), style="yellow") if t.due else "")
+    con.print(table)
+    if s.due:
+        ids = ", ".join(d["id"] for d in s.due[:5]) + (" ..." if len(s.due) > 5 else "")
+        plain(con, f"\n{len(s.due)} due for review now: {ids}", "yellow")
+        plain(con, "Review them with: mldrill practice", "dim")
+    elif s.next_due:
+        plain(con, f"\nNext review due {s.next_due.replace('T', ' ')[:16]} UTC", "dim")
+    plain(con, "mastery: the chance you'd solve each problem of the topic now (unseen: 0)",
+          "dim")
+
+
+def render_history(rows: list[dict[str, Any]]) -> None:
+    con = console()
+    if not rows:
+        plain(con, "No answers recorded yet. Start with: mldrill practice", "bold")
+        return
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for name in ("when", "problem", "part", "answer", "verdict"):
+        table.add_column(name, no_wrap=name != "answer", overflow="ellipsis",
+                         max_width=28 if name == "answer" else None)
+    for r in rows:
+        when = datetime.fromisoformat(r["created_at"]).astimezone().strftime("%m-%d %H:%M")
+        status = r["status"]
+        word = "partly" if status == "incorrect" and r["score"] > 0 else status
+        style = {"correct": "green", "incorrect": "red", "partly": "yellow"}.get(word, "dim")
+        verdict = Text(word, style=style)
+        if r.get("diagnosis"):
+            verdict.append(f" {r['diagnosis']}", style="dim")
+        table.add_row(when, f"{r['problem_id']}#{r['seed']}", r["part"],
+                      Text(r["answer"].replace("\n", " ")), verdict)
+    con.print(table)

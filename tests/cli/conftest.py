@@ -14,9 +14,11 @@ FIXTURE_BANK = Path(__file__).parent.parent / "fixtures" / "bank"
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch):
-    """run(*args, input=None) -> Result, with only the fixture bank loaded."""
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """run(*args, input=None) -> Result, with only the fixture bank loaded and progress
+    stored in a fresh MLDRILL_HOME (never the user's own)."""
     monkeypatch.delenv("MLDRILL_BANK", raising=False)
+    monkeypatch.setenv("MLDRILL_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NO_COLOR", "1")
     runner = CliRunner()
 

@@ -1,66 +1,138 @@
-"""A scripted practice session (stdin not a terminal): answers, garbage, commands, EOF."""
+"""A scripted practice session (stdin not a terminal): answers, garbage, commands, EOF,
+and what is stored."""
 
 from __future__ import annotations
 
 import json
-import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
-def _variant_answers(run, problem: str, session_seed: int) -> tuple[int, list[str]]:
-    """The variant seed a session deals, and that variant's reference answers."""
-    first = run("practice", "--problem", problem, "--seed", str(session_seed), "--count", "1",
-                input="quit\n")
-    seed = int(re.search(rf"\({problem}, seed (\d+)\)", first.output).group(1))
+def _answers(run, problem: str, seed: int) -> list[str]:
+    """The reference answers of one variant, from `show --json --solution`."""
     data = json.loads(run("show", problem, "--seed", str(seed), "--json", "--solution").output)
-    return seed, [p["answer"] for p in data["parts"]]
+    return [p["answer"] for p in data["parts"]]
+
+
+def _practice(run, problem: str, seed: int, lines: list[str], *extra: str):
+    return run("practice", "--problem", problem, "--seed", str(seed), "--count", "1", *extra,
+               input="\n".join(lines) + "\n")
 
 
 def test_reference_answers_score_full_marks(run) -> None:
     """Typing the reference answers scores every point, and the summary says so."""
-    _, answers = _variant_answers(run, "demo-transpose", 5)
-    result = run("practice", "--problem", "demo-transpose", "--seed", "5", "--count", "1",
-                 input="\n".join(answers) + "\n")
+    result = _practice(run, "demo-transpose", 5, _answers(run, "demo-transpose", 5))
     assert result.exit_code == 0
     assert result.output.count(": correct") == 3
     assert "score 3/3 (100%)" in result.output
 
 
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), problem=st.sampled_from(["demo-transpose", "demo-sigmoid"]))
+def test_reference_answers_score_full_marks_for_any_seed(run, seed, problem) -> None:
+    """Property: a scripted session with the reference answers scores full marks."""
+    answers = _answers(run, problem, seed)
+    result = _practice(run, problem, seed, answers, "--no-save")
+    assert result.exit_code == 0
+    assert f"score {len(answers)}/{len(answers)} (100%)" in result.output
+
+
 def test_garbage_is_reasked_not_counted(run) -> None:
     """An unreadable answer is shown with a caret and asked again; it costs no try."""
-    _, answers = _variant_answers(run, "demo-transpose", 5)
-    script = ["[1 2; 3", answers[0], answers[1], answers[2]]
-    result = run("practice", "--problem", "demo-transpose", "--seed", "5", "--count", "1",
-                 input="\n".join(script) + "\n")
+    answers = _answers(run, "demo-transpose", 5)
+    result = _practice(run, "demo-transpose", 5, ["[1 2; 3]]", *answers])
     assert "not understood" in result.output
-    assert "this '[' is never closed" in result.output
+    assert "^" in result.output and "not counted; try again" in result.output
     assert "score 3/3 (100%)" in result.output
+    history = json.loads(run("history", "--json").output)
+    assert len(history) == 3 and {h["status"] for h in history} == {"correct"}
 
 
-def test_wrong_then_right_gets_feedback_and_a_second_try(run) -> None:
-    """A wrong answer is diagnosed and a second try is offered; right on the second try."""
-    _, answers = _variant_answers(run, "demo-transpose", 5)
-    script = [answers[0], "1000", answers[1], answers[2]]
-    result = run("practice", "--problem", "demo-transpose", "--seed", "5", "--count", "1",
-                 input="\n".join(script) + "\n")
+def test_matrix_over_several_lines(run) -> None:
+    """An open bracket continues the answer on the next line."""
+    answers = _answers(run, "demo-transpose", 5)
+    matrix = json.loads(answers[0])
+    lines = ["[" + " ".join(map(str, matrix[0])) + ";"]
+    lines += [" ".join(map(str, row)) + (";" if i < len(matrix) - 2 else "]")
+              for i, row in enumerate(matrix[1:])]
+    result = _practice(run, "demo-transpose", 5, [*lines, *answers[1:]])
+    assert "At: correct" in result.output
+    assert "score 3/3 (100%)" in result.output, result.output
+
+
+def test_wrong_then_right_gets_feedback_and_half_credit(run) -> None:
+    """A wrong answer is diagnosed and a second try is offered; right on the second try
+    earns half the part's credit."""
+    answers = _answers(run, "demo-transpose", 5)
+    result = _practice(run, "demo-transpose", 5, [answers[0], "1000", *answers[1:]])
     assert "size: incorrect" in result.output
     assert "try again (1 try left)" in result.output
-    assert "score 3/3 (100%)" in result.output
+    assert "credit 50% (right after 2 tries)" in result.output
+    assert "score 2.5/3 (83%)" in result.output
+
+
+def test_out_of_tries_shows_the_answer(run) -> None:
+    """After the last try the reference answer is shown; --tries sets how many."""
+    answers = _answers(run, "demo-transpose", 5)
+    result = _practice(run, "demo-transpose", 5, ["1000", *answers[1:]], "--tries", "1")
+    assert f"the answer: {answers[0]}" in result.output
+    assert "score 2/3" in result.output
 
 
 def test_hint_solution_skip_and_eof(run) -> None:
-    """hint shows the next hint, solution reveals the answer (no credit), EOF ends cleanly."""
-    result = run("practice", "--problem", "demo-transpose", "--seed", "5", "--count", "1",
-                 input="hint\nhint\nhint\nsolution\nskip\n")
+    """hint shows the next hint, solution reveals the answer (no credit), EOF ends cleanly
+    with a summary."""
+    result = _practice(run, "demo-transpose", 5, ["hint", "hint", "hint", "solution", "skip"])
     assert "hint 1/2: Rows become columns." in result.output
     assert "hint 2/2:" in result.output
     assert "no more hints" in result.output
-    assert "answer: [[" in result.output
+    assert "answer: [[" in result.output or "answer: " in result.output
+    assert "(this part counts as missed)" in result.output
     assert result.exit_code == 0
-    assert "score 0/2 (0%)" in result.output  # EOF after two parts: the third never asked
+    assert "Session summary" in result.output
+    assert "score 0/3 (0%)" in result.output
+    (revealed,) = json.loads(run("history", "--json").output)
+    assert revealed["status"] == "revealed" and revealed["score"] == 0
+
+
+def test_quit_keeps_answers_and_reviews(run) -> None:
+    """quit ends the session; what was answered is in history, stats and the schedule."""
+    answers = _answers(run, "demo-transpose", 5)
+    _practice(run, "demo-transpose", 5, answers)
+    _practice(run, "demo-sigmoid", 1, ["quit"])
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["attempts"] == 3 and stats["correct"] == 3
+    demo = stats["topics"]["demo"]
+    assert demo["families"] == 2 and demo["seen"] == 1 and demo["accuracy"] == 1.0
+    assert stats["streak_days"] == 1 and stats["next_due"]
+
+
+def test_no_save_stores_nothing(run) -> None:
+    """--no-save practises without touching the progress database."""
+    answers = _answers(run, "demo-transpose", 5)
+    result = _practice(run, "demo-transpose", 5, answers, "--no-save")
+    assert "(not saved: --no-save)" in result.output
+    assert json.loads(run("stats", "--json").output)["attempts"] == 0
+
+
+def test_positional_problem_id_and_bad_filters(run) -> None:
+    """`practice ID` practises that problem; unknown topics are usage errors."""
+    result = run("practice", "demo-sigmoid", "--count", "1", input="quit\n")
+    assert "demo-sigmoid" in result.output
+    bad = run("practice", "dem", input="quit\n")
+    assert bad.exit_code == 2 and "no topic 'dem'" in bad.output
 
 
 def test_no_ansi_codes_when_not_a_terminal(run) -> None:
     """Scripted output carries no escape sequences."""
-    result = run("practice", "--problem", "demo-sigmoid", "--seed", "1", "--count", "1",
-                 input="quit\n")
+    result = _practice(run, "demo-sigmoid", 1, ["quit"])
     assert "\x1b[" not in result.output
+
+
+def test_stats_and_history_when_empty(run) -> None:
+    """A new student sees how to start, and --json gives zeros."""
+    assert "No answers recorded yet" in run("stats").output
+    assert "No answers recorded yet" in run("history").output
+    assert json.loads(run("history", "--json").output) == []

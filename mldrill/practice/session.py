@@ -1,0 +1,269 @@
+"""A practice session as data: which problems come next, and how one problem is worked.
+
+No printing and no input here: the CLI (`mldrill/cli/practice.py`) asks the student and
+renders what these objects return. That keeps the rules (tries, hints, credit, what is
+stored, how the review is rated) testable without a terminal.
+
+Credit for a part: the verdict's score on the try it was reached, halved for each extra try
+(a right answer on the second try is worth half). `solution` reveals the answer and the
+part counts as missed; `skip` moves on (counted as missed if the part was tried).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from mldrill.answers.base import PartResult, check_part
+from mldrill.progress.schedule import PartOutcome, rating_for, review
+from mldrill.progress.store import Attempt, Store
+from mldrill.variants.generate import Variant, make_variant
+from mldrill.variants.rng import VariantRNG
+
+RETRY_FACTOR = 0.5
+
+
+@dataclass
+class PartState:
+    name: str
+    points: float
+    tries: int = 0
+    hints_at_answer: int = 0
+    status: str = "open"        # open | correct | incorrect | revealed | skipped
+    score: float = 0.0          # credit in [0, 1], after the retry factor
+    clean: bool = True
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def done(self) -> bool:
+        return self.status != "open"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the CLI shows after an answer."""
+    result: PartResult
+    counted: bool           # False: unreadable / blank, asked again
+    done: bool              # the part is finished (right, or out of tries)
+    tries_left: int
+    credit: float           # credit for the part so far, in [0, 1]
+    answer: str | None      # the reference answer, once the part is finished wrongly
+
+
+class ProblemRun:
+    """One problem being worked, part by part."""
+
+    def __init__(self, variant: Variant, tries: int, record: Callable[[Attempt], None],
+                 mode: str = "practice") -> None:
+        self.variant = variant
+        self.tries = tries
+        self.mode = mode
+        self._record = record
+        self.hints = variant.hints()
+        self.hints_shown = 0
+        self.parts = [PartState(p.name, p.points) for p in variant.family.parts]
+        self.started = time.monotonic()
+
+    @property
+    def family(self) -> Any:
+        return self.variant.family
+
+    def part(self, name: str) -> PartState:
+        return next(p for p in self.parts if p.name == name)
+
+    def start_part(self, name: str) -> None:
+        self.part(name).started = time.monotonic()
+
+    def next_hint(self) -> tuple[int, str] | None:
+        """The next hint (1-based index, text), or None when all are shown."""
+        if self.hints_shown >= len(self.hints):
+            return None
+        self.hints_shown += 1
+        return self.hints_shown, self.hints[self.hints_shown - 1].strip()
+
+    def _store(self, state: PartState, answer: str, status: str, score: float,
+               diagnosis: str | None) -> None:
+        self._record(Attempt(
+            problem_id=self.family.id, topic=self.family.topic, seed=self.variant.seed,
+            part=state.name, answer=answer, status=status, score=score, points=state.points,
+            diagnosis=diagnosis, try_no=max(state.tries, 1), hints_used=self.hints_shown,
+            seconds=round(time.monotonic() - state.started, 3), mode=self.mode))
+        state.started = time.monotonic()
+
+    def answer(self, name: str, text: str) -> Verdict:
+        """Judge an answer to a part. Unreadable answers are not counted (asked again)."""
+        state = self.part(name)
+        spec = self.family.part(name)
+        result = check_part(spec, text, self.variant.context)
+        if not result.counted:
+            return Verdict(result, False, False, self.tries - state.tries, state.score, None)
+        state.tries += 1
+        state.hints_at_answer = self.hints_shown
+        credit = result.score * RETRY_FACTOR ** (state.tries - 1)
+        state.score = max(state.score, credit)
+        self._store(state, text, result.status, result.score, result.diagnosis)
+        if result.status == "correct":
+            state.status = "correct"
+        else:
+            state.clean = False
+            if state.tries >= self.tries:
+                state.status = "incorrect"
+        if result.diagnosis and result.status == "correct":
+            state.clean = False
+        answer = self.variant.answer_text(name) if state.status == "incorrect" else None
+        return Verdict(result, True, state.done, self.tries - state.tries, state.score, answer)
+
+    def reveal(self, name: str) -> tuple[str, str]:
+        """`solution`: the answer and the worked solution; the part counts as missed."""
+        state = self.part(name)
+        if not state.done:
+            state.status, state.score = "revealed", 0.0
+            self._store(state, "", "revealed", 0.0, None)
+        return self.variant.answer_text(name), self.variant.solution()
+
+    def skip(self, name: str) -> None:
+        state = self.part(name)
+        if not state.done:
+            state.status = "skipped"
+            state.score = 0.0 if state.tries == 0 else state.score
+
+    def outcomes(self) -> list[PartOutcome]:
+        return [PartOutcome(p.status if p.status != "open" else "skipped", p.tries,
+                            p.hints_at_answer, p.clean) for p in self.parts]
+
+    @property
+    def points(self) -> float:
+        return sum(p.score * p.points for p in self.parts)
+
+    @property
+    def possible(self) -> float:
+        return sum(p.points for p in self.parts)
+
+
+@dataclass
+class TopicTally:
+    points: float = 0.0
+    possible: float = 0.0
+    problems: int = 0
+
+
+@dataclass
+class SessionSummary:
+    problems: int = 0
+    points: float = 0.0
+    possible: float = 0.0
+    seconds: float = 0.0
+    by_topic: dict[str, TopicTally] = field(default_factory=dict)
+    reviews: dict[str, str] = field(default_factory=dict)   # problem id -> next due
+
+    def to_json(self) -> dict[str, Any]:
+        return {"problems": self.problems, "points": self.points, "possible": self.possible,
+                "seconds": round(self.seconds, 1),
+                "topics": {t: {"points": v.points, "possible": v.possible,
+                               "problems": v.problems} for t, v in self.by_topic.items()},
+                "reviews": self.reviews}
+
+
+class Session:
+    """A practice session: deals problems and keeps the record (None: nothing stored)."""
+
+    def __init__(self, catalog: Any, store: Store | None, seed: int, tries: int = 2,
+                 mode: str = "practice", settings: Mapping[str, Any] | None = None) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.seed = seed
+        self.tries = tries
+        self.mode = mode
+        self.rng = VariantRNG("practice", seed)
+        self.summary = SessionSummary()
+        self.started = time.monotonic()
+        self.session_id = store.start_session(mode, seed, dict(settings or {})) \
+            if store else None
+
+    def record(self, attempt: Attempt) -> None:
+        if self.store is not None:
+            from dataclasses import replace
+
+            self.store.record(replace(attempt, session_id=self.session_id))
+
+    def deal(self, family: Any, seed: int | None = None) -> ProblemRun:
+        vseed = seed if seed is not None else self.rng.integer(0, 99_999)
+        variant = make_variant(family, vseed, self.catalog.functions)
+        return ProblemRun(variant, self.tries, self.record, self.mode)
+
+    def finish(self, run: ProblemRun) -> str | None:
+        """Tally a worked problem and update its review card. Returns the rating."""
+        s = self.summary
+        topic = s.by_topic.setdefault(run.family.topic, TopicTally())
+        tried = any(p.tries or p.status == "revealed" for p in run.parts)
+        if tried:
+            s.problems += 1
+            topic.problems += 1
+            s.points += run.points
+            s.possible += run.possible
+            topic.points += run.points
+            topic.possible += run.possible
+        rating = rating_for(run.outcomes())
+        if rating is not None and self.store is not None:
+            card, due = review(self.store.card(run.family.id), rating)
+            self.store.save_card(run.family.id, run.family.topic, card, due)
+            s.reviews[run.family.id] = due
+        return rating
+
+    def close(self) -> SessionSummary:
+        self.summary.seconds = time.monotonic() - self.started
+        if self.store is not None and self.session_id is not None:
+            self.store.end_session(self.session_id)
+        return self.summary
+
+
+def plan(families: Sequence[Any], store: Store | None, count: int, rng: VariantRNG,
+         now: datetime | None = None) -> list[Any]:
+    """The order to deal `count` problems from `families`: reviews that are due first
+    (most overdue first), then the weakest topics (lowest accuracy so far), then new
+    material (easiest first, topics interleaved), then anything else, repeating if needed."""
+    now = now or datetime.now(UTC)
+    by_id = {f.id: f for f in families}
+    due: list[Any] = []
+    accuracy: dict[str, list[float]] = {}
+    seen: set[str] = set()
+    if store is not None:
+        for c in store.cards():
+            seen.add(c["problem_id"])
+            if c["problem_id"] in by_id and datetime.fromisoformat(c["due"]) <= now:
+                due.append(by_id[c["problem_id"]])
+        for a in store.attempts(limit=2000):
+            if a["status"] in ("correct", "incorrect", "revealed"):
+                accuracy.setdefault(a["topic"], []).append(float(a["score"]))
+                seen.add(a["problem_id"])
+    topic_acc = {t: sum(v) / len(v) for t, v in accuracy.items()}
+    weak_topics = sorted((t for t, acc in topic_acc.items() if acc < 0.8),
+                         key=lambda t: topic_acc[t])
+    weak = [f for t in weak_topics
+            for f in rng.shuffled([f for f in families if f.topic == t])]
+    new = _interleave([f for f in families if f.id not in seen], rng)
+    rest = rng.shuffled(list(families))
+    order: list[Any] = []
+    for f in [*due, *weak, *new, *rest]:
+        if f not in order:
+            order.append(f)
+    if not order:
+        return []
+    return [order[i % len(order)] for i in range(count)]
+
+
+def _interleave(families: list[Any], rng: VariantRNG) -> list[Any]:
+    """Easiest first, and consecutive problems from different topics where possible."""
+    by_topic: dict[str, list[Any]] = {}
+    for f in sorted(families, key=lambda f: (f.difficulty, f.id)):
+        by_topic.setdefault(f.topic, []).append(f)
+    topics = rng.shuffled(sorted(by_topic))
+    out: list[Any] = []
+    while any(by_topic.values()):
+        for t in topics:
+            if by_topic[t]:
+                out.append(by_topic[t].pop(0))
+    return out
