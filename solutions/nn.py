@@ -34,6 +34,7 @@ __all__ = [
     "mlp2_forward",
     "mlp2_loss_grads",
     "mlp2_mse_grads",
+    "mlp2_mse_backprop_loops",
     "sigmoid_neuron_grads",
     "batchnorm_forward",
     "batchnorm_backward",
@@ -277,6 +278,79 @@ def mlp2_mse_grads(X, Y, W1, b1, W2, b2):
     diff = scores - Y
     loss = float(np.sum(diff**2) / (2 * N))
     return {"loss": loss, **_mlp2_backward(diff / N, X, W1, b1, W2)}
+
+
+def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
+    """Forward and backward pass of the 2-layer ReLU net, one scalar at a time.
+
+    An independent check of :func:`mlp2_mse_grads` (and of hand-worked backprop):
+    no matrix products, only explicit loops over the index form of each step,
+
+    * ``Z1[n, j] = sum_d X[n, d] W1[d, j] + b1[j]``, ``H = relu(Z1)``,
+    * ``S[n, k] = sum_j H[n, j] W2[j, k] + b2[k]``,
+    * ``L = (1/(2N)) sum_{n,k} (S[n, k] - Y[n, k])**2`` (the loss of ``mlp2_mse_grads``),
+
+    and backwards ``dS = (S - Y)/N``, ``dW2[j, k] = sum_n H[n, j] dS[n, k]``,
+    ``db2[k] = sum_n dS[n, k]``, ``dH[n, j] = sum_k dS[n, k] W2[j, k]``,
+    ``dZ1 = dH`` where ``Z1 > 0`` else 0, ``dW1[d, j] = sum_n X[n, d] dZ1[n, j]``,
+    ``db1[j] = sum_n dZ1[n, j]``.
+
+    Shapes: ``X`` (N, D), ``Y`` (N, K), ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K),
+    ``b2`` (K,).  Returns a dict with the forward values ``Z1``, ``H``, ``S``,
+    ``loss`` and the gradients ``dS``, ``dW2``, ``db2``, ``dH``, ``dZ1``, ``dW1``,
+    ``db1`` (each gradient has the shape of its variable).
+    """
+    X, Y = _float_array(X, "X"), _float_array(Y, "Y")
+    W1, b1 = _float_array(W1, "W1"), _float_array(b1, "b1")
+    W2, b2 = _float_array(W2, "W2"), _float_array(b2, "b2")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (N, D) with examples as rows, got shape {X.shape}")
+    N, D = X.shape
+    if W1.ndim != 2 or W1.shape[0] != D:
+        raise ValueError(f"W1 must have shape (D, H) with D = {D}, got {W1.shape}")
+    Hn = W1.shape[1]
+    if b1.shape != (Hn,):
+        raise ValueError(f"b1 must have shape ({Hn},), got {b1.shape}")
+    if W2.ndim != 2 or W2.shape[0] != Hn:
+        raise ValueError(f"W2 must have shape (H, K) with H = {Hn}, got {W2.shape}")
+    K = W2.shape[1]
+    if b2.shape != (K,):
+        raise ValueError(f"b2 must have shape ({K},), got {b2.shape}")
+    if Y.shape != (N, K):
+        raise ValueError(f"Y must have shape ({N}, {K}) like the scores, got {Y.shape}")
+    if N == 0:
+        raise ValueError("the batch is empty (N = 0)")
+
+    Z1, H, S = np.zeros((N, Hn)), np.zeros((N, Hn)), np.zeros((N, K))
+    for n in range(N):
+        for j in range(Hn):
+            Z1[n, j] = b1[j] + sum(X[n, d] * W1[d, j] for d in range(D))
+            H[n, j] = Z1[n, j] if Z1[n, j] > 0 else 0.0
+        for k in range(K):
+            S[n, k] = b2[k] + sum(H[n, j] * W2[j, k] for j in range(Hn))
+    loss = sum((S[n, k] - Y[n, k]) ** 2 for n in range(N) for k in range(K)) / (2 * N)
+
+    dS = np.zeros((N, K))
+    for n in range(N):
+        for k in range(K):
+            dS[n, k] = (S[n, k] - Y[n, k]) / N
+    dW2, db2 = np.zeros((Hn, K)), np.zeros(K)
+    for k in range(K):
+        db2[k] = sum(dS[n, k] for n in range(N))
+        for j in range(Hn):
+            dW2[j, k] = sum(H[n, j] * dS[n, k] for n in range(N))
+    dH, dZ1 = np.zeros((N, Hn)), np.zeros((N, Hn))
+    for n in range(N):
+        for j in range(Hn):
+            dH[n, j] = sum(dS[n, k] * W2[j, k] for k in range(K))
+            dZ1[n, j] = dH[n, j] if Z1[n, j] > 0 else 0.0
+    dW1, db1 = np.zeros((D, Hn)), np.zeros(Hn)
+    for j in range(Hn):
+        db1[j] = sum(dZ1[n, j] for n in range(N))
+        for d in range(D):
+            dW1[d, j] = sum(X[n, d] * dZ1[n, j] for n in range(N))
+    return {"Z1": Z1, "H": H, "S": S, "loss": float(loss), "dS": dS, "dW2": dW2,
+            "db2": db2, "dH": dH, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
 def sigmoid_neuron_grads(w, x, b):

@@ -217,3 +217,63 @@ def test_shape_validation(sol):
         sol.affine(np.ones((4, 3)), np.ones((2, 3)), np.ones(3))
     with pytest.raises(ValueError, match="b must have shape"):
         sol.affine(np.ones((4, 3)), np.ones((3, 2)), np.ones(3))
+
+
+# --------------------------------------------------------------------------
+# explicit-loop backprop of the 2-layer network
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mlp2_mse_backprop_loops_matches_vectorised(sol, seed):
+    """The loop version agrees with mlp2_mse_grads and with the vectorised intermediates."""
+    X, _, W1, b1, W2, b2 = random_mlp(seed)
+    Y = np.random.default_rng(200 + seed).normal(size=(X.shape[0], W2.shape[1]))
+    loops = sol.mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2)
+    ref = sol.mlp2_mse_grads(X, Y, W1, b1, W2, b2)
+    for name in ("dW1", "db1", "dW2", "db2"):
+        np.testing.assert_allclose(loops[name], ref[name], atol=1e-12, err_msg=name)
+    assert loops["loss"] == pytest.approx(ref["loss"])
+    Z1 = X @ W1 + b1
+    np.testing.assert_allclose(loops["Z1"], Z1, atol=1e-12)
+    np.testing.assert_allclose(loops["H"], np.maximum(Z1, 0), atol=1e-12)
+    np.testing.assert_allclose(loops["S"], sol.mlp2_forward(X, W1, b1, W2, b2), atol=1e-12)
+    # the intermediate gradients are the gradients of the loss w.r.t. S, H and Z1
+    N = X.shape[0]
+    dS = sol.numerical_gradient(lambda S: np.sum((S - Y) ** 2) / (2 * N), loops["S"])
+    np.testing.assert_allclose(loops["dS"], dS, atol=1e-6)
+    dH = sol.numerical_gradient(lambda H: np.sum((H @ W2 + b2 - Y) ** 2) / (2 * N), loops["H"])
+    np.testing.assert_allclose(loops["dH"], dH, atol=1e-6)
+    dZ1 = sol.numerical_gradient(
+        lambda Z: np.sum((np.maximum(Z, 0) @ W2 + b2 - Y) ** 2) / (2 * N), Z1)
+    np.testing.assert_allclose(loops["dZ1"], dZ1, atol=1e-6)
+
+
+def test_mlp2_mse_backprop_loops_hand_example(sol):
+    """A 1-2-1 net by hand: the off unit gets no gradient through the mask."""
+    X = np.array([[2.0]])
+    W1, b1 = np.array([[1.0, -1.0]]), np.array([0.5, 0.5])  # Z1 = [2.5, -1.5], H = [2.5, 0]
+    W2, b2 = np.array([[2.0], [3.0]]), np.array([1.0])  # S = 6
+    out = sol.mlp2_mse_backprop_loops(X, np.array([[4.0]]), W1, b1, W2, b2)
+    assert out["loss"] == 2.0  # (6 - 4)^2 / 2
+    np.testing.assert_array_equal(out["dS"], [[2.0]])
+    np.testing.assert_array_equal(out["dW2"], [[5.0], [0.0]])
+    np.testing.assert_array_equal(out["db2"], [2.0])
+    np.testing.assert_array_equal(out["dH"], [[4.0, 6.0]])
+    np.testing.assert_array_equal(out["dZ1"], [[4.0, 0.0]])  # the mask kills unit 2
+    np.testing.assert_array_equal(out["dW1"], [[8.0, 0.0]])
+    np.testing.assert_array_equal(out["db1"], [4.0, 0.0])
+
+
+def test_mlp2_mse_backprop_loops_validates_shapes(sol):
+    """Mismatched shapes are refused with a message naming the expected shape."""
+    X, Y = np.ones((2, 3)), np.ones((2, 2))
+    W1, b1, W2, b2 = np.ones((3, 4)), np.ones(4), np.ones((4, 2)), np.ones(2)
+    with pytest.raises(ValueError, match="W1 must have shape"):
+        sol.mlp2_mse_backprop_loops(X, Y, np.ones((2, 4)), b1, W2, b2)
+    with pytest.raises(ValueError, match="b2 must have shape"):
+        sol.mlp2_mse_backprop_loops(X, Y, W1, b1, W2, np.ones(3))
+    with pytest.raises(ValueError, match="Y must have shape"):
+        sol.mlp2_mse_backprop_loops(X, np.ones((2, 3)), W1, b1, W2, b2)
+    with pytest.raises(ValueError, match="examples as rows"):
+        sol.mlp2_mse_backprop_loops(np.ones(3), Y, W1, b1, W2, b2)
