@@ -35,6 +35,14 @@ __all__ = [
     "conv_layer",
     "pool_layer",
     "dense_layer",
+    "batchnorm_layer",
+    "flatten_layer",
+    "activation_layer",
+    "layer_buffer_counts",
+    "conv_macs",
+    "conv_macs_loops",
+    "locally_connected_params",
+    "locally_connected_params_loops",
 ]
 
 _ALLOWED_KEYS = {
@@ -228,6 +236,117 @@ def pool_layer(size, stride=None):
 def dense_layer(units, bias=True):
     """The layer dict ``{"type": "dense", "units", "bias"}`` (put a flatten layer before it)."""
     return {"type": "dense", "units": _check_int(units, "units"), "bias": bool(bias)}
+
+
+def batchnorm_layer():
+    """The layer dict ``{"type": "batchnorm"}`` (2 learned numbers per channel or feature)."""
+    return {"type": "batchnorm"}
+
+
+def flatten_layer():
+    """The layer dict ``{"type": "flatten"}`` (no parameters)."""
+    return {"type": "flatten"}
+
+
+def activation_layer(kind="relu"):
+    """The dict of a parameter-free activation layer: relu, sigmoid, tanh or softmax."""
+    if kind not in ("relu", "sigmoid", "tanh", "softmax"):
+        raise ValueError(f"unknown activation {kind!r}; known: relu, sigmoid, tanh, softmax")
+    return {"type": kind}
+
+
+def layer_buffer_counts(layers, input_shape, *, strict=False):
+    """Numbers every layer stores but does not learn (list of ints), in order.
+
+    Only batchnorm has them: a running mean and a running variance, one entry
+    each per channel (after a conv) or per feature (after a dense layer), so
+    ``2 * channels``; they are updated by averaging during training, not by
+    gradient descent, and are not counted by ``count_params``.
+    """
+    counts = []
+    shapes = [tuple(input_shape)] + layer_output_shapes(layers, input_shape, strict=strict)
+    for layer, shape_in in zip(layers, shapes, strict=False):
+        counts.append(2 * int(shape_in[0]) if layer["type"] == "batchnorm" else 0)
+    return counts
+
+
+def _conv_geometry(filters, kernel, input_shape, stride, pad):
+    """Validated ``(F, C, H, W, (kh, kw), (sh, sw), (ph, pw))`` of a conv layer."""
+    f = _check_int(filters, "filters")
+    shape = tuple(input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"input_shape must be (C, H, W), got {input_shape!r}")
+    c, h, w = (_check_int(n, "input_shape entry") for n in shape)
+    kh, kw = _two(_int_or_pair(kernel, "kernel", 1))
+    sh, sw = _two(_int_or_pair(stride, "stride", 1))
+    ph, pw = _two(_int_or_pair(pad, "pad", 0))
+    return f, c, h, w, (kh, kw), (sh, sw), (ph, pw)
+
+
+def conv_macs(filters, kernel, input_shape, stride=1, pad=0, *, strict=False):
+    """Multiplications (multiply-adds) of one forward pass of a conv layer, batch of 1.
+
+    Every one of the ``F * H' * W'`` outputs is a dot product of a
+    ``KH x KW x C`` window with a filter: ``F * H' * W' * KH * KW * C``
+    multiplications (products with padding zeros included; bias additions
+    not counted).  ``input_shape`` is ``(C, H, W)``; ``kernel``, ``stride`` and
+    ``pad`` are ints or ``(h, w)`` pairs; ``H', W'`` follow the floor convention.
+    """
+    f, c, h, w, (kh, kw), stride, pad = _conv_geometry(filters, kernel, input_shape, stride, pad)
+    out_h, out_w = _spatial_out((h, w), (kh, kw), stride, pad, strict, "conv")
+    return f * out_h * out_w * kh * kw * c
+
+
+def conv_macs_loops(filters, kernel, input_shape, stride=1, pad=0):
+    """Check of ``conv_macs``: slide the window over the padded input, position by position.
+
+    At each window position every filter takes one product per value in the
+    ``C x KH x KW`` window; the window positions are found by stepping, not by
+    the output-size formula.
+    """
+    f, c, h, w, (kh, kw), (sh, sw), (ph, pw) = _conv_geometry(filters, kernel, input_shape,
+                                                             stride, pad)
+    count = 0
+    top = 0
+    while top + kh <= h + 2 * ph:
+        left = 0
+        while left + kw <= w + 2 * pw:
+            for _filter in range(f):
+                count += c * kh * kw  # one product per value of the window
+            left += sw
+        top += sh
+    return count
+
+
+def locally_connected_params(filters, kernel, input_shape, stride=1, pad=0, bias=True, *,
+                             strict=False):
+    """Parameters of a locally connected layer (a conv layer WITHOUT weight sharing).
+
+    Each of the ``H' * W'`` output positions has its own ``F`` filters of
+    ``KH * KW * C`` weights and its own biases:
+    ``H' * W' * F * (KH * KW * C + 1)`` (no ``+ 1`` without ``bias``), that is,
+    ``H' * W'`` times the parameters of the conv layer with the same windows.
+    """
+    f, c, h, w, (kh, kw), stride, pad = _conv_geometry(filters, kernel, input_shape, stride, pad)
+    out_h, out_w = _spatial_out((h, w), (kh, kw), stride, pad, strict, "locally connected")
+    return out_h * out_w * conv_params(f, kh, kw, c, bias=bias)
+
+
+def locally_connected_params_loops(filters, kernel, input_shape, stride=1, pad=0, bias=True):
+    """Check of ``locally_connected_params``: allocate each position's weights and biases."""
+    f, c, h, w, (kh, kw), (sh, sw), (ph, pw) = _conv_geometry(filters, kernel, input_shape,
+                                                             stride, pad)
+    arrays = []
+    top = 0
+    while top + kh <= h + 2 * ph:
+        left = 0
+        while left + kw <= w + 2 * pw:
+            arrays.append(np.zeros((f, c, kh, kw)))
+            if bias:
+                arrays.append(np.zeros(f))
+            left += sw
+        top += sh
+    return sum(a.size for a in arrays)
 
 
 def _int_or_pair(value, name, minimum):

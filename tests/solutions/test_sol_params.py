@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 FAST = settings(max_examples=50, deadline=None, database=None)
@@ -169,3 +169,85 @@ def test_layer_builders_make_the_documented_dicts(sol):
         sol.conv_layer(0, 3)
     with pytest.raises(ValueError, match="pad"):
         sol.conv_layer(2, 3, pad=-1)
+
+
+# --------------------------------------------------------------------------
+# layer builders, batch-norm running statistics, conv cost, locally connected layers
+# --------------------------------------------------------------------------
+
+
+def test_more_builders_and_batchnorm_buffers(sol):
+    """batchnorm_layer/flatten_layer/activation_layer build specs; running stats = 2 per channel."""
+    net = (sol.conv_layer(8, 3, pad=1, bias=False), sol.batchnorm_layer(),
+           sol.activation_layer("relu"), sol.pool_layer(2), sol.flatten_layer(),
+           sol.dense_layer(32), sol.batchnorm_layer(), sol.activation_layer(), sol.dense_layer(10))
+    # conv 8*3*3*3 = 216 (no bias), bn 16, flatten 8*8*8 = 512, dense 512*32 + 32 = 16416,
+    # bn 64, dense 32*10 + 10 = 330
+    assert sol.layer_param_counts(net, (3, 16, 16)) == [216, 16, 0, 0, 0, 16416, 64, 0, 330]
+    assert sol.count_params(net, (3, 16, 16)) == 17042
+    assert sol.count_params_loops(net, (3, 16, 16)) == 17042
+    # running mean + running variance: 2 * 8 after the conv, 2 * 32 after the dense layer
+    assert sol.layer_buffer_counts(net, (3, 16, 16)) == [0, 16, 0, 0, 0, 0, 64, 0, 0]
+    assert sol.flatten_layer() == {"type": "flatten"}
+    assert sol.activation_layer("tanh") == {"type": "tanh"}
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        sol.activation_layer("gelu")
+
+
+@FAST
+@given(networks())
+def test_buffers_equal_batchnorm_params(sol, net):
+    """Every batchnorm stores as many running statistics as it learns (gamma, beta) numbers."""
+    layers, input_shape = net
+    buffers = sol.layer_buffer_counts(layers, input_shape)
+    params = sol.layer_param_counts(layers, input_shape)
+    for layer, b, p in zip(layers, buffers, params, strict=True):
+        assert b == (p if layer["type"] == "batchnorm" else 0)
+
+
+def test_conv_macs_hand_examples(sol):
+    """LeNet C1: 6 * 28*28 * 5*5*1 = 117600; a strided, padded, rectangular case by hand."""
+    assert sol.conv_macs(6, 5, (1, 32, 32)) == 117600
+    assert sol.conv_macs_loops(6, 5, (1, 32, 32)) == 117600
+    # (2, 7, 5), kernel (3, 1), stride 2, pad (1, 0): H' = (7+2-3)//2+1 = 4, W' = (5-1)//2+1 = 3
+    # 4 filters * 4 * 3 positions * 3*1*2 window = 288
+    assert sol.conv_macs(4, (3, 1), (2, 7, 5), stride=2, pad=(1, 0)) == 288
+    assert sol.conv_macs_loops(4, (3, 1), (2, 7, 5), stride=2, pad=(1, 0)) == 288
+    with pytest.raises(ValueError, match="stride 2 does not divide"):
+        sol.conv_macs(1, 2, (1, 5, 5), stride=2, strict=True)
+    with pytest.raises(ValueError, match=r"input_shape must be \(C, H, W\)"):
+        sol.conv_macs(1, 3, (5, 5))
+
+
+@FAST
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(3, 9),
+       st.integers(3, 9), st.integers(1, 3), st.integers(0, 2))
+def test_conv_macs_matches_loops_and_output_shape(sol, f, k, c, h, w, s, p):
+    """conv_macs = (output numbers) x (window size), and equals the sliding-window count."""
+    assume(k <= min(h, w) + 2 * p)
+    macs = sol.conv_macs(f, k, (c, h, w), stride=s, pad=p)
+    assert macs == sol.conv_macs_loops(f, k, (c, h, w), stride=s, pad=p)
+    (shape,) = sol.layer_output_shapes([sol.conv_layer(f, k, stride=s, pad=p)], (c, h, w))
+    assert macs == int(np.prod(shape)) * k * k * c
+
+
+@FAST
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(3, 8),
+       st.integers(1, 2), st.integers(0, 1), st.booleans())
+def test_locally_connected_matches_loops(sol, f, k, c, h, s, p, bias):
+    """Locally connected = conv count times the number of positions; equals allocated arrays."""
+    assume(k <= h + 2 * p)
+    total = sol.locally_connected_params(f, k, (c, h, h), stride=s, pad=p, bias=bias)
+    assert total == sol.locally_connected_params_loops(f, k, (c, h, h), stride=s, pad=p,
+                                                       bias=bias)
+    (shape,) = sol.layer_output_shapes([sol.conv_layer(f, k, stride=s, pad=p)], (c, h, h))
+    assert total == shape[1] * shape[2] * sol.conv_params(f, k, k, c, bias=bias)
+
+
+def test_locally_connected_hand_example(sol):
+    """(3, 6, 6), 2 filters 3x3, pad 1: 36 positions * 2 * (27 + 1) = 2016; 1944 without bias."""
+    assert sol.locally_connected_params(2, 3, (3, 6, 6), pad=1) == 2016
+    assert sol.locally_connected_params(2, 3, (3, 6, 6), pad=1, bias=False) == 1944
+    assert sol.locally_connected_params_loops(2, 3, (3, 6, 6), pad=1) == 2016
+    with pytest.raises(ValueError, match="filters"):
+        sol.locally_connected_params(0, 3, (3, 6, 6))
