@@ -367,20 +367,25 @@ def elementwise_jacobian(name, x):
     return np.diag(_elementwise(name)[1](x))
 
 
-def jacobian_fd_brute(name, x, h=1e-6):
-    """Check of ``elementwise_jacobian`` by central differences of every output.
+def jacobian_fd_brute(name, x, W=None, h=1e-6):
+    """Numerator-layout Jacobian of ``f(W x)`` with respect to ``x``, by central differences.
 
-    Entry ``(i, j)`` (numerator layout) is ``(f(x + h e_j)_i - f(x - h e_j)_i) / 2h``
-    where ``f`` is the named function applied entrywise to the whole vector.
+    ``f`` is the named elementwise function (see ``elementwise_jacobian``);
+    ``W`` (m, n) defaults to the identity, so ``jacobian_fd_brute(name, x)``
+    checks ``elementwise_jacobian(name, x)``.  Column ``j`` is
+    ``(f(W (x + h e_j)) - f(W (x - h e_j))) / 2h``; the result is (m, n).
     """
     fn = _elementwise(name)[0]
     x = np.asarray(x, dtype=float)
     if x.ndim != 1:
         raise ValueError(f"x must be a 1-D vector, got shape {x.shape}")
     n = x.size
-    jac = np.zeros((n, n))
+    W = np.eye(n) if W is None else _matrix(W, "W").astype(float)
+    if W.shape[1] != n:
+        raise ValueError(f"W must have {n} columns to multiply x, got shape {W.shape}")
+    jac = np.zeros((W.shape[0], n))
     for j in range(n):
         step = np.zeros(n)
         step[j] = h
-        jac[:, j] = (fn(x + step) - fn(x - step)) / (2 * h)
+        jac[:, j] = (fn(W @ (x + step)) - fn(W @ (x - step))) / (2 * h)
     return jac

@@ -263,3 +263,14 @@ def test_elementwise_jacobian_hand_values_and_errors(sol):
         sol.elementwise_jacobian("relu6", np.zeros(2))
     with pytest.raises(ValueError, match="1-D"):
         sol.jacobian_fd_brute("exp", np.zeros((2, 2)))
+
+
+def test_jacobian_fd_brute_of_a_layer_is_diag_times_w(sol):
+    """The Jacobian of f(W x) is diag(f'(W x)) W (numerator layout), m x n."""
+    W = np.array([[1.0, -1.0, 0.5], [0.0, 2.0, 1.0]])
+    x = np.array([0.3, -0.2, 0.7])
+    for name in ("square", "cube", "tanh"):
+        expected = sol.elementwise_jacobian(name, W @ x) @ W
+        np.testing.assert_allclose(sol.jacobian_fd_brute(name, x, W), expected, atol=1e-7)
+    with pytest.raises(ValueError, match="3 columns"):
+        sol.jacobian_fd_brute("square", x, np.ones((2, 2)))
