@@ -10,6 +10,11 @@ Conventions:
   and use ``0 * log 0 = 0``.
 * The exponential distribution is parametrised by its rate ``lam``
   (density ``lam * exp(-lam x)``); the uniform distribution is ``U(0, theta)``.
+* The geometric distribution counts the trials up to and including the first
+  success: ``P(x) = (1 - p)**(x - 1) * p`` for ``x = 1, 2, ...``.
+* Functions named ``*_loops`` / ``*_brute`` are independent checks (explicit
+  loops over the observations, or a grid search of the likelihood); they share
+  no code with the closed forms.
 """
 
 import math
@@ -32,6 +37,13 @@ __all__ = [
     "poisson_loglik",
     "exponential_loglik",
     "gaussian_loglik",
+    "geometric_mle",
+    "geometric_loglik",
+    "gaussian_map_weights",
+    "iid_loglik_loops",
+    "geometric_mle_brute",
+    "gda_fit_loops",
+    "gaussian_map_weights_brute",
 ]
 
 
@@ -95,6 +107,25 @@ def categorical_mle(counts, alpha=0):
     if denominator <= 0:
         raise ValueError("all counts are zero and alpha = 0: the estimate is undefined")
     return (counts + alpha) / denominator
+
+
+def _trials(x):
+    """Return ``x`` as a 1-D int array of geometric trial counts (whole numbers >= 1)."""
+    x = _sample(x)
+    if np.any(x < 1) or np.any(x != np.round(x)):
+        raise ValueError("geometric data are trial counts: whole numbers >= 1 "
+                         "(the trials up to and including the first success)")
+    return x.astype(np.int64)
+
+
+def geometric_mle(x):
+    """MLE of the success probability ``p`` of a geometric distribution: ``n / sum(x)``.
+
+    ``x`` (n,) holds trial counts ``x_i >= 1`` (the trials up to and including the
+    first success), so ``P(x) = (1 - p)**(x - 1) p``; the MLE is ``1 / mean(x)``.
+    """
+    x = _trials(x)
+    return float(x.size / x.sum())
 
 
 def poisson_mle(x):
@@ -174,6 +205,30 @@ def gda_fit(X, y):
     return {"phi": float(np.mean(y == 1)), "mu0": mu0, "mu1": mu1, "sigma": sigma}
 
 
+def gaussian_map_weights(X, y, noise_var, prior_var):
+    """MAP weights of linear regression with Gaussian noise and a Gaussian prior.
+
+    Model ``y_i = x_i . w + eps_i`` with ``eps_i ~ N(0, noise_var)`` and prior
+    ``w ~ N(0, prior_var * I)``.  ``X`` is (n, d) with samples as rows (a 1-D ``X``
+    is one feature, d = 1), ``y`` is (n,).  Maximising the log-posterior is ridge
+    regression with ``lam = noise_var / prior_var``:
+    ``w = (X.T X + lam I)^{-1} X.T y``, returned as (d,) (a float when d = 1).
+    ``prior_var = inf`` gives the MLE (least squares).
+    """
+    X = np.asarray(X, dtype=float)
+    scalar = X.ndim == 1
+    if scalar:
+        X = X[:, None]
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
+        raise ValueError(f"need X (n, d) or (n,) and y (n,), got {X.shape} and {y.shape}")
+    if not noise_var > 0 or not prior_var > 0:
+        raise ValueError("noise_var and prior_var must be positive")
+    lam = noise_var / prior_var
+    w = np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), X.T @ y)
+    return float(w[0]) if scalar else w
+
+
 # --------------------------------------------------------------------------
 # log-likelihoods
 # --------------------------------------------------------------------------
@@ -226,3 +281,139 @@ def gaussian_loglik(mu, var, x):
     if var <= 0:
         raise ValueError("the variance must be positive")
     return float(-0.5 * x.size * math.log(2 * math.pi * var) - np.sum((x - mu) ** 2) / (2 * var))
+
+
+def geometric_loglik(theta, x):
+    """Geometric log-likelihood ``n log(theta) + (sum(x) - n) log(1 - theta)``.
+
+    ``x`` (n,) holds trial counts ``x_i >= 1``; ``theta`` (the success
+    probability) may be a number or an array of candidates in [0, 1] (elementwise).
+    Uses ``0 * log 0 = 0``.
+    """
+    x = _trials(x)
+    n, failures = x.size, int(x.sum()) - x.size
+    theta = np.asarray(theta, dtype=float)
+    if np.any((theta < 0) | (theta > 1)):
+        raise ValueError("theta must lie in [0, 1]")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ll_success = n * np.log(theta)
+        ll_failure = np.where(failures > 0, failures * np.log1p(-theta), 0.0)
+    return (ll_success + ll_failure)[()]
+
+
+# --------------------------------------------------------------------------
+# independent checks: explicit loops and grid searches
+# --------------------------------------------------------------------------
+
+_LOG_PMF_DISTS = ("bernoulli", "geometric", "poisson", "exponential", "uniform")
+
+
+def iid_loglik_loops(dist, theta, x):
+    """Log-likelihood of an i.i.d. sample, one observation at a time (a check).
+
+    ``dist`` is one of ``"bernoulli"`` (theta = P(1)), ``"geometric"`` (theta =
+    success probability, x_i >= 1 trials), ``"poisson"`` (theta = rate),
+    ``"exponential"`` (theta = rate, density ``theta exp(-theta x)``) or
+    ``"uniform"`` (``U(0, theta)``).  ``theta`` may be a number or an array of
+    candidate values (the result has its shape); ``x`` is the sample (n,).  The
+    log-pmf / log-density of every observation is written out and added in a
+    Python loop, constants included (the Poisson ``-log(x_i!)``); impossible
+    observations give ``-inf``.
+    """
+    if dist not in _LOG_PMF_DISTS:
+        raise ValueError(f"dist must be one of {', '.join(_LOG_PMF_DISTS)}, got {dist!r}")
+    theta = np.asarray(theta, dtype=float)
+    total = np.zeros_like(theta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for value in _sample(x).tolist():
+            if dist == "bernoulli":
+                if value not in (0, 1):
+                    raise ValueError("Bernoulli observations must be 0 or 1")
+                term = np.log(theta) if value == 1 else np.log(1 - theta)
+            elif dist == "geometric":
+                if value < 1 or value != int(value):
+                    raise ValueError("geometric observations must be whole numbers >= 1")
+                # (1 - theta)^(x - 1) theta: x - 1 failures, then the success
+                term = np.log(theta)
+                for _ in range(int(value) - 1):
+                    term = term + np.log(1 - theta)
+            elif dist == "poisson":
+                if value < 0 or value != int(value):
+                    raise ValueError("Poisson observations must be whole numbers >= 0")
+                log_fact = sum(math.log(k) for k in range(2, int(value) + 1))
+                term = (value * np.log(theta) if value > 0 else 0.0) - theta - log_fact
+            elif dist == "exponential":
+                if value < 0:
+                    raise ValueError("exponential observations must be >= 0")
+                term = np.log(theta) - theta * value
+            else:
+                if value < 0:
+                    raise ValueError("U(0, theta) observations must be >= 0")
+                term = np.where((theta > 0) & (value <= theta), -np.log(theta), -np.inf)
+            total = total + term
+    return total[()]
+
+
+def geometric_mle_brute(x, grid=None):
+    """Geometric MLE by grid search of ``iid_loglik_loops("geometric", ...)``.
+
+    ``grid`` (candidate success probabilities) defaults to 10001 points in [0, 1]
+    (spacing 1e-4); returns the grid point with the largest log-likelihood
+    (the first on ties).
+    """
+    grid = np.linspace(0.0, 1.0, 10001) if grid is None else np.asarray(grid, dtype=float)
+    loglik = np.asarray(iid_loglik_loops("geometric", grid, x))
+    return float(grid[int(np.argmax(loglik))])
+
+
+def gda_fit_loops(X, y):
+    """Gaussian discriminant analysis (shared covariance) with explicit loops (a check).
+
+    Same conventions and result as ``gda_fit``: ``X`` (n, d) samples as rows,
+    ``y`` (n,) labels 0/1; returns ``{"phi", "mu0", "mu1", "sigma"}`` where
+    ``sigma = (1/n) sum_i (x_i - mu_{y_i})(x_i - mu_{y_i})^T`` is pooled over
+    both classes, each point centred on its own class mean.
+    """
+    X = np.asarray(X, dtype=float)
+    labels = [int(v) for v in np.asarray(y).tolist()]
+    n, d = X.shape
+    if len(labels) != n or any(v not in (0, 1) for v in labels):
+        raise ValueError("need one label 0 or 1 per row of X")
+    counts = [labels.count(0), labels.count(1)]
+    if 0 in counts:
+        raise ValueError("both classes 0 and 1 must occur in y")
+    sums = [[0.0] * d, [0.0] * d]
+    for i in range(n):
+        for a in range(d):
+            sums[labels[i]][a] += X[i, a]
+    means = [[sums[c][a] / counts[c] for a in range(d)] for c in (0, 1)]
+    sigma = np.zeros((d, d))
+    for i in range(n):
+        m = means[labels[i]]
+        for a in range(d):
+            for b in range(d):
+                sigma[a, b] += (X[i, a] - m[a]) * (X[i, b] - m[b]) / n
+    return {"phi": counts[1] / n, "mu0": np.array(means[0]), "mu1": np.array(means[1]),
+            "sigma": sigma}
+
+
+def gaussian_map_weights_brute(x, y, noise_var, prior_var, grid):
+    """One-feature MAP weight by grid search of the log-posterior (a check).
+
+    Model ``y_i = w x_i + eps_i``, ``eps_i ~ N(0, noise_var)``, prior
+    ``w ~ N(0, prior_var)``; ``x``, ``y`` are (n,), ``grid`` the candidate
+    weights.  The log-posterior (up to a constant),
+    ``-sum_i (y_i - w x_i)**2 / (2 noise_var) - w**2 / (2 prior_var)``, is added
+    up one observation at a time; ``prior_var = inf`` drops the prior (the MLE).
+    Returns the grid point where it is largest.
+    """
+    grid = np.asarray(grid, dtype=float)
+    x, y = _sample(x).tolist(), _sample(y, "y").tolist()
+    if len(x) != len(y):
+        raise ValueError("x and y must have the same length")
+    logpost = np.zeros_like(grid)
+    for xi, yi in zip(x, y):
+        logpost -= (yi - grid * xi) ** 2 / (2 * noise_var)
+    if math.isfinite(prior_var):
+        logpost -= grid**2 / (2 * prior_var)
+    return float(grid[int(np.argmax(logpost))])

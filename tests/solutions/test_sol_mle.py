@@ -197,3 +197,126 @@ def test_gda_fit_hand_example(sol):
     np.testing.assert_array_equal(fit["mu1"], [6.0])  # (5 + 7) / 2
     # deviations from the own class mean: -1, 1, -1, 1 -> sum of squares 4, / n = 1
     np.testing.assert_array_equal(fit["sigma"], [[1.0]])
+
+
+# --------------------------------------------------------------------------
+# geometric distribution, log-likelihood loops, GDA loops, MAP weights
+# --------------------------------------------------------------------------
+
+
+def test_geometric_hand_examples(sol):
+    """Geometric MLE n / sum(x) and its log-likelihood by hand."""
+    # 4 runs with 1 + 3 + 2 + 2 = 8 trials: p_hat = 4/8
+    assert sol.geometric_mle([1, 3, 2, 2]) == 0.5
+    # n log p + (sum - n) log(1 - p) = 3 log(0.5) + 2 log(0.5)   (x = 1, 3, 1)
+    assert sol.geometric_loglik(0.5, [1, 3, 1]) == pytest.approx(5 * math.log(0.5))
+    # all first-trial successes: (1 - p)^0 = 1 even at p = 1 (0 * log 0 = 0)
+    assert sol.geometric_loglik(1.0, [1, 1]) == 0.0
+    np.testing.assert_allclose(sol.geometric_loglik(np.array([0.25, 0.5]), [2]),
+                               [math.log(0.25 * 0.75), math.log(0.25)])
+
+
+@FAST
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=15))
+def test_geometric_mle_maximises_likelihood(sol, x):
+    """geometric_mle is the grid argmax of the log-likelihood (grid step 1e-4)."""
+    assert abs(sol.geometric_mle(x) - sol.geometric_mle_brute(x)) <= 1e-4 + 1e-12
+    grid = np.linspace(0, 1, 10001)
+    best = grid[np.argmax(sol.geometric_loglik(grid, x))]
+    assert abs(sol.geometric_mle(x) - best) <= 1e-4 + 1e-12
+
+
+@FAST
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=20),
+       st.floats(0.01, 0.99))
+def test_iid_loglik_loops_bernoulli(sol, flips, theta):
+    """The loop log-likelihood agrees with the closed form h log(theta) + t log(1 - theta)."""
+    assert sol.iid_loglik_loops("bernoulli", theta, flips) == pytest.approx(
+        sol.bernoulli_loglik(theta, flips), rel=1e-12, abs=1e-12)
+
+
+@FAST
+@given(st.lists(st.integers(1, 8), min_size=1, max_size=12), st.floats(0.01, 0.99))
+def test_iid_loglik_loops_geometric(sol, x, theta):
+    """The loop log-likelihood (x - 1 failures then a success) agrees with geometric_loglik."""
+    assert sol.iid_loglik_loops("geometric", theta, x) == pytest.approx(
+        sol.geometric_loglik(theta, x), rel=1e-12, abs=1e-12)
+
+
+@FAST
+@given(st.lists(st.integers(0, 8), min_size=1, max_size=12), st.floats(0.05, 10))
+def test_iid_loglik_loops_poisson_and_exponential(sol, x, lam):
+    """The loop log-likelihoods agree with poisson_loglik and exponential_loglik."""
+    assert sol.iid_loglik_loops("poisson", lam, x) == pytest.approx(
+        sol.poisson_loglik(lam, x), rel=1e-12, abs=1e-12)
+    assert sol.iid_loglik_loops("exponential", lam, x) == pytest.approx(
+        sol.exponential_loglik(lam, x), rel=1e-12, abs=1e-12)
+
+
+def test_iid_loglik_loops_hand_examples(sol):
+    """By hand: Poisson keeps -log(x!), U(0, theta) is -n log(theta) or -inf, arrays of theta."""
+    # Poisson(2) at 3: log(2^3 e^-2 / 3!)
+    assert sol.iid_loglik_loops("poisson", 2.0, [3]) == pytest.approx(
+        math.log(8 * math.exp(-2) / 6))
+    got = sol.iid_loglik_loops("uniform", np.array([4.0, 5.0, 10.0]), [1, 5])
+    assert got[0] == -math.inf
+    np.testing.assert_allclose(got[1:], [-2 * math.log(5), -2 * math.log(10)])
+    # exponential rate 2 at 0.5 and 1.5: 2 log 2 - 2 * 2
+    np.testing.assert_allclose(sol.iid_loglik_loops("exponential", np.array([2.0]), [0.5, 1.5]),
+                               [2 * math.log(2) - 4])
+    with pytest.raises(ValueError, match="dist must be one of"):
+        sol.iid_loglik_loops("gamma", 1.0, [1])
+    with pytest.raises(ValueError, match="0 or 1"):
+        sol.iid_loglik_loops("bernoulli", 0.5, [2])
+    with pytest.raises(ValueError, match="whole numbers >= 1"):
+        sol.geometric_mle([0, 2])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gda_fit_loops_matches_gda_fit(sol, seed):
+    """The loop GDA fit agrees with gda_fit on random labelled data."""
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.array([0, 0, 0, 1, 1, 1, 1, 0, 1]))
+    X = rng.normal(size=(9, 3)) + y[:, None]
+    fast, slow = sol.gda_fit(X, y), sol.gda_fit_loops(X, y)
+    assert slow["phi"] == pytest.approx(fast["phi"])
+    for key in ["mu0", "mu1", "sigma"]:
+        np.testing.assert_allclose(slow[key], fast[key], atol=1e-12, err_msg=key)
+
+
+def test_gda_fit_loops_hand_example(sol):
+    """Pooled covariance by hand: each point centred on its own class mean, divided by n."""
+    X = [[1, 2], [3, 2], [0, 0], [2, 2], [1, 4]]
+    fit = sol.gda_fit_loops(X, [0, 0, 1, 1, 1])
+    assert fit["phi"] == 0.6
+    np.testing.assert_array_equal(fit["mu0"], [2, 2])
+    np.testing.assert_array_equal(fit["mu1"], [1, 2])
+    # deviations (-1, 0), (1, 0), (-1, -2), (1, 0), (0, 2): scatter [[4, 2], [2, 8]], / 5
+    np.testing.assert_allclose(fit["sigma"], [[0.8, 0.4], [0.4, 1.6]])
+    with pytest.raises(ValueError, match="both classes"):
+        sol.gda_fit_loops([[0, 0], [1, 1]], [1, 1])
+
+
+def test_gaussian_map_weights_hand_examples(sol):
+    """w = sum x y / (sum x^2 + sigma^2/tau^2); an infinite prior variance gives least squares."""
+    # sum xy = 1*2 + 2*3 = 8, sum x^2 = 5, lambda = 1/0.5 = 2: w = 8/7
+    assert sol.gaussian_map_weights([1, 2], [2, 3], 1, 0.5) == pytest.approx(8 / 7)
+    assert sol.gaussian_map_weights([1, 2], [2, 3], 1, math.inf) == pytest.approx(8 / 5)
+    X = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    y = np.array([1.0, 2.0, 0.0])
+    w = sol.gaussian_map_weights(X, y, 2.0, 4.0)  # lambda = 0.5
+    np.testing.assert_allclose((X.T @ X + 0.5 * np.eye(2)) @ w, X.T @ y)
+    with pytest.raises(ValueError, match="positive"):
+        sol.gaussian_map_weights([1, 2], [2, 3], 0, 1)
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-5, 5)), min_size=1, max_size=6),
+       st.sampled_from([0.5, 1.0, 2.0, 4.0]), st.sampled_from([0.25, 1.0, 3.0, math.inf]))
+def test_gaussian_map_weights_maximises_posterior(sol, pairs, noise_var, prior_var):
+    """The closed-form MAP weight is the grid argmax of the log-posterior (grid step 1e-4)."""
+    x, y = [p[0] for p in pairs], [p[1] for p in pairs]
+    assume(any(v != 0 for v in x))
+    grid = np.arange(-60000, 60001) / 10000
+    w = sol.gaussian_map_weights(x, y, noise_var, prior_var)
+    assert abs(w - sol.gaussian_map_weights_brute(x, y, noise_var, prior_var, grid)) <= 1e-4
