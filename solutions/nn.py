@@ -35,6 +35,7 @@ __all__ = [
     "mlp2_loss_grads",
     "mlp2_mse_grads",
     "mlp2_mse_backprop_loops",
+    "autoencoder_hinge_grads",
     "sigmoid_neuron_grads",
     "batchnorm_forward",
     "batchnorm_backward",
@@ -351,6 +352,58 @@ def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
             dW1[d, j] = sum(X[n, d] * dZ1[n, j] for n in range(N))
     return {"Z1": Z1, "H": H, "S": S, "loss": float(loss), "dS": dS, "dW2": dW2,
             "db2": db2, "dH": dH, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+
+def autoencoder_hinge_grads(x, W_enc, W_dec, u, y, lam):
+    """A linear autoencoder with a linear hinge classifier on its code, and its gradients.
+
+    One example, vectors as columns (1-D arrays here):
+
+    * code ``h = W_enc @ x`` with ``x`` (D,), ``W_enc`` (C, D), so ``h`` is (C,);
+    * reconstruction ``xhat = W_dec @ h`` with ``W_dec`` (D, C);
+      ``L_rec = 0.5 * ||xhat - x||^2``;
+    * classifier score ``s = u @ h`` with ``u`` (C,), label ``y`` in {-1, +1};
+      ``L_cls = max(0, 1 - y * s)`` (the hinge loss);
+    * total ``L = L_rec + lam * L_cls`` with ``lam >= 0``.
+
+    Both losses depend on the code, so its gradient is the sum of the two paths:
+    ``dh = W_dec.T @ (xhat - x) + lam * dL_cls/ds * u`` with
+    ``dL_cls/ds = -y`` if ``y * s < 1`` and ``0`` otherwise (the subgradient 0 is
+    used at the kink ``y * s == 1``).
+
+    Returns a dict with ``loss``, ``L_rec``, ``L_cls``, ``h``, ``xhat``, ``s`` and
+    the gradients of ``loss``: ``dxhat`` (D,), ``ds`` (scalar), ``dh`` (C,),
+    ``dW_dec`` (D, C) ``= outer(dxhat, h)``, ``du`` (C,) ``= lam * ds_cls * h`` and
+    ``dW_enc`` (C, D) ``= outer(dh, x)``.
+    """
+    x, W_enc, W_dec = _float_array(x, "x"), _float_array(W_enc, "W_enc"), \
+        _float_array(W_dec, "W_dec")
+    u = _float_array(u, "u")
+    if x.ndim != 1:
+        raise ValueError(f"x must be a vector (D,), got shape {x.shape}")
+    D = x.shape[0]
+    if W_enc.ndim != 2 or W_enc.shape[1] != D:
+        raise ValueError(f"W_enc must have shape (C, D) with D = {D}, got {W_enc.shape}")
+    C = W_enc.shape[0]
+    if W_dec.shape != (D, C):
+        raise ValueError(f"W_dec must have shape ({D}, {C}), got {W_dec.shape}")
+    if u.shape != (C,):
+        raise ValueError(f"u must have shape ({C},), got {u.shape}")
+    if y not in (-1, 1):
+        raise ValueError(f"the label y must be -1 or +1, got {y!r}")
+    if not lam >= 0:
+        raise ValueError(f"lam must be >= 0, got {lam!r}")
+    h = W_enc @ x
+    xhat = W_dec @ h
+    s = float(u @ h)
+    r = xhat - x
+    L_rec = 0.5 * float(r @ r)
+    L_cls = max(0.0, 1.0 - y * s)
+    dcls = -float(y) if y * s < 1 else 0.0  # dL_cls/ds
+    dh = W_dec.T @ r + lam * dcls * u
+    return {"loss": L_rec + lam * L_cls, "L_rec": L_rec, "L_cls": L_cls, "h": h,
+            "xhat": xhat, "s": s, "dxhat": r, "ds": lam * dcls, "dh": dh,
+            "dW_dec": np.outer(r, h), "du": lam * dcls * h, "dW_enc": np.outer(dh, x)}
 
 
 def sigmoid_neuron_grads(w, x, b):

@@ -277,3 +277,68 @@ def test_mlp2_mse_backprop_loops_validates_shapes(sol):
         sol.mlp2_mse_backprop_loops(X, np.ones((2, 3)), W1, b1, W2, b2)
     with pytest.raises(ValueError, match="examples as rows"):
         sol.mlp2_mse_backprop_loops(np.ones(3), Y, W1, b1, W2, b2)
+
+
+# --------------------------------------------------------------------------
+# autoencoder with a hinge classifier on its code
+# --------------------------------------------------------------------------
+
+
+def autoencoder_loss(x, W_enc, W_dec, u, y, lam):
+    """The loss of autoencoder_hinge_grads written out independently."""
+    h = W_enc @ x
+    return 0.5 * np.sum((W_dec @ h - x) ** 2) + lam * max(0.0, 1 - y * (u @ h))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_autoencoder_hinge_grads_match_numerical(sol, seed):
+    """Every gradient is the gradient of the total loss (both paths through the code)."""
+    rng = np.random.default_rng(seed)
+    x, W_enc, W_dec = rng.normal(size=4), rng.normal(size=(2, 4)), rng.normal(size=(4, 2))
+    u, y, lam = rng.normal(size=2), int(rng.choice([-1, 1])), float(rng.uniform(0.5, 3))
+    out = sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, y, lam)
+    assert out["loss"] == pytest.approx(autoencoder_loss(x, W_enc, W_dec, u, y, lam))
+    assert out["loss"] == pytest.approx(out["L_rec"] + lam * out["L_cls"])
+    num = sol.numerical_gradient
+    np.testing.assert_allclose(out["dW_enc"], num(
+        lambda W: autoencoder_loss(x, W, W_dec, u, y, lam), W_enc), atol=1e-6)
+    np.testing.assert_allclose(out["dW_dec"], num(
+        lambda W: autoencoder_loss(x, W_enc, W, u, y, lam), W_dec), atol=1e-6)
+    np.testing.assert_allclose(out["du"], num(
+        lambda v: autoencoder_loss(x, W_enc, W_dec, v, y, lam), u), atol=1e-6)
+    h = W_enc @ x
+    np.testing.assert_allclose(out["dh"], num(
+        lambda c: 0.5 * np.sum((W_dec @ c - x) ** 2) + lam * max(0.0, 1 - y * (u @ c)), h),
+        atol=1e-6)
+
+
+def test_autoencoder_hinge_grads_hand_example(sol):
+    """Code [1, 2]; the gradients of the two losses add at the code."""
+    x = np.array([1.0, 0.0, 1.0])
+    W_enc = np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 1.0]])  # h = [1, 2]
+    W_dec = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # xhat = [1, 2, 3], r = [0, 2, 2]
+    u = np.array([1.0, -1.0])  # s = -1; y = 1: margin -1 < 1, active, L_cls = 2
+    out = sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, 1, 2.0)
+    assert out["L_rec"] == 4.0 and out["L_cls"] == 2.0 and out["loss"] == 8.0
+    # W_dec^T r = [2, 4]; classifier path lam * (-y) * u = [-2, 2]
+    np.testing.assert_array_equal(out["dh"], [0.0, 6.0])
+    np.testing.assert_array_equal(out["du"], [-2.0, -4.0])
+    np.testing.assert_array_equal(out["dW_enc"], [[0, 0, 0], [6, 0, 6]])
+    np.testing.assert_array_equal(out["dW_dec"], [[0, 0], [2, 4], [2, 4]])
+    # a satisfied margin: the classifier sends nothing back
+    quiet = sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, -1, 2.0)  # y s = 1: kink -> 0
+    np.testing.assert_array_equal(quiet["dh"], [2.0, 4.0])
+    np.testing.assert_array_equal(quiet["du"], [0.0, 0.0])
+
+
+def test_autoencoder_hinge_grads_validates(sol):
+    """Shapes, labels and lam are checked."""
+    x, W_enc, W_dec, u = np.ones(3), np.ones((2, 3)), np.ones((3, 2)), np.ones(2)
+    with pytest.raises(ValueError, match="W_dec must have shape"):
+        sol.autoencoder_hinge_grads(x, W_enc, W_enc, u, 1, 1.0)
+    with pytest.raises(ValueError, match="-1 or \\+1"):
+        sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, 0, 1.0)
+    with pytest.raises(ValueError, match="lam"):
+        sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, 1, -1.0)
+    with pytest.raises(ValueError, match="u must have shape"):
+        sol.autoencoder_hinge_grads(x, W_enc, W_dec, np.ones(3), 1, 1.0)
