@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mldrill.cli.render import console, indent_block, plain, render_part_result
+from mldrill.cli.render import console, indent_block, plain, render_part_result, wrap_prose
 
 HELP = """Type your answer and press Enter (an open bracket continues on the next line).
 Commands at any prompt:
@@ -118,7 +118,7 @@ def _work(con: Any, run: Any, index: int, count: int) -> None:
     plain(con, f"Problem {index}/{count} · {family.topic} · {family.title}", "bold cyan")
     plain(con, f"{family.id}, seed {variant.seed}, difficulty {'*' * family.difficulty}",
           "dim")
-    plain(con, variant.prompt.rstrip())
+    plain(con, wrap_prose(variant.prompt.rstrip(), con.width))
     for part in variant.parts:
         label = part.prompt if part.prompt != part.name else ""
         plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
@@ -144,14 +144,16 @@ def _ask_part(con: Any, run: Any, name: str) -> None:
             if hint is None:
                 plain(con, "no more hints; 'solution' shows the worked solution", "dim")
             else:
-                plain(con, indent_block(f"hint {hint[0]}/{len(run.hints)}: ", hint[1]),
+                label = f"hint {hint[0]}/{len(run.hints)}: "
+                plain(con, indent_block(label, wrap_prose(hint[1], con.width - len(label))),
                       "yellow")
             continue
         if word == "solution":
             answer, solution = run.reveal(name)
             plain(con, f"answer: {answer}", "green")
             if solution:
-                plain(con, indent_block("worked solution: ", solution.rstrip()))
+                plain(con, indent_block("worked solution: ",
+                                        wrap_prose(solution.rstrip(), con.width - 17)))
             plain(con, "(this part counts as missed)", "dim")
             return
         if word == "skip":

@@ -36,6 +36,23 @@ def plain(con: Console, text: str, style: str | None = None) -> None:
     con.print(Text(text, style=style or ""), markup=False, highlight=False)
 
 
+def wrap_prose(text: str, width: int, indent: str = "") -> str:
+    """Wrap each over-long line at word boundaries to `width`, keeping its own leading
+    spaces on the continuation lines. Lines that fit (grids, formulas) are left alone."""
+    import textwrap
+
+    out = []
+    for line in text.splitlines() or [""]:
+        if len(indent + line) <= width:
+            out.append(indent + line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        out.extend(textwrap.wrap(line.strip(), max(20, width), initial_indent=indent + lead,
+                                 subsequent_indent=indent + lead, break_long_words=False,
+                                 break_on_hyphens=False))
+    return "\n".join(out)
+
+
 def indent_block(label: str, text: str, indent: str = "") -> str:
     """`label` before the first line of text, the other lines indented to line up."""
     pad = indent + " " * len(label)
@@ -142,7 +159,7 @@ def render_variant(v: Any, solution: bool) -> None:
         meta += f" · {f.layout} layout"
     plain(con, meta, "dim")
     plain(con, "")
-    plain(con, v.prompt.rstrip())
+    plain(con, wrap_prose(v.prompt.rstrip(), con.width))
     plain(con, "")
     for p in v.parts:
         pts = f"{p.points:g} pt{'s' if p.points != 1 else ''}"
@@ -167,13 +184,12 @@ def render_variant(v: Any, solution: bool) -> None:
             plain(con, "")
             plain(con, "Hints", "bold")
             for i, h in enumerate(hints, 1):
-                plain(con, indent_block(f"{i}. ", h.strip(), "  "))
+                plain(con, indent_block(f"{i}. ", wrap_prose(h.strip(), con.width - 5), "  "))
         sol = v.solution()
         if sol:
             plain(con, "")
             plain(con, "Worked solution", "bold")
-            for line_text in sol.rstrip().splitlines():
-                plain(con, "  " + line_text)
+            plain(con, wrap_prose(sol.rstrip(), con.width, "  "))
     else:
         plain(con, "")
         plain(con, f"Check an answer:  mldrill check {f.id} --seed {v.seed} "
@@ -195,7 +211,8 @@ def render_part_result(con: Console, r: Any, indent: str = "  ") -> None:
         head.append(f"   read as: {r.read_as}", style="dim")
     con.print(head)
     for m in r.messages:
-        for i, line in enumerate(m.splitlines()):
+        body = wrap_prose(m, con.width - len(indent) - 4)
+        for i, line in enumerate(body.splitlines()):
             plain(con, indent + ("  - " if i == 0 else "    ") + line)
 
 

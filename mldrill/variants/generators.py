@@ -39,7 +39,8 @@ def generator(name: str, provides: tuple[str, ...]) -> Callable[[GeneratorFn], G
 @generator("cnn_layers", provides=("layers", "input_shape", "layer_names"))
 def cnn_layers(rng: VariantRNG, params: dict[str, Any]) -> dict[str, Any]:
     """A small LeNet-style CNN whose every conv/pool fits its input exactly:
-    conv -> relu -> pool -> conv -> relu -> pool -> flatten -> dense -> dense."""
+    conv -> relu -> pool -> conv -> relu -> flatten -> dense -> dense (one pool only, so
+    the flattened size stays in the thousands and the first dense layer dominates)."""
     channels = rng.choice([1, 3])
     size = rng.choice([28, 32])
     layers: list[dict[str, Any]] = []
