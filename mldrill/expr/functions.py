@@ -146,6 +146,15 @@ register("dot", lambda a, b: np.dot(a, b))
 register("kron", np.kron)
 register("norm", np.linalg.norm)
 
+def _text(x: Any) -> str:
+    """str() for templates: whole floats without '.0', arrays as lists."""
+    if isinstance(x, np.ndarray):
+        return str(x.tolist())
+    if isinstance(x, (float, np.floating)) and float(x).is_integer():
+        return str(int(x))
+    return str(x.item() if isinstance(x, np.generic) else x)
+
+
 # --- references only ---------------------------------------------------------------------
 _REFERENCE_ONLY: dict[str, Callable[..., Any]] = {
     "array": np.array, "zeros": np.zeros, "ones": np.ones, "eye": np.eye,
@@ -153,12 +162,14 @@ _REFERENCE_ONLY: dict[str, Callable[..., Any]] = {
     "stack": np.stack, "hstack": np.hstack, "vstack": np.vstack,
     "concatenate": np.concatenate, "maximum": np.maximum, "minimum": np.minimum,
     "where": np.where, "var": np.var, "std": np.std, "prod": np.prod,
-    "argmax": np.argmax, "argmin": np.argmin, "cumsum": np.cumsum, "sort": np.sort,
+    "argmax": np.argmax, "argmin": np.argmin, "cumsum": np.cumsum, "cumprod": np.cumprod,
+    "sort": np.sort,
     "unique": np.unique, "count_nonzero": np.count_nonzero, "clip": np.clip,
     "solve": np.linalg.solve, "matrix_rank": np.linalg.matrix_rank,
     "eigvalsh": np.linalg.eigvalsh, "cond": np.linalg.cond, "allclose": np.allclose,
     "isclose": np.isclose, "round": np.round, "shape": np.shape, "size": np.size,
-    "len": len, "int": int, "float": float, "bool": bool, "all": np.all, "any": np.any,
+    "len": len, "int": int, "float": float, "bool": bool, "str": _text,
+    "all": np.all, "any": np.any,
     "comb": math.comb, "factorial": math.factorial, "gcd": math.gcd,
     "range": lambda *a: list(range(*a)), "list": list, "tuple": tuple,
     "onehot": lambda y, k: np.eye(int(k))[np.asarray(y, dtype=int)],

@@ -141,6 +141,9 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                     coincide[f"{part.name}:{m.tag}"] += 1
                     continue
                 typed = kind.format(wrong, part, ctx)
+                if not typed.strip():  # e.g. a select-all mistake that picks nothing
+                    coincide[f"{part.name}:{m.tag}"] += 1
+                    continue
                 got = check_part(part, typed, ctx)
                 if got.status == "correct":
                     fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is accepted "

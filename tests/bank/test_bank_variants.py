@@ -120,3 +120,11 @@ def test_parse_difficulty_rejects_nonsense(text) -> None:
 
     with pytest.raises(UsageError):
         parse_difficulty(text)
+
+
+def test_templates_join_text_with_str_and_cumprod(tmp_path: Path) -> None:
+    """str() joins numbers into text (whole floats without .0); cumprod is available."""
+    cat, fam = family(tmp_path, "params:\n  p: 2\n  s: [1, 2, 2]\n  x: 3.0\n"
+                                "prompt: \"{{ 'pad ' + str(p) + ', x = ' + str(x) }}; "
+                                "{{ cumprod(s) }}\"\n")
+    assert make_variant(fam, 0, cat.functions).prompt == "pad 2, x = 3; [1, 2, 4]"
