@@ -32,6 +32,7 @@ __all__ = [
     "perceptron_step",
     "perceptron_train",
     "perceptron_train_loops",
+    "perceptron_steps",
     "softmax_temperature",
     "softmax_top",
     "softmax_pairwise_loops",
@@ -231,6 +232,68 @@ def perceptron_train_loops(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100)
     if epochs is None:
         raise ValueError(f"no mistake-free pass within {max_epochs} epochs")
     return np.array(wl), bl, mistakes, passes
+
+
+def _num_text(v):
+    """A number as short text: ``3``, ``-2``, ``0.5`` (integral floats lose the ``.0``)."""
+    v = float(v)
+    return str(int(v)) if v.is_integer() else f"{v:g}"
+
+
+def _vec_text(v):
+    return "[" + ", ".join(_num_text(x) for x in v) + "]"
+
+
+def perceptron_steps(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100):
+    """Every visit of ``perceptron_train`` (default convention) as text, for worked solutions.
+
+    One line per visited point, the points named A, B, C, ... in the order of
+    the rows of ``X``, and after an update a second line with the new ``w`` and
+    ``b`` (a margin ``<= 0`` is a mistake)::
+
+        pass 1, A: [0, 0].[1, 2] + 0 = 0, y = +1, margin 0 -> update
+                   w = [1, 2], b = 1
+        pass 2, A: [1, 2].[1, 2] + 1 = 6, y = +1, margin 6 -> ok
+
+    Same arguments and stopping rule as ``perceptron_train`` (a mistake is
+    ``y (w . x + b) <= 0``; without ``epochs`` the run stops after the first
+    pass with no mistake).  Raises ``ValueError`` like ``perceptron_train``.
+    """
+    X = _points(X)
+    N, D = X.shape
+    if N > 26:
+        raise ValueError(f"at most 26 points can be named A..Z, got {N}")
+    y = _signs(y, N)
+    w = np.zeros(D) if w is None else _weights(w, D)
+    b = _scalar(b, "b")
+    _lr(lr)
+    lines = []
+    passes = 0
+    while True:
+        if epochs is not None and passes >= epochs:
+            break
+        if epochs is None and passes >= max_epochs:
+            raise ValueError(f"no mistake-free pass within {max_epochs} epochs "
+                             "(is the data linearly separable?)")
+        passes += 1
+        clean = True
+        for i in range(N):
+            score = X[i] @ w + b
+            margin = y[i] * score
+            head = (f"pass {passes}, {chr(65 + i)}: {_vec_text(w)}.{_vec_text(X[i])} "
+                    f"{'+' if b >= 0 else '-'} {_num_text(abs(b))} = {_num_text(score)}, "
+                    f"y = {'+1' if y[i] > 0 else '-1'}, margin {_num_text(margin)}")
+            if margin <= 0:
+                w, b = perceptron_update(X[i], y[i], w, b, lr)
+                clean = False
+                lines.append(f"{head} -> update")
+                lines.append(f"{' ' * len(f'pass {passes}, A: ')}w = {_vec_text(w)}, "
+                             f"b = {_num_text(b)}")
+            else:
+                lines.append(f"{head} -> ok")
+        if epochs is None and clean:
+            break
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------

@@ -123,3 +123,36 @@ def test_logsumexp_hand_example(sol):
     assert sol.logsumexp_pairwise_loops([1000, 1000]) == pytest.approx(1000 + np.log(2))
     assert sol.logsumexp_pairwise_loops([3]) == 3
     assert np.allclose(sol.softmax_pairwise_loops([1000, 0]), [1, 0])
+
+
+def test_perceptron_steps_hand_example(sol):
+    """The two-point run of test_train_hand_example, line by line."""
+    X, y = np.array([[1, 1], [-1, -1]]), np.array([1, -1])
+    assert sol.perceptron_steps(X, y).splitlines() == [
+        "pass 1, A: [0, 0].[1, 1] + 0 = 0, y = +1, margin 0 -> update",
+        "           w = [1, 1], b = 1",
+        "pass 1, B: [1, 1].[-1, -1] + 1 = -1, y = -1, margin 1 -> ok",
+        "pass 2, A: [1, 1].[1, 1] + 1 = 3, y = +1, margin 3 -> ok",
+        "pass 2, B: [1, 1].[-1, -1] + 1 = -1, y = -1, margin 1 -> ok",
+    ]
+
+
+@FAST
+@given(arrays(np.int64, (3, 2), elements=st.integers(-3, 3)),
+       arrays(np.int64, 2, elements=st.integers(-3, 3)), st.integers(-3, 3))
+def test_perceptron_steps_agree_with_training(sol, X, w_true, b_true):
+    """The trace has N visits per pass, one 'update' per mistake, and ends at the trained w, b."""
+    s = X @ w_true + b_true
+    if np.any(s == 0):
+        return
+    y = np.where(s > 0, 1, -1)
+    w, b, mistakes, passes = sol.perceptron_train_loops(X, y)
+    lines = sol.perceptron_steps(X, y).splitlines()
+    visits = [line for line in lines if line.startswith("pass ")]
+    assert len(visits) == 3 * passes
+    updates = [line for line in lines if line.lstrip().startswith("w = ")]
+    assert len(updates) == mistakes == sum(line.endswith("-> update") for line in visits)
+    if updates:
+        last = updates[-1].split("w = ")[1]
+        # integer data and lr = 1 keep w and b whole numbers
+        assert last == f"[{int(w[0])}, {int(w[1])}], b = {int(b)}"
