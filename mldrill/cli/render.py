@@ -36,20 +36,44 @@ def plain(con: Console, text: str, style: str | None = None) -> None:
     con.print(Text(text, style=style or ""), markup=False, highlight=False)
 
 
-def wrap_prose(text: str, width: int, indent: str = "") -> str:
-    """Wrap each over-long line at word boundaries to `width`, keeping its own leading
-    spaces on the continuation lines. Lines that fit (grids, formulas) are left alone."""
-    import textwrap
+def _chunks(text: str) -> list[str]:
+    """Words split at spaces outside brackets, so `[-3, 0]` or `f(a, b)` stay whole."""
+    out, cur, depth = [], "", 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        if ch == " " and depth == 0:
+            if cur:
+                out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        out.append(cur)
+    return out
 
+
+def wrap_prose(text: str, width: int, indent: str = "") -> str:
+    """Wrap each over-long line at spaces outside brackets to `width`, keeping its own
+    leading spaces on the continuation lines. Lines that fit (grids, formulas) are left
+    alone, and a bracketed group is never split."""
+    width = max(20, width)
     out = []
     for line in text.splitlines() or [""]:
         if len(indent + line) <= width:
             out.append(indent + line)
             continue
-        lead = line[: len(line) - len(line.lstrip())]
-        out.extend(textwrap.wrap(line.strip(), max(20, width), initial_indent=indent + lead,
-                                 subsequent_indent=indent + lead, break_long_words=False,
-                                 break_on_hyphens=False))
+        lead = indent + line[: len(line) - len(line.lstrip())]
+        cur = ""
+        for word in _chunks(line.strip()):
+            if cur and len(lead) + len(cur) + 1 + len(word) > width:
+                out.append(lead + cur)
+                cur = word
+            else:
+                cur = f"{cur} {word}" if cur else word
+        out.append(lead + cur)
     return "\n".join(out)
 
 

@@ -311,3 +311,18 @@ def test_few_variants_excuses_a_small_family(run, tmp_path: Path) -> None:
     result = run("validate", str(bad), "--seeds", "1")
     assert result.exit_code == 1
     assert f"{bad}:4:15: few_variants must be a sentence" in result.output
+
+
+def test_wrap_prose_keeps_brackets_whole_and_short_lines_alone() -> None:
+    """Long lines wrap at spaces outside brackets, keep their indent; grids are untouched."""
+    from mldrill.cli.render import wrap_prose
+
+    text = ("  so w = [-3, 0] + 1*[1, 2] = [-2, 2] and b = 2, which classifies every point "
+            "correctly\nX = [ 1  2 ]")
+    lines = wrap_prose(text, 30).splitlines()
+    assert all(len(line) <= 30 for line in lines if "[" not in line or len(line) <= 30)
+    assert all(line.startswith("  ") for line in lines[:-1])
+    assert lines[-1] == "X = [ 1  2 ]"
+    joined = " ".join(line.strip() for line in lines[:-1])
+    assert joined == text.splitlines()[0].strip()
+    assert all(line.count("[") == line.count("]") for line in lines)
