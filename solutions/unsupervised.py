@@ -30,6 +30,7 @@ __all__ = [
     "covariance_eigen",
     "pca_components",
     "explained_variance_ratio",
+    "components_for_variance",
     "pca_reconstruct",
     "principal_axis_slope",
     "kmeans_assign",
@@ -120,6 +121,22 @@ def explained_variance_ratio(X, ddof=0):
     if values.sum() <= 0:
         raise ValueError("all points are equal: the total variance is 0")
     return np.maximum(values, 0) / values.sum()
+
+
+def components_for_variance(values, threshold):
+    """Smallest number of principal components whose variances reach ``threshold``.
+
+    ``values`` are the eigenvalues (variances) of the covariance matrix in any
+    order; they are sorted largest first and the answer is the smallest k with
+    ``sum(top k) / sum(all) >= threshold`` (0 < threshold <= 1).
+    """
+    values = np.sort(np.asarray(values, dtype=float).ravel())[::-1]
+    if values.size == 0 or np.any(values < -1e-12) or values.sum() <= 0:
+        raise ValueError("values must be non-negative variances with a positive total")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must lie in (0, 1], got {threshold}")
+    ratios = np.cumsum(values) / values.sum()
+    return int(np.argmax(ratios >= threshold - 1e-12) + 1)
 
 
 def pca_reconstruct(X, k=1, points=None):

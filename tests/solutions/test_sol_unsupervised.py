@@ -45,6 +45,27 @@ def test_pca_by_hand(sol):
     np.testing.assert_allclose(sol.pca_reconstruct(L, 1, [2, 0]), [1, 1], atol=1e-12)
 
 
+def test_components_for_variance_by_hand(sol):
+    """Variances 6, 3, 1 (total 10): 60%, 90%, 100% cumulative; order does not matter."""
+    assert sol.components_for_variance([1, 6, 3], 0.5) == 1
+    assert sol.components_for_variance([1, 6, 3], 0.6) == 1  # reaching the threshold is enough
+    assert sol.components_for_variance([1, 6, 3], 0.61) == 2
+    assert sol.components_for_variance([6, 3, 1], 0.9) == 2
+    assert sol.components_for_variance([6, 3, 1], 0.95) == 3
+    with pytest.raises(ValueError, match="threshold"):
+        sol.components_for_variance([1, 2], 0)
+
+
+@FAST
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=5), st.sampled_from([0.5, 0.8, 0.9, 1]))
+def test_components_for_variance_by_enumeration(sol, values, threshold):
+    """The count equals the smallest k found by trying k = 1, 2, ... on sorted variances."""
+    assume(sum(values) > 0)
+    top = sorted(values, reverse=True)
+    k = next(k for k in range(1, len(top) + 1) if sum(top[:k]) >= threshold * sum(top) - 1e-9)
+    assert sol.components_for_variance(values, threshold) == k
+
+
 @FAST
 @given(data(), st.sampled_from([0, 1]))
 def test_covariance_matches_loops_and_numpy(sol, X, ddof):
