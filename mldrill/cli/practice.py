@@ -88,8 +88,8 @@ def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries:
         "count": count, "tries": tries})
     order = plan(families, store, count, session.rng)
     plain(con, f"Practice: {count} problem{'s' if count != 1 else ''}, {tries} "
-               f"tr{'y' if tries == 1 else 'ies'} per part (session seed {seed}). "
-               "Type 'help' for commands.", "bold")
+               f"tr{'y' if tries == 1 else 'ies'} per part, seed {seed}. "
+               "'help' for commands.", "bold")
     if not save:
         plain(con, "(not saved: --no-save)", "dim")
     interrupted = False
@@ -162,7 +162,8 @@ def _ask_part(con: Any, run: Any, name: str) -> None:
         if not text:
             continue
         verdict = run.answer(name, text)
-        render_part_result(con, verdict.result, indent="")
+        render_part_result(con, verdict.result, indent="",
+                           credit=verdict.credit if verdict.counted else None)
         if not verdict.counted:
             plain(con, "not counted; try again", "dim")
             continue

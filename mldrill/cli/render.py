@@ -52,6 +52,8 @@ def _chunks(text: str) -> list[str]:
             cur += ch
     if cur:
         out.append(cur)
+    if depth:  # a bracket left open (closed on a later line): plain words
+        return text.split()
     return out
 
 
@@ -67,7 +69,9 @@ def wrap_prose(text: str, width: int, indent: str = "") -> str:
             continue
         lead = indent + line[: len(line) - len(line.lstrip())]
         cur = ""
-        for word in _chunks(line.strip()):
+        words = [w for chunk in _chunks(line.strip())
+                 for w in (chunk.split() if len(lead) + len(chunk) > width else [chunk])]
+        for word in words:
             if cur and len(lead) + len(cur) + 1 + len(word) > width:
                 out.append(lead + cur)
                 cur = word
@@ -222,7 +226,16 @@ def render_variant(v: Any, solution: bool) -> None:
 
 # --- check ------------------------------------------------------------------------------
 
-def render_part_result(con: Console, r: Any, indent: str = "  ") -> None:
+def _rows(text: str) -> list[str]:
+    """A long nested list such as [[1, 2], [3, 4]] split after each top-level row."""
+    if not text.startswith("[["):
+        return [text]
+    return text.replace("], [", "],\n [").splitlines()
+
+
+def render_part_result(con: Console, r: Any, indent: str = "  ",
+                       credit: float | None = None) -> None:
+    """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit."""
     head = Text(indent)
     head.append(f"{r.name}: ", style="bold")
     word = STATUS_WORD[r.status]
@@ -230,10 +243,18 @@ def render_part_result(con: Console, r: Any, indent: str = "  ") -> None:
         word = "partly correct"
     head.append(word, style=STATUS_STYLE[r.status])
     if r.status in ("correct", "incorrect"):
-        head.append(f"  ({r.score * r.points:g}/{r.points:g})", style="dim")
-    if r.read_as:
-        head.append(f"   read as: {r.read_as}", style="dim")
+        got = r.score if credit is None else credit
+        head.append(f"  ({got * r.points:g}/{r.points:g})", style="dim")
+    read_as = r.read_as or ""
+    if read_as and len(head) + 12 + len(read_as) <= con.width:
+        head.append(f"   read as: {read_as}", style="dim")
+        read_as = ""
     con.print(head)
+    if read_as:
+        rows = _rows(read_as)
+        label = indent + "  read as: "
+        for i, row in enumerate(rows):
+            plain(con, (label if i == 0 else " " * len(label)) + row, "dim")
     for m in r.messages:
         body = wrap_prose(m, con.width - len(indent) - 4)
         for i, line in enumerate(body.splitlines()):

@@ -326,3 +326,11 @@ def test_wrap_prose_keeps_brackets_whole_and_short_lines_alone() -> None:
     joined = " ".join(line.strip() for line in lines[:-1])
     assert joined == text.splitlines()[0].strip()
     assert all(line.count("[") == line.count("]") for line in lines)
+
+
+def test_wrap_prose_with_a_bracket_closed_on_a_later_line() -> None:
+    """A parenthesis opened on one line and closed on the next does not stop wrapping."""
+    from mldrill.cli.render import wrap_prose
+
+    text = "(Max pooling and ReLU commute: conv -> ReLU -> pool would give the same O, but"
+    assert all(len(line) <= 40 for line in wrap_prose(text, 40).splitlines())
