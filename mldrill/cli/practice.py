@@ -125,7 +125,7 @@ def _work(con: Any, run: Any, index: int, count: int) -> None:
                    f"{'s' if part.points != 1 else ''}]", "bold")
         for letter, choice in part.choices:
             plain(con, f"  {letter}) {choice}")
-        plain(con, f"answer as {part.form}", "dim")
+        plain(con, wrap_prose(f"answer as {part.form}", con.width), "dim")
         run.start_part(part.name)
         _ask_part(con, run, part.name)
 

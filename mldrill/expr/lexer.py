@@ -270,9 +270,10 @@ def _emit_sequence(
                                    f"{prev.text}({tok.text}) with brackets")
         if sep == "*" and out.matrix and prev is not None and prev.kind != "number":
             shown = text[prev.pos:tok.pos].strip() or prev.text
+            after = "(...)" if tok.text == "(" else tok.text
             raise AnswerParseError(
                 text, tok.pos, f"missing operator before '{tok.text}'",
-                f"@ for a matrix product ({shown} @ {tok.text}) or * for elementwise/scalar",
+                f"@ for a matrix product ({shown} @ {after}) or * for elementwise/scalar",
             )
         if sep:
             out.emit(sep, tok.pos)

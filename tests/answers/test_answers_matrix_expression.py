@@ -191,3 +191,10 @@ def test_scalar_parameters_are_available(check, spec):
     """Scalar parameters of the variant can appear in the reference."""
     s = spec("matrix_expression", "lam * x", options={"symbols": {"x": ["n", 1]}})
     assert check(s, "0.5x", params={"lam": 0.5}).status == "correct"
+
+
+def test_juxtaposed_bracket_suggests_a_product_with_the_group(check, quadratic):
+    """`A (x + x)` is asked for `A @ (...)`, not the odd `A @ (`."""
+    result = check(quadratic, "A (x + x)")
+    assert result.status == "invalid"
+    assert "(A @ (...))" in result.messages[0]
