@@ -93,13 +93,13 @@ class Catalog:
         `topics` and `tags` match any of those listed; `difficulty` is `3`, `2-4`, `-2` or
         `4-`; `ids` names families (each must exist). An unknown topic or tag, or a
         selection that matches nothing, is a UsageError that says what exists."""
-        from mldrill.bank.lint import did_you_mean
-
         chosen = [self.get(i) for i in ids] if ids else list(self.families.values())
         topics, tags = list(topics), list(tags)
         for word, known, what in [*((t, self.topics(), "topic") for t in topics),
                                   *((t, self.tags(), "tag") for t in tags)]:
             if word not in known:
+                from mldrill.bank.lint import did_you_mean
+
                 listing = f"; topics: {', '.join(known)}" if what == "topic" else ""
                 raise UsageError(f"no {what} '{word}'{did_you_mean(word, known)}{listing}")
         low, high = parse_difficulty(difficulty)
@@ -159,37 +159,55 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
                  strict: bool = True, paths: Iterable[Path] | None = None) -> Catalog:
     """Load the banks. With strict=True, any problem in any file raises BankError listing
     every problem found; with strict=False the diagnostics are returned in the catalog."""
-    from mldrill.bank.schema import check_family
-    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+    from mldrill.bank.cache import FamilyCache
 
     banks = bank_dirs(extra, bundled=bundled)
     catalog = Catalog()
     catalog.functions = reference_functions(banks, catalog.diagnostics)
     files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
     catalog.files = files
+    cache = FamilyCache(catalog.functions)
     first_seen: dict[str, Any] = {}
     for path in files:
         shown = _shown(path)
         try:
-            data, smap = load_yaml(path, shown=shown)
-        except YamlLoadError as exc:
-            catalog.diagnostics.append(exc.diagnostic)
-            continue
-        family, diags = check_family(data, smap, shown, catalog.functions)
-        catalog.diagnostics.extend(diags)
+            key = cache.key(shown, path.read_bytes())
+        except OSError:
+            key = None
+        family = cache.get(key) if key else None
         if family is None:
-            continue
+            family = _check_file(path, shown, catalog)
+            if family is None:
+                continue
+            if key:
+                cache.put(key, family)
         if family.id in first_seen:
             other = first_seen[family.id]
             m = other.source.at(("id",))
-            catalog.diagnostics.append(smap.diag(("id",), f"duplicate id '{family.id}' (also "
-                                                          f"in {other.path}:{m.line})"))
+            catalog.diagnostics.append(family.source.diag(
+                ("id",), f"duplicate id '{family.id}' (also in {other.path}:{m.line})"))
             continue
         first_seen[family.id] = family
         catalog.families[family.id] = family
     if strict and catalog.diagnostics:
         raise BankError(catalog.diagnostics)
     return catalog
+
+
+def _check_file(path: Path, shown: str, catalog: Catalog) -> Any | None:
+    """Parse and check one problem file; the family if it is clean, else None (with its
+    diagnostics added to the catalog)."""
+    from mldrill.bank.schema import check_family
+    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+
+    try:
+        data, smap = load_yaml(path, shown=shown)
+    except YamlLoadError as exc:
+        catalog.diagnostics.append(exc.diagnostic)
+        return None
+    family, diags = check_family(data, smap, shown, catalog.functions)
+    catalog.diagnostics.extend(diags)
+    return family if not diags else None
 
 
 def _shown(path: Path) -> str:

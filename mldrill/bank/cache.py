@@ -1,0 +1,97 @@
+"""A cache of checked problem files, so start-up does not re-parse the whole bank.
+
+Checking a family (YAML with positions, then every expression and template through the
+schema) costs a few milliseconds; a bank of ~100 families made `list` and `practice` take
+most of a second. A family that checked clean is pickled under a key made of:
+- the file's bytes and the path it is shown as,
+- the names (and generator declarations) of the reference functions it was checked against,
+- a fingerprint of mldrill's own code (every module's size and mtime) and Python's version,
+so any change to the file, the bank's functions or mldrill itself misses the cache. Files
+with problems are never cached: their diagnostics are always fresh.
+
+The cache lives in the user's cache folder (platformdirs), or `$MLDRILL_CACHE`; set
+`MLDRILL_CACHE=off` to disable it. A cache that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+ENV_CACHE = "MLDRILL_CACHE"
+FORMAT = "1"
+
+
+def cache_root() -> Path | None:
+    env = os.environ.get(ENV_CACHE)
+    if env is not None:
+        return None if env.strip().lower() in ("", "off", "0", "no") else Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mldrill", appauthor=False))
+
+
+def _code_fingerprint() -> str:
+    import mldrill
+
+    h = hashlib.sha1(f"{FORMAT}|{sys.version}|{getattr(mldrill, '__version__', '')}".encode())
+    package = Path(mldrill.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path.relative_to(package)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+class FamilyCache:
+    """Checked families by content key. All failures degrade to 'not cached'."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]],
+                 root: Path | None = None) -> None:
+        base = root if root is not None else cache_root()
+        self.dir: Path | None = None
+        if base is None:
+            return
+        names = sorted((k, repr(getattr(f, "provides", None))) for k, f in functions.items())
+        salt = hashlib.sha1((_code_fingerprint() + repr(names)).encode()).hexdigest()[:20]
+        self.dir = base / "families" / salt
+        try:
+            if not self.dir.is_dir():
+                if self.dir.parent.is_dir():  # an older mldrill or bank: drop its entries
+                    for old in self.dir.parent.iterdir():
+                        shutil.rmtree(old, ignore_errors=True)
+                self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.dir = None
+
+    @staticmethod
+    def key(shown: str, data: bytes) -> str:
+        return hashlib.sha1(shown.encode() + b"\0" + data).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        if self.dir is None:
+            return None
+        try:
+            with open(self.dir / f"{key}.pickle", "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # missing, truncated, from another version: just re-check
+            return None
+
+    def put(self, key: str, family: Any) -> None:
+        if self.dir is None:
+            return
+        tmp = self.dir / f".{key}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                pickle.dump(family, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.dir / f"{key}.pickle")  # atomic: readers never see half
+        except Exception:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass

@@ -1,0 +1,80 @@
+"""The cache of checked problem files: used when nothing changed, bypassed otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mldrill.bank.schema as schema
+from mldrill.bank.catalog import load_catalog
+
+GOOD = (Path(__file__).parents[1] / "fixtures" / "bank" / "problems" / "demo")
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Count calls to the schema checker; use a fresh cache folder."""
+    monkeypatch.setenv("MLDRILL_CACHE", str(tmp_path / "cache"))
+    calls = []
+    real = schema.check_family
+
+    def spy(*a, **k):
+        calls.append(a[2])
+        return real(*a, **k)
+
+    monkeypatch.setattr(schema, "check_family", spy)
+    return calls
+
+
+def _bank(tmp_path: Path) -> Path:
+    bank = tmp_path / "bank"
+    (bank / "problems").mkdir(parents=True)
+    for f in GOOD.glob("*.yaml"):
+        (bank / "problems" / f.name).write_text(f.read_text())
+    return bank
+
+
+def test_unchanged_files_are_not_checked_again(counted, tmp_path: Path) -> None:
+    bank = _bank(tmp_path)
+    first = load_catalog([bank], bundled=False)
+    assert len(counted) == 2
+    second = load_catalog([bank], bundled=False)
+    assert len(counted) == 2                      # both from the cache
+    assert first.families == second.families     # the same families, field by field
+
+
+def test_an_edited_file_is_checked_again(counted, tmp_path: Path) -> None:
+    bank = _bank(tmp_path)
+    load_catalog([bank], bundled=False)
+    path = next((bank / "problems").glob("*.yaml"))
+    path.write_text(path.read_text().replace("title:", "title: Edited"))
+    cat = load_catalog([bank], bundled=False)
+    assert len(counted) == 3
+    assert any(f.title.startswith("Edited") for f in cat.families.values())
+
+
+def test_broken_files_are_never_cached(counted, tmp_path: Path) -> None:
+    bank = _bank(tmp_path)
+    (bank / "problems" / "bad.yaml").write_text("id: Bad\ntitle: T\n")
+    for _ in range(2):
+        cat = load_catalog([bank], bundled=False, strict=False)
+        assert any("bad.yaml" in d.path for d in cat.diagnostics)
+    assert sum("bad.yaml" in c for c in counted) == 2
+
+
+def test_damaged_cache_entries_are_ignored(counted, tmp_path: Path) -> None:
+    bank = _bank(tmp_path)
+    load_catalog([bank], bundled=False)
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
+        entry.write_bytes(b"garbage")
+    cat = load_catalog([bank], bundled=False)
+    assert len(cat.families) == 2 and len(counted) == 4
+
+
+def test_cache_can_be_turned_off(counted, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MLDRILL_CACHE", "off")
+    bank = _bank(tmp_path)
+    load_catalog([bank], bundled=False)
+    load_catalog([bank], bundled=False)
+    assert len(counted) == 4
