@@ -198,3 +198,19 @@ def test_juxtaposed_bracket_suggests_a_product_with_the_group(check, quadratic):
     result = check(quadratic, "A (x + x)")
     assert result.status == "invalid"
     assert "(A @ (...))" in result.messages[0]
+
+
+@pytest.mark.parametrize("text", ["sum(dY, axis=0)", "sum(dY, 0)"])
+def test_axis_keyword_is_allowed_in_sum(check, spec, text):
+    """NumPy users write sum(dY, axis=0): the axis keyword of sum and mean is accepted."""
+    s = spec("matrix_expression", "sum(dY, 0)", options={"symbols": {"dY": ["N", "M"]}})
+    assert check(s, text).status == "correct"
+    assert check(s, "sum(dY, axis=1)").status == "incorrect"
+
+
+def test_other_keywords_are_still_refused(check, spec):
+    """Only axis= of sum and mean: sum(dY, keepdims=True) is refused with the reason."""
+    s = spec("matrix_expression", "sum(dY, 0)", options={"symbols": {"dY": ["N", "M"]}})
+    result = check(s, "sum(dY, keepdims=True)")
+    assert result.status == "invalid"
+    assert "except axis= in sum and mean" in result.messages[0]

@@ -57,7 +57,8 @@ def refusal(text: str, **kw) -> AnswerParseError:
     ("'abc'", "text in quotes is not allowed in an answer", 0, None),
     ('x + "s"', "text in quotes is not allowed in an answer", 4, None),
     ("__import__('os')", "text in quotes is not allowed in an answer", 11, None),
-    ("f(x, a=1)", "keyword arguments are not allowed in an answer", 5, None),
+    ("f(x, a=1)",
+     "keyword arguments are not allowed in an answer (except axis= in sum and mean)", 5, None),
     ("x[0]", "indexing with [ ] is not allowed in an answer", 0, None),
     ("x[1:2]", "indexing with [ ] is not allowed in an answer", 0, None),
     # characters and operators that are not part of the language
