@@ -274,6 +274,13 @@ def _verify(c: Checker, raw: Any, names: set[str], parts: list[PartSpec],
         if part and part not in part_names:
             c.err((*key, "part"), f"no part named '{part}'{did_you_mean(part, part_names)}")
             continue
+        kind = next((p.kind for p in parts if p.name == part), None)
+        if spec.kinds is not None and kind is not None and kind not in spec.kinds:
+            article = "an" if kind[0] in "aeiou" else "a"
+            c.err((*key, "method"), f"'{method}' cannot verify {article} '{kind}' part (it "
+                                    "verifies "
+                                    f"{', '.join(sorted(spec.kinds))}); use kind: number for "
+                                    "a derivative, or method: equal")
         symbols = set(names)
         for p in parts:
             if p.name == part:

@@ -13,7 +13,7 @@ a part's reference by another route, so an error in the reference expression sho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,16 +34,19 @@ class Method:
     run: Runner
     check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]]
     doc: str
+    kinds: frozenset[str] | None = None  # the answer kinds it can verify (None: all)
 
 
 METHODS: dict[str, Method] = {}
 
 
 def method(name: str, options: dict[str, tuple[bool, bool]],
-           check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]] | None = None):
+           check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]] | None = None,
+           kinds: Iterable[str] | None = None):
     def deco(fn: Runner) -> Runner:
         METHODS[name] = Method(name, options, fn, check or (lambda item, names: []),
-                               (fn.__doc__ or "").strip())
+                               (fn.__doc__ or "").strip(),
+                               frozenset(kinds) if kinds is not None else None)
         return fn
 
     return deco
@@ -98,7 +101,8 @@ def numerical_gradient(f: Callable[[Any], Any], x: Any, h: float) -> Any:
 @method("finite_difference",
         {"function": (True, True), "wrt": (True, False), "layout": (False, False),
          "step": (False, False), "tolerance": (False, False)},
-        check=_check_fd)
+        check=_check_fd,
+        kinds=("number", "vector", "matrix", "expression", "matrix_expression"))
 def _finite_difference(v: Verification, part: PartSpec, ctx: Context) -> list[str]:
     """The reference must match central differences of `function` w.r.t. `wrt`."""
     fn = parse_reference(str(v.options["function"]))
