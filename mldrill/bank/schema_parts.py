@@ -28,6 +28,11 @@ def _tolerance(c: Checker, raw: Any, key: PathKey) -> Tolerance:
     for k in ("rel", "abs"):
         if k in raw:
             v = raw[k]
+            if isinstance(v, str):  # YAML 1.1 reads 1e-4 (no dot) as text
+                try:
+                    v = float(v)
+                except ValueError:
+                    pass
             if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
                 c.err((*key, k), f"tolerance {k} must be a number >= 0, got {v!r}")
             else:

@@ -23,11 +23,29 @@ from mldrill.expr.parse import REFERENCE, parse
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
 
 
+def split_format(body: str) -> tuple[str, str]:
+    """`expr | fmt` split at the last '|' outside quotes and brackets ('' if none), so
+    text such as "||w||^2" inside a string stays in the expression."""
+    depth, quote, cut = 0, "", -1
+    for i, ch in enumerate(body):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            cut = i
+    return (body, "") if cut < 0 else (body[:cut], body[cut + 1:])
+
+
 def placeholders(template: str) -> Iterator[tuple[str, str | None, int]]:
     """(expression, format, offset of the expression in the template) for each {{ }}."""
     for m in PLACEHOLDER.finditer(template):
         body = m.group(1)
-        expr, _, fmt = body.partition("|")
+        expr, fmt = split_format(body)
         lead = len(expr) - len(expr.lstrip())
         yield expr.strip(), (fmt.strip() or None), m.start(1) + lead
 
@@ -93,7 +111,7 @@ def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Cal
     for m in PLACEHOLDER.finditer(template):
         out.append(template[last : m.start()])
         body = m.group(1)
-        expr_text, _, fmt = body.partition("|")
+        expr_text, fmt = split_format(body)
         value = evaluate(parse(expr_text.strip(), REFERENCE), env, functions, exact_ints=True)
         text = format_value(value, fmt.strip() or None)
         if "\n" in text:

@@ -128,3 +128,18 @@ def test_templates_join_text_with_str_and_cumprod(tmp_path: Path) -> None:
                                 "prompt: \"{{ 'pad ' + str(p) + ', x = ' + str(x) }}; "
                                 "{{ cumprod(s) }}\"\n")
     assert make_variant(fam, 0, cat.functions).prompt == "pad 2, x = 3; [1, 2, 4]"
+
+
+def test_template_pipe_inside_a_string_is_text(tmp_path: Path) -> None:
+    """'|' inside quotes (a norm ||w||) is text; the format bar is the last one outside."""
+    cat, fam = family(tmp_path, "params:\n  h: 1\n  r: 0.375\n"
+                                "prompt: '{{ \"a/2 ||w||^2\" if h else \"a ||w||^2\" }}; "
+                                "{{ r | frac }}'\n")
+    assert make_variant(fam, 0, cat.functions).prompt == "a/2 ||w||^2; 3/8"
+
+
+def test_tolerance_written_1e_4_is_a_number(tmp_path: Path) -> None:
+    """YAML 1.1 reads 1e-4 as text; the tolerance accepts it as the number it means."""
+    cat, fam = family(tmp_path, "prompt: P\nparts:\n  - name: a\n    kind: number\n"
+                                "    answer: '1/3'\n    tolerance: {rel: 1e-4}\n")
+    assert fam.parts[0].tolerance.rel == 1e-4
