@@ -51,3 +51,26 @@ def test_guide_documents_every_registered_name() -> None:
     text = GUIDE.read_text()
     for name in [*KINDS, *PARAM_TYPES, *METHODS]:
         assert f"`{name}`" in text, f"docs/authoring.md does not document `{name}`"
+
+
+EXCERPTS = [b for b in BLOCKS if b.startswith("# from problems/")]
+REPO = GUIDE.parents[1]
+
+
+def test_every_bundled_topic_has_a_worked_example_section() -> None:
+    """The guide walks through one bundled family per topic (`### <topic>: ...`)."""
+    from mldrill.bank.catalog import load_catalog
+
+    text = GUIDE.read_text()
+    for topic in load_catalog().topics():
+        assert re.search(rf"^### {re.escape(topic)}: `[a-z0-9-]+`", text, re.M), \
+            f"docs/authoring.md has no worked-example section for topic {topic}"
+
+
+@pytest.mark.parametrize("block", EXCERPTS, ids=[b.split("\n", 1)[0][7:] for b in EXCERPTS])
+def test_excerpts_are_verbatim_from_the_bank(block: str) -> None:
+    """An excerpt marked `# from problems/...` is copied exactly from that file, so the
+    guide cannot drift from the bank."""
+    first, body = block.split("\n", 1)
+    source = (REPO / first[len("# from "):].strip()).read_text()
+    assert body.strip() in source
