@@ -281,7 +281,9 @@ def eigen_2x2_brute(C):
     """Eigen-decomposition of a symmetric 2 x 2 matrix by the closed form (checks eigh).
 
     For ``C = [[a, b], [b, c]]``: ``lambda = (a + c)/2 +- sqrt(((a - c)/2)^2 + b^2)``
-    and eigenvector ``(b, lambda - a)`` (or an axis when b = 0).  Returns
+    and eigenvector ``(b, lambda - a)`` or, equivalently, ``(lambda - c, b)``
+    (the longer of the two is used, so rounding noise in b does no harm; if both
+    vanish, C is a multiple of I and the axes are returned).  Returns
     ``(values, vectors)`` like ``covariance_eigen``: largest first, unit columns,
     first nonzero component positive.
     """
@@ -289,13 +291,13 @@ def eigen_2x2_brute(C):
     a, b, c = C[0, 0], C[0, 1], C[1, 1]
     mid, rad = (a + c) / 2, math.sqrt(((a - c) / 2) ** 2 + b * b)
     values = np.array([mid + rad, mid - rad])
+    scale = max(1.0, abs(a), abs(b), abs(c))
     vectors = []
     for i, lam in enumerate(values):
-        if b != 0:
-            v = np.array([b, lam - a])
-        else:  # diagonal: the axes, the larger diagonal entry first
-            big = 0 if a >= c else 1
-            v = np.eye(2)[big if i == 0 else 1 - big]
+        v1, v2 = np.array([b, lam - a]), np.array([lam - c, b])
+        v = v1 if v1 @ v1 >= v2 @ v2 else v2
+        if math.sqrt(v @ v) <= 1e-9 * scale:  # C = a I: every vector is an eigenvector
+            v = np.eye(2)[i]
         v = v / math.sqrt(v @ v)
         vectors.append(_sign_fixed(v))
     return values, np.column_stack(vectors)

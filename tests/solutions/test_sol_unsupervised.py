@@ -92,6 +92,18 @@ def test_eigen_matches_closed_form_and_power_iteration(sol, X):
     np.testing.assert_allclose(v, vectors[:, 0], atol=1e-6)
 
 
+def test_eigen_2x2_closed_form_edge_cases(sol):
+    """Diagonal (also with rounding noise off the diagonal) and multiples of I."""
+    for C in ([[3, 0], [0, 7]], [[11.5, -3e-16], [-3e-16, 15.5]], [[7, 1e-17], [1e-17, 3]]):
+        values, vectors = sol.eigen_2x2_brute(C)
+        ref_values, ref_vectors = sol.covariance_eigen(np.array(C))
+        np.testing.assert_allclose(values, ref_values)
+        np.testing.assert_allclose(vectors, ref_vectors, atol=1e-12)
+    values, vectors = sol.eigen_2x2_brute([[2, 0], [0, 2]])
+    np.testing.assert_allclose(values, [2, 2])
+    np.testing.assert_allclose(vectors.T @ vectors, np.eye(2), atol=1e-12)
+
+
 @FAST
 @given(data(4, 7))
 def test_pca_sign_free_summaries(sol, X):
