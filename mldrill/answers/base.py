@@ -16,14 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
 from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
-from mldrill.expr.parse import REFERENCE, Expr, parse
+from mldrill.expr.parse import parse_reference
 from mldrill.variants.template import render
 
 # parameter names that conventionally count things: n, N, m, M, n_samples, batch, num_x...
@@ -217,11 +216,6 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     return _verdict(spec, status="incorrect", score=kind.partial(value, target, spec),
                       messages=tuple(messages), diagnosis=finding.tag if finding else None,
                       read_as=read_as)
-
-
-@lru_cache(maxsize=4096)
-def parse_reference(text: str) -> Expr:
-    return parse(text, REFERENCE)
 
 
 def reference_value(text: str, ctx: Context, extra: Mapping[str, Any] | None = None) -> Any:

@@ -20,7 +20,7 @@ import difflib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr import nodes as n
@@ -421,3 +421,10 @@ def check_names(
             else:
                 hint = suggest(node.id, variables)
             raise AnswerParseError(expr.source, node.pos, f"unknown name '{node.id}'{hint}")
+
+
+@lru_cache(maxsize=8192)
+def parse_reference(text: str) -> Expr:
+    """parse(text, REFERENCE), memoised: a bank's expressions are parsed once per process
+    (trees are immutable), not once per draw, render or check."""
+    return parse(text, REFERENCE)

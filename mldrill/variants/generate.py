@@ -21,7 +21,7 @@ from mldrill.bank.model import ParamSpec, ProblemFamily
 from mldrill.errors import BankError, ConstraintError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
-from mldrill.expr.parse import REFERENCE, parse
+from mldrill.expr.parse import parse_reference
 from mldrill.variants.generators import GENERATORS
 from mldrill.variants.params import PARAM_TYPES, ParamError
 from mldrill.variants.rng import VariantRNG
@@ -88,7 +88,7 @@ def draw_params(family: ProblemFamily, seed: int, functions: Mapping[str, Callab
         env = {**CONSTANTS, **params}
         for i, c in enumerate(family.constraints):
             try:
-                ok = evaluate(parse(c.expr, REFERENCE), env, functions, exact_ints=True)
+                ok = evaluate(parse_reference(c.expr), env, functions, exact_ints=True)
             except EvaluationError as exc:
                 raise _diag(family, (*c.where, "expr"),
                             f"constraint cannot be evaluated: {exc.message}") from None
@@ -161,7 +161,7 @@ def _resolve(family: ProblemFamily, raw: Any, key: tuple[Any, ...], params: dict
 def _eval_option(family: ProblemFamily, text: str, key: tuple[Any, ...], params: dict[str, Any],
                  functions: Mapping[str, Callable[..., Any]]) -> Any:
     try:
-        return evaluate(parse(text, REFERENCE), {**CONSTANTS, **params}, functions,
+        return evaluate(parse_reference(text), {**CONSTANTS, **params}, functions,
                         exact_ints=True)
     except EvaluationError as exc:
         raise _diag(family, key, f"cannot evaluate '{text}': {exc.message}") from None

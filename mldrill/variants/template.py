@@ -18,7 +18,7 @@ import numpy as np
 
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
-from mldrill.expr.parse import REFERENCE, parse
+from mldrill.expr.parse import parse_reference
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
 
@@ -112,7 +112,7 @@ def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Cal
         out.append(template[last : m.start()])
         body = m.group(1)
         expr_text, fmt = split_format(body)
-        value = evaluate(parse(expr_text.strip(), REFERENCE), env, functions, exact_ints=True)
+        value = evaluate(parse_reference(expr_text.strip()), env, functions, exact_ints=True)
         text = format_value(value, fmt.strip() or None)
         if "\n" in text:
             line_start = "".join(out).rfind("\n") + 1
