@@ -148,7 +148,8 @@ def newton_step(g, H, x):
     try:
         step = np.linalg.solve(H, g)
     except np.linalg.LinAlgError:
-        raise ValueError(f"the Hessian is singular, so the Newton step is undefined: H = {H.tolist()}") from None
+        raise ValueError("the Hessian is singular, so the Newton step is undefined: "
+                         f"H = {H.tolist()}") from None
     out = x - step
     return float(out[0]) if scalar else out
 

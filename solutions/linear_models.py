@@ -217,7 +217,7 @@ def perceptron_train_loops(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100)
     while passes < limit:
         passes += 1
         errors = 0
-        for row, label in zip(rows, labels):
+        for row, label in zip(rows, labels, strict=False):
             activation = bl
             for j in range(d):
                 activation += wl[j] * row[j]

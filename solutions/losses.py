@@ -62,7 +62,8 @@ def _binary_pair(a, y, name):
     a = np.asarray(a, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if a.ndim != 1 or a.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array (one per example), got shape {a.shape}")
+        raise ValueError(f"{name} must be a non-empty 1-D array (one per example), "
+                         f"got shape {a.shape}")
     if y.shape != a.shape:
         raise ValueError(f"targets y must have the shape of {name} {a.shape}, got {y.shape}")
     if np.any((y < 0) | (y > 1)):

@@ -412,7 +412,7 @@ def gaussian_map_weights_brute(x, y, noise_var, prior_var, grid):
     if len(x) != len(y):
         raise ValueError("x and y must have the same length")
     logpost = np.zeros_like(grid)
-    for xi, yi in zip(x, y):
+    for xi, yi in zip(x, y, strict=False):
         logpost -= (yi - grid * xi) ** 2 / (2 * noise_var)
     if math.isfinite(prior_var):
         logpost -= grid**2 / (2 * prior_var)

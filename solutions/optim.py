@@ -219,7 +219,7 @@ def momentum_step_loops(w, v, g, lr, mu):
     _check_rate(mu, "mu")
     (w, v, g), shape = _flat_floats(w=w, v=v, g=g)
     w_new, v_new = [], []
-    for wi, vi, gi in zip(w, v, g):
+    for wi, vi, gi in zip(w, v, g, strict=False):
         wn = wi + mu * vi - lr * gi
         w_new.append(wn)
         v_new.append(wn - wi)
@@ -239,7 +239,7 @@ def nesterov_step_loops(w, v, g, lr, mu):
         raise ValueError("the PyTorch form needs lr > 0")
     (w, v, g), shape = _flat_floats(w=w, v=v, g=g)
     w_new, v_new = [], []
-    for wi, vi, gi in zip(w, v, g):
+    for wi, vi, gi in zip(w, v, g, strict=False):
         buf = mu * (-vi / lr) + gi
         w_new.append(wi - lr * (gi + mu * buf))
         v_new.append(-lr * buf)
@@ -251,7 +251,7 @@ def adagrad_step_loops(w, cache, g, lr, eps=1e-8):
     _check_lr(lr)
     (w, cache, g), shape = _flat_floats(w=w, cache=cache, g=g)
     w_new, c_new = [], []
-    for wi, ci, gi in zip(w, cache, g):
+    for wi, ci, gi in zip(w, cache, g, strict=False):
         c = ci + gi * gi
         w_new.append(wi - lr * gi / (math.sqrt(c) + eps))
         c_new.append(c)
@@ -268,7 +268,7 @@ def rmsprop_step_loops(w, cache, g, lr, decay=0.9, eps=1e-8):
     _check_rate(decay, "decay")
     (w, cache, g), shape = _flat_floats(w=w, cache=cache, g=g)
     w_new, c_new = [], []
-    for wi, ci, gi in zip(w, cache, g):
+    for wi, ci, gi in zip(w, cache, g, strict=False):
         c = ci + (1 - decay) * (gi * gi - ci)
         w_new.append(wi - lr * gi / (math.sqrt(c) + eps))
         c_new.append(c)
@@ -299,8 +299,10 @@ def adam_run_loops(w, grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
         for t in range(1, T + 1):
             wm = [(1 - beta1) * beta1 ** (t - k) for k in range(1, t + 1)]
             wv = [(1 - beta2) * beta2 ** (t - k) for k in range(1, t + 1)]
-            m_hat = sum(a * G[k - 1, i] for a, k in zip(wm, range(1, t + 1))) / sum(wm)
-            v_hat = sum(a * G[k - 1, i] ** 2 for a, k in zip(wv, range(1, t + 1))) / sum(wv)
+            m_hat = sum(a * G[k - 1, i] for a, k in zip(wm, range(1, t + 1), strict=True)) \
+                / sum(wm)
+            v_hat = sum(a * G[k - 1, i] ** 2 for a, k in zip(wv, range(1, t + 1), strict=True)) \
+                / sum(wv)
             wi = wi - lr * m_hat / (math.sqrt(v_hat) + eps)
             W[t - 1, i] = wi
             M[t - 1, i] = m_hat * (1 - beta1**t)
@@ -385,7 +387,7 @@ def preactivation_variances(v0, fan_ins, weight_vars, relu=False):
         raise ValueError(f"the input variance must be non-negative, got {v0}")
     fan_ins, weight_vars = _layers(fan_ins, weight_vars)
     out, second_moment = [], float(v0)
-    for n, s2 in zip(fan_ins, weight_vars):
+    for n, s2 in zip(fan_ins, weight_vars, strict=False):
         var_z = n * s2 * second_moment
         out.append(var_z)
         second_moment = var_z / 2 if relu else var_z
@@ -416,7 +418,7 @@ def preactivation_variances_loops(v0, fan_ins, weight_vars, relu=False):
     fan_ins, weight_vars = _layers(fan_ins, weight_vars)
     mean_w = 0.0  # zero-mean weights
     out, second_moment, mean_a = [], float(v0), 0.0
-    for n, s2 in zip(fan_ins, weight_vars):
+    for n, s2 in zip(fan_ins, weight_vars, strict=False):
         var_z = 0.0
         for _ in range(int(n)):
             var_z += s2 * second_moment - (mean_w * mean_a) ** 2

@@ -283,7 +283,8 @@ def logreg_grad(X, y, w, mean=True):
 
 
 def logreg_hessian(X, w, mean=True):
-    """Hessian of ``logreg_loss`` in ``w``: ``X^T S X``, ``S = diag(p (1 - p))`` (over ``N`` if mean).
+    """Hessian of ``logreg_loss`` in ``w``: ``X^T S X``, ``S = diag(p (1 - p))``
+    (over ``N`` if mean).
 
     It does not depend on the labels.  ``X`` (N, D), ``w`` (D,) -> (D, D).
     """
@@ -401,7 +402,7 @@ def shrunk_mean_risk_enum(values, n, c, target=0.0, probs=None):
         raise ValueError("probs must be non-negative, one per value, and sum to 1")
     if isinstance(n, bool) or int(n) != n or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    theta = sum(p * v for p, v in zip(probs, values))
+    theta = sum(p * v for p, v in zip(probs, values, strict=False))
     sets = []
     for combo in itertools.product(range(len(values)), repeat=int(n)):
         prob = 1.0

@@ -107,7 +107,7 @@ def regularized_sgd_step_loops(w, g, lr, l2=0.0, l1=0.0, half=True):
         raise ValueError(f"w and g must have one shape, got {w.shape} and {g.shape}")
     shrink = 1 - lr * (l2 if half else 2 * l2)
     out = []
-    for wi, gi in zip(w.ravel().tolist(), g.ravel().tolist()):
+    for wi, gi in zip(w.ravel().tolist(), g.ravel().tolist(), strict=False):
         toward_zero = 0.0 if wi == 0 else (lr * l1 if wi > 0 else -lr * l1)
         out.append(shrink * wi - lr * gi - toward_zero)
     return np.reshape(out, w.shape)[()]

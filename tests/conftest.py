@@ -1,5 +1,5 @@
-"""Test-run settings: hypothesis is derandomized on CI; progress and the checked-file cache go to a temporary folder, never
-the user's own data or cache folders."""
+"""Test-run settings: hypothesis is derandomized on CI; progress and the checked-file
+cache go to a temporary folder, never the user's own data or cache folders."""
 
 from __future__ import annotations
 
