@@ -261,15 +261,16 @@ def adagrad_step_loops(w, cache, g, lr, eps=1e-8):
 def rmsprop_step_loops(w, cache, g, lr, decay=0.9, eps=1e-8):
     """Check of :func:`rmsprop_step`, element by element.
 
-    The new cache is written as the old one moved a fraction ``1 - decay`` of
-    the way towards ``g**2``: ``cache + (1 - decay) * (g**2 - cache)``.
+    Written out per entry with plain floats and ``math.sqrt``. (The algebraically equal
+    form ``cache + (1 - decay) * (g**2 - cache)`` cancels badly when ``g**2 << cache``,
+    so the weighted sum is used.)
     """
     _check_lr(lr)
     _check_rate(decay, "decay")
     (w, cache, g), shape = _flat_floats(w=w, cache=cache, g=g)
     w_new, c_new = [], []
     for wi, ci, gi in zip(w, cache, g, strict=False):
-        c = ci + (1 - decay) * (gi * gi - ci)
+        c = decay * ci + (1 - decay) * (gi * gi)
         w_new.append(wi - lr * gi / (math.sqrt(c) + eps))
         c_new.append(c)
     return np.reshape(w_new, shape)[()], np.reshape(c_new, shape)[()]
