@@ -22,7 +22,6 @@ Commands at any prompt:
   skip      go on to the next part
   quit      end the session (Ctrl-D too); your answers are already saved
   help      this text"""
-COMMANDS = {"hint", "solution", "skip", "quit", "exit", "q", "help", "?"}
 
 
 class EndSession(Exception):

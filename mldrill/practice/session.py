@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -185,8 +185,6 @@ class Session:
 
     def record(self, attempt: Attempt) -> None:
         if self.store is not None:
-            from dataclasses import replace
-
             self.store.record(replace(attempt, session_id=self.session_id))
 
     def deal(self, family: Any, seed: int | None = None) -> ProblemRun:
