@@ -24,6 +24,9 @@ Commands at any prompt:
   help      this text"""
 
 
+COMMANDS = {"hint", "solution", "skip", "quit", "exit", "q", "help", "?"}
+
+
 class EndSession(Exception):
     def __init__(self, interrupted: bool = False) -> None:
         self.interrupted = interrupted
@@ -51,6 +54,8 @@ def read_answer(prompt: str) -> str:
         more = _line(" " * (len(prompt) - 4) + "... ")
         if not more.strip():
             break
+        if more.strip().lower() in COMMANDS:  # a command ends the unfinished answer
+            return more.strip()
         text += "\n" + more
     return text.strip()
 

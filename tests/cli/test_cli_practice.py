@@ -136,3 +136,11 @@ def test_stats_and_history_when_empty(run) -> None:
     assert "No answers recorded yet" in run("stats").output
     assert "No answers recorded yet" in run("history").output
     assert json.loads(run("history", "--json").output) == []
+
+
+def test_a_command_ends_an_unfinished_multiline_answer(run) -> None:
+    """An open bracket continues the answer, but a command on the next line is obeyed, so
+    'quit' after a typo like 'foo(' is not swallowed."""
+    result = _practice(run, "demo-transpose", 5, ["foo(", "1", "hint", "quit"])
+    assert "hint 1/2:" in result.output
+    assert "Session summary" in result.output and result.exit_code == 0
