@@ -172,7 +172,7 @@ def make_variant(family: ProblemFamily, seed: int,
     """The variant of `family` for `seed`: same inputs, same variant, anywhere."""
     params = draw_params(family, seed, functions)
     try:
-        prompt = render(family.prompt, params, functions)
+        prompt = render(family.prompt, params, functions, shapes=True)
         parts = tuple(
             RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
                          KINDS[p.kind].form_for(p),

@@ -101,10 +101,28 @@ def format_value(value: Any, spec: str | None = None) -> str:
     return fmt_inline(a, spec)
 
 
-def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
-           ) -> str:
+IDENT = re.compile(r"[A-Za-z_]\w*")
+SHAPE_SAID = re.compile(r"\d\s*[x×]\s*\d|length|shape", re.I)
+
+
+def shape_label(value: Any) -> str | None:
+    """`(length 3)` for a vector, `(2 x 3)` for a matrix; None for anything else."""
+    if isinstance(value, str | tuple):
+        return None
+    a = np.asarray(value)
+    if a.ndim == 0 or a.dtype.kind in "OUS" or a.size <= 1:
+        return None
+    return f"(length {a.shape[0]})" if a.ndim == 1 else "(" + " x ".join(map(str, a.shape)) + ")"
+
+
+def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]],
+           shapes: bool = False) -> str:
     """Fill every {{ }} in `template`. A multi-line value (a grid) is indented to line up
-    under the text before it, so `X = {{X}}` prints a matrix beside its name."""
+    under the text before it, so `X = {{X}}` prints a matrix beside its name.
+
+    With `shapes` (prompts), a parameter shown on its own (`{{b1}}`) is labelled with its
+    shape: `b1 = [1, 1, 0]  (length 3)`, and a grid's first row ends with `(2 x 3)`;
+    unless the rest of the line already says a shape or opens a bracket of its own."""
     env = {**CONSTANTS, **params}
     out: list[str] = []
     last = 0
@@ -114,6 +132,15 @@ def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Cal
         expr_text, fmt = split_format(body)
         value = evaluate(parse_reference(expr_text.strip()), env, functions, exact_ints=True)
         text = format_value(value, fmt.strip() or None)
+        rest = template[m.end():].split("\n", 1)[0]
+        label = shape_label(value) if shapes and IDENT.fullmatch(expr_text.strip()) \
+            and not SHAPE_SAID.search(rest) and not rest.lstrip().startswith("(") else None
+        if label and "\n" in text:
+            if not rest.strip():  # a grid beside its name: label its first row
+                first, more = text.split("\n", 1)
+                text = f"{first}   {label}\n{more}"
+        elif label:
+            text = f"{text} {label}"
         if "\n" in text:
             line_start = "".join(out).rfind("\n") + 1
             prefix = "".join(out)[line_start:]

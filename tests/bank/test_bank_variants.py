@@ -78,12 +78,26 @@ def test_impossible_parameter_options_are_reported(tmp_path: Path) -> None:
 
 
 def test_templates_render_grids_and_formats(tmp_path: Path) -> None:
-    """{{X}} is an aligned grid beside its name; | .2f and | frac format numbers."""
+    """{{X}} is an aligned grid beside its name, labelled with its shape in a prompt;
+    | .2f and | frac format numbers; a computed vector is not labelled."""
     cat, fam = family(tmp_path, "params:\n  X: [[1, -10], [2, 3]]\n  r: 0.375\n"
                                 "prompt: |\n  X = {{X}}\n  r = {{ r | .2f }} = {{ r | frac }}\n"
                                 "  v = {{ [1, 2] }}\n")
     prompt = make_variant(fam, 0, cat.functions).prompt
-    assert prompt == "X = [ 1  -10 ]\n    [ 2    3 ]\nr = 0.38 = 3/8\nv = [1, 2]\n"
+    assert prompt == "X = [ 1  -10 ]   (2 x 2)\n    [ 2    3 ]\nr = 0.38 = 3/8\nv = [1, 2]\n"
+
+
+def test_prompt_vectors_carry_their_length(tmp_path: Path) -> None:
+    """A vector parameter in a prompt says its length, unless the line already says a shape
+    or the vector is followed by a bracket of the author's; solutions are not labelled."""
+    cat, fam = family(tmp_path, "params:\n  b: [1, 2, 3]\n  y: [0, 1]\n  s: 4\n"
+                                "prompt: |\n  b = {{b}}.\n  y = {{y}} (labels)\n"
+                                "  y = {{y}}, a 2-vector of length 2\n  s = {{s}}\n"
+                                "solution: b = {{b}}\n")
+    v = make_variant(fam, 0, cat.functions)
+    assert v.prompt == ("b = [1, 2, 3] (length 3).\ny = [0, 1] (labels)\n"
+                        "y = [0, 1], a 2-vector of length 2\ns = 4\n")
+    assert v.solution().strip() == "b = [1, 2, 3]"
 
 
 def test_text_choices_are_literal(tmp_path: Path) -> None:

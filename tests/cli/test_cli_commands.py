@@ -80,7 +80,7 @@ def test_show_renders_matrix_as_grid(run) -> None:
     """`show` prints the prompt with the matrix as an aligned grid beside its name."""
     result = run("show", "demo-transpose", "--seed", "4")
     assert result.exit_code == 0
-    assert "A = [ 2  3  0 ]\n    [ 3  3  2 ]" in result.output
+    assert "A = [ 2  3  0 ]   (2 x 3)\n    [ 3  3  2 ]" in result.output
     assert "mldrill check demo-transpose --seed 4" in result.output
 
 
