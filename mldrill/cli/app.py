@@ -230,6 +230,50 @@ def practice(
 
 @app.command()
 @handle_errors
+def exam(
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="[TOPIC]...", help="Topics of the paper (same as --topics).",
+        show_default=False)] = None,
+    topics: Annotated[list[str] | None, typer.Option(
+        "--topics", "-t", help="Topics of the paper: repeat, or separate with commas "
+        "(default: every topic).")] = None,
+    count: Annotated[int, typer.Option("--count", "-c", min=1,
+                                       help="Number of questions.")] = 5,
+    minutes: Annotated[float | None, typer.Option(
+        "--minutes", "-m", min=0.01, help="Time allowed (default: 6 per question).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", help="Seed of the paper: the same seed and options give the same "
+        "paper (default: random).")] = None,
+    difficulty: Annotated[str | None, typer.Option(
+        "--difficulty", "-d", help="1 to 5, or a range: 2-4, -2, 4-.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="Only problems with one of these tags (repeatable).")] = None,
+    save: Annotated[bool, typer.Option(
+        "--save/--no-save", help="Record the paper and its marks (in MLDRILL_HOME).")] = True,
+) -> None:
+    """Sit a timed paper: no hints or verdicts until you submit, then a full report.
+
+    Answers can be revised (back, next, go N) until you submit or the time runs out."""
+    from mldrill.cli.exam import run_exam
+    from mldrill.errors import UsageError
+
+    cat = _catalog()
+    chosen = [t.strip() for item in [*(words or ()), *(topics or ())]
+              for t in item.split(",") if t.strip()]
+    families = cat.select(chosen, tag or (), difficulty)
+    if not families:
+        raise UsageError("no problems match the topics, tags and difficulty given")
+    paper_seed = seed if seed is not None else _random_seed()
+    allowed = minutes if minutes is not None else 6.0 * count
+    code = run_exam(cat, families, seed=paper_seed, count=count, minutes=allowed, save=save,
+                    settings={"topics": chosen, "count": count, "minutes": allowed,
+                              "difficulty": difficulty, "tags": list(tag or ())})
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handle_errors
 def stats(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:

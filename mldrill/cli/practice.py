@@ -13,7 +13,14 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mldrill.cli.render import console, indent_block, plain, render_part_result, wrap_prose
+from mldrill.cli.render import (
+    console,
+    indent_block,
+    plain,
+    render_part_result,
+    render_solution,
+    wrap_prose,
+)
 
 HELP = """Type your answer and press Enter (an open bracket continues on the next line).
 Commands at any prompt:
@@ -47,14 +54,14 @@ def _line(prompt: str) -> str:
         raise EndSession(interrupted=True) from None
 
 
-def read_answer(prompt: str) -> str:
+def read_answer(prompt: str, commands: set[str] | frozenset[str] = frozenset(COMMANDS)) -> str:
     """One answer; lines are joined while brackets are open (a matrix over several lines)."""
     text = _line(prompt)
     while text.count("[") > text.count("]") or text.count("(") > text.count(")"):
-        more = _line(" " * (len(prompt) - 4) + "... ")
+        more = _line(("." * max(1, min(3, len(prompt) - 1)) + " ").rjust(len(prompt)))
         if not more.strip():
             break
-        if more.strip().lower() in COMMANDS:  # a command ends the unfinished answer
+        if more.strip().lower() in commands:  # a command ends the unfinished answer
             return more.strip()
         text += "\n" + more
     return text.strip()
@@ -92,7 +99,8 @@ def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries:
         "count": count, "tries": tries})
     order = plan(families, store, count, session.rng)
     plain(con, f"Practice: {count} problem{'s' if count != 1 else ''}, {tries} "
-               f"tr{'y' if tries == 1 else 'ies'} per part, seed {seed}. "
+               f"tr{'y' if tries == 1 else 'ies'} per part"
+               + (f", seed {seed}" if problem_seed is None else "") + ". "
                "'help' for commands.", "bold")
     if not save:
         plain(con, "(not saved: --no-save)", "dim")
@@ -104,8 +112,9 @@ def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries:
                 _work(con, run, i + 1, count)
             finally:
                 session.finish(run)
-    except EndSession as end:
-        interrupted = end.interrupted
+    except (EndSession, KeyboardInterrupt) as end:
+        # Ctrl-C while an answer is being judged arrives as KeyboardInterrupt
+        interrupted = not isinstance(end, EndSession) or end.interrupted
         if interrupted:
             plain(con, "\ninterrupted: your answers so far are saved" if save else
                   "\ninterrupted")
@@ -119,7 +128,8 @@ def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries:
 def _work(con: Any, run: Any, index: int, count: int) -> None:
     family, variant = run.family, run.variant
     plain(con, "")
-    plain(con, f"Problem {index}/{count} · {family.topic} · {family.title}", "bold cyan")
+    plain(con, wrap_prose(f"Problem {index}/{count} · {family.topic} · {family.title}",
+                          con.width), "bold cyan")
     plain(con, f"{family.id}, seed {variant.seed}, difficulty {'*' * family.difficulty}",
           "dim")
     plain(con, wrap_prose(variant.prompt.rstrip(), con.width))
@@ -156,8 +166,7 @@ def _ask_part(con: Any, run: Any, name: str) -> None:
             answer, solution = run.reveal(name)
             plain(con, f"answer: {answer}", "green")
             if solution:
-                plain(con, indent_block("worked solution: ",
-                                        wrap_prose(solution.rstrip(), con.width - 17)))
+                render_solution(con, solution)
             plain(con, "(this part counts as missed)", "dim")
             return
         if word == "skip":

@@ -88,6 +88,13 @@ def indent_block(label: str, text: str, indent: str = "") -> str:
     return "\n".join([indent + label + lines[0], *(pad + line for line in lines[1:])])
 
 
+def render_solution(con: Console, text: str, title: str = "worked solution") -> None:
+    """A worked solution under its own heading, indented, its lines as the author wrote
+    them (wrapped only where wider than the screen)."""
+    plain(con, f"{title}:", "bold")
+    plain(con, wrap_prose(text.rstrip(), con.width, "  "))
+
+
 def dump_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
 
@@ -348,7 +355,8 @@ def render_history(rows: list[dict[str, Any]]) -> None:
         plain(con, "No answers recorded yet. Start with: mldrill practice", "bold")
         return
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for name in ("when", "problem", "part", "answer", "verdict"):
+    exams = any(r.get("mode") == "exam" for r in rows)
+    for name in ("when", *(["in"] if exams else []), "problem", "part", "answer", "verdict"):
         table.add_column(name, no_wrap=name != "answer", overflow="ellipsis",
                          max_width=28 if name == "answer" else None)
     for r in rows:
@@ -359,6 +367,7 @@ def render_history(rows: list[dict[str, Any]]) -> None:
         verdict = Text(word, style=style)
         if r.get("diagnosis"):
             verdict.append(f" {r['diagnosis']}", style="dim")
-        table.add_row(when, f"{r['problem_id']}#{r['seed']}", r["part"],
+        table.add_row(when, *([r.get("mode", "")] if exams else []),
+                      f"{r['problem_id']}#{r['seed']}", r["part"],
                       Text(r["answer"].replace("\n", " ")), verdict)
     con.print(table)

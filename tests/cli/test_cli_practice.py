@@ -144,3 +144,25 @@ def test_a_command_ends_an_unfinished_multiline_answer(run) -> None:
     result = _practice(run, "demo-transpose", 5, ["foo(", "1", "hint", "quit"])
     assert "hint 1/2:" in result.output
     assert "Session summary" in result.output and result.exit_code == 0
+
+
+def test_ctrl_c_while_judging_still_prints_the_summary(run, monkeypatch) -> None:
+    """Ctrl-C that lands while an answer is being judged ends the session like Ctrl-C at
+    a prompt: the summary is printed and the exit status is 130."""
+    from mldrill.practice.session import ProblemRun
+
+    def interrupted(self, name, text):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ProblemRun, "answer", interrupted)
+    result = _practice(run, "demo-transpose", 5, ["[[1]]"])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output and "Session summary" in result.output
+
+
+def test_one_problem_header_shows_only_the_variant_seed(run) -> None:
+    """With --problem and --seed the header does not print a second, random seed."""
+    result = _practice(run, "demo-transpose", 5, ["quit"])
+    header = result.output.splitlines()[0]
+    assert "seed" not in header
+    assert "demo-transpose, seed 5" in result.output

@@ -1,0 +1,176 @@
+"""A scripted exam (stdin not a terminal): no verdicts until the end, revision, refusals,
+the clock, the report, and what is stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mldrill.bank.catalog import load_catalog
+from mldrill.cli import exam as exam_cli
+from mldrill.practice.exam import build_paper
+
+BANK = Path(__file__).parents[1] / "fixtures" / "bank"
+CAT = load_catalog([BANK], bundled=False)
+
+
+def _paper(count: int, seed: int, topics=()):
+    return build_paper(CAT, CAT.select(topics), count, seed)
+
+
+def _reference_lines(paper) -> list[str]:
+    return [q.variant.answer_text(p.name) for q in paper for p in q.family.parts]
+
+
+def _exam(run, seed: int, count: int, lines: list[str], *extra: str):
+    return run("exam", "--seed", str(seed), "--count", str(count), *extra,
+               input="\n".join(lines) + "\n")
+
+
+def _before_report(output: str) -> str:
+    return output.split("Exam report")[0]
+
+
+def test_reference_answers_score_full_marks_and_no_verdict_before_the_report(run) -> None:
+    """The reference answers earn every point, and nothing is marked until the report."""
+    paper = _paper(2, 11)
+    result = _exam(run, 11, 2, [*_reference_lines(paper), "submit"])
+    assert result.exit_code == 0, result.output
+    parts = len(_reference_lines(paper))
+    assert f"score {parts}/{parts} (100%)" in result.output
+    before = _before_report(result.output)
+    assert "correct" not in before and "incorrect" not in before
+    assert before.count("saved") == parts
+    assert result.output.count(": correct") == parts
+    assert "worked solution:" in result.output
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), count=st.integers(1, 3))
+def test_reference_answers_score_full_marks_for_any_seed(run, seed, count) -> None:
+    """Property: a scripted exam answered with the reference answers scores full marks."""
+    lines = _reference_lines(_paper(count, seed))
+    result = _exam(run, seed, count, [*lines, "submit"], "--no-save")
+    assert f"score {len(lines)}/{len(lines)} (100%)" in result.output, result.output
+
+
+def test_same_seed_gives_the_same_paper(run) -> None:
+    """Two sittings with the same seed and options get the same questions and variants."""
+    first = _exam(run, 5, 3, ["submit", "y"], "--no-save").output
+    second = _exam(run, 5, 3, ["submit", "y"], "--no-save").output
+    ids = [line for line in first.splitlines() if ", seed " in line and "demo-" in line]
+    assert len(ids) == 3
+    assert ids == [line for line in second.splitlines() if ", seed " in line and "demo-" in line]
+
+
+def test_garbage_is_refused_with_a_caret_and_asked_again(run) -> None:
+    """An unreadable answer is shown back with a caret and not kept; the part is asked
+    again."""
+    paper = _paper(1, 3, ["demo"])
+    lines = _reference_lines(paper)
+    first = paper[0].family.parts[0]
+    garbage = "[1 2; 3" if first.kind == "matrix" else "2*/x"
+    result = _exam(run, 3, 1, [garbage, "", *lines, "submit"], "--topics", "demo")
+    assert "not understood" in result.output and "^" in result.output
+    assert "not kept; type it again" in result.output
+    assert f"score {len(lines)}/{len(lines)}" in result.output
+
+
+def test_going_back_revises_an_answer(run) -> None:
+    """A wrong answer to question 1 can be replaced after moving on: `go 1`, type the new
+    answer; Enter keeps the other answers."""
+    paper = _paper(2, 8)
+    q1 = [q1p for q1p in _reference_lines(paper[:1])]
+    q2 = _reference_lines(paper[1:])
+    wrong = ["1000"] + q1[1:]
+    blanks = [""] * (len(q1) - 1)
+    result = _exam(run, 8, 2, [*wrong, *q2, "go 1", q1[0], *blanks, "submit"])
+    assert "(Enter keeps it)" in result.output
+    total = len(q1) + len(q2)
+    assert f"score {total}/{total} (100%)" in result.output, result.output
+
+
+def test_back_next_list_and_clear(run) -> None:
+    """`next` leaves a question, `back` returns to it, `list` shows what is open, `clear`
+    erases an answer."""
+    paper = _paper(2, 8)
+    q1 = _reference_lines(paper[:1])
+    result = _exam(run, 8, 2, [q1[0], "next", "back", "clear", "list", "submit", "y"])
+    out = result.output
+    assert out.count("Question 1/2") == 2 and "Question 2/2" in out
+    assert "cleared" in out
+    assert "0/" in out.split("cleared")[1] and "open:" in out
+    assert "no answer" in out.split("Exam report")[1]
+
+
+def test_hints_and_solutions_are_not_given_during_the_exam(run) -> None:
+    """`hint` and `solution` are refused until the report."""
+    result = _exam(run, 2, 1, ["hint", "solution", "submit", "y"])
+    assert "no hints in an exam" in result.output
+    assert "solutions come with the report" in result.output
+
+
+def test_submit_with_open_parts_asks_first(run) -> None:
+    """Submitting with unanswered parts asks for confirmation; 'n' goes back to work."""
+    paper = _paper(1, 2)
+    lines = _reference_lines(paper)
+    result = _exam(run, 2, 1, ["submit", "n", *lines, "submit"])
+    assert "unanswered" in result.output and "submit anyway? [y/N]" in result.output
+    assert f"score {len(lines)}/{len(lines)}" in result.output
+
+
+def test_eof_submits_what_was_answered(run) -> None:
+    """Ctrl-D (end of input) hands in the paper with the answers given, which are stored."""
+    paper = _paper(1, 6)
+    first = _reference_lines(paper)[0]
+    result = _exam(run, 6, 1, [first])
+    assert result.exit_code == 0
+    assert "Exam report" in result.output and "1 of" in result.output
+    rows = json.loads(run("history", "--json").output)
+    assert {r["mode"] for r in rows} == {"exam"}
+    assert sorted(r["status"] for r in rows).count("correct") == 1
+    assert len(rows) == len(paper[0].family.parts)
+
+
+def test_time_up_submits_and_refuses_late_answers(run, monkeypatch) -> None:
+    """When the time runs out the paper is submitted: the answer typed too late is not
+    kept, and the report says the clock submitted it."""
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 20.0  # every look at the clock is 20 s later
+        return now[0]
+
+    monkeypatch.setattr(exam_cli, "CLOCK", clock)
+    paper = _paper(2, 4)
+    result = _exam(run, 4, 2, _reference_lines(paper), "--minutes", "1")
+    out = result.output
+    assert "Time is up: the paper was submitted" in out
+    assert "submitted when the time ran out" in out
+    assert result.exit_code == 0
+
+
+def test_countdown_is_on_every_prompt(run) -> None:
+    """Each prompt shows the time left."""
+    result = _exam(run, 2, 1, ["submit", "y"], "--minutes", "90")
+    assert "[1:30:00] Q1 " in result.output
+
+
+def test_exam_in_history_and_stats(run) -> None:
+    """An exam's answers show in history and count in stats."""
+    paper = _paper(1, 12)
+    lines = _reference_lines(paper)
+    _exam(run, 12, 1, [*lines, "submit"])
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["attempts"] == len(lines)
+    assert "exam" in run("history").output
+
+
+def test_no_matching_problems_is_a_usage_error(run) -> None:
+    """An exam over a topic with no problems says so instead of starting."""
+    result = run("exam", "--topics", "nonexistent-topic")
+    assert result.exit_code != 0
