@@ -361,7 +361,7 @@ def render_report(con: Any, report: Any, saved: bool) -> None:
             else:
                 plain(con, f"your answer: {p.answer.replace(chr(10), ' ') if p.answer else ''}",
                       "dim")
-                render_part_result(con, p.result, indent="")
+                render_part_result(con, p.result, indent="", typed=p.answer)
             if p.status != "correct":
                 plain(con, f"  the answer: {p.reference}", "green")
         if q.solution:

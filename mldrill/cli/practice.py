@@ -176,7 +176,7 @@ def _ask_part(con: Any, run: Any, name: str) -> None:
             continue
         verdict = run.answer(name, text)
         render_part_result(con, verdict.result, indent="",
-                           credit=verdict.credit if verdict.counted else None)
+                           credit=verdict.credit if verdict.counted else None, typed=text)
         if not verdict.counted:
             plain(con, "not counted; try again", "dim")
             continue

@@ -240,9 +240,14 @@ def _rows(text: str) -> list[str]:
     return text.replace("], [", "],\n [").splitlines()
 
 
+def _same(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
+
+
 def render_part_result(con: Console, r: Any, indent: str = "  ",
-                       credit: float | None = None) -> None:
-    """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit."""
+                       credit: float | None = None, typed: str | None = None) -> None:
+    """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit;
+    "read as" is left out when it only repeats what was `typed`."""
     head = Text(indent)
     head.append(f"{r.name}: ", style="bold")
     word = STATUS_WORD[r.status]
@@ -253,6 +258,8 @@ def render_part_result(con: Console, r: Any, indent: str = "  ",
         got = r.score if credit is None else credit
         head.append(f"  ({got * r.points:g}/{r.points:g})", style="dim")
     read_as = r.read_as or ""
+    if typed is not None and _same(read_as, typed):
+        read_as = ""
     if read_as and len(head) + 12 + len(read_as) <= con.width:
         head.append(f"   read as: {read_as}", style="dim")
         read_as = ""

@@ -122,7 +122,7 @@ def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Cal
 
     With `shapes` (prompts), a parameter shown on its own (`{{b1}}`) is labelled with its
     shape: `b1 = [1, 1, 0]  (length 3)`, and a grid's first row ends with `(2 x 3)`;
-    unless the rest of the line already says a shape or opens a bracket of its own."""
+    unless the rest of the line already says a shape or has a bracket of its own."""
     env = {**CONSTANTS, **params}
     out: list[str] = []
     last = 0
@@ -134,7 +134,7 @@ def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Cal
         text = format_value(value, fmt.strip() or None)
         rest = template[m.end():].split("\n", 1)[0]
         label = shape_label(value) if shapes and IDENT.fullmatch(expr_text.strip()) \
-            and not SHAPE_SAID.search(rest) and not rest.lstrip().startswith("(") else None
+            and not SHAPE_SAID.search(rest) and "(" not in rest else None
         if label and "\n" in text:
             if not rest.strip():  # a grid beside its name: label its first row
                 first, more = text.split("\n", 1)

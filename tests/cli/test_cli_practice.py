@@ -166,3 +166,14 @@ def test_one_problem_header_shows_only_the_variant_seed(run) -> None:
     header = result.output.splitlines()[0]
     assert "seed" not in header
     assert "demo-transpose, seed 5" in result.output
+
+
+def test_read_as_is_shown_only_when_it_adds_something(run) -> None:
+    """The verdict says how an answer was read only when that differs from what was typed
+    (spaces aside)."""
+    answers = _answers(run, "demo-transpose", 5)
+    matrix = json.loads(answers[0])
+    semicolons = "[" + "; ".join(" ".join(map(str, row)) for row in matrix) + "]"
+    result = _practice(run, "demo-transpose", 5, [semicolons, answers[1], answers[2]])
+    assert result.output.count("read as") == 1
+    assert f"read as: {answers[0]}" in result.output
