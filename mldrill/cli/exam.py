@@ -297,9 +297,9 @@ def _confirm_submit(con: Any, run: Any) -> bool:
     missing = run.unanswered()
     if not missing:
         return True
-    plain(con, f"{len(missing)} part{'s are' if len(missing) != 1 else ' is'} unanswered: "
-               + ", ".join(f"Q{q} {p}" for q, p in missing[:8])
-               + (" ..." if len(missing) > 8 else ""), "yellow")
+    plain(con, wrap_prose(f"{len(missing)} part{'s are' if len(missing) != 1 else ' is'} "
+                          "unanswered: " + ", ".join(f"Q{q}\u00a0{p}" for q, p in missing[:8])
+                          + (" ..." if len(missing) > 8 else ""), con.width), "yellow")
     while True:
         reply = _ask(run, _NO_TIMER, "submit anyway? [y/N] ").strip().lower()
         if reply in ("y", "yes"):
@@ -319,12 +319,14 @@ _NO_TIMER: Any = _NoTimer()
 def _overview(con: Any, run: Any) -> None:
     for q in run.paper:
         names = [p.name for p in q.family.parts]
-        done = [p for p in names if run.current(q.number, p) is not None]
-        todo = [p for p in names if p not in done]
-        mark = "all answered" if not todo else f"{len(done)}/{len(names)} answered; " \
-            f"open: {', '.join(todo)}"
-        plain(con, f"  Q{q.number:<3} {q.family.title[:40]:<40}  {mark}",
-              None if not todo else "yellow")
+        todo = [p for p in names if run.current(q.number, p) is None]
+        head = f"  Q{q.number:<3} {len(names) - len(todo)}/{len(names)} answered  "
+        room = max(10, con.width - len(head) - 1)
+        title = q.family.title if len(q.family.title) <= room else \
+            q.family.title[: room - 1] + "…"
+        plain(con, head + title, "yellow" if todo else None)
+        if todo:
+            plain(con, wrap_prose("open: " + ", ".join(todo), con.width, "       "), "dim")
     plain(con, f"  {clock_text(run.time_left())} left", "dim")
 
 
@@ -359,9 +361,7 @@ def render_report(con: Any, report: Any, saved: bool) -> None:
             if p.result is None:
                 plain(con, f"{p.name}: no answer", STATUS_STYLE["unanswered"])
             else:
-                plain(con, f"your answer: {p.answer.replace(chr(10), ' ') if p.answer else ''}",
-                      "dim")
-                render_part_result(con, p.result, indent="", typed=p.answer)
+                render_part_result(con, p.result, indent="", typed=p.answer, echo=True)
             if p.status != "correct":
                 plain(con, f"  the answer: {p.reference}", "green")
         if q.solution:

@@ -245,9 +245,11 @@ def _same(a: str, b: str) -> bool:
 
 
 def render_part_result(con: Console, r: Any, indent: str = "  ",
-                       credit: float | None = None, typed: str | None = None) -> None:
+                       credit: float | None = None, typed: str | None = None,
+                       echo: bool = False) -> None:
     """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit;
-    "read as" is left out when it only repeats what was `typed`."""
+    "read as" is left out when it only repeats what was `typed`; `echo` shows the typed
+    answer under the verdict (in a report, long after it was typed)."""
     head = Text(indent)
     head.append(f"{r.name}: ", style="bold")
     word = STATUS_WORD[r.status]
@@ -264,6 +266,8 @@ def render_part_result(con: Console, r: Any, indent: str = "  ",
         head.append(f"   read as: {read_as}", style="dim")
         read_as = ""
     con.print(head)
+    if echo and typed is not None:
+        plain(con, indent + "  your answer: " + typed.replace("\n", " "), "dim")
     if read_as:
         rows = _rows(read_as)
         label = indent + "  read as: "
