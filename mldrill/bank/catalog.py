@@ -20,6 +20,9 @@ from typing import Any
 from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
 
 ENV_BANK = "MLDRILL_BANK"
+# a coding assignment (mldrill/grade/exercise.py) in a problems/ folder: `assignment:` at the
+# top level of the file
+ASSIGNMENT_RE = re.compile(rb"(?m)^assignment:")
 
 
 def bundled_root() -> Path:
@@ -73,6 +76,7 @@ class Catalog:
     functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    assignment_files: list[Path] = field(default_factory=list)  # coding assignments
 
     def get(self, problem_id: str) -> Any:
         if problem_id in self.families:
@@ -171,9 +175,14 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
     for path in files:
         shown = _shown(path)
         try:
-            key = cache.key(shown, path.read_bytes())
+            raw = path.read_bytes()
         except OSError:
-            key = None
+            raw, key = None, None
+        if raw is not None and ASSIGNMENT_RE.search(raw):
+            catalog.assignment_files.append(path)  # read by mldrill.grade, not here
+            continue
+        if raw is not None:
+            key = cache.key(shown, raw)
         family = cache.get(key) if key else None
         if family is None:
             family = _check_file(path, shown, catalog)

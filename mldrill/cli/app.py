@@ -274,6 +274,121 @@ def exam(
 
 @app.command()
 @handle_errors
+def grade(
+    path: Annotated[Path, typer.Argument(
+        metavar="PATH", help="A student's .py file, or a folder with one file or sub-folder "
+        "per student.", show_default=False)],
+    assignment: Annotated[str | None, typer.Option(
+        "--assignment", "-a", help="Grade only this assignment (default: every assignment "
+        "whose functions the file defines).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", help="Seed of the random test inputs (default: random, printed).")
+    ] = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="text, json or gradescope (results.json).")] = "text",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report here (a folder: the gradebook CSV).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                      help="Students graded at once (0 = all cores).")] = 0,
+) -> None:
+    """Grade students' NumPy code: run it sandboxed on random inputs against the reference.
+
+    Exit status: 0 graded (any score), 1 not gradable (syntax or import error, nothing
+    recognisable), 3 grader failure."""
+    from mldrill.bank.catalog import bank_dirs
+    from mldrill.errors import UsageError
+    from mldrill.grade.grader import grade_file, load_assignments
+
+    if fmt not in ("text", "json", "gradescope"):
+        raise UsageError(f"--format must be text, json or gradescope, not '{fmt}'")
+    if not path.exists():
+        raise UsageError(f"'{path}' does not exist")
+    banks = bank_dirs(Options.banks, bundled=not Options.only_bank)
+    assignments, diags = load_assignments(banks)
+    if diags:
+        from mldrill.cli.render import warn_broken
+
+        warn_broken(diags)
+    if not assignments:
+        raise UsageError("no coding assignments found in the banks")
+    used_seed = seed if seed is not None else _random_seed()
+    # the child must not see the banks (references, hidden tests) nor this folder's files
+    hide = [b.root for b in banks] + [Path.cwd()]
+    if path.is_dir() and fmt == "gradescope":  # one student's folder (Gradescope's layout)
+        from mldrill.grade.batch import find_students
+
+        picked = find_students(path.parent, assignments, assignment)
+        me = next((s for s in picked if s.id == path.name), None)
+        if me is None or me.path is None:
+            from mldrill.cli.grade import emit
+            from mldrill.grade.report import GradeReport
+
+            why = me.problem if me is not None else "nothing to grade"
+            emit(GradeReport(str(path), used_seed, "not gradable",
+                             message=f"not gradable: {why}").to_gradescope(), output)
+            raise typer.Exit(EXIT_NEGATIVE)
+        path = me.path
+    if path.is_dir():
+        from mldrill.cli.grade import run_batch
+
+        if assignment is not None:
+            from mldrill.grade.grader import choose_by_name
+
+            choose_by_name(assignments, assignment)  # an unknown name is a usage error
+        code = run_batch(path, assignments, banks=list(Options.banks),
+                         bundled=not Options.only_bank, seed=used_seed, only=assignment,
+                         jobs=jobs, output=output, fmt=fmt, hide=hide)
+        raise typer.Exit(code)
+    from mldrill.cli.grade import emit, render_report
+
+    report = grade_file(path, assignments, used_seed, only=assignment, hide=hide)
+    if fmt == "json":
+        emit(report.to_json(), output)
+    elif fmt == "gradescope":
+        emit(report.to_gradescope(), output)
+    else:
+        render_report(report, f"mldrill grade {path}"
+                              + (f" --assignment {assignment}" if assignment else "")
+                              + f" --seed {used_seed}")
+    raise typer.Exit({"graded": EXIT_OK, "not gradable": EXIT_NEGATIVE}.get(report.outcome, 3))
+
+
+export_app = typer.Typer(help="Export for other systems (Gradescope).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("gradescope")
+@handle_errors
+def export_gradescope(
+    assignment: Annotated[str, typer.Option(
+        "--assignment", "-a", help="The assignment to grade (see `mldrill grade`).")
+    ] = ...,  # type: ignore[assignment]
+    output: Annotated[Path, typer.Option("--output", "-o", help="The zip to write.")
+                      ] = Path("autograder.zip"),
+    secret: Annotated[str | None, typer.Option(
+        "--secret", help="The secret behind every submission's seed (default: random).")
+    ] = None,
+) -> None:
+    """Write a Gradescope autograder zip: setup.sh installs mldrill, run_autograder grades
+    /autograder/submission into /autograder/results/results.json."""
+    from mldrill.bank.catalog import bank_dirs
+    from mldrill.grade.export import build_bundle
+    from mldrill.grade.grader import choose_by_name, load_assignments
+
+    banks = bank_dirs(Options.banks, bundled=not Options.only_bank)
+    assignments, diags = load_assignments(banks)
+    if diags:
+        from mldrill.cli.render import warn_broken
+
+        warn_broken(diags)
+    (chosen,) = choose_by_name(assignments, assignment)
+    path = build_bundle(output, chosen, [b.root for b in banks], secret)
+    print(f"wrote {path} (assignment {chosen.name}); upload it as the autograder. "
+          "Keep it private: it holds the secret behind every submission's inputs.")
+
+
+@app.command()
+@handle_errors
 def stats(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:

@@ -57,6 +57,31 @@ def _selftest_worker(args: tuple[list[str], bool, list[str], str, int]) -> Famil
     return selftest_family(cat.families[family_id], range(seeds), cat.functions)
 
 
+def lint_assignments(files: list[Path], banks: list[str], bundled: bool) -> list[Diagnostic]:
+    """Check coding-assignment files (mldrill/grade/exercise.py) with path:line:col errors."""
+    if not files:
+        return []
+    from mldrill.bank.catalog import _shown, bank_dirs
+    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+    from mldrill.grade.exercise import check_assignment
+
+    known = bank_dirs(banks, bundled=bundled)
+    diags: list[Diagnostic] = []
+    for path in files:
+        shown = _shown(path)
+        try:
+            data, smap = load_yaml(path, shown=shown)
+        except YamlLoadError as exc:
+            diags.append(exc.diagnostic)
+            continue
+        resolved = path.resolve()
+        solutions = next((b.solutions for b in known
+                          if b.problems.is_dir() and b.problems.resolve() in resolved.parents),
+                         None)
+        diags += check_assignment(data, smap, shown, solutions)[1]
+    return diags
+
+
 def validate_bank(paths: list[Path], banks: list[str], *, bundled: bool, seeds: int,
                   jobs: int = 0) -> ValidateOutcome:
     from mldrill.bank.catalog import load_catalog
@@ -64,6 +89,7 @@ def validate_bank(paths: list[Path], banks: list[str], *, bundled: bool, seeds: 
     files = _expand(paths) if paths else None
     cat = load_catalog(banks, bundled=bundled, strict=False, paths=files)
     outcome = ValidateOutcome(len(cat.files), list(cat.diagnostics))
+    outcome.diagnostics += lint_assignments(cat.assignment_files, banks, bundled)
     families = sorted(cat.families.values(), key=lambda f: f.id)
     if seeds == 0 or not families:
         outcome.reports = [FamilyReport(f.id, f.path) for f in families]

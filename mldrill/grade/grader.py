@@ -1,0 +1,444 @@
+"""Grade one submission file against the assignments whose functions it defines.
+
+The parent (this process) draws every input, runs the trusted reference on its own copy,
+sends only the current test's inputs to the sandboxed child, and compares what comes back.
+A test fails alone (wrong values, an exception, a timeout, a crash); the others keep their
+credit. A backward test also checks the reference's gradients against finite differences
+of the reference forward, so a wrong reference is a grader failure, never a student's.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from mldrill.errors import Diagnostic, MldrillError, UsageError
+from mldrill.grade.compare import changed, compare, describe
+from mldrill.grade.exercise import (
+    Assignment,
+    CallSpec,
+    Exercise,
+    Name,
+    TestSpec,
+    check_assignment,
+    is_assignment,
+)
+from mldrill.grade.inputs import InputError, draw_inputs, rng_for
+from mldrill.grade.model import Call, Limits, Ref, SandboxError, TestJob, TestRun
+from mldrill.grade.properties import PROPERTIES, Context, Failed
+from mldrill.grade.report import GradeReport, TestOutcome
+
+
+class GraderFailure(MldrillError):
+    """A bug in mldrill or in an assignment file (not the student's fault)."""
+
+
+class TestFailed(Exception):
+    __test__ = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------- assignments
+
+def load_assignments(banks: Iterable[Any]) -> tuple[list[Assignment], list[Diagnostic]]:
+    """Every assignment file in the banks' problems/ folders (told apart by `assignment:`)."""
+    from mldrill.bank.catalog import _shown, problem_files
+    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+
+    found: list[Assignment] = []
+    diags: list[Diagnostic] = []
+    names: dict[str, str] = {}
+    for bank in banks:
+        for path in problem_files(bank):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "assignment:" not in text:
+                continue
+            shown = _shown(path)
+            try:
+                data, smap = load_yaml(path, text=text, shown=shown)
+            except YamlLoadError as exc:
+                diags.append(exc.diagnostic)
+                continue
+            if not is_assignment(data):
+                continue
+            a, problems = check_assignment(data, smap, shown, bank.solutions)
+            diags.extend(problems)
+            if a is None:
+                continue
+            if a.name in names:
+                diags.append(smap.diag(("assignment",), f"duplicate assignment '{a.name}' "
+                                                        f"(also in {names[a.name]})"))
+                continue
+            names[a.name] = shown
+            found.append(a)
+    return found, diags
+
+
+_REFERENCES: dict[Path, ModuleType] = {}
+
+
+def reference_module(a: Assignment) -> ModuleType:
+    path = a.reference.resolve()
+    if path not in _REFERENCES:
+        spec = importlib.util.spec_from_file_location(f"mldrill_ref_{a.name.replace('-', '_')}",
+                                                      path)
+        if spec is None or spec.loader is None:
+            raise GraderFailure(f"cannot load the reference {path}")
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:  # noqa: BLE001
+            raise GraderFailure(f"the reference {path} fails to import: {exc!r}") from None
+        _REFERENCES[path] = module
+    return _REFERENCES[path]
+
+
+def limits_for(a: Assignment, base: Limits | None = None) -> Limits:
+    base = base or Limits()
+    lim = a.limits
+    return Limits(
+        cpu_seconds=lim.get("cpu_seconds", base.cpu_seconds),
+        wall_seconds=lim.get("wall_seconds", base.wall_seconds),
+        memory_bytes=int(lim["memory_mb"] * (1 << 20)) if "memory_mb" in lim
+        else base.memory_bytes,
+        output_bytes=int(lim["output_kb"] * 1024) if "output_kb" in lim else base.output_bytes,
+        file_bytes=base.file_bytes, processes=base.processes)
+
+
+# ---------------------------------------------------------------------------- one file
+
+def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
+               only: str | None = None, limits: Limits | None = None,
+               hide: Sequence[Path] = ()) -> GradeReport:
+    """Grade `path`; never raises for anything the submission does."""
+    from mldrill.grade.sandbox import Sandbox
+
+    started = time.monotonic()
+    shown = str(path)
+    chosen = choose_by_name(assignments, only)
+    box_limits = limits or (limits_for(chosen[0]) if chosen else Limits())
+    try:
+        with Sandbox(path, box_limits, hide=hide) as box:
+            loaded = box.load()
+            iso = box.isolation
+            if loaded.status != "ok":
+                return GradeReport(shown, seed, "not gradable", message=_load_message(loaded),
+                                   isolation=iso, stdout=loaded.stdout,
+                                   seconds=time.monotonic() - started)
+            defined = set(loaded.functions)
+            if not chosen:
+                chosen = [a for a in assignments if defined & set(a.functions)]
+            if not chosen:
+                known = "; ".join(f"{a.name}: {', '.join(a.functions)}" for a in assignments)
+                return GradeReport(
+                    shown, seed, "not gradable", isolation=iso, stdout=loaded.stdout,
+                    functions=tuple(sorted(defined)), seconds=time.monotonic() - started,
+                    message="the file defines none of the functions of an assignment "
+                            f"(it defines: {', '.join(sorted(defined)) or 'nothing'}). "
+                            f"Known assignments: {known}")
+            tests: list[TestOutcome] = []
+            for a in chosen:
+                ref = reference_module(a)
+                for ex in a.exercises:
+                    for t in ex.tests:
+                        tests.append(run_test(box, a, ex, t, ref, seed, defined))
+    except (GraderFailure, SandboxError, InputError) as exc:
+        return GradeReport(shown, seed, "grader failure", tuple(a.name for a in chosen),
+                           message=f"grader failure (not your fault): {exc}",
+                           seconds=time.monotonic() - started)
+    return GradeReport(shown, seed, "graded", tuple(a.name for a in chosen), tuple(tests),
+                       isolation=iso, stdout=loaded.stdout,
+                       functions=tuple(sorted(defined)), seconds=time.monotonic() - started)
+
+
+def choose_by_name(assignments: Sequence[Assignment], only: str | None) -> list[Assignment]:
+    if only is None:
+        return []
+    for a in assignments:
+        if a.name == only:
+            return [a]
+    from mldrill.bank.lint import did_you_mean
+
+    names = [a.name for a in assignments]
+    raise UsageError(f"unknown assignment '{only}'{did_you_mean(only, names)}; known: "
+                     f"{', '.join(names) or 'none'}")
+
+
+def _load_message(loaded: Any) -> str:
+    what = {"syntax-error": "has a syntax error", "import-error": "fails to import",
+            "timeout": "took too long to import", "crashed": "crashed while importing"}
+    msg = f"the submission {what.get(loaded.status, loaded.status)}"
+    if loaded.error is not None:
+        msg += f": {loaded.error.type}: {loaded.error.message}"
+        if loaded.error.traceback:
+            msg += "\n" + loaded.error.traceback.rstrip()
+    elif loaded.detail:
+        msg += f" ({loaded.detail})"
+    return msg
+
+
+# ---------------------------------------------------------------------------- one test
+
+def _functions_of(test: TestSpec, ex: Exercise) -> list[str]:
+    names = [c.function for c in (test.call, test.backward) if c is not None]
+    if test.prop:
+        opts = test.options
+        names += [str(opts[k]) for k in ("function", "forward", "backward") if k in opts]
+        if not names:
+            names = list(ex.functions)
+    return names
+
+
+def display_name(test: TestSpec, ex: Exercise) -> str:
+    fns = _functions_of(test, ex)
+    if any(f in test.name for f in fns):
+        return test.name
+    return f"{' / '.join(dict.fromkeys(fns))}: {test.name}"
+
+
+def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleType,
+             seed: int, defined: set[str]) -> TestOutcome:
+    name = display_name(test, ex)
+    missing = [f for f in _functions_of(test, ex) if f not in defined]
+
+    def outcome(status: str, score: float, output: str, secs: float = 0.0) -> TestOutcome:
+        return TestOutcome(name, a.name, ex.id, score, test.points, status,  # type: ignore[arg-type]
+                           output, test.visibility, secs)
+
+    if missing:
+        return outcome("not attempted", 0.0, f"not attempted: {', '.join(missing)} "
+                                             f"{'is' if len(missing) == 1 else 'are'} not defined")
+    started = time.monotonic()
+    for draw in range(test.draws):
+        dims, inputs = draw_inputs(test, seed, a.name, draw)
+        try:
+            if test.kind == "call":
+                _call_test(box, test, ref, inputs)
+            elif test.kind == "backward":
+                _backward_test(box, test, ref, inputs, rng_for(seed, a.name, test.name, draw,
+                                                               "dout"))
+            else:
+                _property_test(box, test, inputs)
+        except TestFailed as fail:
+            sizes = ", ".join(f"{k}={v}" for k, v in dims.items())
+            where = f" [inputs drawn with seed {seed}" + (f"; sizes {sizes}" if sizes else "") \
+                + (f"; draw {draw + 1} of {test.draws}" if test.draws > 1 else "") + "]"
+            return outcome("failed", 0.0, fail.message + where, time.monotonic() - started)
+    return outcome("passed", test.points, "", time.monotonic() - started)
+
+
+def _resolve(spec: CallSpec, values: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    def one(v: Any) -> Any:
+        return values[v.name] if isinstance(v, Name) else v
+    return tuple(one(v) for v in spec.args), {k: one(v) for k, v in spec.kwargs}
+
+
+def _reference(ref: ModuleType, fn: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    f = getattr(ref, fn, None)
+    if f is None:
+        raise GraderFailure(f"the reference module has no function '{fn}'")
+    a, k = copy.deepcopy(args), copy.deepcopy(kwargs)
+    try:
+        return f(*a, **k), a, k
+    except Exception as exc:  # noqa: BLE001
+        raise GraderFailure(f"the reference {fn} raised {exc!r}") from None
+
+
+def _run(box: Any, name: str, calls: Sequence[Call]) -> TestRun:
+    run = box.run(TestJob(name, tuple(calls)))
+    problem = run_problem(run)
+    if problem:
+        raise TestFailed(problem)
+    return run
+
+
+def run_problem(run: TestRun) -> str | None:
+    """What went wrong in a test's run, in the student's terms (None: every call returned)."""
+    printed = run.stderr.strip()[-600:] if run.stderr.strip() else ""
+    if run.status != "ok":
+        what = {"timeout": "took too long", "crashed": "the process died",
+                "memory": "ran out of memory", "output-limit": "printed too much output",
+                "protocol": "the reply could not be read"}.get(run.status, run.status)
+        return f"{what}" + (f": {run.detail}" if run.detail else "") + \
+            (f"\nstderr:\n{printed}" if printed and run.status == "crashed" else "")
+    for c in run.calls:
+        if c.status == "error" and c.error is not None:
+            tb = f"\n{c.error.traceback.rstrip()}" if c.error.traceback else ""
+            return f"{c.function} raised {c.error.type}: {c.error.message}{tb}"
+        if c.status == "missing":
+            return f"{c.function} is not defined"
+        if c.status != "ok":
+            return f"{c.function} did not run ({c.status})"
+    return None
+
+
+def _mutations(fn: str, spec: CallSpec, args: tuple[Any, ...], after: tuple[Any, ...],
+               allowed: Iterable[str] = ()) -> None:
+    for i, (before, now) in enumerate(zip(args, after, strict=False)):
+        label = str(spec.args[i]) if i < len(spec.args) else f"argument {i + 1}"
+        if label in allowed or now is None:
+            continue
+        if changed(before, now):
+            raise TestFailed(f"{fn} modified its input {label} in place; work on a copy "
+                             f"(the caller's {label} must not change)")
+
+
+def _select(value: Any, expected: Any, indices: tuple[int, ...] | None, fn: str,
+            names: Sequence[str] = ()) -> list[tuple[str, Any, Any]]:
+    if indices is None and not (names and isinstance(expected, tuple | list)):
+        return [(f"{fn} returned", value, expected)]
+    if indices is None:
+        indices = tuple(range(len(expected)))
+    if not isinstance(expected, tuple | list):
+        raise GraderFailure(f"'compare' picks items but the reference {fn} returns "
+                            f"{describe(expected)}")
+    if not isinstance(value, tuple | list):
+        raise TestFailed(f"{fn} must return a tuple of {len(expected)} items "
+                         f"(e.g. out, cache), got {describe(value)}")
+    if len(value) != len(expected):
+        raise TestFailed(f"{fn} must return {len(expected)} items, got {len(value)}")
+    return [(f"{fn}: {names[i]}" if i < len(names) else f"{fn} returned item {i}",
+             value[i], expected[i]) for i in indices]
+
+
+def _call_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any]) -> None:
+    spec = test.call
+    assert spec is not None
+    args, kwargs = _resolve(spec, inputs)
+    expected, ref_args, _ = _reference(ref, spec.function, args, kwargs)
+    run = _run(box, test.name, [Call(spec.function, args, kwargs)])
+    got = run.calls[0]
+    for what, g, e in _select(got.value, expected, test.compare, spec.function,
+                              test.returns):
+        msg = compare(g, e, what, test.rtol, test.atol)
+        if msg:
+            raise TestFailed(msg)
+    for u in test.updates:
+        i = [str(x) for x in spec.args].index(u)
+        now = got.args_after[i] if i < len(got.args_after) else None
+        msg = compare(now, ref_args[i], f"{spec.function}: {u} after the call", test.rtol,
+                      test.atol)
+        if msg:
+            raise TestFailed(msg + f" ({spec.function} must update {u} in place)")
+    _mutations(spec.function, spec, args, got.args_after, test.updates)
+
+
+def _numeric_grad(f: Any, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        up = f()
+        x[i] = old - h
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def _backward_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any],
+                   rng: np.random.Generator) -> None:
+    fwd, bwd = test.call, test.backward
+    assert fwd is not None and bwd is not None
+    args, kwargs = _resolve(fwd, inputs)
+    (ref_out, ref_cache), _, _ = _split(_reference(ref, fwd.function, args, kwargs), fwd)
+    dout = inputs.get("dout")
+    if dout is None:
+        dout = rng.standard_normal(np.shape(ref_out))
+    values = {**inputs, "dout": dout}
+    bargs, bkwargs = _resolve(bwd, {**values, "cache": ref_cache})
+    expected, _, _ = _reference(ref, bwd.function, bargs, bkwargs)
+    grads = expected if isinstance(expected, tuple | list) else (expected,)
+    if len(grads) != len(test.grads):
+        raise GraderFailure(f"'grads' lists {len(test.grads)} names but the reference "
+                            f"{bwd.function} returns {len(grads)} values")
+    _check_reference_grads(ref, fwd, args, kwargs, dout, test.grads, grads)
+    student_args = tuple(Ref(0, (1,)) if isinstance(v, Name) and v.name == "cache" else
+                         (dout if isinstance(v, Name) and v.name == "dout" else
+                          (inputs[v.name] if isinstance(v, Name) else v)) for v in bwd.args)
+    student_kwargs = {k: (Ref(0, (1,)) if isinstance(v, Name) and v.name == "cache" else
+                          values[v.name] if isinstance(v, Name) else v) for k, v in bwd.kwargs}
+    run = box.run(TestJob(test.name, (Call(fwd.function, args, kwargs),
+                                      Call(bwd.function, student_args, student_kwargs))))
+    first = run.calls[0] if run.calls else None
+    if run.status == "ok" and first is not None and first.status == "ok" and (
+            not isinstance(first.value, tuple | list) or len(first.value) != 2):
+        # before the backward's error: a forward without a cache breaks the backward call
+        raise TestFailed(f"{fwd.function} must return (out, cache), got "
+                         f"{describe(first.value)}")
+    problem = run_problem(run)
+    if problem:
+        raise TestFailed(problem)
+    first, second = run.calls
+    got = second.value
+    labels = [f"d{g}" for g in test.grads]
+    if isinstance(expected, tuple | list):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            raise TestFailed(f"{bwd.function} must return ({', '.join(labels)}), got "
+                             f"{describe(got)}")
+        pairs = list(zip(labels, got, expected, strict=True))
+    else:
+        pairs = [(labels[0], got, expected)]
+    for label, g, e in pairs:
+        msg = compare(g, e, f"{bwd.function}: {label}", test.rtol, test.atol)
+        if msg:
+            raise TestFailed(msg)
+    _mutations(fwd.function, fwd, args, first.args_after, test.updates)
+    _mutations(bwd.function, bwd, tuple(dout if isinstance(v, Name) and v.name == "dout"
+                                        else None for v in bwd.args), second.args_after)
+
+
+def _split(result: tuple[Any, Any, Any], fwd: CallSpec) -> tuple[tuple[Any, Any], Any, Any]:
+    value, a, k = result
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise GraderFailure(f"the reference {fwd.function} must return (out, cache)")
+    return (value[0], value[1]), a, k
+
+
+def _check_reference_grads(ref: ModuleType, fwd: CallSpec, args: tuple[Any, ...],
+                           kwargs: dict[str, Any], dout: np.ndarray, names: Sequence[str],
+                           grads: Sequence[Any]) -> None:
+    """The reference backward must agree with finite differences of the reference forward."""
+    f = getattr(ref, fwd.function)
+    work = [copy.deepcopy(a) for a in args]
+    for name, grad in zip(names, grads, strict=True):
+        i = [str(x) for x in fwd.args].index(name)
+        x = np.array(work[i], dtype=np.float64)
+        work[i] = x
+
+        def loss() -> float:
+            return float(np.sum(f(*copy.deepcopy(work), **copy.deepcopy(kwargs))[0] * dout))
+
+        num = _numeric_grad(loss, x)
+        if not np.allclose(grad, num, rtol=1e-4, atol=1e-6 * max(1.0, np.abs(num).max())):
+            raise GraderFailure(f"the reference gradient d{name} of {fwd.function} disagrees "
+                                "with finite differences of the reference forward")
+        work[i] = args[i]
+
+
+def _property_test(box: Any, test: TestSpec, inputs: dict[str, Any]) -> None:
+    check = PROPERTIES[test.prop or ""]
+
+    def call(function: str, *args: Any) -> Any:
+        return _run(box, test.name, [Call(function, args)]).calls[0].value
+
+    def calls(steps: Sequence[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+        run = _run(box, test.name, [Call(f, a) for f, a in steps])
+        return [c.value for c in run.calls]
+
+    try:
+        check(Context(inputs, test.options, call, calls))
+    except Failed as exc:
+        raise TestFailed(str(exc)) from None

@@ -1,0 +1,4 @@
+"""Hangs while being imported."""
+
+while True:
+    pass

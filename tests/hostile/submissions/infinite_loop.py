@@ -1,0 +1,6 @@
+"""Loops forever, burning CPU."""
+
+
+def f(x):
+    while True:
+        x += 1

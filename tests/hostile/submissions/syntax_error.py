@@ -1,0 +1,5 @@
+"""A syntax error on line 5."""
+
+
+def f(x):
+    return (x +
