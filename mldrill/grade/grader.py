@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -147,11 +148,12 @@ def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
                             f"(it defines: {', '.join(sorted(defined)) or 'nothing'}). "
                             f"Known assignments: {known}")
             tests: list[TestOutcome] = []
+            slow: dict[str, str] = {}  # function -> the test where it ran out of time
             for a in chosen:
                 ref = reference_module(a)
                 for ex in a.exercises:
                     for t in ex.tests:
-                        tests.append(run_test(box, a, ex, t, ref, seed, defined))
+                        tests.append(run_test(box, a, ex, t, ref, seed, defined, slow))
     except (GraderFailure, SandboxError, InputError) as exc:
         return GradeReport(shown, seed, "grader failure", tuple(a.name for a in chosen),
                            message=f"grader failure (not your fault): {exc}",
@@ -207,9 +209,14 @@ def display_name(test: TestSpec, ex: Exercise) -> str:
 
 
 def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleType,
-             seed: int, defined: set[str]) -> TestOutcome:
+             seed: int, defined: set[str], slow: dict[str, str] | None = None
+             ) -> TestOutcome:
+    """Run one test over its draws. `slow` records functions that ran out of time: a later
+    test calling one fails at once instead of waiting out the limit again."""
     name = display_name(test, ex)
-    missing = [f for f in _functions_of(test, ex) if f not in defined]
+    fns = _functions_of(test, ex)
+    missing = [f for f in fns if f not in defined]
+    slow = slow if slow is not None else {}
 
     def outcome(status: str, score: float, output: str, secs: float = 0.0) -> TestOutcome:
         return TestOutcome(name, a.name, ex.id, score, test.points, status,  # type: ignore[arg-type]
@@ -218,6 +225,10 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
     if missing:
         return outcome("not attempted", 0.0, f"not attempted: {', '.join(missing)} "
                                              f"{'is' if len(missing) == 1 else 'are'} not defined")
+    hung = [f for f in fns if f in slow]
+    if hung:
+        return outcome("failed", 0.0, f"not run: {hung[0]} took too long in the test "
+                                      f"'{slow[hung[0]]}'")
     started = time.monotonic()
     for draw in range(test.draws):
         dims, inputs = draw_inputs(test, seed, a.name, draw)
@@ -230,6 +241,10 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
             else:
                 _property_test(box, test, inputs)
         except TestFailed as fail:
+            if fail.message.startswith("took too long"):
+                culprit = re.search(r"during call \d+ \((\w+)\)", fail.message)
+                for f in ([culprit.group(1)] if culprit else fns):
+                    slow.setdefault(f, name)
             sizes = ", ".join(f"{k}={v}" for k, v in dims.items())
             where = f" [inputs drawn with seed {seed}" + (f"; sizes {sizes}" if sizes else "") \
                 + (f"; draw {draw + 1} of {test.draws}" if test.draws > 1 else "") + "]"

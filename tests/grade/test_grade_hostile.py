@@ -101,3 +101,16 @@ def test_syntax_error_and_import_error_are_not_gradable(tmp_path, assignments) -
     missing.write_text("import no_such_module_here\ndef conv2d(x, k):\n    pass\n")
     report = grade_file(missing, assignments, 1, limits=FAST)
     assert report.outcome == "not gradable" and "no_such_module_here" in report.message
+
+
+def test_a_hanging_function_costs_one_time_limit(tmp_path, assignments) -> None:
+    """After a function runs out of time once, its later tests fail at once (saying where
+    it hung) instead of each waiting out the limit."""
+    report = _grade(tmp_path, assignments, (
+        "def conv2d(x, k, stride=1, pad=0):\n    while True:\n        pass\n"))
+    conv = [t for t in report.tests if "conv2d" in t.name]
+    assert len(conv) == 3
+    assert "took too long" in conv[0].output
+    assert all(t.output.startswith("not run: conv2d took too long in the test")
+               for t in conv[1:])
+    assert sum(t.seconds for t in conv[1:]) < 1.0
