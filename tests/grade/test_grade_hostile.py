@@ -79,7 +79,7 @@ def test_printing_fake_results_changes_nothing(tmp_path, assignments) -> None:
 
 def test_reading_the_reference_fails(tmp_path, assignments) -> None:
     """The reference module is not readable from the submission where the OS allows it."""
-    ref = Path(__file__).parents[2] / "solutions" / "assignments" / "drills.py"
+    ref = bank_dirs()[0].solutions / "assignments" / "drills.py"  # the one grading uses
     report = _grade(tmp_path, assignments, (
         "def mle_poisson(x):\n"
         f"    src = open({str(ref)!r}).read()\n"
