@@ -454,7 +454,12 @@ def test_reference_solutions_are_hidden(sandbox: MakeBox) -> None:
     if not has(box, "mount-ns"):
         pytest.skip(f"no mount namespace here, the paths stay visible: {box.isolation}")
     seen = call(box, "peek").calls[0].value
+    from mldrill.grade._wrapper import HIDDEN_PACKAGE
+
+    stub = len(HIDDEN_PACKAGE.format(name="mldrill").encode())  # a hidden package's __init__
     for path, found in seen.items():
+        if path.endswith("__init__.py") and found == stub:
+            continue
         assert found is None or found in ([], ["__init__.py"]), path
     assert call(box, "via_proc").calls[0].value == []
 
