@@ -290,11 +290,17 @@ def grade(
         "--output", "-o", help="Write the report here (a folder: the gradebook CSV).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
                                       help="Students graded at once (0 = all cores).")] = 0,
+    key: Annotated[Path | None, typer.Option(
+        "--key", "-k", help="For answer files (.yaml): the key folder of `mldrill sheet "
+        "new` (default: DIR/key beside DIR/<id>/answers.yaml).")] = None,
 ) -> None:
-    """Grade students' NumPy code: run it sandboxed on random inputs against the reference.
+    """Grade students' NumPy code (sandboxed, random inputs, against the reference), or
+    filled answer files of a sheet (answers.yaml, with --key).
 
     Exit status: 0 graded (any score), 1 not gradable (syntax or import error, nothing
     recognisable), 3 grader failure."""
+    if _is_answers(path):
+        raise typer.Exit(_grade_answers(path, key, fmt, output))
     from mldrill.bank.catalog import bank_dirs
     from mldrill.errors import UsageError
     from mldrill.grade.grader import grade_file, load_assignments
@@ -351,6 +357,149 @@ def grade(
                               + (f" --assignment {assignment}" if assignment else "")
                               + f" --seed {used_seed}")
     raise typer.Exit({"graded": EXIT_OK, "not gradable": EXIT_NEGATIVE}.get(report.outcome, 3))
+
+
+def _is_answers(path: Path) -> bool:
+    if path.is_file():
+        return path.suffix in (".yaml", ".yml")
+    if path.is_dir():
+        from mldrill.sheets.answers import answer_files
+
+        return bool(answer_files(path)) and not any(path.glob("*.py")) and not any(
+            path.glob("*/*.py"))
+    return False
+
+
+def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) -> int:
+    from mldrill.cli.grade import emit
+    from mldrill.cli.sheet import (
+        render_sheet_batch,
+        render_sheet_grade,
+        write_sheet_gradebook,
+    )
+    from mldrill.errors import UsageError
+    from mldrill.sheets.answers import (
+        find_key,
+        grade_answer_file,
+        grade_answer_folder,
+        load_spec,
+    )
+
+    if fmt not in ("text", "json", "gradescope"):
+        raise UsageError(f"--format must be text, json or gradescope, not '{fmt}'")
+    key_dir = key or find_key(path if path.is_file() else path / "x" / "answers.yaml")
+    if key_dir is None:
+        raise UsageError("give --key DIR/key: the key folder written by `mldrill sheet new`")
+    spec = load_spec(key_dir)
+    cat = _catalog()
+    if path.is_file():
+        grade = grade_answer_file(path, spec, cat)
+        if fmt == "json":
+            emit(grade.to_json(), output)
+        elif fmt == "gradescope":
+            emit(grade.to_gradescope(), output)
+        else:
+            render_sheet_grade(grade, key_dir)
+        return EXIT_OK if grade.gradable else EXIT_NEGATIVE
+    grades = grade_answer_folder(path, spec, cat)
+    book = output or Path(f"{path.resolve().name}-grades.csv")
+    write_sheet_gradebook(book, grades)
+    if fmt == "json":
+        emit({"gradebook": str(book), "reports": [g.to_json() for g in grades]}, None)
+    else:
+        render_sheet_batch(grades, book)
+    return EXIT_OK
+
+
+sheet_app = typer.Typer(help="Homework and exam sheets with a variant per student.",
+                        no_args_is_help=True)
+app.add_typer(sheet_app, name="sheet")
+
+
+@sheet_app.command("new")
+@handle_errors
+def sheet_new(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder to write.")
+                   ] = ...,  # type: ignore[assignment]
+    topics: Annotated[list[str] | None, typer.Option(
+        "--topics", "-t", help="Topics to draw from: repeat, or separate with commas.")
+    ] = None,
+    problems: Annotated[str | None, typer.Option(
+        "--problems", "-p", help="These problem ids, in order (comma-separated).")] = None,
+    count: Annotated[int, typer.Option("--count", "-c", min=1,
+                                       help="Questions drawn from the topics.")] = 5,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", help="Seed of the sheet (default: random, printed).")] = None,
+    students: Annotated[Path | None, typer.Option(
+        "--students", help="A roster CSV with an 'id' column (and 'name'); without it, one "
+        "sheet.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The sheet's title.")] = None,
+    exam: Annotated[bool, typer.Option("--exam", help="An exam: cover page, points per "
+                                       "question, time allowed.")] = False,
+    minutes: Annotated[float | None, typer.Option("--minutes", "-m", min=1,
+                                                  help="Time allowed (exams).")] = None,
+    shared: Annotated[bool, typer.Option(
+        "--shared", help="One variant for the whole room instead of one per student.")
+    ] = False,
+    difficulty: Annotated[str | None, typer.Option(
+        "--difficulty", "-d", help="1 to 5, or a range: 2-4, -2, 4-.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="Only problems with one of these tags (repeatable).")] = None,
+    secret: Annotated[str | None, typer.Option(
+        "--secret", help="Share sheets between instructors: the same secret, seed and roster "
+        "give the same sheets (default: this account's secret).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Compile sheet.pdf when "
+                                      "pdflatex is installed.")] = True,
+) -> None:
+    """Write a sheet per student: sheet.md, sheet.tex (and .pdf), answers.yaml to fill in,
+    and the instructor's key/ (reference answers, worked solutions, the secret)."""
+    from mldrill.errors import UsageError
+    from mldrill.progress.store import default_home
+    from mldrill.sheets.build import (
+        SOLO,
+        SheetSpec,
+        Student,
+        choose_problems,
+        instructor_secret,
+        read_roster,
+        sheet_secret,
+    )
+    from mldrill.sheets.write import write_sheets
+
+    cat = _catalog()
+    if problems:
+        ids = tuple(p.strip() for p in problems.split(",") if p.strip())
+        for pid in ids:
+            cat.get(pid)  # an unknown id is a usage error with suggestions
+        if topics:
+            raise UsageError("give --problems or --topics, not both")
+    else:
+        chosen = [t.strip() for item in topics or () for t in item.split(",") if t.strip()]
+        families = cat.select(chosen, tag or (), difficulty)
+        if not families:
+            raise UsageError("no problems match the topics, tags and difficulty given")
+        ids = None
+    if minutes is not None and not exam:
+        raise UsageError("--minutes is for exams: add --exam")
+    sheet_seed = seed if seed is not None else _random_seed()
+    if ids is None:
+        ids = choose_problems(families, count, sheet_seed)
+    roster = read_roster(students) if students else (Student(SOLO),)
+    base = secret if secret is not None else instructor_secret(default_home())
+    spec = SheetSpec(title or ("Exam" if exam else "Homework"), sheet_seed, ids,
+                     sheet_secret(base, sheet_seed), exam, minutes, shared, roster)
+    result = write_sheets(spec, cat, out, pdf=pdf)
+    print(f"wrote {len(result.folders)} sheet{'s' if len(result.folders) != 1 else ''} "
+          f"({len(ids)} questions, seed {sheet_seed}) to {out}/; the key is in {out}/key/ "
+          "(keep it from students)")
+    if pdf and result.pdf_engine is None:
+        print("no pdflatex found: sheet.tex written, not compiled")
+    elif result.pdfs:
+        print(f"compiled {result.pdfs} PDFs with {result.pdf_engine}")
+    for err in result.pdf_errors:
+        print(f"warning: could not compile {err}")
+    print(f"grade the answers with: mldrill grade {out}/<id>/answers.yaml "
+          f"(or the folder of collected answer files) --key {out}/key")
 
 
 export_app = typer.Typer(help="Export for other systems (Gradescope).", no_args_is_help=True)

@@ -1,0 +1,82 @@
+"""`mldrill sheet new` and the answer-file side of `mldrill grade` (rendering only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from mldrill.cli.render import STATUS_STYLE, STATUS_WORD, console, plain
+
+
+def render_sheet_grade(g: Any, key_dir: Path) -> None:
+    con = console()
+    plain(con, f"{g.path} · {g.sheet} · student {g.student}", "bold")
+    for w in g.warnings:
+        plain(con, f"warning: {w}", "yellow")
+    if not g.gradable:
+        plain(con, f"NOT GRADABLE: {g.message}", "bold red")
+        return
+    for p in g.parts:
+        line = Text(f"Q{p.question} {p.part}: ")
+        status = p.status
+        word = STATUS_WORD.get(status, status)
+        if status == "incorrect" and p.score > 0:
+            word = "partly correct"
+        line.append(word, style=STATUS_STYLE.get(status, ""))
+        line.append(f"  ({p.score:g}/{p.points:g})", style="dim")
+        if p.answer is not None:
+            line.append(f"   answer: {p.answer.replace(chr(10), ' ')}", style="dim")
+        con.print(line)
+        if p.result is not None:
+            for m in p.result.messages:
+                plain(con, f"    - {m}")
+    pct = 100 * g.score / g.max_score if g.max_score else 0.0
+    plain(con, "")
+    plain(con, f"score {g.score:g}/{g.max_score:g} ({pct:.0f}%)", "bold")
+    plain(con, f"key: {key_dir}", "dim")
+
+
+def render_sheet_batch(grades: list[Any], gradebook: Path) -> None:
+    con = console()
+    bad = [g for g in grades if not g.gradable]
+    plain(con, f"graded {len(grades) - len(bad)} of {len(grades)} answer files", "bold")
+    for g in bad:
+        plain(con, f"  {g.student}: not gradable: {g.message}", "yellow")
+    for g in grades:
+        for w in g.warnings:
+            plain(con, f"  {g.student}: {w}", "yellow")
+    if grades and grades[0].parts:
+        plain(con, "mean per part:", "bold")
+        names = [(p.question, p.part) for p in grades[0].parts]
+        graded = [g for g in grades if g.gradable]
+        for q, part in names:
+            scores = [p.score / p.points for g in graded for p in g.parts
+                      if (p.question, p.part) == (q, part) and p.points]
+            if scores:
+                plain(con, f"  Q{q} {part:<14} {100 * sum(scores) / len(scores):5.1f}%")
+    plain(con, f"gradebook: {gradebook}", "dim")
+
+
+def write_sheet_gradebook(path: Path, grades: list[Any]) -> None:
+    import csv
+    import os
+    import tempfile
+
+    columns: list[str] = []
+    for g in grades:
+        for p in g.parts:
+            name = f"Q{p.question} {p.part}"
+            if name not in columns:
+                columns.append(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".csv")
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "outcome", *columns, "total", "max"])
+        for g in grades:
+            scores = {f"Q{p.question} {p.part}": p.score for p in g.parts}
+            w.writerow([g.student, g.outcome, *[scores.get(c, "") for c in columns],
+                        g.score, g.max_score or ""])
+    os.replace(tmp, path)

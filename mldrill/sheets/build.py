@@ -1,0 +1,187 @@
+"""Homework and exam sheets as data: which problems, and each student's variants.
+
+- The problems of a sheet are the same for the whole class: `--problems` as given, or drawn
+  from the selection with the sheet seed (topics taken in turn, as in `mldrill exam`).
+- Each student's variant of question q is seeded by HMAC-SHA256(secret, "seed:student:q"):
+  the instructor's secret (kept in DIR/key/) makes variants impossible to predict from a
+  student id, and the grader recomputes a student's variants from the identity alone, so
+  editing an answer file cannot switch variants. `shared` gives the whole room one variant.
+- An answer file carries a token, HMAC(secret, "token:seed:student"), so an answer file
+  edited to claim another identity is caught.
+Nothing here writes files or prints (see `mldrill/sheets/render.py` and the CLI).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mldrill.errors import UsageError
+from mldrill.variants.generate import Variant, make_variant
+from mldrill.variants.rng import VariantRNG
+
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}\Z")
+SOLO = "student"  # the id of the one sheet written without a roster
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """Everything needed to rebuild every student's sheet (saved as DIR/key/sheet.yaml)."""
+    title: str
+    seed: int
+    problems: tuple[str, ...]          # family ids, in order
+    secret: str
+    exam: bool = False
+    minutes: float | None = None
+    shared: bool = False
+    students: tuple[Student, ...] = field(default=(Student(SOLO),))
+
+    def to_data(self) -> dict[str, Any]:
+        return {"title": self.title, "seed": self.seed, "problems": list(self.problems),
+                "secret": self.secret, "exam": self.exam, "minutes": self.minutes,
+                "shared": self.shared,
+                "students": [{"id": s.id, "name": s.name} for s in self.students]}
+
+    @classmethod
+    def from_data(cls, data: Any, where: str) -> SheetSpec:
+        try:
+            return cls(str(data["title"]), int(data["seed"]),
+                       tuple(str(p) for p in data["problems"]), str(data["secret"]),
+                       bool(data.get("exam", False)), data.get("minutes"),
+                       bool(data.get("shared", False)),
+                       tuple(Student(str(s["id"]), str(s.get("name") or ""))
+                             for s in data.get("students") or [{"id": SOLO}]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UsageError(f"{where} is not a sheet description written by `mldrill sheet "
+                             f"new` ({exc!r})") from None
+
+    def student(self, sid: str) -> Student | None:
+        return next((s for s in self.students if s.id == sid), None)
+
+
+def _mac(secret: str, message: str) -> bytes:
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+
+
+def variant_seed(spec: SheetSpec, student: str, question: int) -> int:
+    who = "*" if spec.shared else student
+    return int.from_bytes(_mac(spec.secret, f"{spec.seed}:{who}:{question}")[:8],
+                          "little") % 1_000_000_000
+
+
+def token(spec: SheetSpec, student: str) -> str:
+    return _mac(spec.secret, f"token:{spec.seed}:{student}").hex()[:12]
+
+
+def token_ok(spec: SheetSpec, student: str, given: str) -> bool:
+    return hmac.compare_digest(token(spec, student), str(given))
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    variant: Variant
+
+    @property
+    def points(self) -> float:
+        return sum(p.points for p in self.variant.parts)
+
+
+def questions(spec: SheetSpec, catalog: Any, student: str) -> list[Question]:
+    """The student's questions, recomputed from the identity (never from an answer file)."""
+    return [Question(i + 1, make_variant(catalog.get(pid), variant_seed(spec, student, i + 1),
+                                         catalog.functions))
+            for i, pid in enumerate(spec.problems)]
+
+
+def choose_problems(families: Sequence[Any], count: int, seed: int) -> tuple[str, ...]:
+    """`count` distinct families (while they last), topics in turn, from the seed."""
+    rng = VariantRNG("sheet", seed)
+    by_topic: dict[str, list[Any]] = {}
+    for f in sorted(families, key=lambda f: f.id):
+        by_topic.setdefault(f.topic, []).append(f)
+    pools = {t: rng.shuffled(fs) for t, fs in sorted(by_topic.items())}
+    order = rng.shuffled(sorted(pools))
+    chosen: list[str] = []
+    while len(chosen) < min(count, len(families)):
+        for t in order:
+            if pools[t] and len(chosen) < count:
+                chosen.append(pools[t].pop(0).id)
+    return tuple(chosen)
+
+
+def read_roster(path: Path) -> tuple[Student, ...]:
+    """A CSV with an `id` column (and optionally `name`); every problem is reported with
+    its line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"cannot read the roster {path}: {exc.strerror}") from None
+    reader = csv.DictReader(text.splitlines())
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "id" not in fields:
+        raise UsageError(f"{path}:1: the roster needs an 'id' column (found: "
+                         f"{', '.join(reader.fieldnames or []) or 'nothing'})")
+    students: list[Student] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        sid = row.get("id", "")
+        if not sid:
+            problems.append(f"{path}:{line}: empty id")
+        elif not ID_RE.match(sid):
+            problems.append(f"{path}:{line}: id '{sid}' must be letters, digits, '.', '_', "
+                            "'-' or '@' (it names a folder)")
+        elif sid == "key":
+            problems.append(f"{path}:{line}: 'key' is reserved (DIR/key/ holds the keys)")
+        elif sid in seen:
+            problems.append(f"{path}:{line}: id '{sid}' repeats line {seen[sid]}")
+        else:
+            seen[sid] = line
+            students.append(Student(sid, row.get("name", "")))
+    if problems:
+        raise UsageError("the roster has problems:\n  " + "\n  ".join(problems))
+    if not students:
+        raise UsageError(f"{path}: the roster has no students")
+    return tuple(students)
+
+
+def instructor_secret(home: Path) -> str:
+    """This instructor's secret (created once, mode 600, in the data folder): sheets made
+    on this account from the same seed and roster are the same, byte for byte, yet nobody
+    without the secret can compute a student's variant."""
+    import os
+    import secrets as _secrets
+
+    path = home / "instructor-secret"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    home.mkdir(parents=True, exist_ok=True)
+    value = _secrets.token_hex(16)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(value + "\n")
+    return value
+
+
+def sheet_secret(base: str, seed: int) -> str:
+    """The secret of one sheet, from the instructor's secret (or --secret) and the seed."""
+    return _mac(base, f"sheet:{seed}").hex()[:32]
