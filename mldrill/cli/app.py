@@ -372,12 +372,9 @@ def _is_answers(path: Path) -> bool:
 
 def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) -> int:
     from mldrill.cli.grade import emit
-    from mldrill.cli.sheet import (
-        render_sheet_batch,
-        render_sheet_grade,
-        write_sheet_gradebook,
-    )
+    from mldrill.cli.sheet import render_sheet_batch, render_sheet_grade
     from mldrill.errors import UsageError
+    from mldrill.grade.batch import write_gradebook
     from mldrill.sheets.answers import (
         find_key,
         grade_answer_file,
@@ -403,7 +400,7 @@ def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) 
         return EXIT_OK if grade.gradable else EXIT_NEGATIVE
     grades = grade_answer_folder(path, spec, cat)
     book = output or Path(f"{path.resolve().name}-grades.csv")
-    write_sheet_gradebook(book, grades)
+    write_gradebook(book, [g.to_row() for g in grades])
     if fmt == "json":
         emit({"gradebook": str(book), "reports": [g.to_json() for g in grades]}, None)
     else:

@@ -21,6 +21,7 @@ from mldrill.cli.render import (
     STATUS_STYLE,
     console,
     plain,
+    render_part_header,
     render_part_result,
     render_solution,
     wrap_prose,
@@ -224,12 +225,7 @@ def _question(con: Any, run: Any, timer: Timer, number: int) -> None:
                           f"{family.title}", con.width), "bold cyan")
     plain(con, wrap_prose(variant.prompt.rstrip(), con.width))
     for part in variant.parts:
-        label = part.prompt if part.prompt != part.name else ""
-        plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
-                   f"{'s' if part.points != 1 else ''}]", "bold")
-        for letter, choice in part.choices:
-            plain(con, f"  {letter}) {choice}")
-        plain(con, wrap_prose(f"answer as {part.form}", con.width), "dim")
+        render_part_header(con, part)
         _ask_part(con, run, timer, number, part.name)
 
 

@@ -17,6 +17,7 @@ from mldrill.cli.render import (
     console,
     indent_block,
     plain,
+    render_part_header,
     render_part_result,
     render_solution,
     wrap_prose,
@@ -134,12 +135,7 @@ def _work(con: Any, run: Any, index: int, count: int) -> None:
           "dim")
     plain(con, wrap_prose(variant.prompt.rstrip(), con.width))
     for part in variant.parts:
-        label = part.prompt if part.prompt != part.name else ""
-        plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
-                   f"{'s' if part.points != 1 else ''}]", "bold")
-        for letter, choice in part.choices:
-            plain(con, f"  {letter}) {choice}")
-        plain(con, wrap_prose(f"answer as {part.form}", con.width), "dim")
+        render_part_header(con, part)
         run.start_part(part.name)
         _ask_part(con, run, part.name)
 

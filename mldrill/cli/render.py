@@ -88,6 +88,16 @@ def indent_block(label: str, text: str, indent: str = "") -> str:
     return "\n".join([indent + label + lines[0], *(pad + line for line in lines[1:])])
 
 
+def render_part_header(con: Console, part: Any) -> None:
+    """A part as it is asked: name, prompt and points, the choices, the expected form."""
+    label = part.prompt if part.prompt != part.name else ""
+    plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
+               f"{'s' if part.points != 1 else ''}]", "bold")
+    for letter, choice in part.choices:
+        plain(con, f"  {letter}) {choice}")
+    plain(con, wrap_prose(f"answer as {part.form}", con.width), "dim")
+
+
 def render_solution(con: Console, text: str, title: str = "worked solution") -> None:
     """A worked solution under its own heading, indented, its lines as the author wrote
     them (wrapped only where wider than the screen)."""

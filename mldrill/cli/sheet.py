@@ -57,26 +57,3 @@ def render_sheet_batch(grades: list[Any], gradebook: Path) -> None:
             if scores:
                 plain(con, f"  Q{q} {part:<14} {100 * sum(scores) / len(scores):5.1f}%")
     plain(con, f"gradebook: {gradebook}", "dim")
-
-
-def write_sheet_gradebook(path: Path, grades: list[Any]) -> None:
-    import csv
-    import os
-    import tempfile
-
-    columns: list[str] = []
-    for g in grades:
-        for p in g.parts:
-            name = f"Q{p.question} {p.part}"
-            if name not in columns:
-                columns.append(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".csv")
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "outcome", *columns, "total", "max"])
-        for g in grades:
-            scores = {f"Q{p.question} {p.part}": p.score for p in g.parts}
-            w.writerow([g.student, g.outcome, *[scores.get(c, "") for c in columns],
-                        g.score, g.max_score or ""])
-    os.replace(tmp, path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -72,7 +73,7 @@ def report_path(reports: Path, student: str) -> Path:
 
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
@@ -161,24 +162,22 @@ def grade_folder(folder: Path, students: Sequence[Student], reports_dir: Path, *
 
 
 def write_gradebook(path: Path, reports: Sequence[dict[str, Any]]) -> list[str]:
-    """One row per student, a column per test (in the order first seen) and the total."""
+    """One row per student, a column per test (in the order first seen) and the total;
+    `reports` are JSON reports (`student`, `outcome`, `tests`, `score`, `max_score`)."""
     columns: list[str] = []
     for r in reports:
         for t in r.get("tests", []):
             if t["name"] not in columns:
                 columns.append(t["name"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = []
+    text = io.StringIO(newline="")
+    w = csv.writer(text)
+    w.writerow(["student", "outcome", *columns, "total", "max"])
     for r in reports:
         scores = {t["name"]: t["score"] for t in r.get("tests", [])}
-        rows.append([r["student"], r["outcome"], *[scores.get(c, "") for c in columns],
-                     r["score"], r.get("max_score") or ""])
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".csv")
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "outcome", *columns, "total", "max"])
-        w.writerows(rows)
-    os.replace(tmp, path)
+        w.writerow([r["student"], r["outcome"], *[scores.get(c, "") for c in columns],
+                    r["score"], r.get("max_score") or ""])
+    _write_atomic(path, text.getvalue())
     return columns
 
 

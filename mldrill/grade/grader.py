@@ -348,21 +348,6 @@ def _call_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any]
     _mutations(spec.function, spec, args, got.args_after, test.updates)
 
 
-def _numeric_grad(f: Any, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(x, dtype=np.float64)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + h
-        up = f()
-        x[i] = old - h
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
-
-
 def _backward_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any],
                    rng: np.random.Generator) -> None:
     fwd, bwd = test.call, test.backward
@@ -426,21 +411,20 @@ def _check_reference_grads(ref: ModuleType, fwd: CallSpec, args: tuple[Any, ...]
                            kwargs: dict[str, Any], dout: np.ndarray, names: Sequence[str],
                            grads: Sequence[Any]) -> None:
     """The reference backward must agree with finite differences of the reference forward."""
+    from mldrill.verify.methods import numerical_gradient
+
     f = getattr(ref, fwd.function)
-    work = [copy.deepcopy(a) for a in args]
     for name, grad in zip(names, grads, strict=True):
         i = [str(x) for x in fwd.args].index(name)
-        x = np.array(work[i], dtype=np.float64)
-        work[i] = x
 
-        def loss() -> float:
-            return float(np.sum(f(*copy.deepcopy(work), **copy.deepcopy(kwargs))[0] * dout))
+        def loss(x: np.ndarray, i: int = i) -> float:
+            work = [x if j == i else copy.deepcopy(a) for j, a in enumerate(args)]
+            return float(np.sum(f(*work, **copy.deepcopy(kwargs))[0] * dout))
 
-        num = _numeric_grad(loss, x)
+        num = numerical_gradient(loss, np.asarray(args[i], dtype=np.float64), 1e-6)
         if not np.allclose(grad, num, rtol=1e-4, atol=1e-6 * max(1.0, np.abs(num).max())):
             raise GraderFailure(f"the reference gradient d{name} of {fwd.function} disagrees "
                                 "with finite differences of the reference forward")
-        work[i] = args[i]
 
 
 def _property_test(box: Any, test: TestSpec, inputs: dict[str, Any]) -> None:

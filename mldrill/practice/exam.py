@@ -37,23 +37,36 @@ class Question:
         return self.variant.family
 
 
-def build_paper(catalog: Any, families: Sequence[Any], count: int, seed: int) -> list[Question]:
-    """`count` questions drawn from `families` for `seed`: distinct families while they last,
-    topics taken in turn so the paper mixes them, each with its own variant seed."""
-    rng = VariantRNG("exam", seed)
+def draw_families(families: Sequence[Any], count: int, rng: VariantRNG,
+                  repeat: bool = True) -> list[Any]:
+    """`count` families with topics taken in turn: distinct while they last, then (with
+    `repeat`) drawn again; without `repeat` at most one of each."""
+    if not families:
+        return []
     by_topic: dict[str, list[Any]] = {}
     for f in sorted(families, key=lambda f: f.id):
         by_topic.setdefault(f.topic, []).append(f)
     pools = {t: rng.shuffled(fs) for t, fs in sorted(by_topic.items())}
     topics = rng.shuffled(sorted(pools))
+    target = count if repeat else min(count, len(families))
     chosen: list[Any] = []
-    while len(chosen) < count and pools:
-        for t in list(topics):
-            if len(chosen) == count:
+    while len(chosen) < target:
+        for t in topics:
+            if len(chosen) == target:
                 break
+            if not pools[t]:
+                continue
             chosen.append(pools[t].pop(0))
-            if not pools[t]:  # refill: a small selection repeats families, new variants
-                pools[t] = rng.shuffled(sorted(by_topic[t], key=lambda f: f.id))
+            if not pools[t] and repeat:  # refill: families repeat, with new variants
+                pools[t] = rng.shuffled(by_topic[t])
+    return chosen
+
+
+def build_paper(catalog: Any, families: Sequence[Any], count: int, seed: int) -> list[Question]:
+    """`count` questions drawn from `families` for `seed` (see draw_families), each with
+    its own variant seed."""
+    rng = VariantRNG("exam", seed)
+    chosen = draw_families(families, count, rng)
     return [Question(i + 1, make_variant(f, rng.integer(0, 99_999), catalog.functions))
             for i, f in enumerate(chosen)]
 

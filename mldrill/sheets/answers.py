@@ -85,6 +85,13 @@ class SheetGrade:
                 "outcome": self.outcome, "message": self.message,
                 "warnings": list(self.warnings), "parts": [p.to_json() for p in self.parts]}
 
+    def to_row(self) -> dict[str, Any]:
+        """The gradebook's view (as mldrill.grade.batch.write_gradebook reads it)."""
+        return {"student": self.student, "outcome": self.outcome, "score": self.score,
+                "max_score": self.max_score,
+                "tests": [{"name": f"Q{p.question} {p.part}", "score": p.score}
+                          for p in self.parts]}
+
     def to_gradescope(self) -> dict[str, Any]:
         lines = [f"{self.sheet}: answers of {self.student}"]
         if self.message:

@@ -108,18 +108,10 @@ def questions(spec: SheetSpec, catalog: Any, student: str) -> list[Question]:
 
 def choose_problems(families: Sequence[Any], count: int, seed: int) -> tuple[str, ...]:
     """`count` distinct families (while they last), topics in turn, from the seed."""
+    from mldrill.practice.exam import draw_families
+
     rng = VariantRNG("sheet", seed)
-    by_topic: dict[str, list[Any]] = {}
-    for f in sorted(families, key=lambda f: f.id):
-        by_topic.setdefault(f.topic, []).append(f)
-    pools = {t: rng.shuffled(fs) for t, fs in sorted(by_topic.items())}
-    order = rng.shuffled(sorted(pools))
-    chosen: list[str] = []
-    while len(chosen) < min(count, len(families)):
-        for t in order:
-            if pools[t] and len(chosen) < count:
-                chosen.append(pools[t].pop(0).id)
-    return tuple(chosen)
+    return tuple(f.id for f in draw_families(families, count, rng, repeat=False))
 
 
 def read_roster(path: Path) -> tuple[Student, ...]:

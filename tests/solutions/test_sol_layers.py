@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gradcheck import distinct, positions
+from gradcheck import num_grad as scalar_grad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,17 +38,7 @@ SEEDS = st.integers(0, 2**32 - 1)
 
 def num_grad(f, x, dout, h=1e-6):
     """Central differences of ``sum(f(x) * dout)`` with respect to every entry of ``x``."""
-    x = np.array(x, dtype=np.float64)  # a float64 copy that is perturbed in place
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        plus = np.sum(f(x) * dout)
-        x[idx] = old - h
-        minus = np.sum(f(x) * dout)
-        x[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
-    return grad
+    return scalar_grad(lambda v: np.sum(f(v) * dout), x, h)
 
 
 def assert_grad(analytic, numeric):
@@ -55,23 +47,9 @@ def assert_grad(analytic, numeric):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
 
 
-def distinct(rng, shape):
-    """Values with pairwise gaps of at least 0.01 (no ties, max-pool differentiable)."""
-    return rng.permutation(int(np.prod(shape))).reshape(shape) * 0.01 + rng.uniform(0, 1e-3)
-
-
 # --------------------------------------------------------------------------
 # reference loops (independent of the module under test)
 # --------------------------------------------------------------------------
-
-
-def positions(size, window, stride):
-    """Start offsets of the windows that fit, counted one by one."""
-    starts, start = [], 0
-    while start + window <= size:
-        starts.append(start)
-        start += stride
-    return starts
 
 
 def conv_loops(x, w, b, stride, pad):
