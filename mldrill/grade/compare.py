@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mldrill.grade.model import Opaque
+from mldrill.grade.sandbox import Opaque
 
 NUMBER = (int, float, np.integer, np.floating)
 

@@ -32,9 +32,9 @@ from mldrill.grade.exercise import (
     is_assignment,
 )
 from mldrill.grade.inputs import InputError, draw_inputs, rng_for
-from mldrill.grade.model import Call, Limits, Ref, SandboxError, TestJob, TestRun
 from mldrill.grade.properties import PROPERTIES, Context, Failed
 from mldrill.grade.report import GradeReport, TestOutcome
+from mldrill.grade.sandbox import Call, Limits, Ref, SandboxError, TestJob, TestRun
 
 
 class GraderFailure(MldrillError):
@@ -129,7 +129,7 @@ def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
     chosen = choose_by_name(assignments, only)
     box_limits = limits or (limits_for(chosen[0]) if chosen else Limits())
     try:
-        with Sandbox(path, box_limits, hide=hide) as box:
+        with Sandbox(path, box_limits) as box:
             loaded = box.load()
             iso = box.isolation
             if loaded.status != "ok":

@@ -116,7 +116,7 @@ def dropout_backward(ctx: Context) -> None:
     p = float(ctx.inputs["p"])
     fwd = ctx.options.get("forward", "dropout_forward")
     bwd = ctx.options.get("backward", "dropout_backward")
-    from mldrill.grade.model import Ref
+    from mldrill.grade.sandbox import Ref
 
     first, dx = ctx.calls([(fwd, (x, {"mode": "train", "p": p, "seed": 7})),
                            (bwd, (dout, Ref(0, (1,))))])

@@ -10,7 +10,7 @@ import pytest
 
 from mldrill.bank.catalog import bank_dirs
 from mldrill.grade.grader import grade_file, load_assignments
-from mldrill.grade.model import Limits
+from mldrill.grade.sandbox import Limits
 
 DRILLS = (Path(__file__).parents[2] / "solutions" / "assignments" / "drills.py").read_text()
 FAST = Limits(wall_seconds=3, cpu_seconds=3, memory_bytes=1 << 29)

@@ -3,7 +3,7 @@ is left running afterwards."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,12 @@ from mldrill.grade.sandbox import Limits, Sandbox
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[MakeBox]:
-    """make(name, limits=FAST, hide=(), edit={old: new}): a Sandbox on submissions/<name>.py
+    """make(name, limits=FAST, edit={old: new}): a Sandbox on submissions/<name>.py
     (edited into a temporary copy when `edit` is given); on teardown each is closed and no
     process of it may be left."""
     boxes: list[Sandbox] = []
 
-    def make(name: str, limits: Limits = FAST, hide: Sequence[Path] = (),
+    def make(name: str, limits: Limits = FAST,
              edit: Mapping[str, str] | None = None) -> Sandbox:
         path = SUBMISSIONS / f"{name}.py"
         if edit:
@@ -29,7 +29,7 @@ def sandbox(tmp_path: Path) -> Iterator[MakeBox]:
                 text = text.replace(old, new)
             path = tmp_path / f"{name}.py"
             path.write_text(text)
-        box = Sandbox(path, limits, hide=hide)
+        box = Sandbox(path, limits)
         boxes.append(box)
         return box
 

@@ -1,59 +1,82 @@
-"""The isolation planning, without starting anything: which paths get covered, which come back,
-how a failed step degrades the plan, and how the result is described."""
+"""The isolation planning, without starting anything: what the child's root is built from, how
+a failed step degrades the plan, and how the result is described."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from hostile_helpers import FAST, call, has
 
-from mldrill.grade.isolation import Plan, PythonInfo, _degrade, describe, plan_hides
-from mldrill.grade.sandbox import Sandbox
+from mldrill.grade.sandbox.isolation import Plan, _degrade, describe, landlock_rules, probe
+from mldrill.grade.sandbox.view import PACKAGE_DIRS, Runtime, exposed, plan_view, runtime
 
-INFO = PythonInfo(keeps=("/tmp/venv", "/root/.pyenv/versions/3.11.7"), drop_paths=())
-FULL = Plan(python="python", info=INFO, userns=True, mountns=True, netns=True, pidns=True,
-            proc="mount", nested=True)
-
-
-def by_path(hides: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {h["path"]: h for h in hides}
-
-
-def test_kept_paths_come_back_inside_hidden_ones() -> None:
-    """Hiding /tmp and /root keeps python and the working directory visible inside them."""
-    hides = by_path(plan_hides([("/tmp", None), ("/root", None)],
-                               [*INFO.keeps, "/tmp/mldrill-sandbox-x"]))
-    assert hides["/tmp"]["keeps"] == ["/tmp/mldrill-sandbox-x", "/tmp/venv"]
-    assert hides["/root"]["keeps"] == ["/root/.pyenv/versions/3.11.7"]
+RT = Runtime(executable="/opt/py/bin/python3.11", stdlib=("/opt/py/lib/python3.11",),
+             numpy="/tmp/venv/lib/python3.11/site-packages/numpy",
+             numpy_extra=("/tmp/venv/lib/python3.11/site-packages/numpy.libs",),
+             libs=("/usr/lib/x86_64-linux-gnu/libc.so.6", "/opt/py/lib/libpython3.11.so.1.0",
+                   "/tmp/venv/lib/python3.11/site-packages/numpy.libs/libopenblas.so"),
+             interp="/lib64/ld-linux-x86-64.so.2", prefixes=("/opt/py", "/tmp/venv"))
+FULL = Plan(python="python", runtime=RT, userns=True, mountns=True, netns=True, pidns=True,
+            ipcns=True, proc="mount", nested=True, landlock=6)
 
 
-def test_packages_inside_kept_paths_are_still_hidden_first() -> None:
-    """An installed mldrill inside the kept venv is covered (deepest first, poisoned)."""
-    pkg = "/tmp/venv/lib/python3.11/site-packages/mldrill"
-    hides = plan_hides([("/tmp", None), (pkg, "mldrill")], INFO.keeps)
-    assert [h["path"] for h in hides] == [pkg, "/tmp"]
-    assert hides[0]["package"] == "mldrill" and hides[0]["keeps"] == []
+def test_the_allow_list_is_python_numpy_and_system_libraries() -> None:
+    """Exposed: the interpreter, its stdlib folder, numpy's two folders, libpython as a file
+    (its folder holds the prefix's packages) and system library folders whole; nothing else."""
+    got = dict(exposed(RT))
+    assert got == {
+        "/opt/py/bin/python3.11": "file",
+        "/opt/py/lib/python3.11": "dir",
+        "/opt/py/lib/libpython3.11.so.1.0": "file",
+        "/tmp/venv/lib/python3.11/site-packages/numpy": "dir",
+        "/tmp/venv/lib/python3.11/site-packages/numpy.libs": "dir",
+        "/usr/lib/x86_64-linux-gnu": "dir",
+        **({"/etc/ld.so.cache": "file"} if os.path.isfile("/etc/ld.so.cache") else {}),
+    }
+    assert not any(p.endswith(PACKAGE_DIRS) for p in got)  # never a whole site-packages
 
 
-def test_redundant_and_vital_hides_are_dropped() -> None:
-    """A path inside another hidden one is not mounted twice; python itself is never hidden."""
-    hides = plan_hides([("/work/main", None), ("/work/main/mldrill", "mldrill"),
-                        ("/tmp/venv", None)], INFO.keeps)
-    assert [h["path"] for h in hides] == ["/work/main"]
+def test_this_pythons_view_has_no_site_packages_and_no_checkout() -> None:
+    """On this machine: no exposed path is a site-packages folder, the mldrill package, its
+    bundled solutions, this checkout, home or a temporary folder."""
+    view = json.loads(plan_view(runtime(sys.executable)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for path, _ in view["binds"]:
+        assert not path.endswith(PACKAGE_DIRS), path
+        assert "/mldrill" not in path and "solutions" not in path, path
+        assert path != repo and path not in ("/", "/home", "/root", "/tmp", "/dev/shm")
+        assert not repo.startswith(path + "/") or path == "/", path
+    assert all(path.endswith(PACKAGE_DIRS) for path in view["covers"])
+
+
+def test_landlock_without_the_new_root_allows_stdlib_entries_not_packages() -> None:
+    """Without a mount namespace Landlock carries the allow-list: the stdlib is allowed entry
+    by entry, its folder only listed, and only the work folder is writable."""
+    plan = replace(FULL, mountns=False, proc=None)
+    view = {"binds": [[p, k] for p, k in exposed(runtime(sys.executable))],
+            "devices": ["/dev/null"]}
+    rules = landlock_rules(replace(plan, runtime=runtime(sys.executable)), view, "/tmp/w")
+    assert rules["write"] == ["/tmp/w"] and rules["devices"] == ["/dev/null"]
+    assert rules["list"] == list(runtime(sys.executable).stdlib)
+    assert not any(p.endswith(PACKAGE_DIRS) for p in rules["read"])
+    assert not set(rules["list"]) & set(rules["read"])
 
 
 @pytest.mark.parametrize(("step", "expect"), [
     ("userns", dict(userns=False, mountns=False, netns=False, pidns=False, nested=False)),
     ("netns", dict(netns=False, mountns=True, pidns=True)),
+    ("ipcns", dict(ipcns=False, mountns=True, netns=True)),
     ("pidns", dict(pidns=False, proc=None, mountns=True)),
-    ("hide", dict(mountns=False, proc=None, netns=True)),
-    ("proc", dict(proc="hide", mountns=True)),
-    # as root of its user namespace the child could unmount what hides the grader's files
-    ("nested", dict(nested=False, mountns=False, proc=None, netns=True)),
+    ("bind", dict(mountns=False, proc=None, netns=True)),
+    ("pivot", dict(mountns=False, proc=None, netns=True)),
+    ("proc", dict(proc=None, mountns=True)),
+    ("landlock", dict(landlock=0, mountns=True)),
+    # Landlock forbids remounting, so the mounts hold without the locking user namespace
+    ("nested", dict(nested=False, mountns=True, netns=True)),
 ])
 def test_a_failed_step_degrades_the_plan(step: str, expect: dict[str, Any]) -> None:
     """Each failing step is dropped with what relied on it; the rest stays."""
@@ -63,32 +86,28 @@ def test_a_failed_step_degrades_the_plan(step: str, expect: dict[str, Any]) -> N
 
 
 def test_degrading_as_root() -> None:
-    """Root falls back to a user namespace, keeps its mounts without `nested`, can lose `drop`."""
+    """Root falls back to a user namespace, keeps its mounts without `nested`, can lose `drop`;
+    a non-root child without nested or Landlock could remount the runtime writable: no mounts."""
     root = replace(FULL, userns=False, drop=True)
     assert _degrade(root, "mountns", root=True).userns  # root without capabilities
     assert _degrade(root, "nested", root=True).mountns  # uid 65534 cannot unmount anyway
     assert not _degrade(root, "exec", root=True).drop  # python out of reach of uid 65534
-    # no /proc at all: a non-root child could read the grader's files via /proc/<pid>/root
-    assert not _degrade(replace(FULL, proc="hide"), "proc", root=False).mountns
+    assert not _degrade(replace(FULL, landlock=0), "nested", root=False).mountns
 
 
 def test_describe() -> None:
     """The phrases name what was achieved, or say "rlimits only" and why."""
-    assert describe(FULL, 4)[:5] == ("rlimits", "user-ns", "net-ns", "pid-ns",
-                                     "mount-ns: hid 4 paths")
-    bare = Plan(python="python", info=INFO, missing=("userns: Operation not permitted",))
-    assert describe(bare, 0)[0] == (
-        "rlimits only: user namespaces unavailable (userns: Operation not permitted)")
+    assert describe(FULL)[:6] == ("rlimits", "user-ns", "net-ns", "pid-ns", "ipc-ns",
+                                  "mount-ns: allow-list root (python and numpy read-only)")
+    assert "landlock abi 6" in describe(FULL)
+    bare = Plan(python="python", runtime=RT, missing=("userns: Operation not permitted",))
+    assert describe(bare)[0].startswith(
+        "rlimits only: namespaces and Landlock unavailable (userns: Operation not permitted)")
+    partial = replace(FULL, ipcns=False, missing=("ipcns: Operation not permitted",))
+    assert describe(partial)[-1] == "partial: ipcns: Operation not permitted"
 
 
-def test_a_single_hidden_file_reads_empty(tmp_path: Path) -> None:
-    """A file passed in `hide` (here one inside the kept numpy) is replaced by /dev/null."""
-    stub = Path(np.__file__).with_name("__init__.pyi")
-    if not stub.is_file():
-        pytest.skip("this numpy has no __init__.pyi to hide")
-    reader = tmp_path / "reader.py"
-    reader.write_text("def read(p):\n    with open(p) as f:\n        return f.read()\n")
-    with Sandbox(reader, FAST, hide=[stub]) as box:
-        if not has(box, "mount-ns"):
-            pytest.skip(f"no mount namespace here: {box.isolation}")
-        assert call(box, "read", str(stub)).calls[0].value == ""
+def test_this_machine_is_fully_isolated_or_says_why() -> None:
+    """The probe's plan either isolates fully or names each missing step in `describe`."""
+    plan = probe(sys.executable)
+    assert plan.fully_isolated or plan.missing

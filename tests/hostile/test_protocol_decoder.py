@@ -18,9 +18,8 @@ from hostile_helpers import same
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mldrill.grade import _child
-from mldrill.grade.model import Call, Opaque, Ref
-from mldrill.grade.protocol import (
+from mldrill.grade.sandbox import Call, Opaque, Ref, _child
+from mldrill.grade.sandbox.protocol import (
     MAX_DEPTH,
     FrameReader,
     Message,

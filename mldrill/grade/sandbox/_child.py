@@ -1,7 +1,8 @@
 """The harness inside a sandboxed child: import the submission, call its functions, reply.
 
 Standalone on purpose (stdlib and numpy only: mldrill is hidden from the child). The parent reads
-this file as text and runs it as `python -I -u -c <text> <marker> <request fd> <reply fd> <cfg>`.
+this file as text and runs it as `python -I -S -u -c <text> <request fd> <reply fd>`; the first
+frame on the request pipe is the configuration (where the submission and numpy are).
 
 Messages go both ways as frames on two dedicated pipes, never on stdout/stderr: one byte of kind
 (b"J" a JSON header, b"A" an array in .npy format, pickles off), eight bytes of big-endian
@@ -18,20 +19,55 @@ the current test: there is nothing secret in here to steal).
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-import json
-import math
 import os
-import resource
-import signal
 import sys
-import time
-import traceback
-from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
+
+def _boot() -> dict:  # type: ignore[type-arg]
+    """Read the config frame (the first on the request pipe) and import numpy from the one
+    folder it names: the child has no site-packages on its path (python runs with -I -S)."""
+    import importlib.util
+    import json
+
+    rfd = int(sys.argv[1])
+    head = b""
+    while len(head) < 9:
+        more = os.read(rfd, 9 - len(head))
+        if not more:
+            os._exit(0)
+        head += more
+    size = int.from_bytes(head[1:], "big")
+    data = b""
+    while len(data) < size:
+        more = os.read(rfd, min(size - len(data), 1 << 20))
+        if not more:
+            os._exit(0)
+        data += more
+    cfg = json.loads(data)
+    folder = cfg["numpy"]
+    spec = importlib.util.spec_from_file_location(
+        "numpy", os.path.join(folder, "__init__.py"), submodule_search_locations=[folder])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["numpy"] = module
+    spec.loader.exec_module(module)
+    return cfg  # type: ignore[no-any-return]
+
+
+_CONFIG = _boot() if __name__ == "__main__" else {}
+
+import ast  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import resource  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 EXIT_BAD_REQUEST = 121
 EXIT_CHANNEL = 122
@@ -445,11 +481,8 @@ def _run(ch: Channel, msg: dict[str, Any], arrays: list[Any], state: State) -> N
 
 
 def main() -> None:
-    rfd, wfd, cfg = int(sys.argv[2]), int(sys.argv[3]), _loads(sys.argv[4])
+    rfd, wfd, cfg = int(sys.argv[1]), int(sys.argv[2]), _CONFIG
     sys.dont_write_bytecode = True
-    for entry in cfg["drop_paths"]:
-        while entry in sys.path:
-            sys.path.remove(entry)
     sys.modules["mldrill"] = None  # type: ignore[assignment]  # `import mldrill` fails
     _reset_signals()
     ch = Channel(rfd, wfd)

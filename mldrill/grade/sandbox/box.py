@@ -1,18 +1,18 @@
 """Run a student's functions in a sandboxed child process and bring back plain data.
 
-    with Sandbox(Path("hw2.py"), Limits(wall_seconds=5), hide=[batch_dir]) as box:
+    with Sandbox(source_bytes, Limits(wall_seconds=5), name="hw2.py") as box:
         box.load()
         run = box.run(TestJob("affine", (
             Call("affine_forward", (x, w, b)),
             Call("affine_backward", (dout, Ref(0, (1,)))),  # the cache from call 0
         )))
 
-Student code never runs in the grader's process. A child (`python -I`, a minimal environment,
-an empty temporary working directory holding a copy of the submission, stdin at /dev/null)
-imports the submission as module `submission` and calls its functions on inputs the parent sent
-for the current test only; it sends back plain data (arrays without pickles, JSON) as frames on
-a dedicated pipe, so nothing printed can pass for a result. Comparing with references is left
-to the caller, in this process.
+Student code never runs in the grader's process. The sandbox takes the submission as bytes
+(or reads a path itself, never through a symbolic link) and a child (`python -I -S`, a minimal
+environment, stdin at /dev/null) imports it as module `submission` and calls its functions on
+inputs the parent sent for the current test only; it sends back plain data (arrays without
+pickles, JSON) as frames on a dedicated pipe, so nothing printed can pass for a result.
+Comparing with references is left to the caller, in this process.
 
 Every test has a wall-clock limit (enforced here: SIGKILL to the child, its PID namespace and
 its process group) and a CPU limit, and the child has memory, file size, process and output
@@ -20,23 +20,19 @@ limits. A test that times out, crashes or misbehaves fails alone: the child is k
 next test starts a fresh one (re-importing the submission). The child is otherwise reused, so
 module state persists between the tests of one Sandbox, as it would in a notebook.
 
-Where the OS allows (see `isolation`), the child also gets user, network, PID and mount
-namespaces: the grader's package, reference solutions, home and temporary directories and the
-`hide` paths are covered by empty tmpfs, there is no network, and it cannot name, let alone
-signal, any process outside. `Sandbox.isolation` says what was achieved, as data.
+Where the OS allows (see `isolation`), the child sees a filesystem built for it (`view`: the
+python runtime and numpy read-only, a private work folder, nothing else), has no network, its
+own PID, IPC and UTS namespaces, and Landlock on top. `Sandbox.isolation` says what was
+achieved, as data, and `fully_isolated` whether untrusted code is safe here; docs/grading.md
+has the threat model per level.
 
 The reply pipe is the one way in: a submission that finds it can write its own frames. They are
 decoded as untrusted (`protocol`) and only ever stand for that submission's own results.
-
-Where namespaces are unavailable (`isolation` starts "rlimits only"), the limits and the cleanup
-still hold (as a subreaper the wrapper kills even processes that left the child's session), but
-the child runs as the grader's user: it can read what that user can, use the network, and signal
-or ptrace that user's processes (kill(-1) included). A root grader moves the child to uid 65534
-whenever python stays reachable; `fully_isolated` says whether untrusted code is safe here.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -44,17 +40,15 @@ import re
 import secrets
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import weakref
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from mldrill.grade import isolation
-from mldrill.grade.model import (
+from mldrill.grade.sandbox import isolation
+from mldrill.grade.sandbox.model import (
     Call,
     CallResult,
     Limits,
@@ -67,13 +61,42 @@ from mldrill.grade.model import (
     TestJob,
     TestRun,
 )
-from mldrill.grade.process import EXIT_MEMORY, Child, Exchange, Output
-from mldrill.grade.protocol import Done, Hello, Loaded, Result, load_request, run_request
+from mldrill.grade.sandbox.process import EXIT_MEMORY, Child, Exchange, Output
+from mldrill.grade.sandbox.protocol import (
+    KIND_JSON,
+    Done,
+    Hello,
+    Loaded,
+    Result,
+    frame,
+    load_request,
+    run_request,
+)
+from mldrill.grade.sandbox.view import WORK
 
 __all__ = ["Call", "CallResult", "Limits", "LoadResult", "Opaque", "Ref", "Sandbox",
            "SandboxError", "StudentError", "TestJob", "TestRun"]
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.py")
+MAX_SOURCE_BYTES = 4 << 20
+
+
+def read_no_follow(path: Path, cap: int) -> bytes:
+    """A regular file's bytes, never through a symbolic link at its last component, never
+    blocking on a FIFO or device; SandboxError otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        why = "is a symbolic link" if e.errno == errno.ELOOP else e.strerror
+        raise SandboxError(f"cannot read the submission {path}: {why}") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SandboxError(f"the submission {path} is not a regular file")
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise SandboxError(f"the submission {path} is over {cap} bytes")
+    return data
 DEFAULT_LIMITS = Limits()
 
 
@@ -96,17 +119,20 @@ class _Live:
 class Sandbox:
     """Runs one submission's functions in sandboxed children (a context manager)."""
 
-    def __init__(self, submission: Path, limits: Limits = DEFAULT_LIMITS,
-                 hide: Sequence[Path] = (), python: str = sys.executable):
-        self.submission = Path(submission)
+    def __init__(self, submission: Path | bytes, limits: Limits = DEFAULT_LIMITS, *,
+                 name: str | None = None, python: str = sys.executable):
+        if isinstance(submission, bytes):
+            self.source = submission
+            name = name or "submission.py"
+        else:
+            self.source = read_no_follow(Path(submission), MAX_SOURCE_BYTES)
+            name = name or Path(submission).name
+        self.name = name if SAFE_NAME.fullmatch(name) else "submission.py"
         self.limits = limits
         self.python = python
         self.plan = isolation.probe(python)
-        self._entries = isolation.hidden_paths(hide, self.plan.info.packages)
-        sample = os.path.join(tempfile.gettempdir(), "mldrill-sandbox-x")
-        hidden = isolation.plan_hides(self._entries, [*self.plan.info.keeps, sample])
-        self.isolation: tuple[str, ...] = isolation.describe(self.plan, len(hidden))
-        self.marker = f"mldrill-sandbox-{secrets.token_hex(8)}"  # in the child's argv and env
+        self.isolation: tuple[str, ...] = isolation.describe(self.plan)
+        self.marker = f"mldrill-sandbox-{secrets.token_hex(8)}"  # in the child's environment
         self._live = _Live()
         self._finalizer = weakref.finalize(self, self._live.stop)
         self._loaded: LoadResult | None = None
@@ -116,8 +142,9 @@ class Sandbox:
 
     @property
     def fully_isolated(self) -> bool:
-        """The child can neither see the hidden paths, use the network, nor name the grader."""
-        return self.plan.mountns and self.plan.netns and self.plan.pidns
+        """The child sees only the allow-list, has no network, and cannot name the grader,
+        another child or a kernel object outside (see `isolation.Plan.fully_isolated`)."""
+        return self.plan.fully_isolated
 
     def __enter__(self) -> Sandbox:
         return self
@@ -168,46 +195,45 @@ class Sandbox:
         if self._closed:
             raise SandboxError("this sandbox is closed")
 
-    def _argv(self, workdir: str, target: str, shown: str, req_fd: int, msg_fd: int) -> list[str]:
+    def _config(self, workdir: str, req_fd: int, msg_fd: int) -> dict[str, Any]:
         lim = self.limits
         rlimits = [("RLIMIT_AS", lim.memory_bytes, lim.memory_bytes),
                    ("RLIMIT_CPU", self._cpu_budget, self._cpu_budget),
                    ("RLIMIT_FSIZE", lim.file_bytes, lim.file_bytes),
                    ("RLIMIT_NPROC", lim.processes + 1, lim.processes + 1),
                    ("RLIMIT_CORE", 0, 0), ("RLIMIT_NOFILE", 256, 256)]
-        cfg = {"submission": target, "shown": shown, "drop_paths": list(self.plan.info.drop_paths)}
-        argv = [self.python, "-I", "-u", "-c", isolation.source("_child.py"), self.marker,
-                str(req_fd), str(msg_fd), json.dumps(cfg)]
-        hides = isolation.plan_hides(self._entries, [*self.plan.info.keeps, workdir])
-        work_size = max(4 * lim.file_bytes, 1 << 20) + os.path.getsize(target)
-        config = isolation.wrapper_config(self.plan, workdir=workdir, work_size=work_size,
-                                          hides=hides, rlimits=rlimits, argv=argv,
-                                          env=isolation.base_env(workdir, self.marker))
-        return isolation.wrapper_argv(self.python, config)
+        exe = self.plan.runtime.executable
+        argv = [exe, "-I", "-S", "-u", "-c", isolation.source("_child.py"), str(req_fd),
+                str(msg_fd)]
+        work_size = max(4 * lim.file_bytes, 1 << 20) + len(self.source)
+        work = WORK if self.plan.mountns else workdir
+        return isolation.wrapper_config(self.plan, workdir=workdir, work_size=work_size,
+                                        rlimits=rlimits, argv=argv,
+                                        env=isolation.base_env(work, self.marker))
 
     def _start(self) -> Child | str:
         """A fresh child that has said hello, or why it did not start."""
         self._live.stop()
         workdir = tempfile.mkdtemp(prefix="mldrill-sandbox-")
         self._live.workdir = workdir
-        name = self.submission.name
-        shown = name if SAFE_NAME.fullmatch(name) else "submission.py"
-        target = os.path.join(workdir, shown)
-        try:
-            shutil.copyfile(self.submission, target)
-        except OSError as e:
-            raise SandboxError(f"cannot read the submission {self.submission}: {e}") from None
+        target = os.path.join(workdir, self.name)
+        with open(target, "xb") as f:
+            f.write(self.source)
         os.chmod(target, 0o644)
         if self.plan.drop and not self.plan.mountns:
             for path in (workdir, target):
                 os.chown(path, isolation.NOBODY, isolation.NOBODY)
-        env = isolation.base_env(workdir, self.marker)
-        child = Child(lambda r, w: self._argv(workdir, target, shown, r, w), env, workdir,
+        work = WORK if self.plan.mountns else workdir
+        setup = json.dumps({"submission": os.path.join(work, self.name), "shown": self.name,
+                            "numpy": self.plan.runtime.numpy}).encode()
+        child = Child(self.python, lambda r, w: self._config(workdir, r, w),
+                      isolation.base_env(workdir, self.marker), workdir,
                       self.limits.message_bytes)
         self._live.child = child
         self._cpu_used = 0.0
         out = Output(self.limits.output_bytes, self.limits.output_hard_bytes)
-        ex = child.exchange(b"", lambda m: True, self.limits.startup_seconds, out)
+        ex = child.exchange(frame(KIND_JSON, setup), lambda m: True,
+                            self.limits.startup_seconds, out)
         if ex.ended == "done" and isinstance(ex.messages[0], Hello):
             return child
         ended = child.finish(grace=1.0)
@@ -321,16 +347,8 @@ class Sandbox:
             error = StudentError("MissingFunction", f"the submission defines no function "
                                  f"{call.function!r} (it defines: {defined or 'none'})",
                                  builtin="NameError")
-        mutated: list[str] = []
-        if len(r.args_after) == len(call.args):
-            mutated += [f"args[{j}]" for j, (a, b) in enumerate(zip(call.args, r.args_after,
-                                                                     strict=True))
-                        if _mutable(a) and not _same(a, b)]
-        if set(r.kwargs_after) == set(call.kwargs):
-            mutated += [f"kwargs[{k!r}]" for k, a in call.kwargs.items()
-                        if _mutable(a) and not _same(a, r.kwargs_after[k])]
         return CallResult(call.function, r.status, r.value, r.args_after, r.kwargs_after, error,
-                          r.seconds, tuple(mutated))
+                          r.seconds)
 
 
 def _collect(ex: Exchange, nonce: str, job: TestJob) -> tuple[dict[int, Result], str]:
@@ -354,22 +372,3 @@ def _collect(ex: Exchange, nonce: str, job: TestJob) -> tuple[dict[int, Result],
             return results, f"an unexpected {type(m).__name__.lower()} message"
     return results, ""
 
-
-def _mutable(x: Any) -> bool:
-    return isinstance(x, np.ndarray | dict | list) and not isinstance(x, Ref)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Exactly the same plain data (types, dtypes, shapes; NaN equals NaN)."""
-    if isinstance(a, np.ndarray):
-        return (type(b) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape
-                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")))
-    if isinstance(a, Mapping):
-        return (type(b) is dict and set(a) == set(b)
-                and all(_same(a[k], b[k]) for k in a))
-    if isinstance(a, list | tuple):
-        return (type(b) is type(a) and len(a) == len(b)
-                and all(_same(x, y) for x, y in zip(a, b, strict=True)))
-    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
-        return True
-    return type(a) is type(b) and bool(a == b)

@@ -95,7 +95,6 @@ class CallResult:
     kwargs_after: Mapping[str, Any] = field(default_factory=dict)
     error: StudentError | None = None
     seconds: float = 0.0  # as measured (and reported) by the child
-    mutated: tuple[str, ...] = ()  # arguments changed in place, e.g. ("args[0]", "kwargs['p']")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from mldrill.grade.model import Call, CallStatus, LoadStatus, Opaque, Ref, StudentError
+from mldrill.grade.sandbox.model import Call, CallStatus, LoadStatus, Opaque, Ref, StudentError
 
 KIND_JSON = b"J"
 KIND_ARRAY = b"A"
