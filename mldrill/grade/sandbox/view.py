@@ -137,13 +137,13 @@ def exposed(rt: Runtime) -> list[tuple[str, str]]:
         out[std] = "dir"
     for d in (rt.numpy, *rt.numpy_extra):
         out[d] = "dir"
-    owned = (*rt.prefixes, *rt.stdlib, os.path.dirname(rt.numpy))
+    python_dirs = (*rt.stdlib, os.path.dirname(rt.numpy))
     for lib in rt.libs:
         if any(_inside(lib, d) for d in (rt.numpy, *rt.numpy_extra, *rt.stdlib)):
             continue
         folder = os.path.dirname(lib)
-        if _in_packages(lib) or any(_inside(folder, p) for p in owned):
-            out[lib] = "file"  # e.g. libpython beside the prefix's lib/python3.X
+        if _in_packages(lib) or any(_inside(d, folder) for d in python_dirs):
+            out[lib] = "file"  # e.g. libpython in the prefix's lib/, beside lib/python3.X
         else:
             out[folder] = "dir"  # a system library folder (/usr/lib/x86_64-linux-gnu)
     if os.path.isfile("/etc/ld.so.cache"):
@@ -184,6 +184,13 @@ def plan_view(rt: Runtime) -> str:
             links[path] = os.readlink(path)
     for path in ([rt.interp] if rt.interp else []) + [p for p, _ in binds]:
         _links_to(path, links)
+    for path, kind in binds:  # libfoo.so.1 -> libfoo.so.1.2.3 beside a library bound alone
+        if kind == "file" and path in rt.libs:
+            folder = os.path.dirname(path)
+            for name in os.listdir(folder):
+                link = os.path.join(folder, name)
+                if os.path.islink(link) and os.path.realpath(link) == path:
+                    links.setdefault(link, os.readlink(link))
     bound = [p for p, _ in binds]
     kept_links = sorted((p, t) for p, t in links.items()
                         if not any(_inside(p, b) for b in bound))
