@@ -21,7 +21,7 @@ RT = Runtime(executable="/opt/py/bin/python3.11", stdlib=("/opt/py/lib/python3.1
                    "/tmp/venv/lib/python3.11/site-packages/numpy.libs/libopenblas.so"),
              interp="/lib64/ld-linux-x86-64.so.2", prefixes=("/opt/py", "/tmp/venv"))
 FULL = Plan(python="python", runtime=RT, userns=True, mountns=True, netns=True, pidns=True,
-            ipcns=True, proc="mount", nested=True, landlock=6)
+            ipcns=True, proc="mount", nested=True, landlock=6, seccomp=True)
 
 
 def test_the_allow_list_is_python_numpy_and_system_libraries() -> None:
@@ -75,6 +75,7 @@ def test_landlock_without_the_new_root_allows_stdlib_entries_not_packages() -> N
     ("pivot", dict(mountns=False, proc=None, netns=True)),
     ("proc", dict(proc=None, mountns=True)),
     ("landlock", dict(landlock=0, mountns=True)),
+    ("seccomp", dict(seccomp=False, landlock=6, mountns=True)),
     # Landlock forbids remounting, so the mounts hold without the locking user namespace
     ("nested", dict(nested=False, mountns=True, netns=True)),
 ])
@@ -100,6 +101,9 @@ def test_describe() -> None:
     assert describe(FULL)[:6] == ("rlimits", "user-ns", "net-ns", "pid-ns", "ipc-ns",
                                   "mount-ns: allow-list root (python and numpy read-only)")
     assert "landlock abi 6" in describe(FULL)
+    assert "seccomp: no SysV IPC, message queues, keyrings or ptrace" in describe(FULL)
+    seccomp_only = Plan(python="python", runtime=RT, seccomp=True, missing=("userns: no",))
+    assert describe(seccomp_only)[0].startswith("rlimits only: ")
     bare = Plan(python="python", runtime=RT, missing=("userns: Operation not permitted",))
     assert describe(bare)[0].startswith(
         "rlimits only: namespaces and Landlock unavailable (userns: Operation not permitted)")

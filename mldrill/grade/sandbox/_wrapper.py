@@ -24,7 +24,8 @@ probe can drop that step and try again):
    unmounted or made writable). A new anonymous session keyring (nothing shared via keyctl).
 5. A new session, resource limits, no-new-privileges, Landlock (an allow-list of the paths
    above, no TCP, no abstract sockets or signals outside; the filesystem guard where mount
-   namespaces are unavailable), death with the parent (SIGKILL), then exec of the harness.
+   namespaces are unavailable), a seccomp filter (no SysV IPC, message queues, keyrings or
+   ptrace, even without namespaces), death with the parent (SIGKILL), then exec.
 """
 
 from __future__ import annotations
@@ -58,6 +59,16 @@ KEYCTL_JOIN_SESSION_KEYRING = 1
 SYSCALLS = {"x86_64": {"pivot_root": 155, "keyctl": 250},
             "aarch64": {"pivot_root": 41, "keyctl": 219}}
 LANDLOCK_CREATE, LANDLOCK_ADD_RULE, LANDLOCK_RESTRICT = 444, 445, 446
+# seccomp: the kernel objects a child could share with another (SysV IPC, POSIX message
+# queues, keyrings) and reaching into other processes (ptrace, process_vm_*) fail with EPERM;
+# the namespaces already isolate them, this also holds where they are unavailable
+DENIED = {
+    "x86_64": (0xC000003E, (29, 30, 31, 64, 65, 66, 67, 68, 69, 70, 71, 220, 240, 241, 242,
+                            243, 244, 245, 248, 249, 250, 101, 310, 311)),
+    "aarch64": (0xC00000B7, tuple(range(180, 198)) + (217, 218, 219, 117, 270, 271)),
+}
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+RET_ALLOW, RET_EPERM = 0x7FFF0000, 0x00050000 | 1
 LL_EXECUTE, LL_WRITE_FILE, LL_READ_FILE, LL_READ_DIR = 1, 2, 4, 8
 LL_TRUNCATE, LL_IOCTL_DEV = 1 << 14, 1 << 15
 
@@ -270,6 +281,43 @@ def _landlock(rules: dict[str, Any]) -> None:
         os.close(fd)
 
 
+# ---------------------------------------------------------------------- seccomp
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def seccomp_program(machine: str) -> list[tuple[int, int, int, int]]:
+    """The classic-BPF filter: another architecture's calling convention (a way around a
+    filter), x32 calls and the DENIED calls get EPERM; everything else is allowed."""
+    arch, denied = DENIED[machine]
+    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    prog = [(ld_abs, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, RET_EPERM), (ld_abs, 0, 0, 0)]
+    checks = [(jge, 0x40000000)] if machine == "x86_64" else []
+    checks += [(jeq, nr) for nr in denied]
+    for i, (op, k) in enumerate(checks):
+        prog.append((op, len(checks) - i, 0, k))  # jump over the rest and the allow
+    prog += [(ret, 0, 0, RET_ALLOW), (ret, 0, 0, RET_EPERM)]
+    return prog
+
+
+def _seccomp() -> None:
+    machine = platform.machine()
+    if machine not in DENIED:
+        raise StepFailed("seccomp", f"no filter for {machine}")
+    prog = seccomp_program(machine)
+    filters = (_SockFilter * len(prog))(*[_SockFilter(*ins) for ins in prog])
+    fprog = _SockFprog(len(prog), filters)
+    rc = _libc.prctl(ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(SECCOMP_MODE_FILTER),
+                     ctypes.byref(fprog), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    _check("seccomp", rc)
+
+
 # ---------------------------------------------------------------------- the harness's process
 
 def _init(harness: int) -> None:
@@ -317,6 +365,8 @@ def _exec_stage(cfg: dict[str, Any], uid: int, gid: int, parent: int) -> None:
     _prctl("nonewprivs", PR_SET_NO_NEW_PRIVS, 1)
     if cfg.get("landlock"):
         _landlock(cfg["landlock"])
+    if cfg.get("seccomp"):
+        _seccomp()
     _prctl("pdeathsig", PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(SETUP_FAILED)  # the waiting parent is already gone

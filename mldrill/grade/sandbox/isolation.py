@@ -57,6 +57,7 @@ class Plan:
     drop: bool = False  # root -> NOBODY
     nested: bool = False
     landlock: int = 0  # the Landlock ABI used (0: none)
+    seccomp: bool = False  # no SysV IPC, message queues, keyrings or ptrace
     missing: tuple[str, ...] = ()  # "step: reason" for each step that failed here
 
     @property
@@ -103,6 +104,7 @@ def wrapper_config(plan: Plan, *, workdir: str, work_size: int,
         "drop": [NOBODY, NOBODY] if plan.drop else None, "view": view, "work": WORK,
         "workdir": workdir, "cwd": work, "work_size": work_size,
         "landlock": landlock_rules(plan, view, work) if plan.landlock else None,
+        "seccomp": plan.seccomp,
         "rlimits": [list(r) for r in rlimits], "argv": argv, "env": env,
     }
 
@@ -191,9 +193,11 @@ def _degrade(plan: Plan, step: str, root: bool) -> Plan:
                        proc=plan.proc if keep else None)
     if step == "landlock":
         return replace(plan, landlock=0)
+    if step == "seccomp":
+        return replace(plan, seccomp=False)
     if step in ("drop", "exec") and plan.drop:
         return replace(plan, drop=False)
-    return replace(nothing, drop=False, landlock=0)
+    return replace(nothing, drop=False, landlock=0, seccomp=False)
 
 
 def _landlock_abi(python: str) -> int:
@@ -213,7 +217,7 @@ def probe(python: str) -> Plan:
     root = os.geteuid() == 0
     plan = Plan(python=python, runtime=runtime(python), userns=not root, mountns=True,
                 netns=True, pidns=True, ipcns=True, proc="mount", drop=root, nested=True,
-                landlock=_landlock_abi(python))
+                landlock=_landlock_abi(python), seccomp=True)
     missing: list[str] = []
     for _ in range(16):
         failed = _try(plan)
@@ -221,12 +225,13 @@ def probe(python: str) -> Plan:
             return replace(plan, missing=tuple(missing))
         missing.append(f"{failed[0]}: {failed[1]}")
         bare = not (plan.userns or plan.mountns or plan.netns or plan.pidns or plan.ipcns
-                    or plan.drop or plan.landlock)
+                    or plan.drop or plan.landlock or plan.seccomp)
         if bare:
             break
         plan = _degrade(plan, failed[0], root)
     return replace(plan, userns=False, mountns=False, netns=False, pidns=False, ipcns=False,
-                   proc=None, drop=False, nested=False, landlock=0, missing=tuple(missing))
+                   proc=None, drop=False, nested=False, landlock=0, seccomp=False,
+                   missing=tuple(missing))
 
 
 def outer_uid() -> int:
@@ -258,11 +263,13 @@ def describe(plan: Plan) -> tuple[str, ...]:
     if plan.landlock:
         parts.append(f"landlock abi {plan.landlock}" + ("" if plan.mountns else
                      ": allow-list of readable files"))
+    if plan.seccomp:
+        parts.append("seccomp: no SysV IPC, message queues, keyrings or ptrace")
     if plan.drop:
         parts.append(f"uid {NOBODY} (dropped root)")
     elif outer_uid() == 0:
         parts.append("processes: not limited (root outside)")
-    core = [p for p in parts if not p.startswith(("uid ", "processes: "))]
+    core = [p for p in parts if not p.startswith(("uid ", "processes: ", "seccomp: "))]
     if len(core) == 1:
         why = "; ".join(plan.missing) or "not tried"
         return (f"rlimits only: namespaces and Landlock unavailable ({why}); the submission "
