@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,11 +54,28 @@ def test_this_pythons_view_has_no_site_packages_and_no_checkout() -> None:
     assert all(path.endswith(PACKAGE_DIRS) for path in view["covers"])
 
 
+def test_numpy_in_the_base_interpreters_site_packages_is_bound_inside_the_cover(
+        tmp_path: Path) -> None:
+    """A base interpreter with numpy in its own site-packages: the site-packages folder is
+    covered by an empty one and numpy alone is bound back inside it (after the cover)."""
+    std = tmp_path / "lib" / "python3.11"
+    (std / "site-packages" / "numpy").mkdir(parents=True)
+    (std / "site-packages" / "mldrill").mkdir()
+    (std / "os.py").write_text("")
+    rt = replace(RT, stdlib=(str(std),), numpy=str(std / "site-packages" / "numpy"),
+                 numpy_extra=(), libs=(), prefixes=(str(tmp_path),))
+    view = json.loads(plan_view(rt))
+    assert view["covers"] == [str(std / "site-packages")]
+    assert view["inner"] == [[str(std / "site-packages" / "numpy"), "dir"]]
+    assert [str(std), "dir"] in view["binds"]
+    assert not any("mldrill" in p for p, _ in view["binds"] + view["inner"])
+
+
 def test_landlock_without_the_new_root_allows_stdlib_entries_not_packages() -> None:
     """Without a mount namespace Landlock carries the allow-list: the stdlib is allowed entry
     by entry, its folder only listed, and only the work folder is writable."""
     plan = replace(FULL, mountns=False, proc=None)
-    view = {"binds": [[p, k] for p, k in exposed(runtime(sys.executable))],
+    view = {"binds": [[p, k] for p, k in exposed(runtime(sys.executable))], "inner": [],
             "devices": ["/dev/null"]}
     rules = landlock_rules(replace(plan, runtime=runtime(sys.executable)), view, "/tmp/w")
     assert rules["write"] == ["/tmp/w"] and rules["devices"] == ["/dev/null"]

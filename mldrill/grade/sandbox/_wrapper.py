@@ -174,8 +174,13 @@ def _build_root(cfg: dict[str, Any], owner: tuple[int, int]) -> None:
         for path, kind in view["binds"]:
             _bind(root, path, kind)
         for path in view["covers"]:  # installed packages inside the standard library
-            _mount("bind", "mldrill-empty", root + path, "tmpfs",
-                   MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=1")
+            _mount("bind", "mldrill-empty", root + path, "tmpfs", MS_NOSUID | MS_NODEV,
+                   "mode=755,size=64k,nr_inodes=256")
+        for path, kind in view["inner"]:  # numpy, when it is one of them
+            _bind(root, path, kind)
+        for path in view["covers"]:
+            _mount("bind", None, root + path, None,
+                   MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
         for dev in view["devices"]:
             _bind(root, dev, "file", device=True)
     except OSError as e:

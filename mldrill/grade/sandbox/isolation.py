@@ -80,7 +80,7 @@ def landlock_rules(plan: Plan, view: dict[str, Any], work: str) -> dict[str, lis
     """Landlock's allow-list: read (and execute) the runtime, write only the work folder, use
     the devices. Without the new root, the standard library is allowed entry by entry (its
     folders only listed), so a base interpreter's site-packages stays out of reach."""
-    read = [p for p, _ in view["binds"]]
+    read = [p for p, _ in view["binds"] + view["inner"]]
     listed: list[str] = []
     if plan.mountns:
         if plan.proc == "mount":

@@ -148,10 +148,14 @@ def exposed(rt: Runtime) -> list[tuple[str, str]]:
             out[folder] = "dir"  # a system library folder (/usr/lib/x86_64-linux-gnu)
     if os.path.isfile("/etc/ld.so.cache"):
         out["/etc/ld.so.cache"] = "file"
-    # a path inside another exposed folder needs no mount of its own
+    # a path inside another exposed folder needs no mount of its own, unless it is inside a
+    # folder the view covers (numpy installed in the base interpreter's site-packages)
     dirs = sorted(p for p, k in out.items() if k == "dir")
+    covers = covered(rt)
     return sorted((p, k) for p, k in out.items()
-                  if not any(_inside(p, d) and p != d for d in dirs))
+                  if not any(_inside(p, d) and p != d
+                             and not any(_inside(p, c) and _inside(c, d) for c in covers)
+                             for d in dirs))
 
 
 def _links_to(path: str, steps: dict[str, str], depth: int = 0) -> str:
@@ -175,7 +179,8 @@ def _links_to(path: str, steps: dict[str, str], depth: int = 0) -> str:
 @functools.cache
 def plan_view(rt: Runtime) -> str:
     """The wrapper's steps as JSON (cached: the same for every child of this runtime):
-    `links` [[path, target]], `binds` [[path, kind]], `covers` [path], `devices` [path]."""
+    `links` [[path, target]], `binds` [[path, kind]], `covers` [path] (empty folders over
+    the stdlib's site-packages), `inner` [[path, kind]] (bound inside a cover), `devices`."""
     binds = exposed(rt)
     links: dict[str, str] = {}
     for top in sorted(os.listdir("/")):  # /lib -> usr/lib, /lib64 -> usr/lib64 ...
@@ -196,6 +201,9 @@ def plan_view(rt: Runtime) -> str:
                         if not any(_inside(p, b) for b in bound))
     if any(_inside(p, WORK) or _inside(WORK, p) for p in bound):
         raise SandboxError(f"the python runtime lives under {WORK}, the sandbox's work folder")
+    covers = covered(rt)
+    inner = [b for b in binds if any(_inside(b[0], c) for c in covers)]
     return json.dumps({"links": [list(x) for x in kept_links],
-                       "binds": [list(x) for x in binds], "covers": covered(rt),
+                       "binds": [list(x) for x in binds if x not in inner], "covers": covers,
+                       "inner": [list(x) for x in inner],
                        "devices": [d for d in DEVICES if os.path.exists(d)]})
