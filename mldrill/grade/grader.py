@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,6 +38,9 @@ from mldrill.grade.inputs import InputError, draw_inputs, rng_for
 from mldrill.grade.model import Call, Limits, Ref, SandboxError, TestJob, TestRun
 from mldrill.grade.properties import PROPERTIES, Context, Failed
 from mldrill.grade.report import GradeReport, TestOutcome
+from mldrill.grade.submissions import NotGradable, read_source
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.py")  # the copy keeps its name
 
 
 class GraderFailure(MldrillError):
@@ -120,16 +126,31 @@ def limits_for(a: Assignment, base: Limits | None = None) -> Limits:
 
 def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
                only: str | None = None, limits: Limits | None = None,
-               hide: Sequence[Path] = ()) -> GradeReport:
-    """Grade `path`; never raises for anything the submission does."""
+               hide: Sequence[Path] = (), root: Path | None = None,
+               source: bytes | None = None) -> GradeReport:
+    """Grade `path`; never raises for anything the submission does. The file is read once
+    with `read_source` (no link followed below `root`, default its folder), unless its
+    bytes, already read that way, are given as `source`: those bytes are what is graded."""
     from mldrill.grade.sandbox import Sandbox
 
     started = time.monotonic()
     shown = str(path)
     chosen = choose_by_name(assignments, only)
     box_limits = limits or (limits_for(chosen[0]) if chosen else Limits())
+    if source is None:
+        try:
+            source = read_source(path, root)
+        except NotGradable as exc:
+            return GradeReport(shown, seed, "not gradable", message=exc.message,
+                               seconds=time.monotonic() - started)
+    private = tempfile.mkdtemp(prefix="mldrill-submission-")  # mode 700: the grader's only
+    held = Path(private) / (path.name if _SAFE_NAME.fullmatch(path.name) else "submission.py")
     try:
-        with Sandbox(path, box_limits, hide=hide) as box:
+        fd = os.open(held, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(source)
+        # TODO(lead): pass bytes: Sandbox(source, box_limits, name=path.name, hide=hide)
+        with Sandbox(held, box_limits, hide=hide) as box:
             loaded = box.load()
             iso = box.isolation
             if loaded.status != "ok":
@@ -158,6 +179,8 @@ def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
         return GradeReport(shown, seed, "grader failure", tuple(a.name for a in chosen),
                            message=f"grader failure (not your fault): {exc}",
                            seconds=time.monotonic() - started)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
     return GradeReport(shown, seed, "graded", tuple(a.name for a in chosen), tuple(tests),
                        isolation=iso, stdout=loaded.stdout,
                        functions=tuple(sorted(defined)), seconds=time.monotonic() - started)
