@@ -73,7 +73,7 @@ def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled
         write_gradebook,
     )
 
-    students = find_students(folder, assignments, only)
+    students = find_students(folder, assignments, only)  # colliding ids: a UsageError
     gradebook = output or Path(f"{folder.resolve().name}-grades.csv")
     reports_dir = gradebook.with_name(gradebook.stem + "-reports")
     err = err_console()
@@ -97,8 +97,8 @@ def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled
                    f"submissions ({result.reused} unchanged since the last run, not regraded)",
               "bold")
         for r in failures:
-            plain(con, f"  {r['student']}: {r['outcome']}: {r['message'].splitlines()[0]}",
-                  "yellow")
+            first = (str(r.get("message") or "").splitlines() or [""])[0]
+            plain(con, f"  {r['student']}: {r['outcome']}: {first}", "yellow")
         rates = pass_rates(result.reports)
         if rates:
             plain(con, "pass rate per test:", "bold")
