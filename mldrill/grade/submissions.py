@@ -218,10 +218,9 @@ def find_students(folder: Path, assignments: Sequence[_Named],
             if entry.name.endswith(".py"):
                 students.append(Student(student_id(entry.name[:-3]), None,
                                         _refusal(shown, "a symbolic link").message, shown))
-            elif may_be_folder(entry):
-                students.append(Student(student_id(entry.name), None,
-                                        f"{shown} is a symbolic link: submit the folder "
-                                        "itself, not a link", shown + "/"))
+            else:  # a folder, or anything: never followed to find out, never dropped
+                students.append(Student(student_id(entry.name), None, link_message(shown),
+                                        shown))
         elif entry.is_dir(follow_symlinks=False):
             students.append(_folder_student(folder, entry.name, names, student_id(entry.name),
                                             shown + "/"))
@@ -236,13 +235,9 @@ def find_students(folder: Path, assignments: Sequence[_Named],
     return students
 
 
-def may_be_folder(entry: os.DirEntry[str]) -> bool:
-    """Whether a link in a class folder stands for a student's folder: it points to a folder
-    (only its type is looked up, nothing is read) or, dangling, has no file extension."""
-    try:
-        return "." not in entry.name or entry.is_dir(follow_symlinks=True)
-    except OSError:
-        return False
+def link_message(shown: str) -> str:
+    """Why a linked entry of a class folder (not a .py file) is not gradable."""
+    return f"{shown} is a symbolic link: submit the folder or file itself, not a link"
 
 
 def find_submission(folder: Path, assignments: Sequence[_Named],

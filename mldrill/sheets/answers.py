@@ -26,7 +26,6 @@ from mldrill.answers.base import PartResult, check_part
 from mldrill.errors import Diagnostic
 from mldrill.grade.submissions import (
     NotGradable,
-    may_be_folder,
     read_source,
     refuse_collisions,
     student_id,
@@ -359,10 +358,8 @@ def _entries(folder: Path) -> list[tuple[str, Path, str]]:
         stem, suffix = os.path.splitext(name)
         if suffix in (".yaml", ".yml") and not entry.is_dir(follow_symlinks=False):
             out.append((student_id(stem), folder / name, clean_line(name)))
-        elif entry.is_symlink():
-            if may_be_folder(entry):
-                out.append((student_id(name), folder / name / "answers.yaml",
-                            clean_line(name) + "/"))
+        elif entry.is_symlink():  # never followed to see what it is, never dropped
+            out.append((student_id(name), folder / name, clean_line(name)))
         elif entry.is_dir(follow_symlinks=False):
             inside = [f for f in ("answers.yaml", "answers.yml")
                       if os.path.lexists(folder / name / f)]
