@@ -154,3 +154,40 @@ def _build(node: yaml.Node, key: PathKey, smap: SourceMap, loader: Any,
             col += 1
         smap.text_start[key] = Mark(node.start_mark.line + 1, col)
     return value
+
+
+def check_shape(text: str, shown: str, *, max_depth: int = 64, aliases: bool = True,
+                tags: bool = True) -> None:
+    """Refuse, before composing, YAML whose shape could exhaust the parser: nesting deeper
+    than `max_depth` (PyYAML's composer recurses once per level), and, when not allowed,
+    anchors and aliases (an alias bomb expands exponentially in whatever walks the data)
+    and tags (`!!python/object`). Scanning is iterative, so it never overflows the stack.
+    Raises YamlLoadError pointing at the offending token; a syntax error is left for the
+    composer to report."""
+    depth = 0
+    try:
+        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(tok, _OPEN):
+                depth += 1
+                if depth > max_depth:
+                    raise _at(shown, tok, f"nested more than {max_depth} levels deep")
+            elif isinstance(tok, _CLOSE):
+                depth -= 1
+            elif not aliases and isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
+                raise _at(shown, tok, "anchors and aliases (& and *) are not allowed here; "
+                                      "quote a value that starts with & or *")
+            elif not tags and isinstance(tok, yaml.TagToken):
+                raise _at(shown, tok, "YAML tags (such as !!python/object) are not allowed "
+                                      "here; quote a value that starts with !")
+    except yaml.YAMLError:
+        return
+
+
+_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _at(shown: str, tok: yaml.Token, message: str) -> YamlLoadError:
+    m = tok.start_mark
+    return YamlLoadError(Diagnostic(shown, m.line + 1, m.column + 1, message))

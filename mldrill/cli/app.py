@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from mldrill import __version__
-from mldrill.cli.errors import EXIT_NEGATIVE, EXIT_OK, State, handle_errors
+from mldrill.cli.errors import EXIT_BUG, EXIT_NEGATIVE, EXIT_OK, State, handle_errors
 
 app = typer.Typer(
     name="mldrill",
@@ -307,7 +307,7 @@ def grade(
 
     if fmt not in ("text", "json", "gradescope"):
         raise UsageError(f"--format must be text, json or gradescope, not '{fmt}'")
-    if not path.exists():
+    if not os.path.lexists(path):
         raise UsageError(f"'{path}' does not exist")
     banks = bank_dirs(Options.banks, bundled=not Options.only_bank)
     assignments, diags = load_assignments(banks)
@@ -318,22 +318,19 @@ def grade(
     if not assignments:
         raise UsageError("no coding assignments found in the banks")
     used_seed = seed if seed is not None else _random_seed()
-    # the child must not see the banks (references, hidden tests) nor this folder's files
-    hide = [b.root for b in banks] + [Path.cwd()]
+    root = path.parent  # nothing below it is followed if a link
     if path.is_dir() and fmt == "gradescope":  # one student's folder (Gradescope's layout)
-        from mldrill.grade.batch import find_students
+        from mldrill.grade.submissions import find_submission
 
-        picked = find_students(path.parent, assignments, assignment)
-        me = next((s for s in picked if s.id == path.name), None)
-        if me is None or me.path is None:
+        me = find_submission(path, assignments, assignment)
+        if me.path is None:
             from mldrill.cli.grade import emit
             from mldrill.grade.report import GradeReport
 
-            why = me.problem if me is not None else "nothing to grade"
             emit(GradeReport(str(path), used_seed, "not gradable",
-                             message=f"not gradable: {why}").to_gradescope(), output)
+                             message=f"not gradable: {me.problem}").to_gradescope(), output)
             raise typer.Exit(EXIT_NEGATIVE)
-        path = me.path
+        root, path = path, me.path
     if path.is_dir():
         from mldrill.cli.grade import run_batch
 
@@ -343,31 +340,31 @@ def grade(
             choose_by_name(assignments, assignment)  # an unknown name is a usage error
         code = run_batch(path, assignments, banks=list(Options.banks),
                          bundled=not Options.only_bank, seed=used_seed, only=assignment,
-                         jobs=jobs, output=output, fmt=fmt, hide=hide)
+                         jobs=jobs, output=output, fmt=fmt)
         raise typer.Exit(code)
     from mldrill.cli.grade import emit, render_report
 
-    report = grade_file(path, assignments, used_seed, only=assignment, hide=hide)
+    report = grade_file(path, assignments, used_seed, only=assignment, root=root)
     if fmt == "json":
         emit(report.to_json(), output)
     elif fmt == "gradescope":
         emit(report.to_gradescope(), output)
     else:
-        render_report(report, f"mldrill grade {path}"
+        from mldrill.text import clean_line
+
+        render_report(report, f"mldrill grade {clean_line(str(path))}"
                               + (f" --assignment {assignment}" if assignment else "")
                               + f" --seed {used_seed}")
     raise typer.Exit({"graded": EXIT_OK, "not gradable": EXIT_NEGATIVE}.get(report.outcome, 3))
 
 
 def _is_answers(path: Path) -> bool:
-    if path.is_file():
-        return path.suffix in (".yaml", ".yml")
     if path.is_dir():
-        from mldrill.sheets.answers import answer_files
+        from mldrill.sheets.answers import has_answer_files
 
-        return bool(answer_files(path)) and not any(path.glob("*.py")) and not any(
+        return has_answer_files(path) and not any(path.glob("*.py")) and not any(
             path.glob("*/*.py"))
-    return False
+    return path.suffix in (".yaml", ".yml") and os.path.lexists(path)
 
 
 def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) -> int:
@@ -384,28 +381,29 @@ def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) 
 
     if fmt not in ("text", "json", "gradescope"):
         raise UsageError(f"--format must be text, json or gradescope, not '{fmt}'")
-    key_dir = key or find_key(path if path.is_file() else path / "x" / "answers.yaml")
+    single = not path.is_dir()
+    key_dir = key or find_key(path if single else path / "x" / "answers.yaml")
     if key_dir is None:
         raise UsageError("give --key DIR/key: the key folder written by `mldrill sheet new`")
     spec = load_spec(key_dir)
     cat = _catalog()
-    if path.is_file():
-        grade = grade_answer_file(path, spec, cat)
+    if single:
+        grade = grade_answer_file(path, spec, cat, root=path.parent)
         if fmt == "json":
             emit(grade.to_json(), output)
         elif fmt == "gradescope":
             emit(grade.to_gradescope(), output)
         else:
             render_sheet_grade(grade, key_dir)
-        return EXIT_OK if grade.gradable else EXIT_NEGATIVE
-    grades = grade_answer_folder(path, spec, cat)
+        return {"graded": EXIT_OK, "not gradable": EXIT_NEGATIVE}.get(grade.outcome, EXIT_BUG)
+    grades = grade_answer_folder(path, spec, cat)  # one bad file is one not-gradable row
     book = output or Path(f"{path.resolve().name}-grades.csv")
     write_gradebook(book, [g.to_row() for g in grades])
     if fmt == "json":
         emit({"gradebook": str(book), "reports": [g.to_json() for g in grades]}, None)
     else:
         render_sheet_batch(grades, book)
-    return EXIT_OK
+    return EXIT_BUG if any(g.outcome == "grader failure" for g in grades) else EXIT_OK
 
 
 sheet_app = typer.Typer(help="Homework and exam sheets with a variant per student.",

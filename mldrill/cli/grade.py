@@ -64,8 +64,7 @@ def emit(data: Any, output: Path | None) -> None:
 
 
 def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled: bool,
-              seed: int, only: str | None, jobs: int, output: Path | None, fmt: str,
-              hide: list[Path]) -> int:
+              seed: int, only: str | None, jobs: int, output: Path | None, fmt: str) -> int:
     from mldrill.grade.batch import (
         find_students,
         grade_folder,
@@ -73,7 +72,7 @@ def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled
         write_gradebook,
     )
 
-    students = find_students(folder, assignments, only)
+    students = find_students(folder, assignments, only)  # colliding ids: a UsageError
     gradebook = output or Path(f"{folder.resolve().name}-grades.csv")
     reports_dir = gradebook.with_name(gradebook.stem + "-reports")
     err = err_console()
@@ -85,7 +84,6 @@ def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled
         task = bar.add_task("grading", total=len(students))
         result = grade_folder(folder, students, reports_dir, banks=banks, bundled=bundled,
                               seed=seed, only=only, jobs=jobs,
-                              hide=[gradebook.resolve().parent, *hide],
                               progress=lambda r: bar.advance(task))
     write_gradebook(gradebook, result.reports)
     if fmt == "json":
@@ -97,8 +95,8 @@ def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled
                    f"submissions ({result.reused} unchanged since the last run, not regraded)",
               "bold")
         for r in failures:
-            plain(con, f"  {r['student']}: {r['outcome']}: {r['message'].splitlines()[0]}",
-                  "yellow")
+            first = (str(r.get("message") or "").splitlines() or [""])[0]
+            plain(con, f"  {r['student']}: {r['outcome']}: {first}", "yellow")
         rates = pass_rates(result.reports)
         if rates:
             plain(con, "pass rate per test:", "bold")

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -24,51 +25,44 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mldrill.grade.exercise import Assignment
+from mldrill.grade.submissions import (  # noqa: F401  (find_students, Student: re-exported)
+    NotGradable,
+    Student,
+    digest,
+    find_students,
+    read_source,
+)
+from mldrill.text import clean_data, csv_cell
 
-
-@dataclass(frozen=True)
-class Student:
-    id: str
-    path: Path | None        # the file graded (None: nothing to grade in the folder)
-    problem: str = ""        # why there is nothing to grade
-
-
-def find_students(folder: Path, assignments: Sequence[Assignment],
-                  only: str | None = None) -> list[Student]:
-    """A `.py` file directly in `folder` is a student (id: the file name without .py); a
-    sub-folder is a student (id: its name) whose `.py` file is graded: the one named after
-    the assignment, else the only one."""
-    names = [a.name for a in assignments if only is None or a.name == only]
-    students = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_file() and entry.suffix == ".py":
-            students.append(Student(entry.stem, entry))
-        elif entry.is_dir():
-            files = sorted(p for p in entry.rglob("*.py") if p.is_file()
-                           and not any(part.startswith(".") for part in p.parts))
-            named = [p for p in files if p.stem in names]
-            if len(named) == 1:
-                students.append(Student(entry.name, named[0]))
-            elif len(files) == 1:
-                students.append(Student(entry.name, files[0]))
-            elif not files:
-                students.append(Student(entry.name, None, "no .py file in the folder"))
-            else:
-                students.append(Student(entry.name, None, f"{len(files)} .py files and none "
-                                        f"named {' or '.join(n + '.py' for n in names)}"))
-    return students
-
-
-def _digest(path: Path | None) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path else ""
+OUTCOMES = ("graded", "not gradable", "grader failure")
+MAX_REPORT_BYTES = 32 << 20   # a report re-read on resume larger than this is regraded
+_PLAIN = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,99}")
 
 
 def report_path(reports: Path, student: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", student)[:100] or "_"
-    return reports / f"{safe}.json"
+    """The report file of `student`: distinct ids never share one, even on a file system
+    that ignores case or Unicode normalisation. A lower-case ASCII id names its file as it
+    is (`eve.json`); any other gets a safe name and a hash of the exact id after a '~',
+    which a plain name never contains (`Eve~<16 hex>.json`, `a_b~<16 hex>.json`)."""
+    if _PLAIN.fullmatch(student):
+        return reports / f"{student}.json"
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", student)[:100].lstrip(".") or "_"
+    tag = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return reports / f"{safe}~{tag}.json"
+
+
+def _intake_digest(problem: str) -> str:
+    """The digest recorded for a student with nothing to read: changes with the reason."""
+    return "intake:" + digest(problem.encode("utf-8", "surrogatepass"))
+
+
+def _current_digest(s: Student, folder: Path) -> str:
+    if s.path is None:
+        return _intake_digest(s.problem)
+    try:
+        return digest(read_source(s.path, folder))
+    except NotGradable as exc:
+        return _intake_digest(exc.message)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -80,26 +74,63 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _grade_one(args: tuple[str, str | None, str, Sequence[str], int, str | None, bool,
-                           list[str]]) -> dict[str, Any]:
-    """In a worker: grade one student, always returning a JSON-able report."""
-    sid, path, problem, banks, seed, only, bundled, hide = args
+def _not_graded(sid: str, path: str | None, seed: int, outcome: str, message: str,
+                digest_: str) -> dict[str, Any]:
+    return {"student": sid, "submission": path, "score": 0.0, "max_score": None,
+            "gradable": False, "outcome": outcome, "seed": seed, "message": message,
+            "tests": [], "digest": digest_}
+
+
+def _grade_one(args: tuple[str, str | None, str, str, Sequence[str], int, str | None, bool]
+               ) -> dict[str, Any]:
+    """In a worker: grade one student, always returning a JSON-able report. The file is
+    read once, safely; the bytes graded are the bytes whose digest the report records."""
+    sid, path, root, problem, banks, seed, only, bundled = args
     try:
         if path is None:
-            return {"student": sid, "submission": None, "score": 0.0, "max_score": None,
-                    "gradable": False, "outcome": "not gradable", "seed": seed,
-                    "message": problem, "tests": []}
+            return _not_graded(sid, None, seed, "not gradable", problem,
+                               _intake_digest(problem))
+        try:
+            source = read_source(Path(path), Path(root))
+        except NotGradable as exc:
+            return _not_graded(sid, path, seed, "not gradable", exc.message,
+                               _intake_digest(exc.message))
         from mldrill.bank.catalog import bank_dirs
         from mldrill.grade.grader import grade_file, load_assignments
 
         assignments, _ = load_assignments(bank_dirs(banks, bundled=bundled))
-        report = grade_file(Path(path), assignments, seed, only=only,
-                            hide=[Path(h) for h in hide])
-        return {"student": sid, **report.to_json()}
+        report = grade_file(Path(path), assignments, seed, only=only, source=source)
+        return {"student": sid, **report.to_json(), "digest": digest(source)}
     except Exception as exc:  # noqa: BLE001  (one student never stops the batch)
-        return {"student": sid, "submission": path, "score": 0.0, "max_score": None,
-                "gradable": False, "outcome": "grader failure", "seed": seed,
-                "message": f"grader failure (not the student's fault): {exc!r}", "tests": []}
+        return _not_graded(sid, path, seed, "grader failure",
+                           f"grader failure (not the student's fault): {exc!r}", "")
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _well_formed(r: Any, sid: str) -> bool:
+    """A report as this module writes it, for this student (a report re-read on resume may
+    have been corrupted or edited: anything else is regraded)."""
+    if not (isinstance(r, dict) and r.get("student") == sid and r.get("outcome") in OUTCOMES
+            and isinstance(r.get("message", ""), str) and _number(r.get("score"))
+            and (r.get("max_score") is None or _number(r.get("max_score")))
+            and isinstance(r.get("tests"), list)):
+        return False
+    tests = r["tests"]
+    return all(isinstance(t, dict) and isinstance(t.get("name"), str)
+               and isinstance(t.get("status"), str) and _number(t.get("score"))
+               for t in tests) and r["score"] == round(sum(t["score"] for t in tests), 6)
+
+
+def _previous(path: Path, reports_dir: Path) -> Any:
+    """The report a previous run wrote (None: none, or unreadable)."""
+    try:
+        return json.loads(read_source(path, reports_dir, limit=MAX_REPORT_BYTES)
+                          .decode("utf-8"))
+    except (NotGradable, ValueError, RecursionError):
+        return None
 
 
 @dataclass
@@ -111,33 +142,28 @@ class BatchResult:
 
 def grade_folder(folder: Path, students: Sequence[Student], reports_dir: Path, *,
                  banks: Sequence[str], bundled: bool, seed: int, only: str | None,
-                 jobs: int, hide: Sequence[Path] = (),
+                 jobs: int,
                  progress: Callable[[dict[str, Any]], None] | None = None) -> BatchResult:
     reports_dir.mkdir(parents=True, exist_ok=True)
     done: dict[str, dict[str, Any]] = {}
     todo: list[Student] = []
     for s in students:
         rp = report_path(reports_dir, s.id)
-        digest = _digest(s.path)
-        if rp.exists():
-            try:
-                old = json.loads(rp.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                old = None
-            if old and old.get("seed") == seed and old.get("digest") == digest and \
-                    old.get("only") == only and old.get("outcome") != "grader failure":
-                done[s.id] = old
-                if progress:
-                    progress(old)
-                continue
+        old = _previous(rp, reports_dir) if os.path.lexists(rp) else None
+        if old is not None and _well_formed(old, s.id) and old.get("seed") == seed and \
+                old.get("only") == only and old.get("outcome") != "grader failure" and \
+                old.get("digest") == _current_digest(s, folder):
+            old = clean_data(old)
+            done[s.id] = old
+            if progress:
+                progress(old)
+            continue
         todo.append(s)
-    hidden = [str(folder.resolve()), str(reports_dir.resolve()), *map(str, hide)]
-    tasks = {s.id: (s.id, str(s.path) if s.path else None, s.problem, list(banks), seed, only,
-                    bundled, hidden) for s in todo}
-    digests = {s.id: _digest(s.path) for s in todo}
+    tasks = {s.id: (s.id, str(s.path) if s.path else None, str(folder), s.problem,
+                    list(banks), seed, only, bundled) for s in todo}
 
     def finish(report: dict[str, Any]) -> None:
-        report["digest"] = digests[report["student"]]
+        report = clean_data(report)
         report["only"] = only
         _write_atomic(report_path(reports_dir, report["student"]),
                       json.dumps(report, indent=1, default=str))
@@ -151,19 +177,28 @@ def grade_folder(folder: Path, students: Sequence[Student], reports_dir: Path, *
             finish(_grade_one(t))
     elif todo:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending: set[Future[dict[str, Any]]] = {pool.submit(_grade_one, t)
-                                                    for t in tasks.values()}
+            pending: dict[Future[dict[str, Any]], str] = {
+                pool.submit(_grade_one, t): sid for sid, t in tasks.items()}
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    finish(fut.result())
+                    sid = pending.pop(fut)
+                    try:
+                        report = fut.result()
+                    except Exception as exc:  # noqa: BLE001  (a worker died)
+                        report = _not_graded(sid, tasks[sid][1], seed, "grader failure",
+                                             "grader failure (not the student's fault): "
+                                             f"the worker stopped: {exc!r}", "")
+                    finish(report)
     ordered = [done[s.id] for s in students if s.id in done]
     return BatchResult(ordered, len(todo), len(students) - len(todo))
 
 
 def write_gradebook(path: Path, reports: Sequence[dict[str, Any]]) -> list[str]:
     """One row per student, a column per test (in the order first seen) and the total;
-    `reports` are JSON reports (`student`, `outcome`, `tests`, `score`, `max_score`)."""
+    `reports` are JSON reports (`student`, `outcome`, `tests`, `score`, `max_score`).
+    Every text cell is cleaned and neutralised so a spreadsheet never runs it as a
+    formula (`csv_cell`)."""
     columns: list[str] = []
     for r in reports:
         for t in r.get("tests", []):
@@ -172,11 +207,12 @@ def write_gradebook(path: Path, reports: Sequence[dict[str, Any]]) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = io.StringIO(newline="")
     w = csv.writer(text)
-    w.writerow(["student", "outcome", *columns, "total", "max"])
+    w.writerow([csv_cell(c) for c in ["student", "outcome", *columns, "total", "max"]])
     for r in reports:
         scores = {t["name"]: t["score"] for t in r.get("tests", [])}
-        w.writerow([r["student"], r["outcome"], *[scores.get(c, "") for c in columns],
-                    r["score"], r.get("max_score") or ""])
+        w.writerow([csv_cell(c) for c in [r["student"], r["outcome"],
+                                          *[scores.get(c, "") for c in columns],
+                                          r["score"], r.get("max_score") or ""]])
     _write_atomic(path, text.getvalue())
     return columns
 

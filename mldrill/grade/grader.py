@@ -35,6 +35,7 @@ from mldrill.grade.inputs import InputError, draw_inputs, rng_for
 from mldrill.grade.properties import PROPERTIES, Context, Failed
 from mldrill.grade.report import GradeReport, TestOutcome
 from mldrill.grade.sandbox import Call, Limits, Ref, SandboxError, TestJob, TestRun
+from mldrill.grade.submissions import NotGradable, read_source
 
 
 class GraderFailure(MldrillError):
@@ -120,16 +121,24 @@ def limits_for(a: Assignment, base: Limits | None = None) -> Limits:
 
 def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
                only: str | None = None, limits: Limits | None = None,
-               hide: Sequence[Path] = ()) -> GradeReport:
-    """Grade `path`; never raises for anything the submission does."""
+               root: Path | None = None, source: bytes | None = None) -> GradeReport:
+    """Grade `path`; never raises for anything the submission does. The file is read once
+    with `read_source` (no link followed below `root`, default its folder), unless its
+    bytes, already read that way, are given as `source`: those bytes are what is graded."""
     from mldrill.grade.sandbox import Sandbox
 
     started = time.monotonic()
     shown = str(path)
     chosen = choose_by_name(assignments, only)
     box_limits = limits or (limits_for(chosen[0]) if chosen else Limits())
+    if source is None:
+        try:
+            source = read_source(path, root)
+        except NotGradable as exc:
+            return GradeReport(shown, seed, "not gradable", message=exc.message,
+                               seconds=time.monotonic() - started)
     try:
-        with Sandbox(path, box_limits) as box:
+        with Sandbox(source, box_limits, name=path.name) as box:
             loaded = box.load()
             iso = box.isolation
             if loaded.status != "ok":

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mldrill.text import clean, clean_line
+
 Outcome = Literal["graded", "not gradable", "grader failure"]
 TestStatus = Literal["passed", "failed", "not attempted"]
 
@@ -28,6 +30,9 @@ class TestOutcome:
     output: str               # why it failed (empty when passed)
     visibility: str
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:  # student text enters reports only cleaned
+        _clean_fields(self, ("name", "assignment", "exercise", "visibility"), ("output",))
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "assignment": self.assignment, "exercise": self.exercise,
@@ -48,6 +53,11 @@ class GradeReport:
     stdout: str = ""          # what the submission printed at import
     seconds: float = 0.0
     functions: tuple[str, ...] = field(default=())  # what the submission defines
+
+    def __post_init__(self) -> None:  # student text enters reports only cleaned
+        _clean_fields(self, ("submission",), ("message", "stdout"))
+        for name in ("assignments", "isolation", "functions"):
+            object.__setattr__(self, name, tuple(clean_line(x) for x in getattr(self, name)))
 
     @property
     def gradable(self) -> bool:
@@ -86,3 +96,12 @@ class GradeReport:
                        "output": t.output or ("passed" if t.status == "passed" else ""),
                        "visibility": t.visibility} for t in self.tests],
         }
+
+
+def _clean_fields(obj: object, lines: tuple[str, ...], texts: tuple[str, ...]) -> None:
+    """Clean string fields of a frozen dataclass in place: `lines` to one line, `texts`
+    keeping their newlines (see mldrill.text)."""
+    for name in lines:
+        object.__setattr__(obj, name, clean_line(str(getattr(obj, name))))
+    for name in texts:
+        object.__setattr__(obj, name, clean(str(getattr(obj, name))))

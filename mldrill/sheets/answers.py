@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +24,18 @@ import yaml
 
 from mldrill.answers.base import PartResult, check_part
 from mldrill.errors import Diagnostic
+from mldrill.grade.submissions import (
+    NotGradable,
+    read_source,
+    refuse_collisions,
+    student_id,
+)
 from mldrill.sheets.build import SheetSpec, questions, token_ok
+from mldrill.text import clean, clean_line
+
+MAX_ANSWER_BYTES = 128 << 10   # a few KiB is usual; YAML is slow to read past this
+MAX_DEPTH = 32                 # answers nest a few levels (a matrix in a question)
+_QUESTION = re.compile(r"q([0-9]{1,6})")
 
 
 class AnswerFileError(Exception):
@@ -40,6 +54,16 @@ class PartGrade:
     answer: str | None
     result: PartResult | None
     problem_id: str
+
+    def __post_init__(self) -> None:  # what the student typed is shown only cleaned
+        object.__setattr__(self, "part", clean_line(self.part))
+        if self.answer is not None:
+            object.__setattr__(self, "answer", clean(self.answer))
+        r = self.result
+        if r is not None:
+            object.__setattr__(self, "result", dataclasses.replace(
+                r, messages=tuple(clean(m) for m in r.messages),
+                read_as=None if r.read_as is None else clean(r.read_as)))
 
     @property
     def status(self) -> str:
@@ -62,10 +86,16 @@ class SheetGrade:
     path: str
     student: str
     sheet: str
-    outcome: str                      # graded | not gradable
+    outcome: str                      # graded | not gradable | grader failure
     parts: tuple[PartGrade, ...] = ()
     message: str = ""
     warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:  # names and messages may quote the student's file
+        for name in ("path", "student", "sheet"):
+            object.__setattr__(self, name, clean_line(getattr(self, name)))
+        object.__setattr__(self, "message", clean(self.message))
+        object.__setattr__(self, "warnings", tuple(clean(w) for w in self.warnings))
 
     @property
     def score(self) -> float:
@@ -129,53 +159,101 @@ def _text(node: yaml.Node, source: str) -> str | None:
     return raw.strip() or None
 
 
-def read_answer_file(path: Path, shown: str | None = None
-                     ) -> tuple[dict[str, Any], dict[tuple[int, str], str | None]]:
-    """(header: sheet, student, token; answers by (question, part)). Raises
-    AnswerFileError with path:line:col for a file that is not an answer file."""
-    shown = shown or str(path)
+def _decode(data: bytes, shown: str) -> str:
     try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise AnswerFileError(Diagnostic(shown, 1, 1, "not UTF-8 text")) from None
-    except OSError as exc:
-        raise AnswerFileError(Diagnostic(shown, 1, 1, f"cannot read: {exc.strerror}")) from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise AnswerFileError(Diagnostic(shown, line, col, "not UTF-8 text (byte "
+                                                          f"0x{data[exc.start]:02x}): save "
+                                                          "the file as UTF-8")) from None
+
+
+def _compose(source: str, shown: str) -> yaml.Node | None:
+    from mldrill.bank.yamlsrc import YamlLoadError, check_shape
+
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        check_shape(source, shown, max_depth=MAX_DEPTH, aliases=False, tags=False)
+    except YamlLoadError as exc:
+        raise AnswerFileError(exc.diagnostic) from None
+    try:
+        return yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         hint = "; quote an answer that contains ': ' or '#', e.g. dW: \"[1 2; 3 4]\""
         raise AnswerFileError(Diagnostic(shown, line, col, f"not valid YAML: {exc.problem}"
                                                             f"{hint}")) from None
-    if not isinstance(root, yaml.MappingNode):
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
+        before = source[: max(0, exc.position)]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise AnswerFileError(Diagnostic(shown, line, col, "not a text file: character "
+                                                          f"#x{exc.character:04x} is not "
+                                                          "allowed")) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise AnswerFileError(Diagnostic(shown, 1, 1, f"not valid YAML: {exc}")) from None
+
+
+def _pairs(shown: str, node: yaml.MappingNode, what: str
+           ) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of a mapping whose keys are names, none repeated."""
+    out: list[tuple[str, yaml.Node, yaml.Node]] = []
+    seen: dict[str, int] = {}
+    for knode, vnode in node.value:
+        if not isinstance(knode, yaml.ScalarNode):
+            raise _mark(shown, knode, f"expected {what}, got a {knode.id}")
+        key = str(knode.value)
+        if key in seen:
+            raise _mark(shown, knode, f"'{clean_line(key)[:40]}' is given twice (first at "
+                                      f"line {seen[key]})")
+        seen[key] = knode.start_mark.line + 1
+        out.append((key, knode, vnode))
+    return out
+
+
+def read_answer_file(path: Path, shown: str | None = None, root: Path | None = None
+                     ) -> tuple[dict[str, Any], dict[tuple[int, str], str | None]]:
+    """(header: sheet, student, token; answers by (question, part)), every text cleaned.
+    The file is read with `read_source` (never through a link below `root`, default its
+    folder; at most MAX_ANSWER_BYTES). Raises NotGradable for a file that cannot be read
+    that way, AnswerFileError with path:line:col for one that is not an answer file."""
+    shown = clean_line(shown or str(path))
+    source = _decode(read_source(path, root, limit=MAX_ANSWER_BYTES), shown)
+    top = _compose(source, shown)
+    if not isinstance(top, yaml.MappingNode):
         raise AnswerFileError(Diagnostic(shown, 1, 1, "an answer file is a mapping with "
                                                       "sheet, student, token and answers"))
     header: dict[str, Any] = {}
     answers: dict[tuple[int, str], str | None] = {}
-    for knode, vnode in root.value:
-        key = knode.value
+    for key, knode, vnode in _pairs(shown, top, "a key such as student or answers"):
         if key in ("sheet", "student", "token"):
-            header[key] = _text(vnode, source)
+            value = _text(vnode, source)
+            header[key] = None if value is None else clean_line(value)
         elif key == "answers":
             if isinstance(vnode, yaml.ScalarNode) and _text(vnode, source) is None:
                 continue
             if not isinstance(vnode, yaml.MappingNode):
                 raise _mark(shown, vnode, "'answers' must map q1, q2, ... to the parts")
-            for qk, qv in vnode.value:
-                if not (qk.value.startswith("q") and qk.value[1:].isdigit()):
-                    raise _mark(shown, qk, f"expected a question such as q1, got "
-                                           f"'{qk.value}'")
-                number = int(qk.value[1:])
+            for qname, qk, qv in _pairs(shown, vnode, "a question such as q1"):
+                m = _QUESTION.fullmatch(qname)
+                if m is None:
+                    raise _mark(shown, qk, "expected a question such as q1, got "
+                                           f"'{clean_line(qname)[:40]}'")
+                number = int(m.group(1))
                 if isinstance(qv, yaml.ScalarNode) and _text(qv, source) is None:
                     continue
                 if not isinstance(qv, yaml.MappingNode):
-                    raise _mark(shown, qv, f"{qk.value} must map part names to answers")
-                for pk, pv in qv.value:
-                    answers[(number, str(pk.value))] = _text(pv, source)
+                    raise _mark(shown, qv, f"{qname} must map part names to answers")
+                for part, pk, pv in _pairs(shown, qv, "a part name"):
+                    name = clean_line(part)
+                    if (number, name) in answers:
+                        raise _mark(shown, pk, f"q{number} {name} is answered twice")
+                    text = _text(pv, source)
+                    answers[(number, name)] = None if text is None else clean(text)
         else:
-            raise _mark(shown, knode, f"unknown key '{key}'; an answer file has sheet, "
-                                      "student, token and answers")
+            raise _mark(shown, knode, f"unknown key '{clean_line(key)[:40]}'; an answer "
+                                      "file has sheet, student, token and answers")
     for k in ("student", "token"):
         if not header.get(k):
             raise AnswerFileError(Diagnostic(shown, 1, 1, f"the answer file has no '{k}:' "
@@ -186,10 +264,24 @@ def read_answer_file(path: Path, shown: str | None = None
 # --------------------------------------------------------------------------- grading
 
 def grade_answer_file(path: Path, spec: SheetSpec, catalog: Any, identity: str | None = None,
-                      shown: str | None = None) -> SheetGrade:
+                      shown: str | None = None, root: Path | None = None) -> SheetGrade:
+    """Grade one answer file; never raises for anything in the file (a bug met while
+    grading it is this file's grader failure, so a folder of files is always graded)."""
     shown = shown or str(path)
     try:
-        header, answers = read_answer_file(path, shown)
+        return _grade_one_file(path, spec, catalog, identity, shown, root)
+    except Exception as exc:  # noqa: BLE001  (one file never stops a folder)
+        return SheetGrade(shown, identity or "?", spec.title, "grader failure",
+                          message=f"grader failure (not the student's fault): {exc!r}")
+
+
+def _grade_one_file(path: Path, spec: SheetSpec, catalog: Any, identity: str | None,
+                    shown: str, root: Path | None) -> SheetGrade:
+    try:
+        header, answers = read_answer_file(path, shown, root)
+    except NotGradable as exc:
+        return SheetGrade(shown, identity or "?", spec.title, "not gradable",
+                          message=exc.message)
     except AnswerFileError as exc:
         return SheetGrade(shown, identity or "?", spec.title, "not gradable",
                           message=str(exc.diagnostic))
@@ -199,7 +291,7 @@ def grade_answer_file(path: Path, spec: SheetSpec, catalog: Any, identity: str |
     if identity is not None and claimed != identity:
         warnings.append(f"the file says student '{claimed}' but was handed in by "
                         f"'{identity}': graded as '{identity}'")
-    elif not token_ok(spec, claimed, header["token"]):
+    elif not (str(header["token"]).isascii() and token_ok(spec, claimed, header["token"])):
         return SheetGrade(shown, claimed, spec.title, "not gradable",
                           message=f"the token does not match student '{claimed}': was the "
                                   "student line edited? Use the answer file handed out.")
@@ -245,23 +337,46 @@ def find_key(answer_path: Path) -> Path | None:
 
 
 def answer_files(folder: Path) -> list[tuple[str, Path]]:
-    """(identity, file) for a class folder: `<id>/answers.yaml` or `<id>.yaml`."""
-    out: list[tuple[str, Path]] = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.name == "key":
+    """(identity, file) for a class folder: `<id>/answers.yaml` (or .yml) or `<id>.yaml`.
+    Nothing is followed: a link stays a row whose reading names it; a student folder
+    without an answer file is a row whose file does not exist. Raises UsageError when two
+    entries would be graded as the same student."""
+    out = _entries(folder)
+    refuse_collisions((sid, shown) for sid, _, shown in out)
+    return [(sid, path) for sid, path, _ in out]
+
+
+def _entries(folder: Path) -> list[tuple[str, Path, str]]:
+    """(identity, file, entry as shown) of each student of an answers folder."""
+    out: list[tuple[str, Path, str]] = []
+    with os.scandir(folder) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name == "key":
             continue
-        if entry.is_dir():
-            for name in ("answers.yaml", "answers.yml"):
-                if (entry / name).is_file():
-                    out.append((entry.name, entry / name))
-                    break
-        elif entry.suffix in (".yaml", ".yml"):
-            out.append((entry.stem, entry))
+        stem, suffix = os.path.splitext(name)
+        if suffix in (".yaml", ".yml") and not entry.is_dir(follow_symlinks=False):
+            out.append((student_id(stem), folder / name, clean_line(name)))
+        elif entry.is_symlink():  # never followed to see what it is, never dropped
+            out.append((student_id(name), folder / name, clean_line(name)))
+        elif entry.is_dir(follow_symlinks=False):
+            inside = [f for f in ("answers.yaml", "answers.yml")
+                      if os.path.lexists(folder / name / f)]
+            out.append((student_id(name), folder / name / (inside or ["answers.yaml"])[0],
+                        clean_line(name) + "/"))
     return out
+
+
+def has_answer_files(folder: Path) -> bool:
+    """Whether `folder` holds answer files (rather than students' code)."""
+    return any(os.path.lexists(p) for _, p, _ in _entries(folder))
 
 
 def grade_answer_folder(folder: Path, spec: SheetSpec, catalog: Any,
                         ids: Sequence[str] | None = None) -> list[SheetGrade]:
+    """A grade per entry of `folder` (see answer_files), each read below `folder` without
+    following a link; one file never stops the others."""
     files = answer_files(folder)
-    return [grade_answer_file(p, spec, catalog, identity=sid) for sid, p in files
+    return [grade_answer_file(p, spec, catalog, identity=sid, root=folder) for sid, p in files
             if ids is None or sid in ids]
