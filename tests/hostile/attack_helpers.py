@@ -81,9 +81,11 @@ class Grader:
                 os.lchown(os.path.join(root, name), self.uid, self.gid)
         os.lchown(path, self.uid, self.gid)
 
-    def play(self, scenario: Mapping[str, Any], cwd: Path,
-             env: Mapping[str, str]) -> dict[str, Any]:
-        """The runner's verdict on one scenario (it must survive it)."""
+    def pid(self) -> int:
+        """The pid of its runner (started if need be)."""
+        return self._start().pid
+
+    def _start(self) -> subprocess.Popen[str]:
         if self._server is None or self._server.poll() is not None:
             log = open(self.home.parent / f"runner-{self.mode}.log", "a")  # noqa: SIM115
             self._server = subprocess.Popen(
@@ -91,7 +93,12 @@ class Grader:
                 stdout=subprocess.PIPE, stderr=log, text=True, cwd=str(self.home),
                 env=self.env())
             log.close()
-        server = self._server
+        return self._server
+
+    def play(self, scenario: Mapping[str, Any], cwd: Path,
+             env: Mapping[str, str]) -> dict[str, Any]:
+        """The runner's verdict on one scenario (it must survive it)."""
+        server = self._start()
         assert server.stdin is not None and server.stdout is not None
         line = json.dumps({"cwd": str(cwd), "env": dict(env), "scenario": scenario})
         watchdog = threading.Timer(180, server.kill)  # never hang the test run

@@ -6,7 +6,8 @@ Request: {"cwd": folder, "env": {name: value}, "scenario": {
             "boxes": {"A": {"submission": path, "hide": [paths], "limits": {Limits fields}}},
             "steps": [{"box": "A", "call": "fn", "args": [...], "kwargs": {...}},
                       {"close": "A"}, ...]}}
-A box is created and loaded when a step first names it; every box is closed at the end.
+A box is created and loaded when a step first names it; every box is closed at the end. An
+argument "$marker:A" is replaced by box A's marker.
 Verdict: {"boxes": {name: {"marker", "isolation", "load", "load_detail"}}, "steps": [{"status",
 "detail", "call", "value", "error", "stdout", "stderr"} or {"closed": name}], "error": a
 traceback of a grader failure, or null}.
@@ -59,6 +60,12 @@ def play(scenario: dict[str, Any]) -> dict[str, Any]:
                                       "load": loaded.status, "load_detail": loaded.detail}
         return boxes[name]
 
+    def marker(arg: Any) -> Any:
+        """"$marker:A" stands for box A's marker (what a classmate could find in /proc)."""
+        if isinstance(arg, str) and arg.startswith("$marker:"):
+            return box(arg.split(":", 1)[1]).marker
+        return arg
+
     try:
         for step in scenario["steps"]:
             if "close" in step:
@@ -67,8 +74,8 @@ def play(scenario: dict[str, Any]) -> dict[str, Any]:
                 continue
             b = box(step["box"])
             fn = step["call"]
-            run = b.run(TestJob(fn, (Call(fn, tuple(step.get("args", ())),
-                                          step.get("kwargs", {})),)))
+            args = tuple(marker(a) for a in step.get("args", ()))
+            run = b.run(TestJob(fn, (Call(fn, args, step.get("kwargs", {})),)))
             c = run.calls[0]
             verdict["steps"].append({
                 "status": run.status, "detail": run.detail, "call": c.status,

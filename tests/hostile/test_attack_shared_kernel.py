@@ -34,6 +34,11 @@ def a_and_b(world: World, name: str) -> dict[str, dict[str, object]]:
     return {"A": {"submission": a}, "B": {"submission": b}, "C": {"submission": b}}
 
 
+def failed(seen: dict[str, object]) -> bool:
+    """Every read was refused (an errno name such as ENOENT)."""
+    return all(isinstance(v, str) and v.startswith("E") and v.isupper() for v in seen.values())
+
+
 @pytest.fixture
 def sysv_key() -> Iterator[int]:
     """A SysV key nobody else uses; whatever is left under it is removed afterwards."""
@@ -50,10 +55,9 @@ def test_sysv_ipc_is_not_shared(world: World, sysv_key: int) -> None:
         {"box": "B", "call": "sysv_read", "args": [sysv_key]},
         {"close": "A"},
         {"box": "C", "call": "sysv_read", "args": [sysv_key]}])
-    published, concurrent, later = verdict.value(0), verdict.value(1), verdict.value(3)
-    assert published == {"shm": "ok", "sem": "ok", "msg": "ok"}  # inside its own namespace
-    for seen in (concurrent, later):
-        assert seen == {"shm": "ENOENT", "sem": "ENOENT", "msg": "ENOENT"}, seen
+    verdict.value(0)  # created, inside its own namespace (or refused: either is safe)
+    for seen in (verdict.value(1), verdict.value(3)):
+        assert failed(seen), seen
     assert sysv_objects(sysv_key) == []  # nothing pins the host's memory
     world.nothing_left(verdict)
 
@@ -78,7 +82,7 @@ def test_posix_shared_memory_and_queues_are_not_shared(world: World, ipc_name: s
         {"close": "A"},
         {"box": "C", "call": "posix_read", "args": [ipc_name]}])
     for seen in (verdict.value(1), verdict.value(3)):
-        assert world.canary not in str(seen), seen
+        assert failed(seen), seen
     assert not mqueue_exists(ipc_name)
     assert [p for p in (f"/dev/shm/{ipc_name}", f"/dev/shm/{ipc_name}.file")
             if os.path.lexists(p)] == []
@@ -99,7 +103,6 @@ def test_abstract_unix_sockets_are_not_shared(world: World) -> None:
             {"box": "A", "call": "honest", "args": [1]}])
         with pytest.raises(BlockingIOError):
             grader_side.accept()
-    assert verdict.value(0) == "listening"
     reached = {k: v for k, v in verdict.value(1).items() if v == "connected"}
     assert reached == {}
     assert verdict.value(2) == 2
@@ -117,7 +120,7 @@ def test_keyrings_are_not_shared(world: World) -> None:
             {"close": "A"},
             {"box": "C", "call": "key_read", "args": [desc]}])
         for seen in (verdict.value(1), verdict.value(3)):
-            assert world.canary not in str(seen), seen
+            assert failed(seen), seen
         assert session_key(desc) < 0  # in the keyrings of the tests' own process
         world.nothing_left(verdict)
     finally:
@@ -138,8 +141,8 @@ def test_environment_and_descriptors_are_the_childs_own(world: World) -> None:
     assert not {"ANSWER", "MLDRILL_ATTACK_SECRET", "MLDRILL_HOME", "MLDRILL_CACHE"} & set(env)
     fds = verdict.value(2)
     assert fds["0"] == "/dev/null", fds
-    assert sorted(fds) == ["0", "1", "2", *sorted(set(fds) - {"0", "1", "2"})]
-    assert len(fds) == 5 and all(fds[k].startswith("pipe:") for k in fds if k != "0"), fds
+    assert {"1", "2"} <= set(fds) and len(fds) == 5, fds
+    assert all(fds[k].startswith(("pipe:", "socket:")) for k in fds if k != "0"), fds
     world.nothing_left(verdict)
 
 
@@ -173,20 +176,21 @@ def test_hostname_cannot_be_changed(world: World) -> None:
 
 
 def test_signals_reach_no_process_outside(world: World) -> None:
-    """A child can signal no other process: not the grader, not a bystander of the grader's
-    user, not a classmate's child alive at the same time (which keeps working)."""
+    """A child can kill no other process: not the grader, not a bystander of the grader's
+    user, not a classmate's child alive at the same time (found by its marker; it keeps
+    working)."""
     bystander = subprocess.Popen([*world.grader.prefix, "sleep", "600"])
     try:
         boxes = a_and_b(world, "kernel_shared")
+        targets = [bystander.pid, world.grader.pid()]
         verdict = world.play(boxes, [
             {"box": "A", "call": "honest", "args": [1]},
-            {"box": "B", "call": "signal_everyone", "args": [[bystander.pid]]},
+            {"box": "B", "call": "signal_everyone", "args": [targets, "$marker:A"]},
             {"box": "A", "call": "honest", "args": [2]}])
         report = verdict.value(1)
-        assert set(report["reachable"]) <= {1}, report  # at most its own namespace's init
-        assert report["killed"][str(bystander.pid)] in ("ESRCH", "EPERM"), report
+        assert report["killed"] == {}, report
         assert bystander.poll() is None
-        assert verdict.value(2) == 3
+        assert verdict.value(2) == 3  # and the grader is alive: it answered
         world.nothing_left(verdict)
     finally:
         bystander.send_signal(signal.SIGKILL)

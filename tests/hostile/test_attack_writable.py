@@ -132,3 +132,26 @@ def test_temporary_folders_stay_unchanged(world: World) -> None:
         world.nothing_left(verdict)
     finally:
         undo_new(before, snapshot(folders, SHARED, world.tag))
+
+
+def test_batch_reports_and_class_folder_cannot_be_forged(world: World) -> None:
+    """Graded in a batch (class folder and reports hidden, as `mldrill grade FOLDER` does),
+    nothing can be written into the reports (a forged report would be reused on the next run)
+    or the class folder, nor into a world-writable folder beside them."""
+    sub = world.submission("write_prefix")
+    targets = [str(world.reports), str(world.class_dir), str(world.shared), str(world.root)]
+    folders = watch(world)
+    before = snapshot(folders, SHARED, world.tag)
+    try:
+        verdict = world.play({"A": {"submission": sub, "hide": [world.class_dir,
+                                                                 world.reports]}}, [
+            {"box": "A", "call": "plant", "args": [targets, world.tag, ""],
+             "kwargs": {"own": False}},
+            {"box": "A", "call": "forge_report", "args": [str(world.reports), "alice"]},
+            {"box": "A", "call": "honest", "args": [1]}])
+        report = {**verdict.value(0), **verdict.value(1)}
+        assert changes(before, snapshot(folders, SHARED, world.tag)) == [], attempts(report)
+        assert verdict.value(2) == 2
+        world.nothing_left(verdict)
+    finally:
+        undo_new(before, snapshot(folders, SHARED, world.tag))

@@ -91,3 +91,10 @@ def tamper(files, tag):
 
 def honest(x):
     return x + 1
+
+
+def forge_report(reports, student):
+    """Writes the report a batch run would reuse next time: full marks."""
+    report = ('{"student": "%s", "score": 100.0, "max_score": 100.0, "outcome": "graded", '
+              '"tests": []}' % student)
+    return {f"report {reports}": _try(_create, os.path.join(reports, f"{student}.json"), report)}
