@@ -29,6 +29,7 @@ def _boot() -> dict:  # type: ignore[type-arg]
     import importlib.util
     import json
 
+    sys.dont_write_bytecode = True
     rfd = int(sys.argv[1])
     head = b""
     while len(head) < 9:

@@ -203,7 +203,7 @@ class Sandbox:
                    ("RLIMIT_NPROC", lim.processes + 1, lim.processes + 1),
                    ("RLIMIT_CORE", 0, 0), ("RLIMIT_NOFILE", 256, 256)]
         exe = self.plan.runtime.executable
-        argv = [exe, "-I", "-S", "-u", "-c", isolation.source("_child.py"), str(req_fd),
+        argv = [exe, "-I", "-S", "-B", "-u", "-c", isolation.source("_child.py"), str(req_fd),
                 str(msg_fd)]
         work_size = max(4 * lim.file_bytes, 1 << 20) + len(self.source)
         work = WORK if self.plan.mountns else workdir
