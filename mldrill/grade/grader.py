@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from mldrill.errors import Diagnostic, MldrillError, UsageError
-from mldrill.grade.compare import changed, compare, describe
+from mldrill.grade.compare import ReferenceTypeError, changed, check, describe
 from mldrill.grade.exercise import (
     Assignment,
     CallSpec,
@@ -33,8 +32,8 @@ from mldrill.grade.exercise import (
 )
 from mldrill.grade.inputs import InputError, draw_inputs, rng_for
 from mldrill.grade.properties import PROPERTIES, Context, Failed
-from mldrill.grade.report import GradeReport, TestOutcome
-from mldrill.grade.sandbox import Call, Limits, Ref, SandboxError, TestJob, TestRun
+from mldrill.grade.report import GradeReport, Reason, TestOutcome
+from mldrill.grade.sandbox import Call, CallResult, Limits, Ref, SandboxError, TestJob, TestRun
 from mldrill.grade.submissions import NotGradable, read_source
 
 
@@ -43,11 +42,19 @@ class GraderFailure(MldrillError):
 
 
 class TestFailed(Exception):
+    """A test failed, as data: the message shown to the student, why (`reason`), and the
+    function and the index of the call in the test's job it happened in (None: not tied to
+    one call)."""
+
     __test__ = False
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, reason: Reason, function: str | None = None,
+                 call: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.reason: Reason = reason
+        self.function = function
+        self.call = call
 
 
 # ---------------------------------------------------------------------------- assignments
@@ -227,17 +234,19 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
     missing = [f for f in fns if f not in defined]
     slow = slow if slow is not None else {}
 
-    def outcome(status: str, score: float, output: str, secs: float = 0.0) -> TestOutcome:
+    def outcome(status: str, score: float, output: str, secs: float = 0.0,
+                reason: Reason | None = None) -> TestOutcome:
         return TestOutcome(name, a.name, ex.id, score, test.points, status,  # type: ignore[arg-type]
-                           output, test.visibility, secs)
+                           output, test.visibility, secs, reason)
 
     if missing:
         return outcome("not attempted", 0.0, f"not attempted: {', '.join(missing)} "
-                                             f"{'is' if len(missing) == 1 else 'are'} not defined")
+                                             f"{'is' if len(missing) == 1 else 'are'} not defined",
+                       reason="missing")
     hung = [f for f in fns if f in slow]
     if hung:
         return outcome("failed", 0.0, f"not run: {hung[0]} took too long in the test "
-                                      f"'{slow[hung[0]]}'")
+                                      f"'{slow[hung[0]]}'", reason="timeout")
     started = time.monotonic()
     for draw in range(test.draws):
         dims, inputs = draw_inputs(test, seed, a.name, draw)
@@ -249,15 +258,17 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
                                                                "dout"))
             else:
                 _property_test(box, test, inputs)
+        except ReferenceTypeError as exc:
+            raise GraderFailure(f"the reference's result cannot be compared: {exc}") from None
         except TestFailed as fail:
-            if fail.message.startswith("took too long"):
-                culprit = re.search(r"during call \d+ \((\w+)\)", fail.message)
-                for f in ([culprit.group(1)] if culprit else fns):
+            if fail.reason == "timeout":
+                for f in ([fail.function] if fail.function else fns):
                     slow.setdefault(f, name)
             sizes = ", ".join(f"{k}={v}" for k, v in dims.items())
             where = f" [inputs drawn with seed {seed}" + (f"; sizes {sizes}" if sizes else "") \
                 + (f"; draw {draw + 1} of {test.draws}" if test.draws > 1 else "") + "]"
-            return outcome("failed", 0.0, fail.message + where, time.monotonic() - started)
+            return outcome("failed", 0.0, fail.message + where, time.monotonic() - started,
+                           fail.reason)
     return outcome("passed", test.points, "", time.monotonic() - started)
 
 
@@ -280,41 +291,79 @@ def _reference(ref: ModuleType, fn: str, args: tuple[Any, ...], kwargs: dict[str
 
 def _run(box: Any, name: str, calls: Sequence[Call]) -> TestRun:
     run = box.run(TestJob(name, tuple(calls)))
-    problem = run_problem(run)
-    if problem:
-        raise TestFailed(problem)
+    failure = run_failure(run, calls)
+    if failure:
+        raise failure
     return run
 
 
-def run_problem(run: TestRun) -> str | None:
-    """What went wrong in a test's run, in the student's terms (None: every call returned)."""
-    printed = run.stderr.strip()[-600:] if run.stderr.strip() else ""
+# how a run that did not end normally is told (its status is the failure's reason)
+RUN_FAILURES: dict[str, tuple[Reason, str]] = {
+    "timeout": ("timeout", "took too long"), "crashed": ("crashed", "the process died"),
+    "memory": ("memory", "ran out of memory"),
+    "output-limit": ("output-limit", "printed too much output"),
+    "protocol": ("protocol", "the reply could not be read")}
+
+
+def run_failure(run: TestRun, calls: Sequence[Call]) -> TestFailed | None:
+    """What went wrong in a test's run, typed, in the student's terms (None: every call
+    returned). The call it happened in is the first whose result is not "ok" (after a
+    timeout with N results, call N was running), read from the run's data."""
+    index = next((i for i, c in enumerate(run.calls) if c.status != "ok"), None)
+    if index is None and len(run.calls) < len(calls):
+        index = len(run.calls)
+    function = calls[index].function if index is not None and index < len(calls) else None
+
+    def failed(message: str, reason: Reason) -> TestFailed:
+        return TestFailed(message, reason=reason, function=function, call=index)
+
     if run.status != "ok":
-        what = {"timeout": "took too long", "crashed": "the process died",
-                "memory": "ran out of memory", "output-limit": "printed too much output",
-                "protocol": "the reply could not be read"}.get(run.status, run.status)
-        return f"{what}" + (f": {run.detail}" if run.detail else "") + \
-            (f"\nstderr:\n{printed}" if printed and run.status == "crashed" else "")
-    for c in run.calls:
-        if c.status == "error" and c.error is not None:
-            tb = f"\n{c.error.traceback.rstrip()}" if c.error.traceback else ""
-            return f"{c.function} raised {c.error.type}: {c.error.message}{tb}"
-        if c.status == "missing":
-            return f"{c.function} is not defined"
-        if c.status != "ok":
-            return f"{c.function} did not run ({c.status})"
-    return None
+        reason, what = RUN_FAILURES.get(run.status, ("crashed", str(run.status)))
+        printed = run.stderr.strip()[-600:]
+        return failed(what + (f": {run.detail}" if run.detail else "")
+                      + (f"\nstderr:\n{printed}" if printed and reason == "crashed" else ""),
+                      reason)
+    if index is None:
+        if len(run.calls) > len(calls):
+            return failed("the reply could not be read (too many results)", "protocol")
+        return None
+    c = run.calls[index] if index < len(run.calls) else None
+    if c is None:
+        return failed(f"the reply could not be read (no result for call {index})", "protocol")
+    if c.status == "error":
+        if c.error is None:
+            return failed(f"{function} raised an exception", "error")
+        tb = f"\n{c.error.traceback.rstrip()}" if c.error.traceback else ""
+        return failed(f"{function} raised {c.error.type}: {c.error.message}{tb}", "error")
+    if c.status == "missing":
+        return failed(f"{function} is not defined", "missing")
+    return failed(f"{function} did not run ({c.status})", "protocol")
 
 
-def _mutations(fn: str, spec: CallSpec, args: tuple[Any, ...], after: tuple[Any, ...],
-               allowed: Iterable[str] = ()) -> None:
-    for i, (before, now) in enumerate(zip(args, after, strict=False)):
-        label = str(spec.args[i]) if i < len(spec.args) else f"argument {i + 1}"
+def _mismatch(got: Any, expected: Any, what: str, test: TestSpec, fn: str, call: int,
+              hint: str = "") -> None:
+    """Compare a student's value with the reference's; TestFailed if they disagree."""
+    mismatch = check(got, expected, what, test.rtol, test.atol)
+    if mismatch is not None:
+        raise TestFailed(mismatch.message + hint, reason=mismatch.kind, function=fn, call=call)
+
+
+def _mutations(spec: CallSpec, args: Sequence[Any], kwargs: dict[str, Any],
+               result: CallResult, call: int, allowed: Iterable[str] = ()) -> None:
+    """TestFailed if the call changed an argument in place (other than those `allowed`):
+    `changed` is the one rule, and what the child sent back is any decoded value."""
+    labels = [(str(spec.args[i]) if i < len(spec.args) else f"argument {i + 1}", before,
+               result.args_after[i] if i < len(result.args_after) else None)
+              for i, before in enumerate(args)]
+    after_kw = result.kwargs_after if isinstance(result.kwargs_after, dict) else {}
+    labels += [(k, before, after_kw.get(k)) for k, before in kwargs.items()]
+    for label, before, now in labels:
         if label in allowed or now is None:
             continue
         if changed(before, now):
-            raise TestFailed(f"{fn} modified its input {label} in place; work on a copy "
-                             f"(the caller's {label} must not change)")
+            raise TestFailed(f"{spec.function} modified its input {label} in place; work on a "
+                             f"copy (the caller's {label} must not change)", reason="mutated",
+                             function=spec.function, call=call)
 
 
 def _select(value: Any, expected: Any, indices: tuple[int, ...] | None, fn: str,
@@ -327,10 +376,12 @@ def _select(value: Any, expected: Any, indices: tuple[int, ...] | None, fn: str,
         raise GraderFailure(f"'compare' picks items but the reference {fn} returns "
                             f"{describe(expected)}")
     if not isinstance(value, tuple | list):
-        raise TestFailed(f"{fn} must return a tuple of {len(expected)} items "
-                         f"(e.g. out, cache), got {describe(value)}")
+        raise TestFailed(f"{fn} must return a tuple of {len(expected)} items (e.g. out, "
+                         f"cache), got {describe(value)}", reason="invalid-return", function=fn,
+                         call=0)
     if len(value) != len(expected):
-        raise TestFailed(f"{fn} must return {len(expected)} items, got {len(value)}")
+        raise TestFailed(f"{fn} must return {len(expected)} items, got {len(value)}",
+                         reason="invalid-return", function=fn, call=0)
     return [(f"{fn}: {names[i]}" if i < len(names) else f"{fn} returned item {i}",
              value[i], expected[i]) for i in indices]
 
@@ -338,23 +389,19 @@ def _select(value: Any, expected: Any, indices: tuple[int, ...] | None, fn: str,
 def _call_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any]) -> None:
     spec = test.call
     assert spec is not None
+    fn = spec.function
     args, kwargs = _resolve(spec, inputs)
-    expected, ref_args, _ = _reference(ref, spec.function, args, kwargs)
-    run = _run(box, test.name, [Call(spec.function, args, kwargs)])
-    got = run.calls[0]
-    for what, g, e in _select(got.value, expected, test.compare, spec.function,
-                              test.returns):
-        msg = compare(g, e, what, test.rtol, test.atol)
-        if msg:
-            raise TestFailed(msg)
+    expected, ref_args, _ = _reference(ref, fn, args, kwargs)
+    got = _run(box, test.name, [Call(fn, args, kwargs)]).calls[0]
+    for what, g, e in _select(got.value, expected, test.compare, fn, test.returns):
+        _mismatch(g, e, what, test, fn, 0)
+    names = [str(x) for x in spec.args]
     for u in test.updates:
-        i = [str(x) for x in spec.args].index(u)
+        i = names.index(u)
         now = got.args_after[i] if i < len(got.args_after) else None
-        msg = compare(now, ref_args[i], f"{spec.function}: {u} after the call", test.rtol,
-                      test.atol)
-        if msg:
-            raise TestFailed(msg + f" ({spec.function} must update {u} in place)")
-    _mutations(spec.function, spec, args, got.args_after, test.updates)
+        _mismatch(now, ref_args[i], f"{fn}: {u} after the call", test, fn, 0,
+                  f" ({fn} must update {u} in place)")
+    _mutations(spec, args, kwargs, got, 0, test.updates)
 
 
 def _backward_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any],
@@ -379,34 +426,35 @@ def _backward_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, 
                           (inputs[v.name] if isinstance(v, Name) else v)) for v in bwd.args)
     student_kwargs = {k: (Ref(0, (1,)) if isinstance(v, Name) and v.name == "cache" else
                           values[v.name] if isinstance(v, Name) else v) for k, v in bwd.kwargs}
-    run = box.run(TestJob(test.name, (Call(fwd.function, args, kwargs),
-                                      Call(bwd.function, student_args, student_kwargs))))
+    calls = (Call(fwd.function, args, kwargs), Call(bwd.function, student_args, student_kwargs))
+    run = box.run(TestJob(test.name, calls))
     first = run.calls[0] if run.calls else None
     if run.status == "ok" and first is not None and first.status == "ok" and (
             not isinstance(first.value, tuple | list) or len(first.value) != 2):
         # before the backward's error: a forward without a cache breaks the backward call
         raise TestFailed(f"{fwd.function} must return (out, cache), got "
-                         f"{describe(first.value)}")
-    problem = run_problem(run)
-    if problem:
-        raise TestFailed(problem)
+                         f"{describe(first.value)}", reason="invalid-return",
+                         function=fwd.function, call=0)
+    failure = run_failure(run, calls)
+    if failure:
+        raise failure
     first, second = run.calls
     got = second.value
     labels = [f"d{g}" for g in test.grads]
     if isinstance(expected, tuple | list):
         if not isinstance(got, tuple | list) or len(got) != len(expected):
             raise TestFailed(f"{bwd.function} must return ({', '.join(labels)}), got "
-                             f"{describe(got)}")
+                             f"{describe(got)}", reason="invalid-return",
+                             function=bwd.function, call=1)
         pairs = list(zip(labels, got, expected, strict=True))
     else:
         pairs = [(labels[0], got, expected)]
     for label, g, e in pairs:
-        msg = compare(g, e, f"{bwd.function}: {label}", test.rtol, test.atol)
-        if msg:
-            raise TestFailed(msg)
-    _mutations(fwd.function, fwd, args, first.args_after, test.updates)
-    _mutations(bwd.function, bwd, tuple(dout if isinstance(v, Name) and v.name == "dout"
-                                        else None for v in bwd.args), second.args_after)
+        _mismatch(g, e, f"{bwd.function}: {label}", test, bwd.function, 1)
+    _mutations(fwd, args, kwargs, first, 0, test.updates)
+    dout_only = tuple(dout if isinstance(v, Name) and v.name == "dout" else None
+                      for v in bwd.args)
+    _mutations(bwd, dout_only, {}, second, 1)
 
 
 def _split(result: tuple[Any, Any, Any], fwd: CallSpec) -> tuple[tuple[Any, Any], Any, Any]:
@@ -437,7 +485,7 @@ def _check_reference_grads(ref: ModuleType, fwd: CallSpec, args: tuple[Any, ...]
 
 
 def _property_test(box: Any, test: TestSpec, inputs: dict[str, Any]) -> None:
-    check = PROPERTIES[test.prop or ""]
+    prop = PROPERTIES[test.prop or ""]
 
     def call(function: str, *args: Any) -> Any:
         return _run(box, test.name, [Call(function, args)]).calls[0].value
@@ -447,6 +495,7 @@ def _property_test(box: Any, test: TestSpec, inputs: dict[str, Any]) -> None:
         return [c.value for c in run.calls]
 
     try:
-        check(Context(inputs, test.options, call, calls))
+        with np.errstate(all="ignore"):  # a student's NaN or inf is a failure, not a warning
+            prop(Context(inputs, test.options, call, calls))
     except Failed as exc:
-        raise TestFailed(str(exc)) from None
+        raise TestFailed(str(exc), reason=exc.reason) from None

@@ -15,11 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from mldrill.grade.compare import compare, describe
+from mldrill.grade.compare import Mismatch, MismatchKind, as_array, compare, describe
 
 
 class Failed(Exception):
-    """The submission does not have the property; the message says how."""
+    """The submission does not have the property; the message says how. `reason` is
+    "invalid-return" when a returned value is not even of the kind expected."""
+
+    def __init__(self, message: str, reason: MismatchKind = "wrong") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -42,16 +47,22 @@ def register(name: str) -> Callable[[Callable[[Context], None]], Callable[[Conte
 
 def _pair(value: Any, function: str) -> tuple[Any, Any]:
     if not isinstance(value, tuple | list) or len(value) != 2:
-        raise Failed(f"{function} must return (out, cache), got {describe(value)}")
+        raise Failed(f"{function} must return (out, cache), got {describe(value)}",
+                     "invalid-return")
     return value[0], value[1]
+
+
+def _floats(value: Any, like: np.ndarray, what: str) -> np.ndarray:
+    """A student's array validated against `like` (shape, dtype) as float64, else Failed."""
+    arr = as_array(value, like, what)
+    if isinstance(arr, Mismatch):
+        raise Failed(arr.message, arr.kind)
+    return arr
 
 
 def _out(value: Any, x: np.ndarray, function: str) -> np.ndarray:
     out, _ = _pair(value, function)
-    msg = compare(out, x, f"{function}: out", rtol=np.inf, atol=np.inf)  # shape, dtype only
-    if msg:
-        raise Failed(msg)
-    return np.asarray(out, dtype=np.float64)
+    return _floats(out, x, f"{function}: out")
 
 
 @register("dropout-train")
@@ -121,12 +132,9 @@ def dropout_backward(ctx: Context) -> None:
     first, dx = ctx.calls([(fwd, (x, {"mode": "train", "p": p, "seed": 7})),
                            (bwd, (dout, Ref(0, (1,))))])
     out = _out(first, x, fwd)
-    msg = compare(dx, x, f"{bwd}: dx", rtol=np.inf, atol=np.inf)
-    if msg:
-        raise Failed(msg)
+    dx = _floats(dx, x, f"{bwd}: dx")
     expected = dout * out / x
-    msg = compare(np.asarray(dx, dtype=np.float64), expected, f"{bwd}: dx", rtol=1e-6,
-                  atol=1e-9)
+    msg = compare(dx, expected, f"{bwd}: dx", rtol=1e-6, atol=1e-9)
     if msg:
         if np.allclose(dx, dout * (out != 0)):
             raise Failed(f"{bwd}: dx = dout * mask must include the 1/p scaling of the "

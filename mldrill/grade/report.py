@@ -15,6 +15,13 @@ from mldrill.text import clean, clean_line
 
 Outcome = Literal["graded", "not gradable", "grader failure"]
 TestStatus = Literal["passed", "failed", "not attempted"]
+# why a test did not pass, as data (the output says it in words):
+# wrong: values or shape differ; invalid-return: not the kind of value expected (type, dtype,
+# item count, keys); mutated: an input was modified in place; error: the function raised;
+# missing: a function is not defined; timeout, crashed, memory, output-limit, protocol: how
+# the sandboxed process failed during the test (timeout also: not run after an earlier one)
+Reason = Literal["wrong", "invalid-return", "mutated", "error", "missing", "timeout",
+                 "crashed", "memory", "output-limit", "protocol"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class TestOutcome:
     output: str               # why it failed (empty when passed)
     visibility: str
     seconds: float = 0.0
+    reason: Reason | None = None  # None when passed
 
     def __post_init__(self) -> None:  # student text enters reports only cleaned
         _clean_fields(self, ("name", "assignment", "exercise", "visibility"), ("output",))
@@ -38,7 +46,7 @@ class TestOutcome:
         return {"name": self.name, "assignment": self.assignment, "exercise": self.exercise,
                 "score": self.score, "max_score": self.max_score, "status": self.status,
                 "output": self.output, "visibility": self.visibility,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "reason": self.reason}
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,17 @@ from mldrill.grade.sandbox.box import Sandbox
 from mldrill.grade.sandbox.model import (
     Call,
     CallResult,
+    CallStatus,
     Limits,
     LoadResult,
     Opaque,
     Ref,
+    RunStatus,
     SandboxError,
     StudentError,
     TestJob,
     TestRun,
 )
 
-__all__ = ["Call", "CallResult", "Limits", "LoadResult", "Opaque", "Ref", "Sandbox",
-           "SandboxError", "StudentError", "TestJob", "TestRun"]
+__all__ = ["Call", "CallResult", "CallStatus", "Limits", "LoadResult", "Opaque", "Ref",
+           "RunStatus", "Sandbox", "SandboxError", "StudentError", "TestJob", "TestRun"]
