@@ -1,9 +1,15 @@
-"""Grading student code: run a submission's functions in a sandboxed child and bring back data.
+"""Grading student code: what was handed in, run in a sandbox, judged against the reference.
 
-`mldrill.grade.sandbox.Sandbox` is the entry point (its vocabulary lives in `model`). Student
-code runs only in a child process: `isolation` probes which namespaces this machine allows and
-plans the hidden paths, `process` starts and kills the child, `_wrapper.py` (namespaces, mounts,
-privileges, limits) and `_child.py` (the harness that imports the submission and calls it) are
-standalone programs the child runs, and `protocol` decodes the framed, untrusted replies. Every
-comparison with a reference happens in the grader's own process, on plain data.
+A map, in the order a submission travels:
+- `submissions` finds each student's file in a class folder and reads it without following
+  links (the bytes read are the bytes graded).
+- `exercise` is the assignment format (YAML, checked with `path:line:col` diagnostics);
+  `inputs` draws each test's fixed cases and random inputs from an explicit seed.
+- `sandbox/` runs the student's functions in an isolated child and brings back plain data
+  (its own map is in its `__init__`).
+- `compare` validates every value that comes back before comparing it (it never raises) and
+  holds the one in-place-mutation rule; `properties` checks stochastic functions (dropout).
+- `grader` runs one file's tests and turns each into a typed outcome; `report` is the result
+  as data (JSON, Gradescope); `batch` grades a class folder into a gradebook; `export` writes
+  a Gradescope autograder.
 """
