@@ -81,22 +81,17 @@ def _diag(family: ProblemFamily, key: tuple[Any, ...], message: str) -> BankErro
 
 def draw_params(family: ProblemFamily, seed: int, functions: Mapping[str, Callable[..., Any]]
                 ) -> dict[str, Any]:
+    """The parameters of variant `seed`: the first attempt whose parameters meet every
+    constraint. A constraint is checked as soon as the parameters it names are drawn, so an
+    attempt that fails one stops early (each attempt has its own stream: the variant drawn
+    for a seed is the same either way)."""
     failures: Counter[int] = Counter()
     for attempt in range(MAX_ATTEMPTS):
         rng = VariantRNG(family.id, seed, attempt)
-        params = _draw_once(family, rng, functions)
-        env = {**CONSTANTS, **params}
-        for i, c in enumerate(family.constraints):
-            try:
-                ok = evaluate(parse_reference(c.expr), env, functions, exact_ints=True)
-            except EvaluationError as exc:
-                raise _diag(family, (*c.where, "expr"),
-                            f"constraint cannot be evaluated: {exc.message}") from None
-            if not bool(np.all(ok)):
-                failures[i] += 1
-                break
-        else:
+        params, failed = _draw_once(family, rng, functions)
+        if failed is None:
             return params
+        failures[failed] += 1
     worst = failures.most_common(1)[0][0]
     c = family.constraints[worst]
     m = family.source.at(c.where)
@@ -106,13 +101,41 @@ def draw_params(family: ProblemFamily, seed: int, functions: Mapping[str, Callab
     )
 
 
+def _met(family: ProblemFamily, i: int, params: dict[str, Any],
+         functions: Mapping[str, Callable[..., Any]]) -> bool:
+    c = family.constraints[i]
+    try:
+        ok = evaluate(parse_reference(c.expr), {**CONSTANTS, **params}, functions,
+                      exact_ints=True)
+    except EvaluationError as exc:
+        raise _diag(family, (*c.where, "expr"),
+                    f"constraint cannot be evaluated: {exc.message}") from None
+    return bool(np.all(ok))
+
+
 def _draw_once(family: ProblemFamily, rng: VariantRNG,
-               functions: Mapping[str, Callable[..., Any]]) -> dict[str, Any]:
+               functions: Mapping[str, Callable[..., Any]]
+               ) -> tuple[dict[str, Any], int | None]:
+    """One attempt: the parameters and the first constraint they fail (None: all met)."""
     params: dict[str, Any] = {}
+    waiting = list(range(len(family.constraints)))
+    drawn = set(CONSTANTS)
+
+    def check(final: bool) -> int | None:
+        for i in list(waiting):
+            if final or parse_reference(family.constraints[i].expr).names <= drawn:
+                waiting.remove(i)
+                if not _met(family, i, params, functions):
+                    return i
+        return None
+
     for spec in family.params:
         if spec.after_generator:
             continue
         _draw_param(family, spec, rng, params, functions)
+        drawn.add(spec.name)
+        if (failed := check(False)) is not None:
+            return params, failed
     if family.generator:
         gen = GENERATORS.get(family.generator)
         fn = gen.fn if gen else functions[family.generator]
@@ -121,7 +144,7 @@ def _draw_once(family: ProblemFamily, rng: VariantRNG,
     for spec in family.params:
         if spec.after_generator:
             _draw_param(family, spec, rng, params, functions)
-    return params
+    return params, check(True)
 
 
 def _draw_param(family: ProblemFamily, spec: ParamSpec, rng: VariantRNG,
