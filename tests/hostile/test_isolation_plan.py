@@ -117,9 +117,9 @@ def test_degrading_as_root() -> None:
 def test_describe() -> None:
     """The phrases name what was achieved, or say "rlimits only" and why."""
     assert describe(FULL)[:6] == ("rlimits", "user-ns", "net-ns", "pid-ns", "ipc-ns",
-                                  "mount-ns: allow-list root (python and numpy read-only)")
+                                  "mount-ns: allow-list root")
     assert "landlock abi 6" in describe(FULL)
-    assert "seccomp: no SysV IPC, message queues, keyrings or ptrace" in describe(FULL)
+    assert "seccomp" in describe(FULL)
     seccomp_only = Plan(python="python", runtime=RT, seccomp=True, missing=("userns: no",))
     assert describe(seccomp_only)[0].startswith("rlimits only: ")
     bare = Plan(python="python", runtime=RT, missing=("userns: Operation not permitted",))
