@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,14 @@ from typing import Any
 
 import pytest
 
+from mldrill.grade.sandbox._wrapper import (
+    DENIED,
+    RET_ALLOW,
+    RET_EPERM,
+    SOCKET,
+    landlock_abi,
+    seccomp_program,
+)
 from mldrill.grade.sandbox.isolation import Plan, _degrade, describe, landlock_rules, probe
 from mldrill.grade.sandbox.view import PACKAGE_DIRS, Runtime, exposed, plan_view, runtime
 
@@ -133,3 +142,52 @@ def test_this_machine_is_fully_isolated_or_says_why() -> None:
     """The probe's plan either isolates fully or names each missing step in `describe`."""
     plan = probe(sys.executable)
     assert plan.fully_isolated or plan.missing
+
+
+def run_bpf(prog: list[tuple[int, int, int, int]], arch: int, nr: int, arg0: int = 0) -> int:
+    """A classic-BPF interpreter for the four instructions the filter uses."""
+    data = {0: nr, 4: arch, 16: arg0}
+    acc, pc = 0, 0
+    while True:
+        code, jt, jf, k = prog[pc]
+        if code == 0x20:  # ld [k]
+            acc = data[k]
+        elif code == 0x06:  # ret k
+            return k
+        elif code in (0x15, 0x35):  # jeq / jge k
+            hit = acc == k if code == 0x15 else acc >= k
+            pc += jt if hit else jf
+        else:
+            raise AssertionError(f"unknown instruction {code:#x}")
+        pc += 1
+        assert 0 <= pc < len(prog), "a jump leaves the program"
+
+
+@pytest.mark.parametrize("machine", sorted(DENIED))
+def test_the_seccomp_filter_refuses_exactly_what_it_says(machine: str) -> None:
+    """Shared kernel objects, ptrace and non-AF_UNIX sockets get EPERM; read, write, mmap,
+    AF_UNIX sockets are allowed; another architecture and x32 calls are refused."""
+    prog = seccomp_program(machine)
+    arch, denied = DENIED[machine]
+    for nr in denied:
+        assert run_bpf(prog, arch, nr) == RET_EPERM, nr
+    sock = SOCKET[machine]
+    assert run_bpf(prog, arch, sock, 1) == RET_ALLOW  # AF_UNIX
+    for domain in (2, 10, 16, 17):  # AF_INET, AF_INET6, AF_NETLINK, AF_PACKET
+        assert run_bpf(prog, arch, sock, domain) == RET_EPERM, domain
+    for nr in range(0, 20):
+        if nr not in denied and nr != sock:
+            assert run_bpf(prog, arch, nr) == RET_ALLOW, nr
+    assert run_bpf(prog, 0x40000003, 0) == RET_EPERM  # i386 calls on an x86_64 kernel
+    if machine == "x86_64":
+        assert run_bpf(prog, arch, 0x40000000 + 29) == RET_EPERM  # x32 shmget
+
+
+def test_no_step_is_dropped_for_a_bug_of_ours() -> None:
+    """On this machine the probe keeps seccomp, and Landlock when the kernel offers it: a
+    filter or ruleset the kernel refuses as invalid would silently weaken every child."""
+    plan = probe(sys.executable)
+    assert not any(m.startswith("seccomp") for m in plan.missing), plan.missing
+    assert plan.seccomp or platform.machine() not in DENIED
+    abi = landlock_abi()
+    assert plan.landlock == min(abi, 7) or abi == 0, plan.missing

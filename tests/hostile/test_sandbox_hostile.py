@@ -504,6 +504,23 @@ def test_no_network(sandbox: MakeBox) -> None:
             server.accept()
 
 
+def test_no_datagram_leaves_even_without_a_network_namespace(sandbox: MakeBox) -> None:
+    """A UDP datagram to the grader's port never arrives (seccomp refuses every socket but
+    AF_UNIX, at every isolation level); AF_UNIX socket pairs still work."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.setblocking(False)
+        port = server.getsockname()[1]
+        box = sandbox("network", edit={"PORT = 0": f"PORT = {port}"})
+        if not (has(box, "net-ns") or has(box, "seccomp")):
+            pytest.skip(f"neither a network namespace nor seccomp here: {box.isolation}")
+        run = call(box, "udp")
+        assert run.calls[0].error is not None and run.calls[0].value is None
+        with pytest.raises(BlockingIOError):
+            server.recvfrom(100)
+        assert call(box, "unix_pair").calls[0].value == "ok"
+
+
 # ---------------------------------------------------------------- odd return values
 
 

@@ -24,8 +24,9 @@ probe can drop that step and try again):
    unmounted or made writable). A new anonymous session keyring (nothing shared via keyctl).
 5. A new session, resource limits, no-new-privileges, Landlock (an allow-list of the paths
    above, no TCP, no abstract sockets or signals outside; the filesystem guard where mount
-   namespaces are unavailable), a seccomp filter (no SysV IPC, message queues, keyrings or
-   ptrace, even without namespaces), death with the parent (SIGKILL), then exec.
+   namespaces are unavailable), a seccomp filter (no SysV IPC, message queues, keyrings,
+   ptrace or sockets but AF_UNIX, even without namespaces), death with the parent (SIGKILL),
+   then exec.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ DENIED = {
                             243, 244, 245, 248, 249, 250, 101, 310, 311)),
     "aarch64": (0xC00000B7, tuple(range(180, 198)) + (217, 218, 219, 117, 270, 271)),
 }
+SOCKET = {"x86_64": 41, "aarch64": 198}  # socket(2): only AF_UNIX (no network, even UDP)
+AF_UNIX = 1
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 RET_ALLOW, RET_EPERM = 0x7FFF0000, 0x00050000 | 1
 LL_EXECUTE, LL_WRITE_FILE, LL_READ_FILE, LL_READ_DIR = 1, 2, 4, 8
@@ -299,15 +302,19 @@ class _SockFprog(ctypes.Structure):
 
 def seccomp_program(machine: str) -> list[tuple[int, int, int, int]]:
     """The classic-BPF filter: another architecture's calling convention (a way around a
-    filter), x32 calls and the DENIED calls get EPERM; everything else is allowed."""
+    filter), x32 calls, the DENIED calls and sockets other than AF_UNIX get EPERM; everything
+    else is allowed."""
     arch, denied = DENIED[machine]
     ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
     prog = [(ld_abs, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, RET_EPERM), (ld_abs, 0, 0, 0)]
     checks = [(jge, 0x40000000)] if machine == "x86_64" else []
     checks += [(jeq, nr) for nr in denied]
     for i, (op, k) in enumerate(checks):
-        prog.append((op, len(checks) - i, 0, k))  # jump over the rest and the allow
-    prog += [(ret, 0, 0, RET_ALLOW), (ret, 0, 0, RET_EPERM)]
+        prog.append((op, len(checks) - i + 3, 0, k))  # to the final EPERM
+    prog += [(jeq, 0, 2, SOCKET[machine]),  # socket(domain, ...): look at the domain
+             (ld_abs, 0, 0, 16),  # args[0], low 32 bits
+             (jeq, 0, 1, AF_UNIX),
+             (ret, 0, 0, RET_ALLOW), (ret, 0, 0, RET_EPERM)]
     return prog
 
 
