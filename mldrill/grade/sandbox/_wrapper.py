@@ -21,7 +21,8 @@ probe can drop that step and try again):
    so it makes itself non-dumpable: the student cannot ptrace it).
 4. `drop`: when root, switch to an unprivileged uid/gid. `nested`: one more user namespace,
    where the child is uid 1000 with no capabilities and every mount above is locked (cannot be
-   unmounted or made writable). A new anonymous session keyring (nothing shared via keyctl).
+   unmounted or made writable). A child still uid 0 (neither was possible) gets an empty
+   capability bounding set. A new anonymous session keyring (nothing shared via keyctl).
 5. A new session, resource limits, no-new-privileges, Landlock (an allow-list of the paths
    above, no TCP, no abstract sockets or signals outside; the filesystem guard where mount
    namespaces are unavailable), a seccomp filter (no SysV IPC, message queues, keyrings,
@@ -53,6 +54,7 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
+PR_CAPBSET_DROP = 24
 SETUP_FAILED = 120
 CHILD_UID = 1000
 KEYCTL_JOIN_SESSION_KEYRING = 1
@@ -361,6 +363,10 @@ def _exec_stage(cfg: dict[str, Any], uid: int, gid: int, parent: int) -> None:
     if cfg["nested"]:
         _unshare("nested", CLONE_NEWUSER | CLONE_NEWNS)
         _map_ids("nested", CHILD_UID, uid, CHILD_UID, gid)
+    if os.geteuid() == 0:  # root still (no uid drop, or a user namespace without `nested`):
+        for cap in range(64):  # an empty bounding set: the exec'd harness has no capability
+            _libc.prctl(ctypes.c_int(PR_CAPBSET_DROP), ctypes.c_ulong(cap), ctypes.c_ulong(0),
+                        ctypes.c_ulong(0), ctypes.c_ulong(0))
     number = _syscall("keyctl")
     if number is not None:  # a fresh session keyring; ENOSYS/EPERM: no keyrings to share
         _libc.syscall(ctypes.c_long(number), ctypes.c_long(KEYCTL_JOIN_SESSION_KEYRING), None)
