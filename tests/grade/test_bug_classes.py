@@ -8,18 +8,29 @@ marked xfail(strict=True) with the reason, so fixing the assignment turns it int
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from grade_harness import (
+    Multiplexed,
+    Variant,
+    all_tests,
+    changed_functions,
+    functions_called,
+    memoized_reference_checks,
+    multiplexed,
+    source_of,
+)
 
 from mldrill.bank.catalog import bank_dirs
-from mldrill.grade.exercise import Assignment
+from mldrill.grade.exercise import Assignment, Exercise, TestSpec
 from mldrill.grade.grader import grade_file, load_assignments
-from mldrill.grade.report import GradeReport
+from mldrill.grade.report import TestOutcome
 
 STUDENT = Path(__file__).parent / "students" / "layers_loops.py"
-SEED = 3  # one fixed seed: each mutant is graded once
+SEED = 3  # the seed of the per-bug checks (the sweep below tries 20)
 
 
 class Bug(NamedTuple):
@@ -63,6 +74,11 @@ BUGS = [
         "    db = np.sum(dout, axis=0)\n    return dx, dw, db\n",
         "    db = np.sum(dout, axis=0)\n",
         "affine_backward on 3-d inputs", "got None"),
+    # The bias added along the wrong axis (b[:, None]): a shape error unless N == M, and
+    # wrong values when N == M (a fixed case).
+    bug("affine-forward-bias-wrong-axis",
+        "out = x_row.dot(w) + b", "out = x_row.dot(w) + b[:, None]",
+        "affine_forward on a batch of 3-d inputs", "entries differ"),
     # ------------------------------------------------------------------ relu
     # The gradient gated on the sign of dout instead of the sign of the input.
     bug("relu-backward-gates-on-dout",
@@ -76,6 +92,10 @@ BUGS = [
     bug("relu-backward-in-place-dout",
         "dx = dout * (x > 0)", "dx = dout\n    dx[x <= 0] = 0",
         "relu_backward", "modified its input dout"),
+    # The gradient passed through where x is exactly 0 (x >= 0): CS231n's is 0 there.
+    bug("relu-backward-at-zero",
+        "dx = dout * (x > 0)", "dx = dout * (x >= 0)",
+        "relu_backward where x is exactly 0", "where x is exactly 0 the gradient must be 0"),
     # ------------------------------------------------------------------ losses
     # The correct class's own margin (always 1) is counted: the loss is 1 too big.
     bug("svm-counts-correct-class",
@@ -85,6 +105,15 @@ BUGS = [
     bug("svm-loss-not-averaged",
         "loss = np.sum(margins) / N", "loss = np.sum(margins)",
         "svm_loss, loss and gradient", "svm_loss: loss: got"),
+    # A margin of exactly 0 counted as violated (>= 0): its gradient is 0 by convention.
+    bug("svm-margin-boundary-counted",
+        "    num_pos = np.sum(margins > 0, axis=1)\n    dx = np.zeros_like(x)\n"
+        "    dx[margins > 0] = 1\n",
+        "    raw = x - correct_class_scores[:, np.newaxis] + 1.0\n"
+        "    raw[np.arange(N), y] = -1\n"
+        "    num_pos = np.sum(raw >= 0, axis=1)\n    dx = np.zeros_like(x)\n"
+        "    dx[raw >= 0] = 1\n",
+        "svm_loss, loss and gradient", "svm_loss: dx"),
     # The softmax loss summed over the batch, not averaged.
     bug("softmax-loss-not-averaged",
         "loss = -np.sum(log_probs[np.arange(N), y]) / N",
@@ -94,6 +123,11 @@ BUGS = [
     bug("softmax-grad-not-averaged",
         "    dx[np.arange(N), y] -= 1\n    dx /= N\n", "    dx[np.arange(N), y] -= 1\n",
         "softmax_loss, loss and gradient", "entries differ"),
+    # The normaliser summed over the batch (axis 0) instead of over the classes.
+    bug("softmax-normaliser-wrong-axis",
+        "Z = np.sum(np.exp(shifted_logits), axis=1, keepdims=True)",
+        "Z = np.sum(np.exp(shifted_logits), axis=0, keepdims=True)",
+        "softmax_loss, loss and gradient", "softmax_loss: loss: got"),
     # No max-shift in the log-sum-exp: exp(1000) overflows and the loss comes back inf.
     bug("softmax-no-max-shift",
         "shifted_logits = x - np.max(x, axis=1, keepdims=True)", "shifted_logits = x",
@@ -127,6 +161,14 @@ BUGS = [
     bug("batchnorm-running-mean-keepdims",
         "mu = 1.0 / N * np.sum(x, axis=0)", "mu = 1.0 / N * np.sum(x, axis=0, keepdims=True)",
         "batchnorm_forward in train mode", "it would broadcast"),
+    # eps left out of the train-mode normalisation: NaN for a feature constant over the batch.
+    bug("batchnorm-train-no-eps",
+        "sqrtvar = np.sqrt(var + eps)", "sqrtvar = np.sqrt(var)",
+        "batchnorm_forward in train mode", "not finite"),
+    # A default momentum of 0.99 where CS231n's is 0.9 (bn_param without 'momentum').
+    bug("batchnorm-default-momentum",
+        'momentum = bn_param.get("momentum", 0.9)', 'momentum = bn_param.get("momentum", 0.99)',
+        "batchnorm_forward in train mode", "must update bn_param"),
     # Test mode normalises with the batch's own statistics instead of the running ones.
     bug("batchnorm-test-uses-batch-stats",
         "xhat = (x - running_mean) / np.sqrt(running_var + eps)",
@@ -136,11 +178,22 @@ BUGS = [
     bug("batchnorm-test-forgets-gamma-beta",
         "out = gamma * xhat + beta", "out = xhat",
         "batchnorm_forward in test mode", "entries differ"),
+    # eps left out in test mode: invisible for running variances near 1, 0.5% off near 1e-3
+    # (it once slipped through one grading seed in twelve).
+    bug("batchnorm-test-no-eps",
+        "xhat = (x - running_mean) / np.sqrt(running_var + eps)",
+        "xhat = (x - running_mean) / np.sqrt(running_var)",
+        "batchnorm_forward in test mode", "entries differ"),
     # dbeta summed with keepdims=True: (1, D) where (D,) is expected (it would broadcast).
     bug("batchnorm-dbeta-keepdims",
         "dbeta = np.sum(dout, axis=0)\n    dgammax", "dbeta = np.sum(dout, axis=0, keepdims=True)\n"
         "    dgammax",
         "batchnorm_backward", "it would broadcast"),
+    # eps left out of the backward's variance term: off where a feature barely varies.
+    bug("batchnorm-backward-no-eps",
+        "dvar = 0.5 * 1.0 / np.sqrt(var + eps) * dsqrtvar",
+        "dvar = 0.5 * 1.0 / np.sqrt(var) * dsqrtvar",
+        "batchnorm_backward", "entries differ"),
     # ------------------------------------------------------------------ dropout
     # Classic dropout in training: the mask is not divided by p.
     bug("dropout-classic-no-rescale",
@@ -164,6 +217,10 @@ BUGS = [
     bug("dropout-backward-not-scaled",
         "dx = dout * mask", "dx = dout * (mask > 0)",
         "dropout_backward", "1/p scaling"),
+    # The backward passes dout through unmasked.
+    bug("dropout-backward-ignores-mask",
+        "dx = dout * mask", "dx = dout",
+        "dropout_backward", "must get no gradient"),
     # ------------------------------------------------------------------ conv
     # Unpadding with pad:-pad, which is an empty slice when pad = 0.
     bug("conv-backward-unpad-breaks-at-pad-0",
@@ -182,6 +239,16 @@ BUGS = [
         "h_start = i * stride\n                    w_start = j * stride",
         "h_start = i\n                    w_start = j",
         "conv_forward_naive with stride 2", "entries differ"),
+    # The filter flipped: a true convolution, where deep learning means cross-correlation.
+    bug("conv-forward-flipped-filter",
+        "out[n, f, i, j] = np.sum(x_window * w[f]) + b[f]",
+        "out[n, f, i, j] = np.sum(x_window * w[f, :, ::-1, ::-1]) + b[f]",
+        "conv_forward_naive with stride 1 and pad 1", "entries differ"),
+    # The output size rounded up: a last window that does not fit.
+    bug("conv-forward-output-size-ceil",
+        "H_out = 1 + (H + 2 * pad - HH) // stride",
+        "H_out = 1 + -(-(H + 2 * pad - HH) // stride)",
+        "conv_forward_naive with stride 2", "raised ValueError"),
     # The backward written for stride 1 only (windows moved by 1).
     bug("conv-backward-stride-1-only",
         "hs = i * stride\n                    ws = j * stride",
@@ -200,7 +267,7 @@ BUGS = [
     bug("conv-forward-input-h-w-swapped",
         "    N, C, H, W = x.shape\n    F, _, HH, WW = w.shape\n    stride",
         "    N, C, W, H = x.shape\n    F, _, HH, WW = w.shape\n    stride",
-        "conv_forward_naive with stride 2", "expected shape"),
+        "conv_forward_naive with stride 2", "raised ValueError"),
     # A NotImplementedError left in from the template.
     bug("conv-backward-raises",
         "    x, w, b, conv_param = cache\n    N, C, H, W = x.shape\n",
@@ -216,6 +283,11 @@ BUGS = [
     bug("maxpool-forward-stride-ignored",
         "h0 = i * stride\n                    w0 = j * stride",
         "h0 = i\n                    w0 = j",
+        "max_pool_forward_naive, 2x2 windows with stride 2", "entries differ"),
+    # The maximum started at 0: windows of negative numbers give 0.
+    bug("maxpool-forward-max-from-zero",
+        "out[n, c, i, j] = np.max(x[n, c, h0:h0 + pool_height, w0:w0 + pool_width])",
+        "out[n, c, i, j] = max(0, np.max(x[n, c, h0:h0 + pool_height, w0:w0 + pool_width]))",
         "max_pool_forward_naive, 2x2 windows with stride 2", "entries differ"),
     # The backward windows moved by 1 whatever the stride.
     bug("maxpool-backward-stride-ignored",
@@ -238,7 +310,7 @@ BUGS = [
         "\n    out = np.zeros((N, C, H_out, W_out))",
         "H_out = 1 + (W - pool_width) // stride\n    W_out = 1 + (H - pool_height) // stride\n"
         "\n    out = np.zeros((N, C, H_out, W_out))",
-        "max_pool_forward_naive, non-square", "expected shape"),
+        "max_pool_forward_naive, non-square", "raised ValueError"),
     # `return out, cache` forgotten in the forward.
     bug("maxpool-forward-missing-return",
         "    cache = (x, pool_param)\n    return out, cache\n", "    cache = (x, pool_param)\n",
@@ -261,6 +333,23 @@ def layers() -> list[Assignment]:
     return chosen
 
 
+def table() -> list[Bug]:
+    return [p.values[0] for p in BUGS]
+
+
+@pytest.fixture(scope="module")
+def mux(layers: list[Assignment], tmp_path_factory: pytest.TempPathFactory
+        ) -> Iterator[Multiplexed]:
+    """Every planted bug of the table in one sandboxed file (see grade_harness), with the
+    reference's finite-difference checks computed once per input."""
+    variants = {b.id: Variant(((b.old, b.new),)) for b in table()}
+    with pytest.MonkeyPatch.context() as mp:
+        memoized_reference_checks(mp)
+        with multiplexed(tmp_path_factory.mktemp("bugs"), STUDENT.read_text(encoding="utf-8"),
+                         variants, layers[0]) as m:
+            yield m
+
+
 def plant(b: Bug, tmp_path: Path) -> Path:
     """A copy of layers_loops.py with the bug planted (its old text must occur exactly once)."""
     text = STUDENT.read_text(encoding="utf-8")
@@ -271,52 +360,95 @@ def plant(b: Bug, tmp_path: Path) -> Path:
     return path
 
 
-def summary(report: GradeReport) -> str:
+def own_tests(b: Bug, names: Iterable[str]) -> list[str]:
+    """The test a bug is meant to fail: the one named `b.test`, else those containing it."""
+    names = list(names)
+    return [n for n in names if n == b.test] or [n for n in names if b.test in n]
+
+
+def summary(outcomes: Iterable[TestOutcome]) -> str:
     """Every test that did not pass, with its output, for assertion messages."""
-    return "\n".join(f"- {t.name}: {t.status}: {t.output}" for t in report.tests
+    return "\n".join(f"- {t.name}: {t.status}: {t.output}" for t in outcomes
                      if t.status != "passed") or "(every test passed)"
 
 
 def test_table_ids_unique() -> None:
     """Each bug of the table has its own id."""
-    ids = [p.values[0].id for p in BUGS]
+    ids = [b.id for b in table()]
     assert len(ids) == len(set(ids))
 
 
+def test_correct_file_passes_every_test(mux: Multiplexed) -> None:
+    """The unplanted file gets full marks at the table's seed (so a test that calls no
+    function a bug changes passes with the bug planted too)."""
+    mux.use("")
+    outcomes = [mux.run(ex, t, SEED) for ex, t in all_tests(mux.assignment)]
+    assert all(t.status == "passed" for t in outcomes), summary(outcomes)
+
+
+def affected(mux: Multiplexed, b: Bug) -> list[tuple[Exercise, TestSpec]]:
+    """The tests that call a function the bug changes (the others see the correct file)."""
+    base = STUDENT.read_text(encoding="utf-8")
+    changed = changed_functions(base, source_of(base, Variant(((b.old, b.new),))))
+    return [(ex, t) for ex, t in all_tests(mux.assignment) if functions_called(t) & changed]
+
+
 @pytest.mark.parametrize("b", BUGS)
-def test_bug_caught_by_its_test_only(b: Bug, layers: list[Assignment], tmp_path: Path) -> None:
-    """The planted bug fails its test with a telling message; other exercises keep full marks."""
-    report = grade_file(plant(b, tmp_path), layers, seed=SEED)
-    assert report.outcome == "graded", report.message
-    hits = [t for t in report.tests if b.test in t.name]
+def test_bug_caught_by_its_test_only(b: Bug, mux: Multiplexed) -> None:
+    """The planted bug fails its test with a telling message; other exercises keep full marks
+    (those of the tests calling a changed function are graded; the rest see the correct
+    file)."""
+    mux.use(b.id)
+    outcomes = [mux.run(ex, t, SEED) for ex, t in affected(mux, b)]
+    hits = own_tests(b, [t.name for _, t in all_tests(mux.assignment)])
     assert len(hits) == 1, f"{b.test!r} names {len(hits)} tests"
-    hit = hits[0]
-    assert hit.status == "failed", summary(report)
+    assert hits[0] in [t.name for t in outcomes], f"{b.id} changes no function of {hits[0]}"
+    (hit,) = [t for t in outcomes if t.name == hits[0]]
+    assert hit.status == "failed", summary(outcomes)
     assert hit.score == 0
     assert b.message in hit.output, hit.output
-    others = [t for t in report.tests if t.exercise != hit.exercise]
-    assert others and all(t.status == "passed" for t in others), summary(report)
+    others = [t for t in outcomes if t.exercise != hit.exercise]
+    assert all(t.status == "passed" for t in others), summary(outcomes)
 
 
-# Bugs that the table's seed catches but that some other seed lets through with full marks:
-# the sizes drawn for the test meant to catch them sometimes hide them. The sweep stops at
-# the first seed that lets the bug through.
-SWEEP_SEEDS = range(10)
-SEED_SENSITIVE = [
-    # sizes that once hid these: a square input when Ho == Wo; a swapped 3x2 window on tied
-    # values (now a separate test with normal values and H != W)
-    "conv-forward-input-h-w-swapped",
-    "maxpool-forward-height-width-swapped",
-]
+@pytest.mark.parametrize("bug_id", ["batchnorm-test-no-eps", "conv-forward-input-h-w-swapped",
+                                    "dropout-backward-ignores-mask"])
+def test_planted_file_graded_as_in_the_corpus(bug_id: str, layers: list[Assignment],
+                                              mux: Multiplexed, tmp_path: Path) -> None:
+    """A planted bug written out as a student file and graded by grade_file gets the same
+    verdict on every test as in the one-sandbox corpus (the corpus grades what a student
+    would get)."""
+    (b,) = [b for b in table() if b.id == bug_id]
+    report = grade_file(plant(b, tmp_path), layers, seed=SEED)
+    assert report.outcome == "graded", report.message
+    mux.use(b.id)
+    corpus = {t.name: (t.status, t.score) for ex, t0 in all_tests(mux.assignment)
+              for t in [mux.run(ex, t0, SEED)]}
+    assert {t.name: (t.status, t.score) for t in report.tests} == corpus
+    assert any(status == "failed" for status, _ in corpus.values())
 
 
-@pytest.mark.parametrize("bug_id", SEED_SENSITIVE)
-def test_bug_caught_for_every_seed(bug_id: str, layers: list[Assignment],
-                                   tmp_path: Path) -> None:
-    """A seed-sensitive bug loses points for every grading seed, not just the table's."""
-    b = next(p.values[0] for p in BUGS if p.values[0].id == bug_id)
-    path = plant(b, tmp_path)
-    for seed in SWEEP_SEEDS:
-        report = grade_file(path, layers, seed=seed)
-        assert report.outcome == "graded", report.message
-        assert report.score < report.max_score, f"seed {seed}: full marks"
+SWEEP_SEEDS = list(range(20))
+
+
+def test_same_verdict_on_every_seed(mux: Multiplexed) -> None:
+    """Every planted bug fails the same tests on each of 20 grading seeds (same verdict, same
+    points), its own test among them: the inputs that expose it are fixed cases, graded on
+    every seed, not left to the random draws. Only the tests calling a function the bug
+    changes are run (the others see the correct file, which passes every seed)."""
+    names = [t.name for _, t in all_tests(mux.assignment)]
+    varying: list[str] = []
+    missed: list[str] = []
+    for b in table():
+        mux.use(b.id)
+        by_test = {t.name: mux.failed_by_seed(ex, t, SWEEP_SEEDS) for ex, t in affected(mux, b)}
+        seen: dict[frozenset[str], list[int]] = {}
+        for seed in SWEEP_SEEDS:
+            seen.setdefault(frozenset(n for n, f in by_test.items() if f[seed]), []).append(seed)
+        if len(seen) > 1:
+            varying.append(f"{b.id}: " + "; ".join(
+                f"seeds {s}: {', '.join(sorted(f)) or 'nothing'}" for f, s in seen.items()))
+        elif not set(own_tests(b, names)) & next(iter(seen)):
+            missed.append(b.id)
+    assert not varying, "verdicts that depend on the seed:\n" + "\n".join(varying)
+    assert not missed, f"bugs their own test does not catch: {missed}"
