@@ -102,12 +102,21 @@ def graded_function(test: TestSpec) -> str:
 
 
 def changed_functions(base: str, variant: str) -> set[str]:
-    """Top-level functions whose code differs between two sources."""
-    def defs(text: str) -> dict[str, str]:
-        return {n.name: ast.dump(n) for n in ast.parse(text).body
-                if isinstance(n, ast.FunctionDef)}
+    """Top-level functions whose code differs between two sources, or that call (by name,
+    through any chain of the variant's functions) one that does."""
+    def defs(text: str) -> dict[str, ast.FunctionDef]:
+        return {n.name: n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)}
     a, b = defs(base), defs(variant)
-    return {name for name in a.keys() | b.keys() if a.get(name) != b.get(name)}
+    changed = {name for name in a.keys() | b.keys()
+               if name not in a or name not in b or ast.dump(a[name]) != ast.dump(b[name])}
+    uses = {name: {n.id for n in ast.walk(f) if isinstance(n, ast.Name)}
+            for name, f in b.items()}
+    grown = True
+    while grown:
+        more = {name for name, names in uses.items() if names & changed} - changed
+        changed |= more
+        grown = bool(more)
+    return changed
 
 
 class Multiplexed:

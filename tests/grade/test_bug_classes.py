@@ -1,6 +1,7 @@
-"""The planted-bug corpus of the `layers` assignment: each real student mistake, planted as a
-one-place text edit in the correct loop solution (students/layers_loops.py), fails the test
-meant to catch it with a message that names the mistake, and costs nothing elsewhere.
+"""The planted-bug corpus of the bundled assignments: each real student mistake, planted as a
+one-place text edit in a correct loop solution (students/layers_loops.py, drills_loops.py),
+fails the test meant to catch it with a message that names the mistake, costs nothing
+elsewhere, and gets the same verdict for every grading seed.
 
 A bug the current assignment does not catch (or catches with an unhelpful message) is kept,
 marked xfail(strict=True) with the reason, so fixing the assignment turns it into a pass.
@@ -8,7 +9,8 @@ marked xfail(strict=True) with the reason, so fixing the assignment turns it int
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,22 +31,32 @@ from mldrill.grade.exercise import Assignment, Exercise, TestSpec
 from mldrill.grade.grader import grade_file, load_assignments
 from mldrill.grade.report import TestOutcome
 
-STUDENT = Path(__file__).parent / "students" / "layers_loops.py"
+STUDENTS = {  # the correct files the bugs are planted in
+    "layers": Path(__file__).parent / "students" / "layers_loops.py",
+    "drills": Path(__file__).parent / "students" / "drills_loops.py",
+}
 SEED = 3  # the seed of the per-bug checks (the sweep below tries 20)
 
 
 class Bug(NamedTuple):
     id: str
-    old: str        # text of layers_loops.py, replaced once
+    old: str        # text of the assignment's correct file (STUDENTS), replaced once
     new: str
-    test: str       # a substring of the name of the (one) test that must fail
+    test: str       # the name of the test that must fail, or a substring naming one test
     message: str    # a fragment its output must contain
+    assignment: str = "layers"
 
 
-def bug(id: str, old: str, new: str, test: str, message: str, *, xfail: str = "") -> object:
+def bug(id: str, old: str, new: str, test: str, message: str, *, xfail: str = "",
+        assignment: str = "layers") -> object:
     """One row of the table: a pytest.param with the bug's id (xfail(strict) when `xfail`)."""
     marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
-    return pytest.param(Bug(id, old, new, test, message), id=id, marks=marks)
+    return pytest.param(Bug(id, old, new, test, message, assignment), id=id, marks=marks)
+
+
+def drills_bug(id: str, old: str, new: str, test: str, message: str) -> object:
+    """A row of the drills part of the table."""
+    return bug(id, old, new, test, message, assignment="drills")
 
 
 BUGS = [
@@ -321,41 +333,198 @@ BUGS = [
         "    cache = (x, pool_param)\n    return out, cache\n", "    cache = (x, pool_param)\n",
         "max_pool_backward_naive, 2x2 windows with stride 2",
         "max_pool_forward_naive must return (out, cache)"),
+
+    # ================================================================== drills
+    # ------------------------------------------------------------------ conv2d
+    # The kernel flipped: a true convolution, where deep learning means cross-correlation.
+    drills_bug("conv2d-flipped-kernel",
+               "out[i, j] = np.sum(window * k)", "out[i, j] = np.sum(window * k[::-1, ::-1])",
+               "conv2d with stride 1 and no padding", "entries differ"),
+    # The output one too small: the + 1 forgotten.
+    drills_bug("conv2d-output-off-by-one",
+               "H_out = (H + 2 * pad - KH) // stride + 1", "H_out = (H + 2 * pad - KH) // stride",
+               "conv2d with stride 1 and no padding", "expected shape"),
+    # The padding forgotten (the output size still counts it).
+    drills_bug("conv2d-pad-ignored",
+               "x_pad = np.pad(x.astype(float), pad)", "x_pad = x.astype(float)",
+               "conv2d with padding", "raised ValueError"),
+    # The windows moved by 1 whatever the stride.
+    drills_bug("conv2d-stride-ignored",
+               "window = x_pad[i * stride:i * stride + KH, j * stride:j * stride + KW]",
+               "window = x_pad[i:i + KH, j:j + KW]",
+               "conv2d with stride 2", "entries differ"),
+    # The output size rounded up: a last window that does not fit.
+    drills_bug("conv2d-output-size-ceil",
+               "W_out = (W + 2 * pad - KW) // stride + 1",
+               "W_out = -(-(W + 2 * pad - KW) // stride) + 1",
+               "conv2d with stride 2", "expected shape"),
+    # ------------------------------------------------------------------ pooling
+    # Averaging instead of the maximum.
+    drills_bug("maxpool2d-averages",
+               "out[i, j] = np.max(x[i * sh:i * sh + ph, j * sw:j * sw + pw])",
+               "out[i, j] = np.mean(x[i * sh:i * sh + ph, j * sw:j * sw + pw])",
+               "max_pool2d with 2x2 windows", "entries differ"),
+    # The maximum started at 0: windows of negative numbers give 0.
+    drills_bug("maxpool2d-max-from-zero",
+               "out[i, j] = np.max(x[i * sh:i * sh + ph, j * sw:j * sw + pw])",
+               "out[i, j] = max(0, np.max(x[i * sh:i * sh + ph, j * sw:j * sw + pw]))",
+               "max_pool2d with 2x2 windows", "entries differ"),
+    # stride=None read as 1 instead of "the window size".
+    drills_bug("maxpool2d-default-stride-1",
+               "sh, sw = (ph, pw) if stride is None else _pair(stride)",
+               "sh, sw = (1, 1) if stride is None else _pair(stride)",
+               "max_pool2d with 2x2 windows", "expected shape"),
+    # The window's height and width swapped.
+    drills_bug("avgpool2d-size-swapped",
+               "win_h, win_w = _pair(size)", "win_w, win_h = _pair(size)",
+               "avg_pool2d with 2x3 windows and stride 2", "expected shape"),
+    # The output made with x's dtype: whole-number averages for integer images.
+    drills_bug("avgpool2d-int-output",
+               "result = np.zeros((n_rows, n_cols))", "result = np.zeros((n_rows, n_cols), "
+               "dtype=x.dtype)",
+               "avg_pool2d with 2x3 windows and stride 2", "expected floating-point numbers"),
+    # Overlapping windows overwrite the gradient (=) instead of adding to it (+=).
+    drills_bug("maxpool2d-backward-assign-not-accumulate",
+               "dx[i * s_h + r, j * s_w + c] += dout[i, j]",
+               "dx[i * s_h + r, j * s_w + c] = dout[i, j]",
+               "max_pool2d_backward with overlapping windows", "entries differ"),
+    # ------------------------------------------------------------------ mlp2
+    # The ReLU applied to the scores as well (the wrong stage).
+    drills_bug("mlp2-relu-on-scores",
+               "    return hidden.dot(W2) + b2\n",
+               "    return np.maximum(0, hidden.dot(W2) + b2)\n",
+               "mlp2_forward scores", "entries differ"),
+    # No ReLU between the layers.
+    drills_bug("mlp2-forward-no-relu",
+               "hidden = np.maximum(0, X.dot(W1) + b1)", "hidden = X.dot(W1) + b1",
+               "mlp2_forward scores", "entries differ"),
+    # The ReLU's gradient passed through at exactly 0 (z >= 0).
+    drills_bug("mlp2-relu-grad-at-zero",
+               "dz1 = dh * (z1 > 0)", "dz1 = dh * (z1 >= 0)",
+               "mlp2_grads, loss and every gradient", "mlp2_grads returned"),
+    # The ReLU mask forgotten in the backward pass.
+    drills_bug("mlp2-no-relu-mask",
+               "dz1 = dh * (z1 > 0)", "dz1 = dh",
+               "mlp2_grads, loss and every gradient", "mlp2_grads returned"),
+    # The 1/N dropped from the gradients (the loss is averaged).
+    drills_bug("mlp2-grads-not-averaged",
+               "    dscores /= N\n", "",
+               "mlp2_grads, loss and every gradient", "mlp2_grads returned"),
+    # W2 where W2^T belongs in the backward pass.
+    drills_bug("mlp2-w2-not-transposed",
+               "dh = dscores.dot(W2.T)", "dh = dscores.dot(W2)",
+               "mlp2_grads, loss and every gradient", "mlp2_grads"),
+    # The factors of dW2 in the wrong order (dscores^T h instead of h^T dscores).
+    drills_bug("mlp2-dw2-factor-order",
+               "dW2 = h.T.dot(dscores)", "dW2 = dscores.T.dot(h)",
+               "mlp2_grads, loss and every gradient", "mlp2_grads returned"),
+    # ------------------------------------------------------------------ parameters
+    # The biases forgotten in dense layers.
+    drills_bug("params-dense-forgets-bias",
+               "params = D * M + (M if layer.get(\"bias\", True) else 0)", "params = D * M",
+               "count_params of LeNet-5", "count_params returned"),
+    # One bias per weight instead of one per output unit.
+    drills_bug("params-bias-per-weight",
+               "params = D * M + (M if layer.get(\"bias\", True) else 0)",
+               "params = D * M + (D * M if layer.get(\"bias\", True) else 0)",
+               "count_params of LeNet-5", "count_params returned"),
+    # The input channels forgotten in a filter's size.
+    drills_bug("params-conv-forgets-channels",
+               "params = F * C * kh * kw + (F if layer.get(\"bias\", True) else 0)",
+               "params = F * kh * kw + (F if layer.get(\"bias\", True) else 0)",
+               "count_params of LeNet-5", "count_params returned"),
+    # Pooling counted as having parameters (one per channel).
+    drills_bug("params-counts-pooling",
+               "            shape = (C, (H - qh) // th + 1, (W - qw) // tw + 1)\n",
+               "            shape = (C, (H - qh) // th + 1, (W - qw) // tw + 1)\n"
+               "            params = C\n",
+               "count_params of LeNet-5", "count_params returned"),
+    # Batchnorm's running mean and variance counted as parameters.
+    drills_bug("params-batchnorm-running-stats",
+               "params = 2 * shape[0]", "params = 4 * shape[0]",
+               "count_params with padding, stride, batchnorm and no bias", "count_params"),
+    # bias: false ignored.
+    drills_bug("params-bias-flag-ignored",
+               "params = F * C * kh * kw + (F if layer.get(\"bias\", True) else 0)",
+               "params = F * C * kh * kw + F",
+               "count_params with padding, stride, batchnorm and no bias", "count_params"),
+    # Pooling output sizes rounded up.
+    drills_bug("shapes-pool-ceil",
+               "shape = (C, (H - qh) // th + 1, (W - qw) // tw + 1)",
+               "shape = (C, -(-(H - qh) // th) + 1, -(-(W - qw) // tw) + 1)",
+               "layer_output_shapes through a small CNN", "layer_output_shapes"),
+    # The padding left out of the conv output size.
+    drills_bug("shapes-conv-pad-ignored",
+               "shape = (F, (H + 2 * ph - kh) // sh + 1, (W + 2 * pw - kw) // sw + 1)",
+               "shape = (F, (H - kh) // sh + 1, (W - kw) // sw + 1)",
+               "layer_output_shapes through a small CNN", "layer_output_shapes"),
+    # ------------------------------------------------------------------ MLE
+    # The unbiased 1/(N-1) variance where the MLE is the biased 1/N one.
+    drills_bug("mle-gaussian-unbiased-variance",
+               "var = np.mean((x - mu) ** 2)", "var = np.var(x, ddof=1)",
+               "mle_gaussian", "mle_gaussian: var"),
+    # The mean returned as the exponential's rate.
+    drills_bug("mle-exponential-mean-not-rate",
+               "return float(1.0 / np.mean(x))", "return float(np.mean(x))",
+               "mle_exponential", "mle_exponential returned"),
+    # Laplace smoothing with denominator N + 2 whatever the number of categories.
+    drills_bug("mle-categorical-denominator-2",
+               "return (counts + alpha) / (counts.sum() + alpha * len(counts))",
+               "return (counts + alpha) / (counts.sum() + 2 * alpha)",
+               "mle_categorical", "mle_categorical returned"),
+    # The Bernoulli fraction divided by N - 1.
+    drills_bug("mle-bernoulli-n-minus-1",
+               "return float(np.sum(x) / len(x))", "return float(np.sum(x) / (len(x) - 1))",
+               "mle_bernoulli", "mle_bernoulli returned"),
+    # The normal equations with X X^T (a layout confusion).
+    drills_bug("mle-linreg-transposed",
+               "return np.linalg.solve(X.T.dot(X), X.T.dot(y))",
+               "return np.linalg.solve(X.dot(X.T), X.T.dot(y))",
+               "mle_linear_regression", "mle_linear_regression raised"),
 ]
 
 
 @pytest.fixture(scope="module")
-def layers() -> list[Assignment]:
-    """The bundled `layers` assignment (as the one-item list grade_file takes), loaded once."""
+def assignments() -> dict[str, Assignment]:
+    """The bundled assignments with a corpus, by name, loaded once."""
     found, diags = load_assignments(bank_dirs())
-    chosen = [a for a in found if a.name == "layers"]
-    assert len(chosen) == 1, [str(d) for d in diags]
+    chosen = {a.name: a for a in found if a.name in STUDENTS}
+    assert set(chosen) == set(STUDENTS), [str(d) for d in diags]
     return chosen
 
 
-def table() -> list[Bug]:
-    return [p.values[0] for p in BUGS]
+def table(assignment: str | None = None) -> list[Bug]:
+    return [p.values[0] for p in BUGS
+            if assignment is None or p.values[0].assignment == assignment]
 
 
 @pytest.fixture(scope="module")
-def mux(layers: list[Assignment], tmp_path_factory: pytest.TempPathFactory
-        ) -> Iterator[Multiplexed]:
-    """Every planted bug of the table in one sandboxed file (see grade_harness), with the
-    reference's finite-difference checks computed once per input."""
-    variants = {b.id: Variant(((b.old, b.new),)) for b in table()}
-    with pytest.MonkeyPatch.context() as mp:
+def corpus(assignments: dict[str, Assignment], tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Callable[[str], Multiplexed]]:
+    """corpus(name): every planted bug of one assignment in one sandboxed file (see
+    grade_harness), started on first use; the reference's finite-difference checks are
+    computed once per input."""
+    with ExitStack() as stack, pytest.MonkeyPatch.context() as mp:
         memoized_reference_checks(mp)
-        with multiplexed(tmp_path_factory.mktemp("bugs"), STUDENT.read_text(encoding="utf-8"),
-                         variants, layers[0]) as m:
-            yield m
+        made: dict[str, Multiplexed] = {}
+
+        def get(name: str) -> Multiplexed:
+            if name not in made:
+                variants = {b.id: Variant(((b.old, b.new),)) for b in table(name)}
+                made[name] = stack.enter_context(multiplexed(
+                    tmp_path_factory.mktemp(name), STUDENTS[name].read_text(encoding="utf-8"),
+                    variants, assignments[name]))
+            return made[name]
+
+        yield get
 
 
 def plant(b: Bug, tmp_path: Path) -> Path:
-    """A copy of layers_loops.py with the bug planted (its old text must occur exactly once)."""
-    text = STUDENT.read_text(encoding="utf-8")
+    """A copy of the correct file with the bug planted (its old text must occur once)."""
+    text = STUDENTS[b.assignment].read_text(encoding="utf-8")
     assert text.count(b.old) == 1, f"{b.id}: old text occurs {text.count(b.old)} times"
     assert b.old != b.new
-    path = tmp_path / "layers.py"
+    path = tmp_path / f"{b.assignment}.py"
     path.write_text(text.replace(b.old, b.new), encoding="utf-8")
     return path
 
@@ -372,32 +541,25 @@ def summary(outcomes: Iterable[TestOutcome]) -> str:
                      if t.status != "passed") or "(every test passed)"
 
 
+def affected(mux: Multiplexed, b: Bug) -> list[tuple[Exercise, TestSpec]]:
+    """The tests that call a function the bug changes (the others see the correct file)."""
+    base = STUDENTS[b.assignment].read_text(encoding="utf-8")
+    changed = changed_functions(base, source_of(base, Variant(((b.old, b.new),))))
+    return [(ex, t) for ex, t in all_tests(mux.assignment) if functions_called(t) & changed]
+
+
 def test_table_ids_unique() -> None:
     """Each bug of the table has its own id."""
     ids = [b.id for b in table()]
     assert len(ids) == len(set(ids))
 
 
-def test_correct_file_passes_every_test(mux: Multiplexed) -> None:
-    """The unplanted file gets full marks at the table's seed (so a test that calls no
-    function a bug changes passes with the bug planted too)."""
-    mux.use("")
-    outcomes = [mux.run(ex, t, SEED) for ex, t in all_tests(mux.assignment)]
-    assert all(t.status == "passed" for t in outcomes), summary(outcomes)
-
-
-def affected(mux: Multiplexed, b: Bug) -> list[tuple[Exercise, TestSpec]]:
-    """The tests that call a function the bug changes (the others see the correct file)."""
-    base = STUDENT.read_text(encoding="utf-8")
-    changed = changed_functions(base, source_of(base, Variant(((b.old, b.new),))))
-    return [(ex, t) for ex, t in all_tests(mux.assignment) if functions_called(t) & changed]
-
-
 @pytest.mark.parametrize("b", BUGS)
-def test_bug_caught_by_its_test_only(b: Bug, mux: Multiplexed) -> None:
+def test_bug_caught_by_its_test_only(b: Bug, corpus: Callable[[str], Multiplexed]) -> None:
     """The planted bug fails its test with a telling message; other exercises keep full marks
-    (those of the tests calling a changed function are graded; the rest see the correct
-    file)."""
+    (the tests calling a changed function are graded; the rest see the correct file, which
+    passes them: test_same_verdict_on_every_seed)."""
+    mux = corpus(b.assignment)
     mux.use(b.id)
     outcomes = [mux.run(ex, t, SEED) for ex, t in affected(mux, b)]
     hits = own_tests(b, [t.name for _, t in all_tests(mux.assignment)])
@@ -412,34 +574,43 @@ def test_bug_caught_by_its_test_only(b: Bug, mux: Multiplexed) -> None:
 
 
 @pytest.mark.parametrize("bug_id", ["batchnorm-test-no-eps", "conv-forward-input-h-w-swapped",
-                                    "dropout-backward-ignores-mask"])
-def test_planted_file_graded_as_in_the_corpus(bug_id: str, layers: list[Assignment],
-                                              mux: Multiplexed, tmp_path: Path) -> None:
+                                    "dropout-backward-ignores-mask", "mlp2-relu-grad-at-zero"])
+def test_planted_file_graded_as_in_the_corpus(bug_id: str, assignments: dict[str, Assignment],
+                                              corpus: Callable[[str], Multiplexed],
+                                              tmp_path: Path) -> None:
     """A planted bug written out as a student file and graded by grade_file gets the same
     verdict on every test as in the one-sandbox corpus (the corpus grades what a student
     would get)."""
     (b,) = [b for b in table() if b.id == bug_id]
-    report = grade_file(plant(b, tmp_path), layers, seed=SEED)
+    report = grade_file(plant(b, tmp_path), [assignments[b.assignment]], seed=SEED)
     assert report.outcome == "graded", report.message
+    mux = corpus(b.assignment)
     mux.use(b.id)
-    corpus = {t.name: (t.status, t.score) for ex, t0 in all_tests(mux.assignment)
+    graded = {t.name: (t.status, t.score) for ex, t0 in all_tests(mux.assignment)
               for t in [mux.run(ex, t0, SEED)]}
-    assert {t.name: (t.status, t.score) for t in report.tests} == corpus
-    assert any(status == "failed" for status, _ in corpus.values())
+    assert {t.name: (t.status, t.score) for t in report.tests} == graded
+    assert any(status == "failed" for status, _ in graded.values())
 
 
 SWEEP_SEEDS = list(range(20))
 
 
-def test_same_verdict_on_every_seed(mux: Multiplexed) -> None:
-    """Every planted bug fails the same tests on each of 20 grading seeds (same verdict, same
-    points), its own test among them: the inputs that expose it are fixed cases, graded on
-    every seed, not left to the random draws. Only the tests calling a function the bug
-    changes are run (the others see the correct file, which passes every seed)."""
+@pytest.mark.parametrize("name", sorted(STUDENTS))
+def test_same_verdict_on_every_seed(name: str, corpus: Callable[[str], Multiplexed]) -> None:
+    """Over 20 grading seeds, the correct file passes every test, and every planted bug fails
+    the same tests on each seed (same verdict, same points), its own test among them: the
+    inputs that expose a bug are fixed cases, graded for every seed, not left to the random
+    draws. For a bug, only the tests calling a function it changes are graded (the others
+    see the correct file)."""
+    mux = corpus(name)
     names = [t.name for _, t in all_tests(mux.assignment)]
     varying: list[str] = []
     missed: list[str] = []
-    for b in table():
+    mux.use("")
+    for ex, t in all_tests(mux.assignment):
+        failed = mux.failed_by_seed(ex, t, SWEEP_SEEDS)
+        assert not any(failed.values()), f"the correct file fails {t.name}: {failed}"
+    for b in table(name):
         mux.use(b.id)
         by_test = {t.name: mux.failed_by_seed(ex, t, SWEEP_SEEDS) for ex, t in affected(mux, b)}
         seen: dict[frozenset[str], list[int]] = {}

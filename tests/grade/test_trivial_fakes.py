@@ -24,11 +24,10 @@ from mldrill.bank.catalog import bank_dirs
 from mldrill.grade.exercise import Assignment, TestSpec
 from mldrill.grade.grader import grade_file, load_assignments
 
-ROOT = Path(__file__).parents[2]
 STUDENTS = Path(__file__).parent / "students"
-BASES = {
-    "layers": STUDENTS / "layers_loops.py",         # a correct student-style file
-    "drills": ROOT / "solutions" / "assignments" / "drills.py",  # the reference's own text
+BASES = {  # correct student-style files
+    "layers": STUDENTS / "layers_loops.py",
+    "drills": STUDENTS / "drills_loops.py",
 }
 SEED = 5
 KINDS = ("zeros", "ones", "half", "random", "input")
