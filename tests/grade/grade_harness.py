@@ -25,9 +25,8 @@ from typing import Any
 from mldrill.grade import grader
 from mldrill.grade.exercise import Assignment, Exercise, TestSpec
 from mldrill.grade.grader import limits_for, reference_module, run_test
-from mldrill.grade.model import Call, TestJob
 from mldrill.grade.report import TestOutcome
-from mldrill.grade.sandbox import Sandbox
+from mldrill.grade.sandbox import Call, Sandbox, TestJob
 
 Edit = tuple[str, str]  # (old text, new text), replaced exactly once
 UNSELECTED = "no variant selected (call use first)"
@@ -130,9 +129,10 @@ class Multiplexed:
         self.current: str | None = None
 
     def use(self, variant: str) -> None:
-        run = self.box.run(TestJob("use", (Call("use", (variant,)),)))
-        problem = grader.run_problem(run)
-        assert problem is None and run.calls[0].value == variant, problem
+        calls = (Call("use", (variant,)),)
+        run = self.box.run(TestJob("use", calls))
+        failure = grader.run_failure(run, calls)
+        assert failure is None and run.calls[0].value == variant, failure
         self.current = variant
 
     def run(self, ex: Exercise, test: TestSpec, seed: int) -> TestOutcome:
