@@ -507,7 +507,7 @@ def _case_dims(c: Checker, raw: Any, key: PathKey, known: dict[str, Any]
     if not isinstance(raw, dict):
         c.err(key, f"a case's 'dims' must be a mapping of sizes, got {type_name(raw)}")
         return ()
-    out = []
+    out: list[tuple[str, Any]] = []
     for k, v in raw.items():
         if k not in known:
             c.err((*key, k), f"'{k}' is not a size of this test{did_you_mean(str(k), known)}; "

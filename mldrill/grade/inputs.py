@@ -43,7 +43,7 @@ class CaseError(InputError):
         self.where = where
 
 
-def rng_for(seed: int, *labels: object) -> np.random.Generator:
+def rng_for(seed: int | str, *labels: object) -> np.random.Generator:
     """A generator for (seed, labels...): stable across machines and Python versions."""
     digest = hashlib.sha256(repr((seed, *labels)).encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
