@@ -30,7 +30,7 @@ from mldrill.grade.exercise import (
     check_assignment,
     is_assignment,
 )
-from mldrill.grade.inputs import InputError, draw_inputs, rng_for
+from mldrill.grade.inputs import InputError, case_rng, draw_case, draw_inputs, rng_for
 from mldrill.grade.properties import PROPERTIES, Context, Failed
 from mldrill.grade.report import GradeReport, Reason, TestOutcome
 from mldrill.grade.sandbox import Call, CallResult, Limits, Ref, SandboxError, TestJob, TestRun
@@ -227,7 +227,8 @@ def display_name(test: TestSpec, ex: Exercise) -> str:
 def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleType,
              seed: int, defined: set[str], slow: dict[str, str] | None = None
              ) -> TestOutcome:
-    """Run one test over its draws. `slow` records functions that ran out of time: a later
+    """Run one test over its fixed cases (the same for every seed), then its random draws;
+    the first failure fails the test. `slow` records functions that ran out of time: a later
     test calling one fails at once instead of waiting out the limit again."""
     name = display_name(test, ex)
     fns = _functions_of(test, ex)
@@ -248,14 +249,19 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
         return outcome("failed", 0.0, f"not run: {hung[0]} took too long in the test "
                                       f"'{slow[hung[0]]}'", reason="timeout")
     started = time.monotonic()
-    for draw in range(test.draws):
-        dims, inputs = draw_inputs(test, seed, a.name, draw)
+    fixed = len(test.cases)
+    for trial in range(fixed + test.draws):  # the fixed cases first, then the random draws
+        if trial < fixed:
+            dims, inputs = draw_case(test, trial)
+            dout_rng = case_rng(test, trial, "dout")
+        else:
+            dims, inputs = draw_inputs(test, seed, a.name, trial - fixed)
+            dout_rng = rng_for(seed, a.name, test.name, trial - fixed, "dout")
         try:
             if test.kind == "call":
                 _call_test(box, test, ref, inputs)
             elif test.kind == "backward":
-                _backward_test(box, test, ref, inputs, rng_for(seed, a.name, test.name, draw,
-                                                               "dout"))
+                _backward_test(box, test, ref, inputs, dout_rng)
             else:
                 _property_test(box, test, inputs)
         except ReferenceTypeError as exc:
@@ -264,12 +270,24 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
             if fail.reason == "timeout":
                 for f in ([fail.function] if fail.function else fns):
                     slow.setdefault(f, name)
-            sizes = ", ".join(f"{k}={v}" for k, v in dims.items())
-            where = f" [inputs drawn with seed {seed}" + (f"; sizes {sizes}" if sizes else "") \
-                + (f"; draw {draw + 1} of {test.draws}" if test.draws > 1 else "") + "]"
-            return outcome("failed", 0.0, fail.message + where, time.monotonic() - started,
-                           fail.reason)
+            return outcome("failed", 0.0, fail.message + trial_label(test, trial, seed, dims),
+                           time.monotonic() - started, fail.reason)
     return outcome("passed", test.points, "", time.monotonic() - started)
+
+
+def trial_label(test: TestSpec, trial: int, seed: int, dims: dict[str, int]) -> str:
+    """Which inputs a failure happened on: ` [fixed case 2 of 3 (note); sizes N=1]` or
+    ` [inputs drawn with seed 5; sizes N=3; draw 1 of 2]` (trials count the cases first)."""
+    sizes = "; sizes " + ", ".join(f"{k}={v}" for k, v in dims.items()) if dims else ""
+    fixed = len(test.cases)
+    if trial < fixed:
+        note = test.cases[trial].note
+        return f" [fixed case {trial + 1} of {fixed}" + (f" ({note})" if note else "") \
+            + f"{sizes}]"
+    draw = trial - fixed
+    numbered = test.draws > 1 or fixed > 0
+    return f" [inputs drawn with seed {seed}{sizes}" \
+        + (f"; draw {draw + 1} of {test.draws}" if numbered else "") + "]"
 
 
 def _resolve(spec: CallSpec, values: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:

@@ -11,6 +11,11 @@ Distributions (`dist:`) are chosen to break typical bugs, not just to be random:
   well defined and finite differences agree);
 - ties: small whole numbers, so maxima tie often (pooling bugs with ties show up).
 A string value that names a size is replaced by that size (`{stride: S, pad: P}`).
+
+A test's fixed cases (`cases:`) are drawn by `draw_case`, from a generator seeded by the
+test's name and the case's number alone: the same inputs for every grading seed. A case's
+literal replaces an input (a literal where the test draws an array becomes an array); the
+sizes of a literal array pin the sizes its shape names, unless the case's `dims` fix them.
 """
 
 from __future__ import annotations
@@ -23,14 +28,22 @@ import numpy as np
 
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.parse import parse_reference
-from mldrill.grade.exercise import TestSpec, is_generator
+from mldrill.grade.exercise import ARRAY_HINT, TestSpec, is_generator, literal_array
 
 
 class InputError(Exception):
     """An assignment's inputs cannot be drawn (a bug in the assignment file)."""
 
 
-def rng_for(seed: int, *labels: object) -> np.random.Generator:
+class CaseError(InputError):
+    """A fixed case cannot be drawn; `where` is the path inside the case, e.g. (inputs, x)."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def rng_for(seed: int | str, *labels: object) -> np.random.Generator:
     """A generator for (seed, labels...): stable across machines and Python versions."""
     digest = hashlib.sha256(repr((seed, *labels)).encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
@@ -90,7 +103,7 @@ def _array(spec: Mapping[str, Any], dims: Mapping[str, int], rng: np.random.Gene
     shape = tuple(_size(s, dims, what) for s in spec["shape"])
     dist = spec.get("dist", "normal")
     size = int(np.prod(shape)) if shape else 1
-    low, high = spec.get("low"), spec.get("high")
+    low, high = (None if spec.get(k) is None else float(spec[k]) for k in ("low", "high"))
     if dist == "normal":
         a = rng.standard_normal(size)
     elif dist == "uniform":
@@ -98,8 +111,8 @@ def _array(spec: Mapping[str, Any], dims: Mapping[str, int], rng: np.random.Gene
     elif dist == "positive":
         a = rng.uniform(0.5, 2.0, size)
     elif dist == "int":
-        a = rng.integers(-5 if low is None else low, (5 if high is None else high) + 1,
-                         size).astype(np.float64)
+        lo, hi = -5 if low is None else int(low), 5 if high is None else int(high)
+        a = rng.integers(lo, hi + 1, size).astype(np.float64)
     elif dist == "distinct":
         a = (rng.permutation(size) - size / 2) * 0.1 + rng.uniform(0, 0.02, size)
     elif dist == "ties":
@@ -111,3 +124,150 @@ def _array(spec: Mapping[str, Any], dims: Mapping[str, int], rng: np.random.Gene
     if not shape:
         return a[0].item()
     return a.reshape(shape)
+
+
+# ---------------------------------------------------------------------------- fixed cases
+
+def case_rng(test: TestSpec, index: int, *labels: object) -> np.random.Generator:
+    """The generator of a test's fixed case: the same for every grading seed."""
+    return rng_for("fixed case", test.name, index, *labels)
+
+
+def draw_case(test: TestSpec, index: int) -> tuple[dict[str, int], dict[str, Any]]:
+    """The sizes and inputs of fixed case `index` (0-based) of `test`; raises CaseError."""
+    case = test.cases[index]
+    rng = case_rng(test, index)
+    specs = dict(test.inputs)
+    given = dict(case.inputs)
+    fixed = dict(case.dims)
+    pinned: dict[str, tuple[int, str]] = {}
+    free = {name for name, _ in test.dims} - set(fixed)
+    for name, value in given.items():
+        _pin(value, specs.get(name, ARRAY_HINT), free, pinned, name)
+    dims: dict[str, int] = {}
+    for name, spec in test.dims:
+        try:
+            if name in fixed:
+                dims[name] = _size(fixed[name], dims, name)
+            elif name in pinned:
+                dims[name] = pinned[name][0]
+            elif isinstance(spec, tuple):
+                dims[name] = int(rng.integers(spec[0], spec[1] + 1))
+            else:
+                dims[name] = _size(spec, dims, name)
+        except InputError as exc:
+            raise CaseError(str(exc), ("dims", name) if name in fixed else ()) from None
+    order = list(test.inputs)
+    if "dout" in given and "dout" not in specs:
+        order.append(("dout", ARRAY_HINT))  # a backward test's dout, given by the case
+    inputs: dict[str, Any] = {}
+    for name, spec in order:
+        if name in given:
+            inputs[name] = _case_value(given[name], spec, dims, rng, ("inputs", name))
+        else:
+            try:
+                inputs[name] = _value(spec, dims, rng, name)
+            except InputError as exc:
+                raise CaseError(str(exc)) from None
+    return dims, inputs
+
+
+def _walk_hint(value: Any, hint: Any) -> list[tuple[Any, Any, tuple[str | int, ...]]]:
+    """The (literal, test's generator, path) pairs of a case's value."""
+    if is_generator(value):
+        return []
+    if is_generator(hint):
+        return [(value, hint, ())]
+    if isinstance(value, dict) and isinstance(hint, dict):
+        return [(v, h, (k, *p)) for k, sub in value.items()
+                for v, h, p in _walk_hint(sub, hint.get(k))]
+    if isinstance(value, list) and isinstance(hint, list):
+        return [(v, h, (i, *p)) for i, sub in enumerate(value)
+                for v, h, p in _walk_hint(sub, hint[i] if i < len(hint) else None)]
+    return []
+
+
+def _whole(hint: Any) -> bool:
+    return "labels" in hint or hint.get("dtype") == "int"
+
+
+def _pin(value: Any, hint: Any, free: set[str], pinned: dict[str, tuple[int, str]],
+         name: str) -> None:
+    """The sizes a literal array pins: those its generator's shape names by a size (one the
+    case's `dims` do not fix)."""
+    for literal, spec, path in _walk_hint(value, hint):
+        where = ".".join([name, *map(str, path)])
+        try:
+            a = literal_array(literal, _whole(spec))
+        except ValueError as exc:
+            raise CaseError(f"{where}: {exc}", ("inputs", name, *path)) from None
+        if "labels" in spec:
+            axes = [spec.get("n", "N")]
+        elif isinstance(spec.get("shape"), list):
+            axes = spec["shape"]
+        else:
+            continue  # dout given by the case: no shape to pin
+        if len(axes) != a.ndim:
+            continue  # reported by the shape check
+        for size_name, size in zip(axes, a.shape, strict=True):
+            if not isinstance(size_name, str) or size_name not in free:
+                continue
+            if size_name in pinned and pinned[size_name][0] != size:
+                other = pinned[size_name][1]
+                raise CaseError(f"{where} has {size_name} = {size} but {other} has "
+                                f"{size_name} = {pinned[size_name][0]}",
+                                ("inputs", name, *path))
+            pinned[size_name] = (int(size), where)
+
+
+def _case_value(value: Any, hint: Any, dims: Mapping[str, int], rng: np.random.Generator,
+                path: tuple[str | int, ...]) -> Any:
+    what = ".".join(map(str, path[1:]))
+    if is_generator(value):
+        try:
+            return _array(value, dims, rng, what)
+        except InputError as exc:
+            raise CaseError(str(exc), path) from None
+    if is_generator(hint):
+        try:
+            a = literal_array(value, _whole(hint))
+        except ValueError as exc:
+            raise CaseError(f"{what}: {exc}", path) from None
+        _check_literal(a, hint, dims, what, path)
+        if hint.get("shape") == []:
+            return a.item()
+        return a
+    if isinstance(value, dict):
+        return {k: _case_value(v, hint.get(k) if isinstance(hint, dict) else None, dims, rng,
+                               (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_case_value(v, hint[i] if isinstance(hint, list) and i < len(hint) else None,
+                            dims, rng, (*path, i)) for i, v in enumerate(value)]
+    if isinstance(value, str) and value in dims:
+        return dims[value]
+    return value
+
+
+def _check_literal(a: np.ndarray, spec: Mapping[str, Any], dims: Mapping[str, int],
+                   what: str, path: tuple[str | int, ...]) -> None:
+    """A literal array has the shape the test's generator would draw (labels: in range)."""
+    try:
+        if "labels" in spec:
+            classes = _size(spec["labels"], dims, what)
+            shape: tuple[int, ...] | None = (_size(spec.get("n", "N"), dims, what),)
+        else:
+            classes = 0
+            raw = spec.get("shape")
+            shape = None if raw is None else tuple(_size(s, dims, what) for s in raw)
+    except InputError as exc:
+        raise CaseError(str(exc), path) from None
+    if shape is not None and a.shape != shape:
+        named = ", ".join(map(str, spec.get("shape", [spec.get("n", "N")])))
+        raise CaseError(f"{what}: the literal has shape {_shape(a.shape)}, but the test's "
+                        f"shape [{named}] is {_shape(shape)} here", path)
+    if "labels" in spec and a.size and (a.min() < 0 or a.max() >= classes):
+        raise CaseError(f"{what}: labels must lie in 0 .. {classes - 1}", path)
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "[" + ", ".join(map(str, shape)) + "]"

@@ -9,6 +9,7 @@ fails with probability below 1e-6 for any seed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +108,8 @@ def dropout_train(ctx: Context) -> None:
 
 @register("dropout-test")
 def dropout_test(ctx: Context) -> None:
-    """Inverted dropout in test mode returns x unchanged."""
+    """Inverted dropout in test mode returns x unchanged, and train mode does not: a function
+    that returns x whatever the mode (no dropout at all) earns nothing here."""
     x = np.asarray(ctx.inputs["x"], dtype=np.float64)
     p = float(ctx.inputs["p"])
     fn = ctx.options.get("function", "dropout_forward")
@@ -117,11 +119,32 @@ def dropout_test(ctx: Context) -> None:
             raise Failed(f"{fn}: test mode returned x * p; with inverted dropout the "
                          "scaling happens in training, so test mode returns x")
         raise Failed(f"{fn}: test mode must return x unchanged")
+    ones = _ones_for_dropping(x, p)
+    if ones is None:
+        return  # p = 1: train mode keeps every unit too
+    train = _out(ctx.call(fn, ones, {"mode": "train", "p": p, "seed": 123}), ones, fn)
+    if np.all(train != 0):
+        raise Failed(f"{fn}: train mode dropped no unit of a {ones.shape[0]}x{ones.shape[1]} "
+                     f"input with p = {p:g}; returning x is right only in test mode")
+
+
+def _ones_for_dropping(x: np.ndarray, p: float) -> np.ndarray | None:
+    """An input of ones so large that inverted dropout with keep probability p drops at
+    least one unit except with probability below 1e-12 (None when p >= 1: it never drops)."""
+    if not 0 < p < 1:
+        return None
+    units = min(10**6, max(100, math.ceil(math.log(1e-12) / math.log(p))))
+    cols = int(x.shape[-1]) if x.ndim and x.shape[-1] else 1
+    return np.ones((math.ceil(units / cols), cols))
 
 
 @register("dropout-backward")
 def dropout_backward(ctx: Context) -> None:
-    """dropout_backward passes dout through the same mask (and 1/p scaling) as forward."""
+    """dropout_backward passes dout through the same mask (and scaling) as the forward pass
+    that made its cache. The forward must really drop units, and keep the others scaled by
+    one common factor (1/p when right), so the expected dx = dout * out / x is the gradient
+    of a dropout: an identity forward with an identity backward earns nothing. (A forward
+    with the wrong scale loses the forward test's points, not these too.)"""
     x = np.asarray(ctx.inputs["x"], dtype=np.float64)
     dout = np.asarray(ctx.inputs["dout"], dtype=np.float64)
     p = float(ctx.inputs["p"])
@@ -132,11 +155,52 @@ def dropout_backward(ctx: Context) -> None:
     first, dx = ctx.calls([(fwd, (x, {"mode": "train", "p": p, "seed": 7})),
                            (bwd, (dout, Ref(0, (1,))))])
     out = _out(first, x, fwd)
-    dx = _floats(dx, x, f"{bwd}: dx")
-    expected = dout * out / x
-    msg = compare(dx, expected, f"{bwd}: dx", rtol=1e-6, atol=1e-9)
+    got = _floats(dx, x, f"{bwd}: dx")
+    live = x != 0  # units whose mask the forward's output shows
+    kept = live & (out != 0)
+    if not (live & (out == 0)).any():
+        raise Failed(f"{fwd} in train mode (p = {p:g}) dropped no unit, so {bwd} cannot be "
+                     "checked against a mask: the backward of a dropout that drops nothing "
+                     "earns no points")
+    if not kept.any():
+        raise Failed(f"{fwd} in train mode (p = {p:g}) dropped every unit, so {bwd} cannot "
+                     "be checked against a mask")
+    scale = out[kept] / x[kept]
+    if not np.allclose(scale, scale[0], rtol=1e-6, atol=0) or scale[0] <= 0:
+        raise Failed(f"{fwd} in train mode: the kept units are not x times one positive "
+                     f"factor (1/p = {1 / p:.6g}), so {bwd} cannot be checked against its "
+                     "mask")
+    expected = np.where(live, dout * out / np.where(live, x, 1.0), got)
+    msg = compare(got, expected, f"{bwd}: dx", rtol=1e-6, atol=1e-9)
     if msg:
-        if np.allclose(dx, dout * (out != 0)):
+        if np.allclose(got, dout * (out != 0)):
             raise Failed(f"{bwd}: dx = dout * mask must include the 1/p scaling of the "
                          "forward pass")
+        if np.allclose(got, dout):
+            raise Failed(f"{bwd}: dx = dout, but the units the forward pass dropped must "
+                         "get no gradient (dx = dout * mask)")
         raise Failed(msg + " (dx should be dout times the forward pass's mask)")
+
+
+@register("relu-backward-at-zero")
+def relu_backward_at_zero(ctx: Context) -> None:
+    """relu_backward through the student's own forward cache gives dx = dout * (x > 0): no
+    gradient where x is exactly 0, as in CS231n. (A backward test cannot check this: finite
+    differences at a kink give dout / 2, so its inputs keep away from 0.)"""
+    x = np.asarray(ctx.inputs["x"], dtype=np.float64)
+    dout = np.asarray(ctx.inputs["dout"], dtype=np.float64)
+    fwd = ctx.options.get("forward", "relu_forward")
+    bwd = ctx.options.get("backward", "relu_backward")
+    from mldrill.grade.sandbox import Ref
+
+    first, dx = ctx.calls([(fwd, (x,)), (bwd, (dout, Ref(0, (1,))))])
+    _pair(first, fwd)
+    got = _floats(dx, x, f"{bwd}: dx")
+    expected = dout * (x > 0)
+    msg = compare(got, expected, f"{bwd}: dx", rtol=1e-12, atol=0)
+    if msg:
+        away = x != 0
+        if np.array_equal(got[away], expected[away]):
+            raise Failed(f"{bwd}: where x is exactly 0 the gradient must be 0 (dx = dout * "
+                         "(x > 0)), as in CS231n; yours passes dout through there")
+        raise Failed(msg + " (dx should be dout * (x > 0))")

@@ -68,7 +68,7 @@ def test_a_timeout_marks_the_function_that_ran_out_of_time() -> None:
     runs while one of the backward is not run."""
     layers = next(a for a in load_assignments(bank_dirs())[0] if a.name == "layers")
     relu = next(ex for ex in layers.exercises if ex.id == "relu")
-    forward, backward = relu.tests
+    forward, backward = relu.tests[:2]  # relu_forward, relu_backward
     slow: dict[str, str] = {}
     box: Any = TimeoutBox()
     ref = reference_module(layers)
