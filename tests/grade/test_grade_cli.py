@@ -9,26 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from mldrill.cli.app import app
 
 ROOT = Path(__file__).parents[2]
 LAYERS = ROOT / "solutions" / "assignments" / "layers.py"
 DRILLS = ROOT / "solutions" / "assignments" / "drills.py"
-
-
-@pytest.fixture
-def grade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.delenv("MLDRILL_BANK", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["grade", *args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.mark.parametrize("reference,assignment", [(LAYERS, "layers"), (DRILLS, "drills")])

@@ -13,27 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from mldrill.cli.app import app
 from mldrill.grade.batch import report_path
 
 ROOT = Path(__file__).parents[2]
 DRILLS = ROOT / "solutions" / "assignments" / "drills.py"
 SECRET = "TOPSECRET-0c9d2a"
-
-
-@pytest.fixture
-def grade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.delenv("MLDRILL_BANK", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["grade", *args], catch_exceptions=False)
-
-    return invoke
 
 
 def _entry(folder: Path, name: str) -> None:

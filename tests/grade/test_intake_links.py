@@ -13,9 +13,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from mldrill.cli.app import app
 from mldrill.grade.submissions import MAX_BYTES, NotGradable, find_students, read_source
 
 ROOT = Path(__file__).parents[2]
@@ -23,19 +21,6 @@ DRILLS = ROOT / "solutions" / "assignments" / "drills.py"
 SECRET = "TOPSECRET-5b1e9c"   # in every link target: it must never reach any output
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="links and FIFOs are POSIX")
-
-
-@pytest.fixture
-def grade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.delenv("MLDRILL_BANK", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["grade", *args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

@@ -15,12 +15,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from mldrill.cli.app import app
 from mldrill.grade.batch import write_gradebook
 from mldrill.text import clean, clean_data, clean_line, csv_cell
 
@@ -40,19 +37,6 @@ HOSTILE = (
     "    raise ValueError('\\x1b[2J\\x1b[1;1HPASS all 24/24\\r\\u202eevil\\u202c '\n"
     "                     '[bold red]MARKUP[/] \\x9b31m \\u200bzw \\x00 \\x7f')\n"
 )
-
-
-@pytest.fixture
-def grade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.delenv("MLDRILL_BANK", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["grade", *args], catch_exceptions=False)
-
-    return invoke
 
 
 def _strings(value: Any) -> list[str]:

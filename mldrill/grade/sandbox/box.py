@@ -53,8 +53,6 @@ from mldrill.grade.sandbox.model import (
     CallResult,
     Limits,
     LoadResult,
-    Opaque,
-    Ref,
     RunStatus,
     SandboxError,
     StudentError,
@@ -73,9 +71,6 @@ from mldrill.grade.sandbox.protocol import (
     run_request,
 )
 from mldrill.grade.sandbox.view import WORK
-
-__all__ = ["Call", "CallResult", "Limits", "LoadResult", "Opaque", "Ref", "Sandbox",
-           "SandboxError", "StudentError", "TestJob", "TestRun"]
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.py")
 MAX_SOURCE_BYTES = 4 << 20
