@@ -13,7 +13,8 @@ import copy
 import hashlib
 import importlib.util
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,7 +35,16 @@ from mldrill.grade.exercise import (
 from mldrill.grade.inputs import InputError, case_rng, draw_case, draw_inputs, rng_for
 from mldrill.grade.properties import PROPERTIES, Context, Failed
 from mldrill.grade.report import GradeReport, Reason, TestOutcome
-from mldrill.grade.sandbox import Call, CallResult, Limits, Ref, SandboxError, TestJob, TestRun
+from mldrill.grade.sandbox import (
+    Call,
+    CallResult,
+    Limits,
+    Ref,
+    RunStatus,
+    SandboxError,
+    TestJob,
+    TestRun,
+)
 from mldrill.grade.submissions import NotGradable, read_source
 
 
@@ -251,29 +261,65 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
                                       f"'{slow[hung[0]]}'", reason="timeout")
     started = time.monotonic()
     fixed = len(test.cases)
-    for trial in range(fixed + test.draws):  # the fixed cases first, then the random draws
+    trials = []  # the fixed cases first, then the random draws
+    for trial in range(fixed + test.draws):
         if trial < fixed:
             dims, inputs = draw_case(test, trial)
             dout_rng = case_rng(test, trial, "dout")
         else:
             dims, inputs = draw_inputs(test, seed, a.name, trial - fixed)
             dout_rng = rng_for(seed, a.name, test.name, trial - fixed, "dout")
-        try:
-            if test.kind == "call":
-                _call_test(box, test, ref, inputs)
-            elif test.kind == "backward":
-                _backward_test(box, test, ref, inputs, dout_rng)
-            else:
-                _property_test(box, test, inputs)
-        except ReferenceTypeError as exc:
-            raise GraderFailure(f"the reference's result cannot be compared: {exc}") from None
-        except TestFailed as fail:
-            if fail.reason == "timeout":
-                for f in ([fail.function] if fail.function else fns):
-                    slow.setdefault(f, name)
-            return outcome("failed", 0.0, fail.message + trial_label(test, trial, seed, dims),
-                           time.monotonic() - started, fail.reason)
+        trials.append((dims, inputs, dout_rng))
+    try:
+        failed = _run_trials(box, test, ref, trials)
+    except ReferenceTypeError as exc:
+        raise GraderFailure(f"the reference's result cannot be compared: {exc}") from None
+    if failed is not None:
+        trial, fail = failed
+        if fail.reason == "timeout":
+            for f in ([fail.function] if fail.function else fns):
+                slow.setdefault(f, name)
+        return outcome("failed", 0.0, fail.message + trial_label(test, trial, seed,
+                                                                 trials[trial][0]),
+                       time.monotonic() - started, fail.reason)
     return outcome("passed", test.points, "", time.monotonic() - started)
+
+
+def _run_trials(box: Any, test: TestSpec, ref: ModuleType,
+                trials: Sequence[tuple[dict[str, int], dict[str, Any], np.random.Generator]]
+                ) -> tuple[int, TestFailed] | None:
+    """The first trial that fails, and how (None: all pass). A call or backward test sends
+    all its trials to the child as one job (one round trip; the limits hold per trial) and
+    judges them in order; a property test calls the child as it goes."""
+    if test.kind == "property":
+        for k, (_, inputs, _) in enumerate(trials):
+            try:
+                _property_test(box, test, inputs)
+            except TestFailed as fail:
+                return k, fail
+        return None
+    planned = []
+    calls: list[Call] = []
+    for _, inputs, dout_rng in trials:
+        plan = _call_trial(test, ref, inputs, len(calls)) if test.kind == "call" else \
+            _backward_trial(test, ref, inputs, dout_rng, len(calls))
+        planned.append((len(calls), plan))
+        calls += plan.calls
+    run = box.run(TestJob(test.name, tuple(calls), rounds=len(trials)))
+    stop = next((i for i, c in enumerate(run.calls) if c.status != "ok"), len(calls))
+    for k, (start, plan) in enumerate(planned):
+        end = start + len(plan.calls)
+        mine = run.calls[start:end]
+        status: RunStatus = run.status if start <= stop < end else "ok"
+        if start > stop:
+            return k, TestFailed(f"not run: an earlier trial stopped the test ({run.detail})",
+                                 reason="error")  # unreachable: the failing trial judges first
+        try:
+            plan.judge(TestRun(run.name, status, mine, run.stdout, run.stderr, run.seconds,
+                               run.detail if start <= stop < end else "", run.isolation))
+        except TestFailed as fail:
+            return k, fail
+    return None
 
 
 def trial_label(test: TestSpec, trial: int, seed: int, dims: dict[str, int]) -> str:
@@ -405,26 +451,43 @@ def _select(value: Any, expected: Any, indices: tuple[int, ...] | None, fn: str,
              value[i], expected[i]) for i in indices]
 
 
-def _call_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Trial:
+    """One trial's calls (Refs already point at their place in the whole job) and how to judge
+    what came back for them (TestFailed if wrong)."""
+
+    calls: tuple[Call, ...]
+    judge: Callable[[TestRun], None]
+
+
+def _call_trial(test: TestSpec, ref: ModuleType, inputs: dict[str, Any], base: int) -> Trial:
     spec = test.call
     assert spec is not None
     fn = spec.function
     args, kwargs = _resolve(spec, inputs)
     expected, ref_args, _ = _reference(ref, fn, args, kwargs)
-    got = _run(box, test.name, [Call(fn, args, kwargs)]).calls[0]
-    for what, g, e in _select(got.value, expected, test.compare, fn, test.returns):
-        _mismatch(g, e, what, test, fn, 0)
-    names = [str(x) for x in spec.args]
-    for u in test.updates:
-        i = names.index(u)
-        now = got.args_after[i] if i < len(got.args_after) else None
-        _mismatch(now, ref_args[i], f"{fn}: {u} after the call", test, fn, 0,
-                  f" ({fn} must update {u} in place)")
-    _mutations(spec, args, kwargs, got, 0, test.updates)
+    calls = (Call(fn, args, kwargs),)
+
+    def judge(run: TestRun) -> None:
+        failure = run_failure(run, calls)
+        if failure:
+            raise failure
+        got = run.calls[0]
+        for what, g, e in _select(got.value, expected, test.compare, fn, test.returns):
+            _mismatch(g, e, what, test, fn, 0)
+        names = [str(x) for x in spec.args]
+        for u in test.updates:
+            i = names.index(u)
+            now = got.args_after[i] if i < len(got.args_after) else None
+            _mismatch(now, ref_args[i], f"{fn}: {u} after the call", test, fn, 0,
+                      f" ({fn} must update {u} in place)")
+        _mutations(spec, args, kwargs, got, 0, test.updates)
+
+    return Trial(calls, judge)
 
 
-def _backward_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, Any],
-                   rng: np.random.Generator) -> None:
+def _backward_trial(test: TestSpec, ref: ModuleType, inputs: dict[str, Any],
+                    rng: np.random.Generator, base: int) -> Trial:
     fwd, bwd = test.call, test.backward
     assert fwd is not None and bwd is not None
     args, kwargs = _resolve(fwd, inputs)
@@ -440,40 +503,44 @@ def _backward_test(box: Any, test: TestSpec, ref: ModuleType, inputs: dict[str, 
         raise GraderFailure(f"'grads' lists {len(test.grads)} names but the reference "
                             f"{bwd.function} returns {len(grads)} values")
     _check_reference_grads(ref, fwd, args, kwargs, dout, test.grads, grads)
-    student_args = tuple(Ref(0, (1,)) if isinstance(v, Name) and v.name == "cache" else
+    cache = Ref(base, (1,))  # the student's own cache, from this trial's forward call
+    student_args = tuple(cache if isinstance(v, Name) and v.name == "cache" else
                          (dout if isinstance(v, Name) and v.name == "dout" else
                           (inputs[v.name] if isinstance(v, Name) else v)) for v in bwd.args)
-    student_kwargs = {k: (Ref(0, (1,)) if isinstance(v, Name) and v.name == "cache" else
+    student_kwargs = {k: (cache if isinstance(v, Name) and v.name == "cache" else
                           values[v.name] if isinstance(v, Name) else v) for k, v in bwd.kwargs}
     calls = (Call(fwd.function, args, kwargs), Call(bwd.function, student_args, student_kwargs))
-    run = box.run(TestJob(test.name, calls))
-    first = run.calls[0] if run.calls else None
-    if run.status == "ok" and first is not None and first.status == "ok" and (
-            not isinstance(first.value, tuple | list) or len(first.value) != 2):
-        # before the backward's error: a forward without a cache breaks the backward call
-        raise TestFailed(f"{fwd.function} must return (out, cache), got "
-                         f"{describe(first.value)}", reason="invalid-return",
-                         function=fwd.function, call=0)
-    failure = run_failure(run, calls)
-    if failure:
-        raise failure
-    first, second = run.calls
-    got = second.value
-    labels = [f"d{g}" for g in test.grads]
-    if isinstance(expected, tuple | list):
-        if not isinstance(got, tuple | list) or len(got) != len(expected):
-            raise TestFailed(f"{bwd.function} must return ({', '.join(labels)}), got "
-                             f"{describe(got)}", reason="invalid-return",
-                             function=bwd.function, call=1)
-        pairs = list(zip(labels, got, expected, strict=True))
-    else:
-        pairs = [(labels[0], got, expected)]
-    for label, g, e in pairs:
-        _mismatch(g, e, f"{bwd.function}: {label}", test, bwd.function, 1)
-    _mutations(fwd, args, kwargs, first, 0, test.updates)
-    dout_only = tuple(dout if isinstance(v, Name) and v.name == "dout" else None
-                      for v in bwd.args)
-    _mutations(bwd, dout_only, {}, second, 1)
+
+    def judge(run: TestRun) -> None:
+        first = run.calls[0] if run.calls else None
+        if run.status == "ok" and first is not None and first.status == "ok" and (
+                not isinstance(first.value, tuple | list) or len(first.value) != 2):
+            # before the backward's error: a forward without a cache breaks the backward call
+            raise TestFailed(f"{fwd.function} must return (out, cache), got "
+                             f"{describe(first.value)}", reason="invalid-return",
+                             function=fwd.function, call=0)
+        failure = run_failure(run, calls)
+        if failure:
+            raise failure
+        first, second = run.calls
+        got = second.value
+        labels = [f"d{g}" for g in test.grads]
+        if isinstance(expected, tuple | list):
+            if not isinstance(got, tuple | list) or len(got) != len(expected):
+                raise TestFailed(f"{bwd.function} must return ({', '.join(labels)}), got "
+                                 f"{describe(got)}", reason="invalid-return",
+                                 function=bwd.function, call=1)
+            pairs = list(zip(labels, got, expected, strict=True))
+        else:
+            pairs = [(labels[0], got, expected)]
+        for label, g, e in pairs:
+            _mismatch(g, e, f"{bwd.function}: {label}", test, bwd.function, 1)
+        _mutations(fwd, args, kwargs, first, 0, test.updates)
+        dout_only = tuple(dout if isinstance(v, Name) and v.name == "dout" else None
+                          for v in bwd.args)
+        _mutations(bwd, dout_only, {}, second, 1)
+
+    return Trial(calls, judge)
 
 
 def _split(result: tuple[Any, Any, Any], fwd: CallSpec) -> tuple[tuple[Any, Any], Any, Any]:

@@ -174,7 +174,10 @@ class Sandbox:
         """Run one test's calls in the live child (a fresh one if the last test failed)."""
         self._check_open()
         nonce = secrets.token_hex(8)
-        request = run_request(nonce, self.limits.cpu_seconds, job.calls)  # bad job: raises
+        if job.rounds < 1:
+            raise ValueError(f"a job of {job.rounds} rounds")
+        cpu = self.limits.cpu_seconds * job.rounds
+        request = run_request(nonce, cpu, job.calls)  # bad job: raises
         try:
             return self._run(job, nonce, request)
         except KeyboardInterrupt:
@@ -237,12 +240,12 @@ class Sandbox:
         self._live.stop()
         return f"the child did not start ({ex.ended}: {ex.detail or ended.describe()})"
 
-    def _ending(self, ex: Exchange, child: Child) -> tuple[RunStatus, str]:
+    def _ending(self, ex: Exchange, child: Child, rounds: int = 1) -> tuple[RunStatus, str]:
         """The status and a human message for an exchange that did not end normally."""
         lim = self.limits
         if ex.ended == "timeout":
             child.finish()
-            return "timeout", f"killed after {lim.wall_seconds:g} s wall-clock"
+            return "timeout", f"killed after {lim.wall_seconds * rounds:g} s wall-clock"
         if ex.ended == "output":
             child.finish()
             return "output-limit", f"printed over {lim.output_hard_bytes} bytes (killed)"
@@ -253,7 +256,7 @@ class Sandbox:
         if ended.code == EXIT_MEMORY:
             return "memory", "ran out of memory"
         if ended.signal == signal.SIGXCPU:
-            return "timeout", f"used over {lim.cpu_seconds:g} s of CPU time (SIGXCPU)"
+            return "timeout", f"used over {lim.cpu_seconds * rounds:g} s of CPU time (SIGXCPU)"
         return "crashed", ended.describe()
 
     def _import(self, child: Child) -> LoadResult:
@@ -282,10 +285,10 @@ class Sandbox:
         calls = tuple(CallResult(c.function, "not-run") for c in job.calls)
         return TestRun(job.name, "crashed", calls, detail=detail, isolation=self.isolation)
 
-    def _ready_child(self) -> Child | str:
+    def _ready_child(self, rounds: int = 1) -> Child | str:
         """The live child, or a fresh one with the submission imported, or why there is none."""
         child = self._live.child
-        budget_left = self._cpu_budget - self._cpu_used - self.limits.cpu_seconds
+        budget_left = self._cpu_budget - self._cpu_used - self.limits.cpu_seconds * rounds
         if child is not None and child.alive and not child.stale() and budget_left > 1:
             return child
         started = self._start()
@@ -302,18 +305,19 @@ class Sandbox:
         assert self._loaded is not None
         if self._loaded.status != "ok":
             return self._skipped(job, f"the submission did not load ({self._loaded.status})")
-        child = self._ready_child()
+        child = self._ready_child(job.rounds)
         if isinstance(child, str):
             return self._skipped(job, child)
-        out = Output(self.limits.output_bytes, self.limits.output_hard_bytes)
-        ex = child.exchange(request, lambda m: isinstance(m, Done), self.limits.wall_seconds, out)
+        out = Output(self.limits.output_bytes, self.limits.output_hard_bytes * job.rounds)
+        ex = child.exchange(request, lambda m: isinstance(m, Done),
+                            self.limits.wall_seconds * job.rounds, out)
         results, problem = _collect(ex, nonce, job)
         if problem:
             ex = Exchange("protocol", ex.messages, problem, ex.seconds)
         status: RunStatus = "ok"
         detail = ""
         if ex.ended != "done":
-            status, detail = self._ending(ex, child)
+            status, detail = self._ending(ex, child, job.rounds)
             if len(results) < len(job.calls) and status != "protocol":
                 detail += f" during call {len(results)} ({job.calls[len(results)].function})"
             self._live.stop()

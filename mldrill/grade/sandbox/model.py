@@ -64,6 +64,7 @@ class TestJob:
 
     name: str
     calls: tuple[Call, ...]
+    rounds: int = 1  # the calls are this many trials of the test: its limits hold per trial
 
 
 @dataclass(frozen=True)
