@@ -4,7 +4,8 @@ The student moves through the paper part by part; Enter alone keeps the answer a
 already has and moves on, `back`/`next`/`go N` move between questions, and `submit` ends.
 No verdicts, hints or solutions until the end. Every prompt shows the time left; on a
 terminal a timer (SIGALRM) warns at 5 and 1 minutes and submits the paper when time runs
-out, even while the student is typing. Ctrl-C and Ctrl-D submit what has been answered.
+out, even while the student is typing. Ctrl-C (at once, even mid-line; see
+mldrill/cli/terminal.py) and Ctrl-D submit what has been answered.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mldrill.cli.render import (
     render_solution,
     wrap_prose,
 )
+from mldrill.cli.terminal import ignore_ctrl_c, interactive, redraw
 
 HELP = """Type an answer and press Enter (an open bracket continues on the next line).
 Nothing is marked until you submit; you can change any answer until then.
@@ -103,7 +105,7 @@ class Timer:
             if self.waiting:
                 sys.stdout.write(f"\n[{_left_text(min(due))} left]\n")
                 sys.stdout.flush()
-                _redraw(self.prompt)
+                redraw(self.prompt)
         self._arm()
 
     def stop(self) -> None:
@@ -120,40 +122,19 @@ def _left_text(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
-def _redraw(prompt: str) -> None:
-    """Show the prompt and what was typed so far again, after the timer printed a line.
-    GNU readline's own forced redraw when it can be reached, else by hand (the cursor is
-    left at the end of the line, where readline expects it)."""
-    try:
-        import readline
-    except ImportError:
-        sys.stdout.write(prompt)
-        sys.stdout.flush()
-        return
-    try:
-        import ctypes
-
-        lib = ctypes.CDLL(readline.__file__)
-        lib.rl_on_new_line()
-        lib.rl_forced_update_display()
-        return
-    except (OSError, AttributeError):
-        pass
-    sys.stdout.write(prompt + readline.get_line_buffer())
-    sys.stdout.flush()
-
-
 def run_exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: float,
              save: bool, settings: dict[str, Any]) -> int:
     """Sit a paper; returns the exit code (0, or 130 when ended by Ctrl-C)."""
+    with interactive():
+        return _exam(cat, families, seed=seed, count=count, minutes=minutes, save=save,
+                     settings=settings)
+
+
+def _exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: float,
+          save: bool, settings: dict[str, Any]) -> int:
     from mldrill.practice.exam import ExamRun, build_paper
     from mldrill.progress.store import open_store
 
-    if sys.stdin.isatty():
-        try:
-            import readline  # noqa: F401  (line editing and history for input())
-        except ImportError:
-            pass
     con = console()
     paper = build_paper(cat, families, count, seed)
     store = open_store() if save else None
@@ -177,6 +158,7 @@ def run_exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: f
     except KeyboardInterrupt:  # Ctrl-C away from a prompt
         interrupted = True
     finally:
+        ignore_ctrl_c()  # from here on a press would only stop the paper being handed in
         timer.stop()
     if run.time_up:
         plain(con, "\nTime is up: the paper was submitted with the answers given.", "bold red")

@@ -1,10 +1,12 @@
 """`mldrill practice`: the terminal around a practice Session (mldrill/practice/session.py).
 
-Reads answers with `input()` (line editing and history through readline on a terminal); when
-stdin is not a terminal it reads lines from stdin, so a session can be scripted. An answer
+On a terminal answers are read with readline's line editing and history
+(mldrill/cli/terminal.py, where Ctrl-C acts at once, even mid-line); when stdin is not a
+terminal it reads lines from stdin, so a session can be scripted. An answer
 with an open bracket continues on the next line. An answer that cannot be read is shown back
 with a caret and asked again, never counted. Every judged answer is stored as it is given,
-so Ctrl-C or a crash loses nothing; the summary is printed on quit, EOF and Ctrl-C.
+so Ctrl-C or a crash loses nothing; the summary is printed on quit, EOF and Ctrl-C (a
+second Ctrl-C does not cut it short).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from mldrill.cli.render import (
     render_solution,
     wrap_prose,
 )
+from mldrill.cli.terminal import ignore_ctrl_c, interactive, read_line
 
 HELP = """Type your answer and press Enter (an open bracket continues on the next line).
 Commands at any prompt:
@@ -43,7 +46,7 @@ class EndSession(Exception):
 def _line(prompt: str) -> str:
     try:
         if sys.stdin.isatty():
-            return input(prompt)
+            return read_line(prompt)
         line = sys.stdin.readline()
         if not line:
             raise EOFError
@@ -85,14 +88,16 @@ def _when(iso: str | None) -> str:
 def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: int,
                  problem_seed: int | None, save: bool) -> int:
     """Run a session; returns the exit code (0, or 130 after Ctrl-C)."""
+    with interactive():
+        return _practice(cat, families, seed=seed, count=count, tries=tries,
+                         problem_seed=problem_seed, save=save)
+
+
+def _practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: int,
+              problem_seed: int | None, save: bool) -> int:
     from mldrill.practice.session import Session, plan
     from mldrill.progress.store import open_store
 
-    if sys.stdin.isatty():
-        try:
-            import readline  # noqa: F401  (line editing and history for input())
-        except ImportError:
-            pass
     con = console()
     store = open_store() if save else None
     session = Session(cat, store, seed, tries, settings={
@@ -105,7 +110,7 @@ def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries:
                "'help' for commands.", "bold")
     if not save:
         plain(con, "(not saved: --no-save)", "dim")
-    interrupted = False
+    ended: EndSession | KeyboardInterrupt | None = None
     try:
         for i, family in enumerate(order):
             run = session.deal(family, problem_seed)
@@ -115,10 +120,14 @@ def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries:
                 session.finish(run)
     except (EndSession, KeyboardInterrupt) as end:
         # Ctrl-C while an answer is being judged arrives as KeyboardInterrupt
-        interrupted = not isinstance(end, EndSession) or end.interrupted
-        if interrupted:
-            plain(con, "\ninterrupted: your answers so far are saved" if save else
-                  "\ninterrupted")
+        ended = end
+    finally:
+        ignore_ctrl_c()  # from here on a press would only cut the summary short
+    interrupted = isinstance(ended, KeyboardInterrupt) or bool(
+        isinstance(ended, EndSession) and ended.interrupted)
+    if interrupted:
+        plain(con, "\ninterrupted: your answers so far are saved" if save else
+              "\ninterrupted")
     summary = session.close()
     _summary(con, summary, store)
     if store is not None:

@@ -136,6 +136,63 @@ def test_eof_submits_what_was_answered(run) -> None:
     assert len(rows) == len(paper[0].family.parts)
 
 
+def test_ctrl_c_hands_in_and_a_second_press_does_not_stop_the_marking(
+        run, monkeypatch) -> None:
+    """Ctrl-C (a real SIGINT) while an answer is read hands the paper in with the answers
+    given (status 130); another press while it is marked is ignored, so the report is
+    whole and the paper stored."""
+    import signal
+
+    from mldrill.practice.exam import ExamRun
+
+    paper = _paper(1, 6)
+    first, *rest = _reference_lines(paper)
+    answer, submit = ExamRun.answer, ExamRun.submit
+
+    def press_on_second_answer(self, number, name, text):
+        if self.current(1, paper[0].family.parts[0].name) is not None:
+            signal.raise_signal(signal.SIGINT)
+        return answer(self, number, name, text)
+
+    def press_while_marking(self):
+        signal.raise_signal(signal.SIGINT)
+        return submit(self)
+
+    monkeypatch.setattr(ExamRun, "answer", press_on_second_answer)
+    monkeypatch.setattr(ExamRun, "submit", press_while_marking)
+    result = _exam(run, 6, 1, [first, *rest, "submit"])
+    assert result.exit_code == 130
+    assert "interrupted: the paper was submitted with the answers given." in result.output
+    assert f"1 of {1 + len(rest)} parts answered" in result.output
+    assert "By topic" in result.output or "Stored in your history" in result.output
+    rows = json.loads(run("history", "--json").output)
+    assert sorted(r["status"] for r in rows) == sorted(["correct"] + ["unanswered"] * len(rest))
+
+
+def test_ctrl_c_while_a_submitted_paper_is_marked_is_ignored(run, monkeypatch) -> None:
+    """After `submit`, a Ctrl-C while the paper is being marked does not stop the hand-in:
+    the full report, status 0, the paper stored."""
+    import signal
+
+    from mldrill.practice.exam import ExamRun
+
+    paper = _paper(1, 6)
+    lines = _reference_lines(paper)
+    submit = ExamRun.submit
+
+    def press_while_marking(self):
+        signal.raise_signal(signal.SIGINT)
+        return submit(self)
+
+    monkeypatch.setattr(ExamRun, "submit", press_while_marking)
+    result = _exam(run, 6, 1, [*lines, "submit"])
+    assert result.exit_code == 0
+    assert f"score {len(lines)}/{len(lines)}" in result.output
+    assert "Stored in your history" in result.output
+    rows = json.loads(run("history", "--json").output)
+    assert sorted(r["status"] for r in rows) == ["correct"] * len(lines)
+
+
 def test_time_up_submits_and_refuses_late_answers(run, monkeypatch) -> None:
     """When the time runs out the paper is submitted: the answer typed too late is not
     kept, and the report says the clock submitted it."""

@@ -160,6 +160,37 @@ def test_ctrl_c_while_judging_still_prints_the_summary(run, monkeypatch) -> None
     assert "interrupted" in result.output and "Session summary" in result.output
 
 
+def test_a_second_ctrl_c_does_not_cut_the_summary_short(run, monkeypatch) -> None:
+    """After Ctrl-C (a real SIGINT) ends a session, another Ctrl-C while the summary is
+    printed is ignored: the whole summary appears, the status is 130, and Ctrl-C is given
+    back its usual handler afterwards."""
+    import signal
+
+    from mldrill.cli import practice as practice_cli
+    from mldrill.practice.session import ProblemRun
+
+    def first_press(self, name, text):
+        signal.raise_signal(signal.SIGINT)  # while the answer is judged
+        raise AssertionError("Ctrl-C did not interrupt the session")
+
+    summary = practice_cli._summary
+
+    def second_press(*args):
+        signal.raise_signal(signal.SIGINT)  # as the summary starts
+        summary(*args)
+
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(ProblemRun, "answer", first_press)
+    monkeypatch.setattr(practice_cli, "_summary", second_press)
+    result = _practice(run, "demo-transpose", 5, ["[[1]]"])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output
+    summary = result.output.split("Session summary\n")[1]  # all of it, to the last line
+    assert summary.startswith("  score 0/0 (0%) over 0 problems in ")
+    assert summary.endswith("\n  no reviews scheduled yet\n")
+    assert signal.getsignal(signal.SIGINT) is before
+
+
 def test_one_problem_header_shows_only_the_variant_seed(run) -> None:
     """With --problem and --seed the header does not print a second, random seed."""
     result = _practice(run, "demo-transpose", 5, ["quit"])
