@@ -314,6 +314,17 @@ def test_runaway_code_is_killed_on_time(sandbox: MakeBox, name: str) -> None:
     assert leftovers(box.marker) == []
 
 
+def test_forged_results_cannot_buy_time(sandbox: MakeBox) -> None:
+    """Each result restarts the wall clock (a limit per call), but only as many times as the
+    job has calls: a child forging result frames forever is still killed, and nothing it
+    forged counts."""
+    box = sandbox("keep_alive")
+    run = call(box, "forever")
+    assert run.status in ("timeout", "protocol"), run.detail
+    assert run.calls[0].value is None and run.seconds < 60
+    assert call(box, "forever").status in ("timeout", "protocol")  # a fresh child, same end
+
+
 def test_hang_at_import_times_out(sandbox: MakeBox) -> None:
     """Importing is limited by the wall clock too."""
     box = sandbox("hang_import")

@@ -245,7 +245,7 @@ class Sandbox:
         lim = self.limits
         if ex.ended == "timeout":
             child.finish()
-            return "timeout", f"killed after {lim.wall_seconds * rounds:g} s wall-clock"
+            return "timeout", f"killed after {lim.wall_seconds:g} s wall-clock"
         if ex.ended == "output":
             child.finish()
             return "output-limit", f"printed over {lim.output_hard_bytes} bytes (killed)"
@@ -309,8 +309,9 @@ class Sandbox:
         if isinstance(child, str):
             return self._skipped(job, child)
         out = Output(self.limits.output_bytes, self.limits.output_hard_bytes * job.rounds)
-        ex = child.exchange(request, lambda m: isinstance(m, Done),
-                            self.limits.wall_seconds * job.rounds, out)
+        # the wall clock restarts with each call's result: a hanging call costs one limit
+        ex = child.exchange(request, lambda m: isinstance(m, Done), self.limits.wall_seconds,
+                            out, lambda m: isinstance(m, Result), len(job.calls))
         results, problem = _collect(ex, nonce, job)
         if problem:
             ex = Exchange("protocol", ex.messages, problem, ex.seconds)

@@ -64,7 +64,9 @@ class TestJob:
 
     name: str
     calls: tuple[Call, ...]
-    rounds: int = 1  # the calls are this many trials of the test: its limits hold per trial
+    # the calls are this many trials of the test: CPU time and output are allowed per trial,
+    # and the wall clock restarts with each call's result
+    rounds: int = 1
 
 
 @dataclass(frozen=True)

@@ -131,17 +131,21 @@ class Child:
         return self.exit is None and "msg" not in self.eof
 
     def exchange(self, request: bytes, until: Callable[[Message], bool], timeout: float,
-                 output: Output) -> Exchange:
-        """Send `request`, collect messages until one satisfies `until`, or the child fails."""
+                 output: Output, renew: Callable[[Message], bool] | None = None,
+                 renewals: int = 0) -> Exchange:
+        """Send `request`, collect messages until one satisfies `until`, or the child fails.
+        The child has `timeout` seconds; a message that `renew` accepts gives it `timeout`
+        seconds more from then (at most `renewals` times: a limit per call, not per job)."""
         start = time.monotonic()
-        deadline = start + timeout
-        ex = self._exchange(memoryview(request), until, deadline, output)
+        ex = self._exchange(memoryview(request), until, timeout, output, renew, renewals)
         ex.seconds = time.monotonic() - start
         self.drain(output)
         return ex
 
-    def _exchange(self, pending: memoryview, until: Callable[[Message], bool], deadline: float,
-                  output: Output) -> Exchange:
+    def _exchange(self, pending: memoryview, until: Callable[[Message], bool], timeout: float,
+                  output: Output, renew: Callable[[Message], bool] | None, renewals: int
+                  ) -> Exchange:
+        deadline = time.monotonic() + timeout
         messages: list[Message] = []
         with selectors.DefaultSelector() as sel:
             for name, fd in self.fds.items():
@@ -183,6 +187,9 @@ class Child:
                             messages.append(m)
                             if until(m):
                                 return Exchange("done", messages)
+                            if renewals > 0 and renew is not None and renew(m):
+                                renewals -= 1
+                                deadline = time.monotonic() + timeout
                     else:
                         output.add(name, data)
                         if output.over:
