@@ -192,6 +192,23 @@ def is_assignment(data: Any) -> bool:
     return isinstance(data, dict) and "assignment" in data
 
 
+def load_assignment_file(path: Path, solutions: Path | None, *, text: str | None = None
+                         ) -> tuple[Assignment | None, list[Diagnostic]]:
+    """THE loader of an assignment file (grading and `validate` both use it): read, parse
+    and check it; (None, []) when the file is YAML but not an assignment."""
+    from mldrill.bank.catalog import _shown
+    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+
+    shown = _shown(path)
+    try:
+        data, smap = load_yaml(path, text=text, shown=shown)
+    except YamlLoadError as exc:
+        return None, [exc.diagnostic]
+    if not is_assignment(data):
+        return None, []
+    return check_assignment(data, smap, shown, solutions)
+
+
 def parse_call(text: str) -> CallSpec:
     """`f(x, w, b)` or `f(x, mode='train')`; raises ValueError naming what is wrong."""
     try:

@@ -29,8 +29,7 @@ from mldrill.grade.exercise import (
     Exercise,
     Name,
     TestSpec,
-    check_assignment,
-    is_assignment,
+    load_assignment_file,
 )
 from mldrill.grade.inputs import InputError, case_rng, draw_case, draw_inputs, rng_for
 from mldrill.grade.properties import PROPERTIES, Context, Failed
@@ -72,31 +71,26 @@ class TestFailed(Exception):
 
 def load_assignments(banks: Iterable[Any]) -> tuple[list[Assignment], list[Diagnostic]]:
     """Every assignment file in the banks' problems/ folders (told apart by `assignment:`)."""
-    from mldrill.bank.catalog import _shown, problem_files
-    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
+    from mldrill.bank.catalog import ASSIGNMENT_RE, _shown, problem_files
 
     found: list[Assignment] = []
     diags: list[Diagnostic] = []
     names: dict[str, str] = {}
     for bank in banks:
         for path in problem_files(bank):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if "assignment:" not in text:
+            raw = path.read_bytes()
+            found_at = ASSIGNMENT_RE.search(raw)
+            if found_at is None:
                 continue
             shown = _shown(path)
-            try:
-                data, smap = load_yaml(path, text=text, shown=shown)
-            except YamlLoadError as exc:
-                diags.append(exc.diagnostic)
-                continue
-            if not is_assignment(data):
-                continue
-            a, problems = check_assignment(data, smap, shown, bank.solutions)
+            a, problems = load_assignment_file(path, bank.solutions,
+                                               text=raw.decode("utf-8", errors="replace"))
             diags.extend(problems)
             if a is None:
                 continue
             if a.name in names:
-                diags.append(smap.diag(("assignment",), f"duplicate assignment '{a.name}' "
+                line = raw[:found_at.start()].count(b"\n") + 1
+                diags.append(Diagnostic(shown, line, 1, f"duplicate assignment '{a.name}' "
                                                         f"(also in {names[a.name]})"))
                 continue
             names[a.name] = shown

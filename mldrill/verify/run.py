@@ -61,24 +61,17 @@ def lint_assignments(files: list[Path], banks: list[str], bundled: bool) -> list
     """Check coding-assignment files (mldrill/grade/exercise.py) with path:line:col errors."""
     if not files:
         return []
-    from mldrill.bank.catalog import _shown, bank_dirs
-    from mldrill.bank.yamlsrc import YamlLoadError, load_yaml
-    from mldrill.grade.exercise import check_assignment
+    from mldrill.bank.catalog import bank_dirs
+    from mldrill.grade.exercise import load_assignment_file
 
     known = bank_dirs(banks, bundled=bundled)
     diags: list[Diagnostic] = []
     for path in files:
-        shown = _shown(path)
-        try:
-            data, smap = load_yaml(path, shown=shown)
-        except YamlLoadError as exc:
-            diags.append(exc.diagnostic)
-            continue
         resolved = path.resolve()
         solutions = next((b.solutions for b in known
                           if b.problems.is_dir() and b.problems.resolve() in resolved.parents),
                          None)
-        diags += check_assignment(data, smap, shown, solutions)[1]
+        diags += load_assignment_file(path, solutions)[1]
     return diags
 
 
