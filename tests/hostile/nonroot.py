@@ -32,7 +32,8 @@ import mldrill
 
 UID = GID = 4242
 PACKAGE = Path(mldrill.__file__).resolve().parent
-REPO = PACKAGE.parent
+REPO = Path(__file__).resolve().parents[2]  # the checkout these tests belong to (a wheel
+# install puts the package elsewhere, without solutions/ beside it)
 RUNNER = Path(__file__).with_name("attack_runner.py")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
