@@ -44,8 +44,9 @@ import stat
 import sys
 import tempfile
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mldrill.grade.sandbox import isolation
 from mldrill.grade.sandbox.model import (
@@ -72,6 +73,7 @@ from mldrill.grade.sandbox.protocol import (
 )
 from mldrill.grade.sandbox.view import WORK
 
+_T = TypeVar("_T")
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.py")
 MAX_SOURCE_BYTES = 4 << 20
 
@@ -157,18 +159,14 @@ class Sandbox:
     def load(self) -> LoadResult:
         """Start a fresh child and import the submission in it (within the wall-clock limit)."""
         self._check_open()
-        try:
+
+        def load() -> LoadResult:
             started = self._start()
-            result = self._import(started) if isinstance(started, Child) else \
+            return self._import(started) if isinstance(started, Child) else \
                 LoadResult("crashed", detail=started, isolation=self.isolation)
-        except KeyboardInterrupt:
-            self.close()
-            raise
-        except BaseException:
-            self._live.stop()
-            raise
-        self._loaded = result
-        return result
+
+        self._loaded = self._guarded(load)
+        return self._loaded
 
     def run(self, job: TestJob) -> TestRun:
         """Run one test's calls in the live child (a fresh one if the last test failed)."""
@@ -178,8 +176,12 @@ class Sandbox:
             raise ValueError(f"a job of {job.rounds} rounds")
         cpu = self.limits.cpu_seconds * job.rounds
         request = run_request(nonce, cpu, job.calls)  # bad job: raises
+        return self._guarded(lambda: self._run(job, nonce, request))
+
+    def _guarded(self, work: Callable[[], _T]) -> _T:
+        """`work()`; Ctrl-C closes the sandbox, any other escape kills the live child."""
         try:
-            return self._run(job, nonce, request)
+            return work()
         except KeyboardInterrupt:
             self.close()
             raise
