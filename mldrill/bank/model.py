@@ -89,7 +89,6 @@ class ProblemFamily:
     verify: tuple[Verification, ...]
     path: str
     source: SourceMap = field(compare=False, repr=False)
-    max_attempts: int = 1000
     few_variants: str | None = None
 
     def part(self, name: str) -> PartSpec:
