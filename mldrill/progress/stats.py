@@ -6,15 +6,16 @@
   mastery grows by covering a topic and by keeping it fresh;
 - streak: consecutive days (local time) with at least one judged answer, up to today
   (or yesterday, if nothing yet today);
-- due: families whose review time has come.
+- due: families whose review time has come (progress/due.py decides).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+
+from mldrill.progress.due import Row, reviews_at, utc_now
 
 JUDGED = ("correct", "incorrect", "revealed")
 
@@ -34,7 +35,7 @@ class TopicStats:
     def accuracy(self) -> float | None:
         return self.score / self.attempts if self.attempts else None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"families": self.families, "seen": self.seen, "attempts": self.attempts,
                 "correct": self.correct, "accuracy": _r(self.accuracy),
                 "mastery": _r(self.mastery), "due": self.due}
@@ -49,14 +50,14 @@ class Stats:
     practised_today: bool = False
     seconds: float = 0.0
     topics: dict[str, TopicStats] = field(default_factory=dict)
-    due: list[dict[str, Any]] = field(default_factory=list)   # {id, topic, due}
+    due: list[dict[str, str]] = field(default_factory=list)   # {id, topic, due}
     next_due: str | None = None
 
     @property
     def accuracy(self) -> float | None:
         return self.score / self.attempts if self.attempts else None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "attempts": self.attempts, "correct": self.correct, "accuracy": _r(self.accuracy),
             "streak_days": self.streak_days, "practised_today": self.practised_today,
@@ -80,14 +81,14 @@ def streak(days: Iterable[date], today: date) -> int:
     return n
 
 
-def compute(attempts: Sequence[Mapping[str, Any]], cards: Sequence[Mapping[str, Any]],
-            families: Mapping[str, str], now: datetime | None = None) -> Stats:
+def compute(attempts: Sequence[Row], cards: Sequence[Row], families: Mapping[str, str],
+            now: datetime | None = None) -> Stats:
     """Stats from attempt rows, card rows and the bank's families ({id: topic})."""
     import json
 
     from mldrill.progress.schedule import retrievability
 
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     out = Stats()
     for topic in families.values():
         out.topics.setdefault(topic, TopicStats(topic)).families += 1
@@ -114,12 +115,12 @@ def compute(attempts: Sequence[Mapping[str, Any]], cards: Sequence[Mapping[str, 
         t = out.topics.setdefault(topic, TopicStats(topic))
         t.seen += 1
         recall.setdefault(topic, []).append(retrievability(json.loads(c["card"]), now))
-        due = datetime.fromisoformat(c["due"])
-        if due <= now:
-            t.due += 1
-            out.due.append({"id": c["problem_id"], "topic": topic, "due": c["due"]})
-        elif out.next_due is None or c["due"] < out.next_due:
-            out.next_due = c["due"]
+    reviews = reviews_at(cards, now)
+    for c in reviews.due:
+        topic = families.get(c["problem_id"], c["topic"])
+        out.topics[topic].due += 1
+        out.due.append({"id": c["problem_id"], "topic": topic, "due": c["due"]})
+    out.next_due = reviews.next_due
     for topic, t in out.topics.items():
         total = max(t.families, t.seen)
         t.mastery = sum(recall.get(topic, [])) / total if total else 0.0
