@@ -16,15 +16,21 @@ No printing and no input here: `mldrill/cli/exam.py` asks and renders. The rules
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mldrill.answers.base import PartResult, check_part
+from mldrill.practice.session import Clock, WallClock
+from mldrill.progress.due import utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
 from mldrill.progress.store import Attempt, Store
 from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.model import ProblemFamily
 
 
 @dataclass(frozen=True)
@@ -33,23 +39,23 @@ class Question:
     variant: Variant
 
     @property
-    def family(self) -> Any:
+    def family(self) -> ProblemFamily:
         return self.variant.family
 
 
-def draw_families(families: Sequence[Any], count: int, rng: VariantRNG,
-                  repeat: bool = True) -> list[Any]:
+def draw_families(families: Sequence[ProblemFamily], count: int, rng: VariantRNG,
+                  repeat: bool = True) -> list[ProblemFamily]:
     """`count` families with topics taken in turn: distinct while they last, then (with
     `repeat`) drawn again; without `repeat` at most one of each."""
     if not families:
         return []
-    by_topic: dict[str, list[Any]] = {}
+    by_topic: dict[str, list[ProblemFamily]] = {}
     for f in sorted(families, key=lambda f: f.id):
         by_topic.setdefault(f.topic, []).append(f)
     pools = {t: rng.shuffled(fs) for t, fs in sorted(by_topic.items())}
     topics = rng.shuffled(sorted(pools))
     target = count if repeat else min(count, len(families))
-    chosen: list[Any] = []
+    chosen: list[ProblemFamily] = []
     while len(chosen) < target:
         for t in topics:
             if len(chosen) == target:
@@ -62,7 +68,8 @@ def draw_families(families: Sequence[Any], count: int, rng: VariantRNG,
     return chosen
 
 
-def build_paper(catalog: Any, families: Sequence[Any], count: int, seed: int) -> list[Question]:
+def build_paper(catalog: Catalog, families: Sequence[ProblemFamily], count: int,
+                seed: int) -> list[Question]:
     """`count` questions drawn from `families` for `seed` (see draw_families), each with
     its own variant seed."""
     rng = VariantRNG("exam", seed)
@@ -121,7 +128,7 @@ class QuestionReport:
     def possible(self) -> float:
         return sum(p.points for p in self.parts)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"number": self.number, "problem_id": self.problem_id, "topic": self.topic,
                 "title": self.title, "seed": self.seed, "points": self.points,
                 "possible": self.possible, "parts": [p.to_json() for p in self.parts],
@@ -159,7 +166,7 @@ class ExamReport:
             out[q.topic] = (got + q.points, of + q.possible)
         return out
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"seed": self.seed, "minutes": self.minutes, "seconds": round(self.seconds, 1),
                 "on_time": self.on_time, "points": self.points, "possible": self.possible,
                 "answered": self.answered, "parts": self.parts,
@@ -177,16 +184,18 @@ class Accepted:
 
 
 class ExamRun:
-    """One sitting of a paper. `clock` is injectable so tests control the time."""
+    """One sitting of a paper. Time comes in from outside, so tests move it: `clock`
+    (seconds) runs the time limit, `now` (wall time) dates the reviews."""
 
     def __init__(self, paper: Sequence[Question], minutes: float, seed: int,
-                 store: Store | None = None, settings: dict[str, Any] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 store: Store | None = None, settings: Mapping[str, object] | None = None,
+                 clock: Clock = time.monotonic, now: WallClock = utc_now) -> None:
         self.paper = list(paper)
         self.minutes = minutes
         self.seed = seed
         self.store = store
         self.clock = clock
+        self.now = now
         self.started = clock()
         self.entries: dict[tuple[int, str], Entry] = {}
         self.report: ExamReport | None = None
@@ -271,7 +280,7 @@ class ExamRun:
                         for pr in qr.parts]
             rating = rating_for(outcomes)
             if rating is not None:
-                card, due = review(self.store.card(qr.problem_id), rating)
+                card, due = review(self.store.card(qr.problem_id), rating, self.now())
                 self.store.save_card(qr.problem_id, qr.topic, card, due)
         if self.session_id is not None:
             self.store.end_session(self.session_id)

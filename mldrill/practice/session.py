@@ -7,6 +7,9 @@ stored, how the review is rated) testable without a terminal.
 Credit for a part: the verdict's score on the try it was reached, halved for each extra try
 (a right answer on the second try is worth half). `solution` reveals the answer and the
 part counts as missed; `skip` moves on (counted as missed if the part was tried).
+
+Time comes in from outside: a session takes a `clock` (seconds, for how long answers took)
+and a `now` (wall time, for review dates), so tests move both.
 """
 
 from __future__ import annotations
@@ -14,14 +17,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mldrill.answers.base import PartResult, check_part
+from mldrill.progress.due import reviews_at, utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
 from mldrill.progress.store import Attempt, Store
 from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.model import ProblemFamily
+
+Clock = Callable[[], float]          # seconds that only go forward (time.monotonic)
+WallClock = Callable[[], datetime]   # the time of day, aware (UTC)
 
 RETRY_FACTOR = 0.5
 
@@ -35,7 +46,7 @@ class PartState:
     status: str = "open"        # open | correct | incorrect | revealed | skipped
     score: float = 0.0          # credit in [0, 1], after the retry factor
     clean: bool = True
-    started: float = field(default_factory=time.monotonic)
+    started: float = 0.0        # on the run's clock, when the current try began
 
     @property
     def done(self) -> bool:
@@ -57,25 +68,27 @@ class ProblemRun:
     """One problem being worked, part by part."""
 
     def __init__(self, variant: Variant, tries: int, record: Callable[[Attempt], None],
-                 mode: str = "practice") -> None:
+                 mode: str = "practice", clock: Clock = time.monotonic) -> None:
         self.variant = variant
         self.tries = tries
         self.mode = mode
+        self.clock = clock
         self._record = record
         self.hints = variant.hints()
         self.hints_shown = 0
-        self.parts = [PartState(p.name, p.points) for p in variant.family.parts]
-        self.started = time.monotonic()
+        self.started = clock()
+        self.parts = [PartState(p.name, p.points, started=self.started)
+                      for p in variant.family.parts]
 
     @property
-    def family(self) -> Any:
+    def family(self) -> ProblemFamily:
         return self.variant.family
 
     def part(self, name: str) -> PartState:
         return next(p for p in self.parts if p.name == name)
 
     def start_part(self, name: str) -> None:
-        self.part(name).started = time.monotonic()
+        self.part(name).started = self.clock()
 
     def next_hint(self) -> tuple[int, str] | None:
         """The next hint (1-based index, text), or None when all are shown."""
@@ -90,8 +103,8 @@ class ProblemRun:
             problem_id=self.family.id, topic=self.family.topic, seed=self.variant.seed,
             part=state.name, answer=answer, status=status, score=score, points=state.points,
             diagnosis=diagnosis, try_no=max(state.tries, 1), hints_used=self.hints_shown,
-            seconds=round(time.monotonic() - state.started, 3), mode=self.mode))
-        state.started = time.monotonic()
+            seconds=round(self.clock() - state.started, 3), mode=self.mode))
+        state.started = self.clock()
 
     def answer(self, name: str, text: str) -> Verdict:
         """Judge an answer to a part. Unreadable answers are not counted (asked again)."""
@@ -157,29 +170,31 @@ class SessionSummary:
     possible: float = 0.0
     seconds: float = 0.0
     by_topic: dict[str, TopicTally] = field(default_factory=dict)
-    reviews: dict[str, str] = field(default_factory=dict)   # problem id -> next due
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"problems": self.problems, "points": self.points, "possible": self.possible,
                 "seconds": round(self.seconds, 1),
                 "topics": {t: {"points": v.points, "possible": v.possible,
-                               "problems": v.problems} for t, v in self.by_topic.items()},
-                "reviews": self.reviews}
+                               "problems": v.problems} for t, v in self.by_topic.items()}}
 
 
 class Session:
-    """A practice session: deals problems and keeps the record (None: nothing stored)."""
+    """A practice session: deals problems and keeps the record (None: nothing stored).
+    `clock` times the answers and the session; `now` dates the reviews."""
 
-    def __init__(self, catalog: Any, store: Store | None, seed: int, tries: int = 2,
-                 mode: str = "practice", settings: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, catalog: Catalog, store: Store | None, seed: int, tries: int = 2,
+                 mode: str = "practice", settings: Mapping[str, object] | None = None, *,
+                 clock: Clock = time.monotonic, now: WallClock = utc_now) -> None:
         self.catalog = catalog
         self.store = store
         self.seed = seed
         self.tries = tries
         self.mode = mode
+        self.clock = clock
+        self.now = now
         self.rng = VariantRNG("practice", seed)
         self.summary = SessionSummary()
-        self.started = time.monotonic()
+        self.started = clock()
         self.session_id = store.start_session(mode, seed, dict(settings or {})) \
             if store else None
 
@@ -187,10 +202,10 @@ class Session:
         if self.store is not None:
             self.store.record(replace(attempt, session_id=self.session_id))
 
-    def deal(self, family: Any, seed: int | None = None) -> ProblemRun:
+    def deal(self, family: ProblemFamily, seed: int | None = None) -> ProblemRun:
         vseed = seed if seed is not None else self.rng.integer(0, 99_999)
         variant = make_variant(family, vseed, self.catalog.functions)
-        return ProblemRun(variant, self.tries, self.record, self.mode)
+        return ProblemRun(variant, self.tries, self.record, self.mode, self.clock)
 
     def finish(self, run: ProblemRun) -> str | None:
         """Tally a worked problem and update its review card. Returns the rating."""
@@ -206,33 +221,32 @@ class Session:
             topic.possible += run.possible
         rating = rating_for(run.outcomes())
         if rating is not None and self.store is not None:
-            card, due = review(self.store.card(run.family.id), rating)
+            card, due = review(self.store.card(run.family.id), rating, self.now())
             self.store.save_card(run.family.id, run.family.topic, card, due)
-            s.reviews[run.family.id] = due
         return rating
 
     def close(self) -> SessionSummary:
-        self.summary.seconds = time.monotonic() - self.started
+        self.summary.seconds = self.clock() - self.started
         if self.store is not None and self.session_id is not None:
             self.store.end_session(self.session_id)
         return self.summary
 
 
-def plan(families: Sequence[Any], store: Store | None, count: int, rng: VariantRNG,
-         now: datetime | None = None) -> list[Any]:
+def plan(families: Sequence[ProblemFamily], store: Store | None, count: int,
+         rng: VariantRNG, now: datetime | None = None) -> list[ProblemFamily]:
     """The order to deal `count` problems from `families`: reviews that are due first
     (most overdue first), then the weakest topics (lowest accuracy so far), then new
     material (easiest first, topics interleaved), then anything else, repeating if needed."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     by_id = {f.id: f for f in families}
-    due: list[Any] = []
+    due: list[ProblemFamily] = []
     accuracy: dict[str, list[float]] = {}
     seen: set[str] = set()
     if store is not None:
-        for c in store.cards():
-            seen.add(c["problem_id"])
-            if c["problem_id"] in by_id and datetime.fromisoformat(c["due"]) <= now:
-                due.append(by_id[c["problem_id"]])
+        cards = store.cards()
+        seen.update(c["problem_id"] for c in cards)
+        due = [by_id[c["problem_id"]] for c in reviews_at(cards, now).due
+               if c["problem_id"] in by_id]
         for a in store.attempts(limit=2000):
             if a["status"] in ("correct", "incorrect", "revealed"):
                 accuracy.setdefault(a["topic"], []).append(float(a["score"]))
@@ -244,7 +258,7 @@ def plan(families: Sequence[Any], store: Store | None, count: int, rng: VariantR
             for f in rng.shuffled([f for f in families if f.topic == t])]
     new = _interleave([f for f in families if f.id not in seen], rng)
     rest = rng.shuffled(list(families))
-    order: list[Any] = []
+    order: list[ProblemFamily] = []
     for f in [*due, *weak, *new, *rest]:
         if f not in order:
             order.append(f)
@@ -253,13 +267,13 @@ def plan(families: Sequence[Any], store: Store | None, count: int, rng: VariantR
     return [order[i % len(order)] for i in range(count)]
 
 
-def _interleave(families: list[Any], rng: VariantRNG) -> list[Any]:
+def _interleave(families: list[ProblemFamily], rng: VariantRNG) -> list[ProblemFamily]:
     """Easiest first, and consecutive problems from different topics where possible."""
-    by_topic: dict[str, list[Any]] = {}
+    by_topic: dict[str, list[ProblemFamily]] = {}
     for f in sorted(families, key=lambda f: (f.difficulty, f.id)):
         by_topic.setdefault(f.topic, []).append(f)
     topics = rng.shuffled(sorted(by_topic))
-    out: list[Any] = []
+    out: list[ProblemFamily] = []
     while any(by_topic.values()):
         for t in topics:
             if by_topic[t]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from mldrill.bank.catalog import load_catalog
 from mldrill.practice.exam import ExamRun, build_paper
+from mldrill.progress.schedule import GOOD, review
 from mldrill.progress.store import open_store
 
 BANK = Path(__file__).parents[1] / "fixtures" / "bank"
@@ -150,3 +152,15 @@ def test_report_json_has_verdicts_diagnoses_references_and_solutions() -> None:
     assert first["parts"][1]["status"] == "unanswered"
     assert first["solution"] == q.variant.solution()
     assert data["topics"]["demo"]["possible"] == data["possible"] == 6
+
+
+def test_reviews_are_dated_by_the_exam_now(tmp_path: Path) -> None:
+    """The review cards a submitted paper writes are scheduled from the exam's `now`, not
+    from the machine's clock."""
+    t0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # far from today: the real clock would show
+    with open_store(tmp_path) as store:
+        run = ExamRun(build_paper(CAT, TRANSPOSE, 1, 2), 5, 2, store, now=lambda: t0)
+        _answer_all(run)
+        run.submit()
+        (card,) = store.cards()
+        assert card["due"] == review(None, GOOD, t0)[1]
