@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mldrill import __version__
 from mldrill.cli.errors import EXIT_BUG, EXIT_NEGATIVE, EXIT_OK, State, handle_errors
+
+if TYPE_CHECKING:
+    from mldrill.cli.env import Terminal
 
 app = typer.Typer(
     name="mldrill",
@@ -191,6 +194,7 @@ def validate(
 @app.command()
 @handle_errors
 def practice(
+    ctx: typer.Context,
     topics: Annotated[list[str] | None, typer.Argument(
         metavar="[TOPIC]...", help="Topics to practise (default: chosen for you).",
         show_default=False)] = None,
@@ -212,6 +216,7 @@ def practice(
 
     Without a topic, reviews that are due come first, then your weakest topics, then
     new material."""
+    from mldrill.cli.env import terminal_for
     from mldrill.cli.practice import run_practice
 
     cat = _catalog()
@@ -222,8 +227,8 @@ def practice(
     families = cat.select([w for w in words if w not in ids], tag or (), difficulty, ids)
     problem = problem or (ids[0] if len(ids) == 1 and len(words) == 1 else None)
     session_seed = seed if seed is not None and not problem else _random_seed()
-    code = run_practice(cat, families, seed=session_seed, count=count, tries=tries,
-                        problem_seed=seed if problem else None, save=save)
+    code = run_practice(terminal_for(ctx.obj), cat, families, seed=session_seed, count=count,
+                        tries=tries, problem_seed=seed if problem else None, save=save)
     if code:
         raise typer.Exit(code)
 
@@ -231,6 +236,7 @@ def practice(
 @app.command()
 @handle_errors
 def exam(
+    ctx: typer.Context,
     words: Annotated[list[str] | None, typer.Argument(
         metavar="[TOPIC]...", help="Topics of the paper (same as --topics).",
         show_default=False)] = None,
@@ -254,6 +260,7 @@ def exam(
     """Sit a timed paper: no hints or verdicts until you submit, then a full report.
 
     Answers can be revised (back, next, go N) until you submit or the time runs out."""
+    from mldrill.cli.env import terminal_for
     from mldrill.cli.exam import run_exam
     from mldrill.errors import UsageError
 
@@ -265,7 +272,8 @@ def exam(
         raise UsageError("no problems match the topics, tags and difficulty given")
     paper_seed = seed if seed is not None else _random_seed()
     allowed = minutes if minutes is not None else 6.0 * count
-    code = run_exam(cat, families, seed=paper_seed, count=count, minutes=allowed, save=save,
+    code = run_exam(terminal_for(ctx.obj), cat, families, seed=paper_seed, count=count,
+                    minutes=allowed, save=save,
                     settings={"topics": chosen, "count": count, "minutes": allowed,
                               "difficulty": difficulty, "tags": list(tag or ())})
     if code:
@@ -570,5 +578,7 @@ def history(
         render.render_history(rows)
 
 
-def main() -> None:
-    app(prog_name="mldrill")
+def main(terminal: Terminal | None = None) -> None:
+    """The `mldrill` command. `terminal`: what `practice` and `exam` talk to, instead of the
+    process's own (mldrill/cli/env.py)."""
+    app(prog_name="mldrill", obj=terminal)

@@ -5,22 +5,22 @@ already has and moves on, `back`/`next`/`go N` move between questions, and `subm
 No verdicts, hints or solutions until the end. Every prompt shows the time left; on a
 terminal a timer (SIGALRM) warns at 5 and 1 minutes and submits the paper when time runs
 out, even while the student is typing. Ctrl-C (at once, even mid-line; see
-mldrill/cli/terminal.py) and Ctrl-D submit what has been answered.
+mldrill/cli/terminal.py) and Ctrl-D submit what has been answered. Input, output and the
+exam's clock come in as a Terminal (mldrill/cli/env.py).
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sys
-import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping
+from types import FrameType
+from typing import TYPE_CHECKING
 
+from mldrill.cli.errors import EXIT_INTERRUPTED, EXIT_OK
 from mldrill.cli.practice import EndSession, read_answer
 from mldrill.cli.render import (
     STATUS_STYLE,
-    console,
     plain,
     render_part_header,
     render_part_result,
@@ -28,6 +28,14 @@ from mldrill.cli.render import (
     wrap_prose,
 )
 from mldrill.cli.terminal import ignore_ctrl_c, interactive, redraw
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.model import ProblemFamily
+    from mldrill.cli.env import Terminal
+    from mldrill.practice.exam import ExamReport, ExamRun
 
 HELP = """Type an answer and press Enter (an open bracket continues on the next line).
 Nothing is marked until you submit; you can change any answer until then.
@@ -41,8 +49,6 @@ Nothing is marked until you submit; you can change any answer until then.
 COMMANDS = {"back", "b", "prev", "next", "n", "list", "l", "clear", "time", "submit",
             "help", "?", "quit", "exit", "q", "hint", "solution", "skip"}
 WARN_AT = (300.0, 60.0)  # seconds left when the timer speaks up ($MLDRILL_EXAM_WARN)
-
-CLOCK: Callable[[], float] = time.monotonic  # tests replace this to move time
 
 
 class TimeUp(Exception):
@@ -77,12 +83,12 @@ class Timer:
     The bell only interrupts while the student is at a prompt (`waiting`); otherwise the
     expiry is noticed at the next prompt."""
 
-    def __init__(self, run: Any, con: Any) -> None:
-        self.run, self.con = run, con
+    def __init__(self, run: ExamRun, term: Terminal) -> None:
+        self.run, self.term = run, term
         self.waiting = False
         self.prompt = ""
         self.pending = [w for w in warn_marks() if run.time_left() > w + 1]
-        self.enabled = hasattr(signal, "setitimer") and sys.stdin.isatty()
+        self.enabled = hasattr(signal, "setitimer") and term.isatty
         if self.enabled:
             self._old = signal.signal(signal.SIGALRM, self._ring)
             self._arm()
@@ -93,7 +99,7 @@ class Timer:
         wait = left - nxt if nxt is not None else left
         signal.setitimer(signal.ITIMER_REAL, max(wait, 0.05))
 
-    def _ring(self, signum: int, frame: Any) -> None:
+    def _ring(self, signum: int, frame: FrameType | None) -> None:
         left = self.run.time_left()
         if left <= 0:
             if self.waiting:
@@ -103,8 +109,7 @@ class Timer:
         if due:
             self.pending = [w for w in self.pending if w not in due]
             if self.waiting:
-                sys.stdout.write(f"\n[{_left_text(min(due))} left]\n")
-                sys.stdout.flush()
+                self.term.write(f"\n[{_left_text(min(due))} left]\n")
                 redraw(self.prompt)
         self._arm()
 
@@ -122,23 +127,23 @@ def _left_text(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
-def run_exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: float,
-             save: bool, settings: dict[str, Any]) -> int:
-    """Sit a paper; returns the exit code (0, or 130 when ended by Ctrl-C)."""
+def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+             count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> int:
+    """Sit a paper on `term`; returns the exit code (0, or 130 when ended by Ctrl-C)."""
     with interactive():
-        return _exam(cat, families, seed=seed, count=count, minutes=minutes, save=save,
+        return _exam(term, cat, families, seed=seed, count=count, minutes=minutes, save=save,
                      settings=settings)
 
 
-def _exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: float,
-          save: bool, settings: dict[str, Any]) -> int:
+def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+          count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> int:
     from mldrill.practice.exam import ExamRun, build_paper
     from mldrill.progress.store import open_store
 
-    con = console()
+    con = term.console
     paper = build_paper(cat, families, count, seed)
     store = open_store() if save else None
-    run = ExamRun(paper, minutes, seed, store, settings, clock=CLOCK)
+    run = ExamRun(paper, minutes, seed, store, settings, clock=term.clock, now=term.now)
     n = len(paper)
     parts = sum(len(q.family.parts) for q in paper)
     plain(con, f"Exam: {n} question{'s' if n != 1 else ''}, {parts} part{'s' if parts != 1 else ''}"
@@ -147,10 +152,10 @@ def _exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: floa
                "'help' for commands.", "dim")
     if not save:
         plain(con, "(not saved: --no-save)", "dim")
-    timer = Timer(run, con)
+    timer = Timer(run, term)
     interrupted = False
     try:
-        _sit(con, run, timer)
+        _sit(term, run, timer)
     except TimeUp:
         pass
     except EndSession as end:
@@ -168,30 +173,30 @@ def _exam(cat: Any, families: list[Any], *, seed: int, count: int, minutes: floa
     render_report(con, report, saved=store is not None)
     if store is not None:
         store.close()
-    return 130 if interrupted else 0
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def _sit(con: Any, run: Any, timer: Timer) -> None:
+def _sit(term: Terminal, run: ExamRun, timer: Timer) -> None:
     n = len(run.paper)
     at: int | None = 1
     while True:
         try:
             if at is None:
-                _review(con, run, timer)
+                _review(term, run, timer)
                 return
-            _question(con, run, timer, at)
+            _question(term, run, timer, at)
             at = at + 1 if at < n else None
         except _Move as move:
             at = move.to
 
 
-def _ask(run: Any, timer: Timer, prompt: str) -> str:
+def _ask(term: Terminal, run: ExamRun, timer: Timer | _NoTimer, prompt: str) -> str:
     if run.time_up:
         raise TimeUp
     timer.waiting = True
     timer.prompt = f"[{clock_text(run.time_left())}] {prompt}"
     try:
-        text = read_answer(timer.prompt, COMMANDS)
+        text = read_answer(term, timer.prompt, COMMANDS)
     finally:
         timer.waiting = False
     if run.time_up:
@@ -199,7 +204,8 @@ def _ask(run: Any, timer: Timer, prompt: str) -> str:
     return text
 
 
-def _question(con: Any, run: Any, timer: Timer, number: int) -> None:
+def _question(term: Terminal, run: ExamRun, timer: Timer, number: int) -> None:
+    con = term.console
     q = run.question(number)
     family, variant = q.family, q.variant
     plain(con, "")
@@ -208,17 +214,18 @@ def _question(con: Any, run: Any, timer: Timer, number: int) -> None:
     plain(con, wrap_prose(variant.prompt.rstrip(), con.width))
     for part in variant.parts:
         render_part_header(con, part)
-        _ask_part(con, run, timer, number, part.name)
+        _ask_part(term, run, timer, number, part.name)
 
 
-def _ask_part(con: Any, run: Any, timer: Timer, number: int, name: str) -> None:
+def _ask_part(term: Terminal, run: ExamRun, timer: Timer, number: int, name: str) -> None:
+    con = term.console
     while True:
         current = run.current(number, name)
         if current is not None:
             plain(con, f"  your answer: {current.replace(chr(10), ' ')}   "
                        "(Enter keeps it)", "dim")
-        text = _ask(run, timer, f"Q{number} {name}> ")
-        if _command(con, run, text, number, name):
+        text = _ask(term, run, timer, f"Q{number} {name}> ")
+        if _command(term, run, text, number, name):
             continue
         if not text:
             return
@@ -233,9 +240,11 @@ def _ask_part(con: Any, run: Any, timer: Timer, number: int, name: str) -> None:
         return
 
 
-def _command(con: Any, run: Any, text: str, number: int | None, name: str | None) -> bool:
+def _command(term: Terminal, run: ExamRun, text: str, number: int | None,
+             name: str | None) -> bool:
     """Carry out a command typed at a prompt; True if it was one (and the prompt repeats).
     Moving to another question raises _Move."""
+    con = term.console
     words = text.lower().split()
     if not words:
         return False
@@ -260,7 +269,7 @@ def _command(con: Any, run: Any, text: str, number: int | None, name: str | None
         run.clear(number, name)
         plain(con, "  cleared", "dim")
     elif word in ("submit", "quit", "exit", "q") and len(words) == 1:
-        if _confirm_submit(con, run):
+        if _confirm_submit(term, run):
             raise EndSession()
     elif word in ("hint", "solution", "skip") and len(words) == 1:
         plain(con, {"hint": "no hints in an exam",
@@ -271,7 +280,8 @@ def _command(con: Any, run: Any, text: str, number: int | None, name: str | None
     return True
 
 
-def _confirm_submit(con: Any, run: Any) -> bool:
+def _confirm_submit(term: Terminal, run: ExamRun) -> bool:
+    con = term.console
     missing = run.unanswered()
     if not missing:
         return True
@@ -279,7 +289,7 @@ def _confirm_submit(con: Any, run: Any) -> bool:
                           "unanswered: " + ", ".join(f"Q{q}\u00a0{p}" for q, p in missing[:8])
                           + (" ..." if len(missing) > 8 else ""), con.width), "yellow")
     while True:
-        reply = _ask(run, _NO_TIMER, "submit anyway? [y/N] ").strip().lower()
+        reply = _ask(term, run, _NoTimer(), "submit anyway? [y/N] ").strip().lower()
         if reply in ("y", "yes"):
             return True
         if reply in ("", "n", "no"):
@@ -287,14 +297,12 @@ def _confirm_submit(con: Any, run: Any) -> bool:
 
 
 class _NoTimer:
+    """Where a prompt is not one the timer may interrupt (the confirmation to submit)."""
     waiting = False
     prompt = ""
 
 
-_NO_TIMER: Any = _NoTimer()
-
-
-def _overview(con: Any, run: Any) -> None:
+def _overview(con: Console, run: ExamRun) -> None:
     for q in run.paper:
         names = [p.name for p in q.family.parts]
         todo = [p for p in names if run.current(q.number, p) is None]
@@ -308,19 +316,20 @@ def _overview(con: Any, run: Any) -> None:
     plain(con, f"  {clock_text(run.time_left())} left", "dim")
 
 
-def _review(con: Any, run: Any, timer: Timer) -> None:
+def _review(term: Terminal, run: ExamRun, timer: Timer) -> None:
+    con = term.console
     plain(con, "")
     plain(con, "End of the paper.", "bold")
     _overview(con, run)
     plain(con, "'go N' to revise question N, 'submit' to hand in.", "dim")
     while True:
-        text = _ask(run, timer, "exam> ")
-        if not text or _command(con, run, text, None, None):
+        text = _ask(term, run, timer, "exam> ")
+        if not text or _command(term, run, text, None, None):
             continue
         plain(con, "at the end of the paper: 'go N', 'list', 'submit' or 'help'", "yellow")
 
 
-def render_report(con: Any, report: Any, saved: bool) -> None:
+def render_report(con: Console, report: ExamReport, saved: bool) -> None:
     plain(con, "")
     pct = 100 * report.points / report.possible if report.possible else 0.0
     used = clock_text(report.seconds)

@@ -6,17 +6,17 @@ terminal it reads lines from stdin, so a session can be scripted. An answer
 with an open bracket continues on the next line. An answer that cannot be read is shown back
 with a caret and asked again, never counted. Every judged answer is stored as it is given,
 so Ctrl-C or a crash loses nothing; the summary is printed on quit, EOF and Ctrl-C (a
-second Ctrl-C does not cut it short).
+second Ctrl-C does not cut it short). Input, output and the clocks come in as a Terminal
+(mldrill/cli/env.py).
 """
 
 from __future__ import annotations
 
-import sys
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
+from mldrill.cli.errors import EXIT_INTERRUPTED, EXIT_OK
 from mldrill.cli.render import (
-    console,
     indent_block,
     plain,
     render_part_header,
@@ -24,7 +24,14 @@ from mldrill.cli.render import (
     render_solution,
     wrap_prose,
 )
-from mldrill.cli.terminal import ignore_ctrl_c, interactive, read_line
+from mldrill.cli.terminal import ignore_ctrl_c, interactive
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.model import ProblemFamily
+    from mldrill.cli.env import Terminal
+    from mldrill.practice.session import ProblemRun, SessionSummary
+    from mldrill.progress.store import Store
 
 HELP = """Type your answer and press Enter (an open bracket continues on the next line).
 Commands at any prompt:
@@ -43,26 +50,22 @@ class EndSession(Exception):
         self.interrupted = interrupted
 
 
-def _line(prompt: str) -> str:
+def _line(term: Terminal, prompt: str) -> str:
     try:
-        if sys.stdin.isatty():
-            return read_line(prompt)
-        line = sys.stdin.readline()
-        if not line:
-            raise EOFError
-        print(prompt + line.rstrip("\n"), flush=True)
-        return line.rstrip("\n")
+        return term.read_line(prompt)
     except EOFError:
         raise EndSession() from None
     except KeyboardInterrupt:
         raise EndSession(interrupted=True) from None
 
 
-def read_answer(prompt: str, commands: set[str] | frozenset[str] = frozenset(COMMANDS)) -> str:
-    """One answer; lines are joined while brackets are open (a matrix over several lines)."""
-    text = _line(prompt)
+def read_answer(term: Terminal, prompt: str,
+                commands: set[str] | frozenset[str] = frozenset(COMMANDS)) -> str:
+    """One answer; lines are joined while brackets are open (a matrix over several lines).
+    End of input raises EndSession, Ctrl-C EndSession(interrupted=True)."""
+    text = _line(term, prompt)
     while text.count("[") > text.count("]") or text.count("(") > text.count(")"):
-        more = _line(("." * max(1, min(3, len(prompt) - 1)) + " ").rjust(len(prompt)))
+        more = _line(term, ("." * max(1, min(3, len(prompt) - 1)) + " ").rjust(len(prompt)))
         if not more.strip():
             break
         if more.strip().lower() in commands:  # a command ends the unfinished answer
@@ -71,10 +74,10 @@ def read_answer(prompt: str, commands: set[str] | frozenset[str] = frozenset(COM
     return text.strip()
 
 
-def _when(iso: str | None) -> str:
+def _when(iso: str | None, now: datetime) -> str:
     if not iso:
         return "nothing scheduled"
-    delta = datetime.fromisoformat(iso) - datetime.now(UTC)
+    delta = datetime.fromisoformat(iso) - now
     secs = delta.total_seconds()
     if secs <= 0:
         return "now"
@@ -85,25 +88,25 @@ def _when(iso: str | None) -> str:
     return "in under a minute"
 
 
-def run_practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: int,
-                 problem_seed: int | None, save: bool) -> int:
-    """Run a session; returns the exit code (0, or 130 after Ctrl-C)."""
+def run_practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+                 count: int, tries: int, problem_seed: int | None, save: bool) -> int:
+    """Run a session on `term`; returns the exit code (0, or 130 after Ctrl-C)."""
     with interactive():
-        return _practice(cat, families, seed=seed, count=count, tries=tries,
+        return _practice(term, cat, families, seed=seed, count=count, tries=tries,
                          problem_seed=problem_seed, save=save)
 
 
-def _practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: int,
-              problem_seed: int | None, save: bool) -> int:
+def _practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+              count: int, tries: int, problem_seed: int | None, save: bool) -> int:
     from mldrill.practice.session import Session, plan
     from mldrill.progress.store import open_store
 
-    con = console()
+    con = term.console
     store = open_store() if save else None
     session = Session(cat, store, seed, tries, settings={
         "families": [f.id for f in families] if len(families) < 10 else len(families),
-        "count": count, "tries": tries})
-    order = plan(families, store, count, session.rng)
+        "count": count, "tries": tries}, clock=term.clock, now=term.now)
+    order = plan(families, store, count, session.rng, term.now())
     plain(con, f"Practice: {count} problem{'s' if count != 1 else ''}, {tries} "
                f"tr{'y' if tries == 1 else 'ies'} per part"
                + (f", seed {seed}" if problem_seed is None else "") + ". "
@@ -115,7 +118,7 @@ def _practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: in
         for i, family in enumerate(order):
             run = session.deal(family, problem_seed)
             try:
-                _work(con, run, i + 1, count)
+                _work(term, run, i + 1, count)
             finally:
                 session.finish(run)
     except (EndSession, KeyboardInterrupt) as end:
@@ -129,14 +132,14 @@ def _practice(cat: Any, families: list[Any], *, seed: int, count: int, tries: in
         plain(con, "\ninterrupted: your answers so far are saved" if save else
               "\ninterrupted")
     summary = session.close()
-    _summary(con, summary, store)
+    _summary(term, summary, store)
     if store is not None:
         store.close()
-    return 130 if interrupted else 0
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def _work(con: Any, run: Any, index: int, count: int) -> None:
-    family, variant = run.family, run.variant
+def _work(term: Terminal, run: ProblemRun, index: int, count: int) -> None:
+    con, family, variant = term.console, run.family, run.variant
     plain(con, "")
     plain(con, wrap_prose(f"Problem {index}/{count} · {family.topic} · {family.title}",
                           con.width), "bold cyan")
@@ -146,12 +149,13 @@ def _work(con: Any, run: Any, index: int, count: int) -> None:
     for part in variant.parts:
         render_part_header(con, part)
         run.start_part(part.name)
-        _ask_part(con, run, part.name)
+        _ask_part(term, run, part.name)
 
 
-def _ask_part(con: Any, run: Any, name: str) -> None:
+def _ask_part(term: Terminal, run: ProblemRun, name: str) -> None:
+    con = term.console
     while True:
-        text = read_answer(f"{name}> ")
+        text = read_answer(term, f"{name}> ")
         word = text.lower()
         if word in ("quit", "exit", "q"):
             raise EndSession()
@@ -197,7 +201,10 @@ def _ask_part(con: Any, run: Any, name: str) -> None:
                    "'solution', 'skip'", "dim")
 
 
-def _summary(con: Any, summary: Any, store: Any) -> None:
+def _summary(term: Terminal, summary: SessionSummary, store: Store | None) -> None:
+    from mldrill.progress.due import reviews_at
+
+    con = term.console
     plain(con, "")
     plain(con, "Session summary", "bold")
     pct = 100 * summary.points / summary.possible if summary.possible else 0.0
@@ -210,10 +217,8 @@ def _summary(con: Any, summary: Any, store: Any) -> None:
             plain(con, f"  {topic:<18} {t.points:g}/{t.possible:g}")
     if store is None:
         return
-    now = datetime.now(UTC)
+    now = term.now()
     cards = store.cards()
-    due_now = sum(1 for c in cards if datetime.fromisoformat(c["due"]) <= now)
-    upcoming = min((c["due"] for c in cards if datetime.fromisoformat(c["due"]) > now),
-                   default=None)
-    plain(con, f"  due for review: {due_now} now; next {_when(upcoming)}"
+    reviews = reviews_at(cards, now)
+    plain(con, f"  due for review: {len(reviews.due)} now; next {_when(reviews.next_due, now)}"
           if cards else "  no reviews scheduled yet", "dim")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from terminal_fakes import FakeClock, fake_terminal, invoke, shown
 
 from mldrill.bank.catalog import load_catalog
-from mldrill.cli import exam as exam_cli
 from mldrill.practice.exam import build_paper
 
 BANK = Path(__file__).parents[1] / "fixtures" / "bank"
@@ -193,22 +193,33 @@ def test_ctrl_c_while_a_submitted_paper_is_marked_is_ignored(run, monkeypatch) -
     assert sorted(r["status"] for r in rows) == ["correct"] * len(lines)
 
 
-def test_time_up_submits_and_refuses_late_answers(run, monkeypatch) -> None:
+def test_time_up_submits_and_refuses_late_answers(run) -> None:
     """When the time runs out the paper is submitted: the answer typed too late is not
     kept, and the report says the clock submitted it."""
-    now = [0.0]
-
-    def clock() -> float:
-        now[0] += 20.0  # every look at the clock is 20 s later
-        return now[0]
-
-    monkeypatch.setattr(exam_cli, "CLOCK", clock)
-    paper = _paper(2, 4)
-    result = _exam(run, 4, 2, _reference_lines(paper), "--minutes", "1")
-    out = result.output
+    clock = FakeClock(step=20.0)  # every look at the clock is 20 s later
+    term = fake_terminal(_reference_lines(_paper(2, 4)), clock=clock)
+    code = invoke(term, "exam", "--seed", "4", "--count", "2", "--minutes", "1")
+    out = shown(term)
     assert "Time is up: the paper was submitted" in out
     assert "submitted when the time ran out" in out
-    assert result.exit_code == 0
+    assert code == 0
+
+
+def test_the_countdown_and_the_time_used_follow_the_terminals_clock(run) -> None:
+    """The time on each prompt and the time used in the report are read from the
+    terminal's clock: with every answer taking 25 s, each prompt shows 25 s less."""
+    paper = _paper(1, 4)
+    names = [p.name for p in paper[0].family.parts]
+    term = fake_terminal([*_reference_lines(paper), "submit"], seconds_per_line=25)
+    assert invoke(term, "exam", "--seed", "4", "--count", "1", "--minutes", "10") == 0
+    out = shown(term)
+    for i, name in enumerate(names):
+        left = 600 - 25 * i
+        assert f"[{left // 60:02d}:{left % 60:02d}] Q1 {name}> " in out
+    left = 600 - 25 * len(names)
+    assert f"[{left // 60:02d}:{left % 60:02d}] exam> submit" in out
+    used = 25 * (len(names) + 1)
+    assert f"{used // 60:02d}:{used % 60:02d} of 10:00" in out
 
 
 def test_countdown_is_on_every_prompt(run) -> None:

@@ -4,9 +4,16 @@ and what is stored."""
 from __future__ import annotations
 
 import json
+import sys
+import time
+from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from terminal_fakes import T0, FakeNow, fake_terminal, invoke, shown
+
+from mldrill.cli.env import Terminal, terminal_for
 
 
 def _answers(run, problem: str, seed: int) -> list[str]:
@@ -208,3 +215,44 @@ def test_read_as_is_shown_only_when_it_adds_something(run) -> None:
     result = _practice(run, "demo-transpose", 5, [semicolons, answers[1], answers[2]])
     assert result.output.count("read as") == 1
     assert f"read as: {answers[0]}" in result.output
+
+
+def test_due_reviews_are_read_at_the_terminals_time_by_plan_and_summary(run) -> None:
+    """What is due is read against the terminal's `now`, the same in the order of a session
+    and in its summary: a problem practised at T0 is not due at T0 (new material comes
+    first, the summary says 0 due), and is due sixty days later (it comes first, 1 due)."""
+    answers = _answers(run, "demo-transpose", 5)
+    first = fake_terminal(answers, now=FakeNow(T0))
+    assert invoke(first, "practice", "--problem", "demo-transpose", "--seed", "5",
+                  "--count", "1") == 0
+    assert "  due for review: 0 now; next in " in shown(first)
+    same_day = fake_terminal(["quit"], now=FakeNow(T0))
+    invoke(same_day, "practice", "demo", "--count", "1")
+    assert "demo-sigmoid, seed" in shown(same_day)
+    assert "  due for review: 0 now; next in " in shown(same_day)
+    later = fake_terminal(["quit"], now=FakeNow(T0 + timedelta(days=60)))
+    invoke(later, "practice", "demo", "--count", "1")
+    assert "demo-transpose, seed" in shown(later)
+    assert "  due for review: 1 now; next nothing scheduled" in shown(later)
+
+
+def test_a_scripted_terminal_echoes_each_answer_after_its_prompt() -> None:
+    """Not at a tty, each line read is shown after its prompt, so a scripted session reads
+    like a typed one; the end of the input is EOFError."""
+    term = fake_terminal(["[1 2", "3]"])
+    assert term.read_line("K> ") == "[1 2"
+    assert term.read_line(".. ") == "3]"
+    assert shown(term) == "K> [1 2\n.. 3]\n"
+    with pytest.raises(EOFError):
+        term.read_line("K> ")
+    assert shown(term) == "K> [1 2\n.. 3]\n"
+
+
+def test_a_command_runs_on_the_terminal_it_is_given() -> None:
+    """The terminal handed to `main` (the command context's obj) is the one used; with none,
+    the process's own: its stdin, the real clocks."""
+    given = fake_terminal()
+    assert terminal_for(given) is given
+    own = terminal_for(None)
+    assert isinstance(own, Terminal) and own is not given
+    assert own.stdin is sys.stdin and own.clock is time.monotonic

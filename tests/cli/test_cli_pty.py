@@ -217,18 +217,18 @@ def test_ctrl_c_mid_answer_hands_the_exam_in_at_once(env: dict[str, str]) -> Non
         [("exam", first, "correct"), ("exam", second, "unanswered")])
 
 
-# `mldrill exam` with its clock read from a file the test writes (exam.CLOCK is the hook the
-# in-process tests use too); SIGALRM, which the timer waits for, is sent by the test.
+# `mldrill exam` on the process's terminal with its clock read from a file the test writes,
+# handed to the entry point as the in-process tests hand theirs (main(terminal=...));
+# SIGALRM, which the timer waits for, is sent by the test.
 CLOCKED = """
 import sys
 from pathlib import Path
 
-import mldrill.cli.exam as exam
 from mldrill.cli.app import main
+from mldrill.cli.env import Terminal
 
 now = Path(sys.argv.pop(1))
-exam.CLOCK = lambda: float(now.read_text())
-main()
+main(Terminal.of_process(clock=lambda: float(now.read_text())))
 """
 
 
