@@ -5,13 +5,19 @@ the commands, so `mldrill --help` starts instantly."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mldrill import __version__
-from mldrill.cli.errors import EXIT_BUG, EXIT_NEGATIVE, EXIT_OK, State, handle_errors
+from mldrill.cli.errors import ExitStatus, State, handle_errors
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
+    from mldrill.errors import Diagnostic
+    from mldrill.grade.exercise import Assignment
 
 if TYPE_CHECKING:
     from mldrill.cli.env import Terminal
@@ -30,14 +36,46 @@ app = typer.Typer(
 )
 
 
-class Options:
-    banks: list[str] = []
-    only_bank: bool = False
+class Banks:
+    """The banks of this run (--bank, --only-bank, $MLDRILL_BANK), loaded on demand: a
+    broken file is left out with a warning on stderr, so one file never stops a student.
+    The core reads the banks through this (`mldrill.grade.run.Sources`)."""
+
+    def __init__(self) -> None:
+        self.extra: Sequence[str] = ()
+        self.only: bool = False
+
+    @property
+    def bundled(self) -> bool:
+        return not self.only
+
+    def catalog(self) -> Catalog:
+        from mldrill.bank.catalog import load_catalog
+        from mldrill.errors import UsageError
+
+        if self.only and not (self.extra or os.environ.get("MLDRILL_BANK")):
+            raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
+        cat = load_catalog(self.extra, bundled=self.bundled, strict=False)
+        _warn_broken(cat.diagnostics)
+        return cat
+
+    def assignments(self) -> list[Assignment]:
+        from mldrill.bank.catalog import bank_dirs
+        from mldrill.grade.grader import load_assignments
+
+        found, diags = load_assignments(bank_dirs(self.extra, bundled=self.bundled))
+        _warn_broken(diags)
+        return found
+
+
+BANKS = Banks()
 
 
 def _version(value: bool) -> None:
     if value:
-        print(f"mldrill {__version__}")
+        from mldrill.cli.render import console, plain
+
+        plain(console(), f"mldrill {__version__}")
         raise typer.Exit()
 
 
@@ -54,24 +92,20 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version.")] = False,
 ) -> None:
-    Options.banks = list(bank or [])
-    Options.only_bank = only_bank
+    BANKS.extra = tuple(bank or ())
+    BANKS.only = only_bank
     State.debug = debug
 
 
-def _catalog():  # -> Catalog
-    from mldrill.bank.catalog import load_catalog
-    from mldrill.errors import UsageError
+def _catalog() -> Catalog:
+    return BANKS.catalog()
 
-    if Options.only_bank and not (Options.banks or os.environ.get("MLDRILL_BANK")):
-        raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
-    cat = load_catalog(Options.banks, bundled=not Options.only_bank, strict=False)
-    if cat.diagnostics:
-        # one broken file must not stop a student: say so loudly, and go on without it
+
+def _warn_broken(diagnostics: Sequence[Diagnostic]) -> None:
+    if diagnostics:
         from mldrill.cli.render import warn_broken
 
-        warn_broken(cat.diagnostics)
-    return cat
+        warn_broken(list(diagnostics))
 
 
 def _random_seed() -> int:
@@ -139,26 +173,33 @@ def check(
     from mldrill.errors import UsageError
     from mldrill.variants.generate import make_variant
 
+    given = _answers_by_part(answers or ())
+    cat = _catalog()
+    family = cat.get(problem_id)
+    if not given:
+        raise UsageError(f"give at least one answer as NAME=ANSWER; the parts of "
+                         f"'{problem_id}' are: {', '.join(p.name for p in family.parts)}")
+    result = check_answers(make_variant(family, seed, cat.functions), given)
+    if json_out:
+        render.dump_json(result.to_json())
+    else:
+        render.render_check(result)
+    raise typer.Exit(ExitStatus.OK if result.all_correct else ExitStatus.NEGATIVE)
+
+
+def _answers_by_part(items: Sequence[str]) -> dict[str, str]:
+    """NAME=ANSWER arguments by part name (each part once)."""
+    from mldrill.errors import UsageError
+
     given: dict[str, str] = {}
-    for item in answers or []:
+    for item in items:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"'{item}' is not NAME=ANSWER (e.g. dx='[1, 2]')")
         if name.strip() in given:
             raise UsageError(f"part '{name.strip()}' is answered twice")
         given[name.strip()] = text
-    cat = _catalog()
-    family = cat.get(problem_id)
-    if not given:
-        raise UsageError(f"give at least one answer as NAME=ANSWER; the parts of "
-                         f"'{problem_id}' are: {', '.join(p.name for p in family.parts)}")
-    variant = make_variant(family, seed, cat.functions)
-    result = check_answers(variant, given)
-    if json_out:
-        render.dump_json(result.to_json())
-    else:
-        render.render_check(result)
-    raise typer.Exit(EXIT_OK if result.all_correct else EXIT_NEGATIVE)
+    return given
 
 
 @app.command()
@@ -180,15 +221,14 @@ def validate(
     from mldrill.cli import render
     from mldrill.verify.run import validate_bank
 
-    outcome = validate_bank(paths or [], Options.banks, bundled=not Options.only_bank,
+    outcome = validate_bank(paths or [], list(BANKS.extra), bundled=BANKS.bundled,
                             seeds=seeds, jobs=jobs)
-    failed = outcome.failed(strict)
     if json_out:
         render.dump_json(outcome.to_json(strict))
     else:
         render.render_validate(outcome.reports, outcome.diagnostics, outcome.files, seeds,
                                strict)
-    raise typer.Exit(EXIT_NEGATIVE if failed else EXIT_OK)
+    raise typer.Exit(ExitStatus.NEGATIVE if outcome.failed(strict) else ExitStatus.OK)
 
 
 @app.command()
@@ -218,19 +258,15 @@ def practice(
     new material."""
     from mldrill.cli.env import terminal_for
     from mldrill.cli.practice import run_practice
+    from mldrill.practice.choose import practice_plan
 
     cat = _catalog()
-    words = list(topics or ())
-    ids = [w for w in words if w in cat.families]  # `practice conv-maxpool` works too
-    if problem:
-        ids.append(problem)
-    families = cat.select([w for w in words if w not in ids], tag or (), difficulty, ids)
-    problem = problem or (ids[0] if len(ids) == 1 and len(words) == 1 else None)
-    session_seed = seed if seed is not None and not problem else _random_seed()
-    code = run_practice(terminal_for(ctx.obj), cat, families, seed=session_seed, count=count,
-                        tries=tries, problem_seed=seed if problem else None, save=save)
+    plan = practice_plan(cat, topics or (), problem, seed, tag or (), difficulty,
+                         fresh_seed=_random_seed())
+    code = run_practice(terminal_for(ctx.obj), cat, plan.families, seed=plan.seed,
+                        count=count, tries=tries, problem_seed=plan.problem_seed, save=save)
     if code:
-        raise typer.Exit(code)
+        raise typer.Exit(ExitStatus(code))
 
 
 @app.command()
@@ -262,22 +298,15 @@ def exam(
     Answers can be revised (back, next, go N) until you submit or the time runs out."""
     from mldrill.cli.env import terminal_for
     from mldrill.cli.exam import run_exam
-    from mldrill.errors import UsageError
+    from mldrill.practice.choose import exam_plan
 
     cat = _catalog()
-    chosen = [t.strip() for item in [*(words or ()), *(topics or ())]
-              for t in item.split(",") if t.strip()]
-    families = cat.select(chosen, tag or (), difficulty)
-    if not families:
-        raise UsageError("no problems match the topics, tags and difficulty given")
-    paper_seed = seed if seed is not None else _random_seed()
-    allowed = minutes if minutes is not None else 6.0 * count
-    code = run_exam(terminal_for(ctx.obj), cat, families, seed=paper_seed, count=count,
-                    minutes=allowed, save=save,
-                    settings={"topics": chosen, "count": count, "minutes": allowed,
-                              "difficulty": difficulty, "tags": list(tag or ())})
+    plan = exam_plan(cat, [*(words or ()), *(topics or ())], count, minutes, seed,
+                     difficulty, tag or (), fresh_seed=_random_seed())
+    code = run_exam(terminal_for(ctx.obj), cat, plan.families, seed=plan.seed, count=count,
+                    minutes=plan.minutes, save=save, settings=plan.settings)
     if code:
-        raise typer.Exit(code)
+        raise typer.Exit(ExitStatus(code))
 
 
 @app.command()
@@ -307,111 +336,14 @@ def grade(
 
     Exit status: 0 graded (any score), 1 not gradable (syntax or import error, nothing
     recognisable), 3 grader failure."""
-    if _is_answers(path):
-        raise typer.Exit(_grade_answers(path, key, fmt, output))
-    from mldrill.bank.catalog import bank_dirs
-    from mldrill.errors import UsageError
-    from mldrill.grade.grader import grade_file, load_assignments
+    from mldrill.cli.grade import BatchBar, show_grade
+    from mldrill.grade.run import GradeRequest, grade_path
 
-    if fmt not in ("text", "json", "gradescope"):
-        raise UsageError(f"--format must be text, json or gradescope, not '{fmt}'")
-    if not os.path.lexists(path):
-        raise UsageError(f"'{path}' does not exist")
-    banks = bank_dirs(Options.banks, bundled=not Options.only_bank)
-    assignments, diags = load_assignments(banks)
-    if diags:
-        from mldrill.cli.render import warn_broken
-
-        warn_broken(diags)
-    if not assignments:
-        raise UsageError("no coding assignments found in the banks")
-    used_seed = seed if seed is not None else _random_seed()
-    root = path.parent  # nothing below it is followed if a link
-    if path.is_dir() and fmt == "gradescope":  # one student's folder (Gradescope's layout)
-        from mldrill.grade.submissions import find_submission
-
-        me = find_submission(path, assignments, assignment)
-        if me.path is None:
-            from mldrill.cli.grade import emit
-            from mldrill.grade.report import GradeReport
-
-            emit(GradeReport(str(path), used_seed, "not gradable",
-                             message=f"not gradable: {me.problem}").to_gradescope(), output)
-            raise typer.Exit(EXIT_NEGATIVE)
-        root, path = path, me.path
-    if path.is_dir():
-        from mldrill.cli.grade import run_batch
-
-        if assignment is not None:
-            from mldrill.grade.grader import choose_by_name
-
-            choose_by_name(assignments, assignment)  # an unknown name is a usage error
-        code = run_batch(path, assignments, banks=list(Options.banks),
-                         bundled=not Options.only_bank, seed=used_seed, only=assignment,
-                         jobs=jobs, output=output, fmt=fmt)
-        raise typer.Exit(code)
-    from mldrill.cli.grade import emit, render_report
-
-    report = grade_file(path, assignments, used_seed, only=assignment, root=root)
-    if fmt == "json":
-        emit(report.to_json(), output)
-    elif fmt == "gradescope":
-        emit(report.to_gradescope(), output)
-    else:
-        from mldrill.text import clean_line
-
-        render_report(report, f"mldrill grade {clean_line(str(path))}"
-                              + (f" --assignment {assignment}" if assignment else "")
-                              + f" --seed {used_seed}")
-    raise typer.Exit({"graded": EXIT_OK, "not gradable": EXIT_NEGATIVE}.get(report.outcome, 3))
-
-
-def _is_answers(path: Path) -> bool:
-    if path.is_dir():
-        from mldrill.sheets.answers import has_answer_files
-
-        return has_answer_files(path) and not any(path.glob("*.py")) and not any(
-            path.glob("*/*.py"))
-    return path.suffix in (".yaml", ".yml") and os.path.lexists(path)
-
-
-def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) -> int:
-    from mldrill.cli.grade import emit
-    from mldrill.cli.sheet import render_sheet_batch, render_sheet_grade
-    from mldrill.errors import UsageError
-    from mldrill.grade.batch import write_gradebook
-    from mldrill.sheets.answers import (
-        find_key,
-        grade_answer_file,
-        grade_answer_folder,
-        load_spec,
-    )
-
-    if fmt not in ("text", "json", "gradescope"):
-        raise UsageError(f"--format must be text, json or gradescope, not '{fmt}'")
-    single = not path.is_dir()
-    key_dir = key or find_key(path if single else path / "x" / "answers.yaml")
-    if key_dir is None:
-        raise UsageError("give --key DIR/key: the key folder written by `mldrill sheet new`")
-    spec = load_spec(key_dir)
-    cat = _catalog()
-    if single:
-        grade = grade_answer_file(path, spec, cat, root=path.parent)
-        if fmt == "json":
-            emit(grade.to_json(), output)
-        elif fmt == "gradescope":
-            emit(grade.to_gradescope(), output)
-        else:
-            render_sheet_grade(grade, key_dir)
-        return {"graded": EXIT_OK, "not gradable": EXIT_NEGATIVE}.get(grade.outcome, EXIT_BUG)
-    grades = grade_answer_folder(path, spec, cat)  # one bad file is one not-gradable row
-    book = output or Path(f"{path.resolve().name}-grades.csv")
-    write_gradebook(book, [g.to_row() for g in grades])
-    if fmt == "json":
-        emit({"gradebook": str(book), "reports": [g.to_json() for g in grades]}, None)
-    else:
-        render_sheet_batch(grades, book)
-    return EXIT_BUG if any(g.outcome == "grader failure" for g in grades) else EXIT_OK
+    request = GradeRequest(path, seed if seed is not None else _random_seed(), assignment,
+                           fmt, output, jobs, key)
+    run = grade_path(request, BANKS, BatchBar())
+    show_grade(run, request)
+    raise typer.Exit(ExitStatus.of_outcome(run.outcome))
 
 
 sheet_app = typer.Typer(help="Homework and exam sheets with a variant per student.",
@@ -453,56 +385,24 @@ def sheet_new(
         "give the same sheets (default: this account's secret).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Compile sheet.pdf when "
                                       "pdflatex is installed.")] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON, "
+                                           "for scripts.")] = False,
 ) -> None:
     """Write a sheet per student: sheet.md, sheet.tex (and .pdf), answers.yaml to fill in,
-    and the instructor's key/ (reference answers, worked solutions, the secret)."""
-    from mldrill.errors import UsageError
-    from mldrill.progress.store import default_home
-    from mldrill.sheets.build import (
-        SOLO,
-        SheetSpec,
-        Student,
-        choose_problems,
-        instructor_secret,
-        read_roster,
-        sheet_secret,
-    )
-    from mldrill.sheets.write import write_sheets
+    and the instructor's key/ (reference answers, worked solutions, the secret).
 
-    cat = _catalog()
-    if problems:
-        ids = tuple(p.strip() for p in problems.split(",") if p.strip())
-        for pid in ids:
-            cat.get(pid)  # an unknown id is a usage error with suggestions
-        if topics:
-            raise UsageError("give --problems or --topics, not both")
-    else:
-        chosen = [t.strip() for item in topics or () for t in item.split(",") if t.strip()]
-        families = cat.select(chosen, tag or (), difficulty)
-        if not families:
-            raise UsageError("no problems match the topics, tags and difficulty given")
-        ids = None
-    if minutes is not None and not exam:
-        raise UsageError("--minutes is for exams: add --exam")
-    sheet_seed = seed if seed is not None else _random_seed()
-    if ids is None:
-        ids = choose_problems(families, count, sheet_seed)
-    roster = read_roster(students) if students else (Student(SOLO),)
-    base = secret if secret is not None else instructor_secret(default_home())
-    spec = SheetSpec(title or ("Exam" if exam else "Homework"), sheet_seed, ids,
-                     sheet_secret(base, sheet_seed), exam, minutes, shared, roster)
-    result = write_sheets(spec, cat, out, pdf=pdf)
-    print(f"wrote {len(result.folders)} sheet{'s' if len(result.folders) != 1 else ''} "
-          f"({len(ids)} questions, seed {sheet_seed}) to {out}/; the key is in {out}/key/ "
-          "(keep it from students)")
-    if pdf and result.pdf_engine is None:
-        print("no pdflatex found: sheet.tex written, not compiled")
-    elif result.pdfs:
-        print(f"compiled {result.pdfs} PDFs with {result.pdf_engine}")
-    for err in result.pdf_errors:
-        print(f"warning: could not compile {err}")
-    print(f"grade the answers with: mldrill grade {out}/<id>/answers.yaml "
-          f"(or the folder of collected answer files) --key {out}/key")
+    With --json, what was written (folders, students, problem ids, seeds, PDFs, warnings)
+    as JSON: see docs/sheets.md."""
+    from mldrill.cli.sheet import render_sheets_made
+    from mldrill.sheets.make import SheetRequest, make_sheets
+
+    ids = tuple(p.strip() for p in problems.split(",") if p.strip()) if problems else None
+    request = SheetRequest(
+        out, seed if seed is not None else _random_seed(), problems=ids,
+        topics=tuple(topics or ()), count=count, students=students, title=title, exam=exam,
+        minutes=minutes, shared=shared, difficulty=difficulty, tags=tuple(tag or ()),
+        secret=secret, pdf=pdf)
+    render_sheets_made(make_sheets(request, _catalog()), json_out)
 
 
 export_app = typer.Typer(help="Export for other systems (Gradescope).", no_args_is_help=True)
@@ -523,20 +423,10 @@ def export_gradescope(
 ) -> None:
     """Write a Gradescope autograder zip: setup.sh installs mldrill, run_autograder grades
     /autograder/submission into /autograder/results/results.json."""
-    from mldrill.bank.catalog import bank_dirs
-    from mldrill.grade.export import build_bundle
-    from mldrill.grade.grader import choose_by_name, load_assignments
+    from mldrill.cli.grade import render_bundle
+    from mldrill.grade.run import export_gradescope as export
 
-    banks = bank_dirs(Options.banks, bundled=not Options.only_bank)
-    assignments, diags = load_assignments(banks)
-    if diags:
-        from mldrill.cli.render import warn_broken
-
-        warn_broken(diags)
-    (chosen,) = choose_by_name(assignments, assignment)
-    path = build_bundle(output, chosen, [b.root for b in banks], secret)
-    print(f"wrote {path} (assignment {chosen.name}); upload it as the autograder. "
-          "Keep it private: it holds the secret behind every submission's inputs.")
+    render_bundle(export(BANKS, assignment, output, secret))
 
 
 @app.command()

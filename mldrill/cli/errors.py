@@ -1,12 +1,15 @@
 """The one place where errors become messages and exit codes.
 
-Exit codes:
-  0  success (and, for `check`, every part correct)
-  1  the command ran but the result is negative: a wrong answer (`check`), a bank that
-     fails validation (`validate`)
-  2  the user's input is at fault: bad arguments, unknown problem, broken problem files
-  3  a bug in mldrill (reported as such; `--debug` shows the traceback)
-130  interrupted (Ctrl-C)
+Exit codes are the members of `ExitStatus` (their numbers never change: scripts rely on
+them):
+  0  OK           success (and, for `check`, every part correct)
+  1  NEGATIVE     the command ran but the result is negative: a wrong answer (`check`), a bank
+                  that fails validation (`validate`), a submission that is not gradable
+  2  USAGE        the user's input is at fault: bad arguments, unknown problem, broken
+                  problem files
+  3  BUG          a bug in mldrill, or a grader failure (reported as such; `--debug` shows
+                  the traceback)
+130  INTERRUPTED  interrupted (Ctrl-C)
 
 Users never see a traceback for their own mistakes. Tracebacks, when asked for with
 `--debug`, never show local variables (they could hold answer keys).
@@ -18,30 +21,43 @@ import functools
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from enum import IntEnum
+from typing import ParamSpec, TypeVar
 
 import typer
 
 from mldrill.errors import BankError, MldrillError
 
-EXIT_OK = 0
-EXIT_NEGATIVE = 1
-EXIT_USER = 2
-EXIT_BUG = 3
-EXIT_INTERRUPTED = 130
 
-F = TypeVar("F", bound=Callable[..., Any])
+class ExitStatus(IntEnum):
+    """The exit status of every command (httpie's `ExitStatus`, for mldrill's outcomes)."""
+
+    OK = 0
+    NEGATIVE = 1
+    USAGE = 2
+    BUG = 3
+    INTERRUPTED = 130
+
+    @classmethod
+    def of_outcome(cls, outcome: str) -> ExitStatus:
+        """A grading outcome's status: graded (any score) OK, not gradable NEGATIVE (the
+        student's to fix), grader failure (or anything else) BUG."""
+        return {"graded": cls.OK, "not gradable": cls.NEGATIVE}.get(outcome, cls.BUG)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class State:
     debug = False
 
 
-def handle_errors(fn: F) -> F:
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command: map every exception to a message on stderr and an exit code."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
@@ -55,7 +71,7 @@ def handle_errors(fn: F) -> F:
                       style="bold red", markup=False, highlight=False)
             for d in exc.diagnostics:
                 con.print(str(d), markup=False, highlight=False)
-            raise typer.Exit(EXIT_USER) from None
+            raise typer.Exit(ExitStatus.USAGE) from None
         except MldrillError as exc:
             from mldrill.cli.render import err_console
 
@@ -64,13 +80,13 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             print("\ninterrupted", file=sys.stderr)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except Exception as exc:  # a bug in mldrill, not the user's fault
             if State.debug:
                 traceback.print_exception(exc, file=sys.stderr)
             print(f"internal error: {type(exc).__name__}: {exc}\n"
                   "This is a bug in mldrill, not in your input. Run again with --debug for "
                   "the traceback and report it.", file=sys.stderr)
-            raise typer.Exit(EXIT_BUG) from None
+            raise typer.Exit(ExitStatus.BUG) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from mldrill.cli.errors import EXIT_INTERRUPTED, EXIT_OK
+from mldrill.cli.errors import ExitStatus
 from mldrill.cli.practice import EndSession, read_answer
 from mldrill.cli.render import (
     STATUS_STYLE,
@@ -128,7 +128,7 @@ def _left_text(seconds: float) -> str:
 
 
 def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
-             count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> int:
+             count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> ExitStatus:
     """Sit a paper on `term`; returns the exit code (0, or 130 when ended by Ctrl-C)."""
     with interactive():
         return _exam(term, cat, families, seed=seed, count=count, minutes=minutes, save=save,
@@ -136,7 +136,7 @@ def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, see
 
 
 def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
-          count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> int:
+          count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> ExitStatus:
     from mldrill.practice.exam import ExamRun, build_paper
     from mldrill.progress.store import open_store
 
@@ -173,7 +173,7 @@ def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: 
     render_report(con, report, saved=store is not None)
     if store is not None:
         store.close()
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return ExitStatus.INTERRUPTED if interrupted else ExitStatus.OK
 
 
 def _sit(term: Terminal, run: ExamRun, timer: Timer) -> None:

@@ -1,22 +1,38 @@
-"""`mldrill grade`: the terminal around mldrill.grade (one file, or a class folder)."""
+"""`mldrill grade` and `mldrill export gradescope` on the terminal: rendering the results
+of mldrill.grade.run (a file's report, a class folder's summary, answer files) and a class
+folder's progress. JSON and Gradescope's results.json are written as the core shapes them."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
 from mldrill.cli.render import console, err_console, plain
+from mldrill.cli.sheet import render_sheet_batch, render_sheet_grade
+from mldrill.grade.batch import pass_rates
+from mldrill.grade.run import AnswerFileGraded, ClassGraded, FileGraded
+
+if TYPE_CHECKING:
+    from mldrill.grade.report import GradeReport
+    from mldrill.grade.run import AutograderWritten, GradeRequest, GradeRun
 
 MARK = {"passed": ("PASS", "bold green"), "failed": ("FAIL", "bold red"),
         "not attempted": ("----", "dim")}
 
 
-def render_report(report: Any, reproduce: str) -> None:
+def render_report(report: GradeReport, reproduce: str) -> None:
     con = console()
     head = f"{report.submission} · seed {report.seed}"
     if report.assignments:
@@ -43,7 +59,7 @@ def render_report(report: Any, reproduce: str) -> None:
         con.print(line)
         if t.output and t.status != "passed":
             for i, row in enumerate(t.output.rstrip().splitlines()[:30]):
-                plain(con, ("     " if i else "     ") + row, "dim" if i else None)
+                plain(con, "     " + row, "dim" if i else None)
     pct = 100 * report.score / report.max_score if report.max_score else 0.0
     plain(con, "")
     plain(con, f"score {report.score:g}/{report.max_score:g} ({pct:.0f}%)", "bold")
@@ -54,7 +70,7 @@ def render_report(report: Any, reproduce: str) -> None:
     plain(con, f"reproduce: {reproduce}", "dim")
 
 
-def emit(data: Any, output: Path | None) -> None:
+def emit(data: object, output: Path | None) -> None:
     text = json.dumps(data, indent=2, default=str)
     if output is None:
         sys.stdout.write(text + "\n")
@@ -63,44 +79,83 @@ def emit(data: Any, output: Path | None) -> None:
         output.write_text(text + "\n", encoding="utf-8")
 
 
-def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled: bool,
-              seed: int, only: str | None, jobs: int, output: Path | None, fmt: str) -> int:
-    from mldrill.grade.batch import (
-        find_students,
-        grade_folder,
-        pass_rates,
-        write_gradebook,
-    )
+class BatchBar:
+    """A class folder's grading on stderr: what is graded where, then a bar (on a
+    terminal)."""
 
-    students = find_students(folder, assignments, only)  # colliding ids: a UsageError
-    gradebook = output or Path(f"{folder.resolve().name}-grades.csv")
-    reports_dir = gradebook.with_name(gradebook.stem + "-reports")
-    err = err_console()
-    err.print(Text(f"grading {len(students)} submissions in {folder} with seed {seed}; "
-                   f"reports in {reports_dir}/", style="bold"))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=False,
-                  disable=not err.is_terminal) as bar:
-        task = bar.add_task("grading", total=len(students))
-        result = grade_folder(folder, students, reports_dir, banks=banks, bundled=bundled,
-                              seed=seed, only=only, jobs=jobs,
-                              progress=lambda r: bar.advance(task))
-    write_gradebook(gradebook, result.reports)
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, total: int, folder: Path, seed: int, reports: Path) -> None:
+        err = err_console()
+        err.print(Text(f"grading {total} submissions in {folder} with seed {seed}; "
+                       f"reports in {reports}/", style="bold"))
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                             transient=False, disable=not err.is_terminal)
+        self._bar.start()
+        self._task = self._bar.add_task("grading", total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def render_class(run: ClassGraded, fmt: str) -> None:
+    result = run.batch
+    gradebook, reports_dir = run.gradebook, run.reports_dir
     if fmt == "json":
-        emit({"seed": seed, "gradebook": str(gradebook), "reports": result.reports}, None)
+        emit({"seed": run.seed, "gradebook": str(gradebook), "reports": result.reports}, None)
+        return
+    con = console()
+    failures = [r for r in result.reports if r["outcome"] != "graded"]
+    plain(con, f"graded {len(result.reports) - len(failures)} of {len(result.reports)} "
+               f"submissions ({result.reused} unchanged since the last run, not regraded)",
+          "bold")
+    for r in failures:
+        first = (str(r.get("message") or "").splitlines() or [""])[0]
+        plain(con, f"  {r['student']}: {r['outcome']}: {first}", "yellow")
+    rates = pass_rates(result.reports)
+    if rates:
+        plain(con, "pass rate per test:", "bold")
+        for name, passed, n in rates:
+            plain(con, f"  {passed:>4}/{n:<4} {name}")
+    plain(con, f"gradebook: {gradebook}   reports: {reports_dir}/", "dim")
+
+
+def show_grade(run: GradeRun, request: GradeRequest) -> None:
+    """The result of `mldrill grade` in the format asked for (a report goes to
+    `--output` when given; a folder's gradebook is already written there)."""
+    fmt, output = request.format, request.output
+    if isinstance(run, FileGraded):
+        if fmt == "json":
+            emit(run.report.to_json(), output)
+        elif fmt == "gradescope":
+            emit(run.report.to_gradescope(), output)
+        else:
+            render_report(run.report, run.reproduce)
+    elif isinstance(run, ClassGraded):
+        render_class(run, fmt)
+    elif isinstance(run, AnswerFileGraded):
+        if fmt == "json":
+            emit(run.grade.to_json(), output)
+        elif fmt == "gradescope":
+            emit(run.grade.to_gradescope(), output)
+        else:
+            render_sheet_grade(run.grade, run.key)
+    elif fmt == "json":
+        emit({"gradebook": str(run.gradebook), "reports": [g.to_json() for g in run.grades]},
+             None)
     else:
-        con = console()
-        failures = [r for r in result.reports if r["outcome"] != "graded"]
-        plain(con, f"graded {len(result.reports) - len(failures)} of {len(result.reports)} "
-                   f"submissions ({result.reused} unchanged since the last run, not regraded)",
-              "bold")
-        for r in failures:
-            first = (str(r.get("message") or "").splitlines() or [""])[0]
-            plain(con, f"  {r['student']}: {r['outcome']}: {first}", "yellow")
-        rates = pass_rates(result.reports)
-        if rates:
-            plain(con, "pass rate per test:", "bold")
-            for name, passed, n in rates:
-                plain(con, f"  {passed:>4}/{n:<4} {name}")
-        plain(con, f"gradebook: {gradebook}   reports: {reports_dir}/", "dim")
-    return 3 if any(r["outcome"] == "grader failure" for r in result.reports) else 0
+        render_sheet_batch(run.grades, run.gradebook)
+
+
+def render_bundle(done: AutograderWritten) -> None:
+    plain(console(), f"wrote {done.path} (assignment {done.assignment}); upload it as the "
+                     "autograder. Keep it private: it holds the secret behind every "
+                     "submission's inputs.")

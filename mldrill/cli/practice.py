@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mldrill.cli.errors import EXIT_INTERRUPTED, EXIT_OK
+from mldrill.cli.errors import ExitStatus
 from mldrill.cli.render import (
     indent_block,
     plain,
@@ -89,7 +89,7 @@ def _when(iso: str | None, now: datetime) -> str:
 
 
 def run_practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
-                 count: int, tries: int, problem_seed: int | None, save: bool) -> int:
+                 count: int, tries: int, problem_seed: int | None, save: bool) -> ExitStatus:
     """Run a session on `term`; returns the exit code (0, or 130 after Ctrl-C)."""
     with interactive():
         return _practice(term, cat, families, seed=seed, count=count, tries=tries,
@@ -97,7 +97,7 @@ def run_practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *,
 
 
 def _practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
-              count: int, tries: int, problem_seed: int | None, save: bool) -> int:
+              count: int, tries: int, problem_seed: int | None, save: bool) -> ExitStatus:
     from mldrill.practice.session import Session, plan
     from mldrill.progress.store import open_store
 
@@ -135,7 +135,7 @@ def _practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, se
     _summary(term, summary, store)
     if store is not None:
         store.close()
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return ExitStatus.INTERRUPTED if interrupted else ExitStatus.OK
 
 
 def _work(term: Terminal, run: ProblemRun, index: int, count: int) -> None:

@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from mldrill.cli.render import STATUS_STYLE, STATUS_WORD, console, plain
+from mldrill.cli.render import STATUS_STYLE, STATUS_WORD, console, dump_json, plain
+
+if TYPE_CHECKING:
+    from mldrill.sheets.answers import SheetGrade
+    from mldrill.sheets.make import SheetsMade
 
 
-def render_sheet_grade(g: Any, key_dir: Path) -> None:
+def render_sheets_made(made: SheetsMade, json_out: bool) -> None:
+    """What `sheet new` wrote: a summary and how to grade, or its JSON (see docs/sheets.md)."""
+    if json_out:
+        dump_json(made.to_json())
+        return
+    con = console()
+    out, n = made.out, len(made.sheets)
+    plain(con, f"wrote {n} sheet{'s' if n != 1 else ''} ({len(made.spec.problems)} questions, "
+               f"seed {made.spec.seed}) to {out}/; the key is in {out}/key/ (keep it from "
+               "students)")
+    if made.pdf and made.pdf_engine is None:
+        plain(con, "no pdflatex found: sheet.tex written, not compiled")
+    elif made.pdfs:
+        plain(con, f"compiled {made.pdfs} PDFs with {made.pdf_engine}")
+    for err in made.pdf_errors:
+        plain(con, f"warning: could not compile {err}")
+    plain(con, f"grade the answers with: mldrill grade {out}/<id>/answers.yaml (or the folder "
+               f"of collected answer files) --key {out}/key")
+
+
+def render_sheet_grade(g: SheetGrade, key_dir: Path) -> None:
     con = console()
     plain(con, f"{g.path} · {g.sheet} · student {g.student}", "bold")
     for w in g.warnings:
@@ -38,7 +62,7 @@ def render_sheet_grade(g: Any, key_dir: Path) -> None:
     plain(con, f"key: {key_dir}", "dim")
 
 
-def render_sheet_batch(grades: list[Any], gradebook: Path) -> None:
+def render_sheet_batch(grades: list[SheetGrade], gradebook: Path) -> None:
     con = console()
     bad = [g for g in grades if not g.gradable]
     plain(con, f"graded {len(grades) - len(bad)} of {len(grades)} answer files", "bold")

@@ -12,4 +12,7 @@ A map, in the order a submission travels:
 - `grader` runs one file's tests and turns each into a typed outcome; `report` is the result
   as data (JSON, Gradescope); `batch` grades a class folder into a gradebook; `export` writes
   a Gradescope autograder.
+- `run` is the one call behind `mldrill grade PATH` (`grade_path`: a file, a class folder,
+  a Gradescope submission folder, or a sheet's answer files, decided from the path) and
+  `mldrill export gradescope`, each returning a dataclass for the CLI to render.
 """

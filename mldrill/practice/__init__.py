@@ -1,5 +1,6 @@
 """Practice and exam sittings as data; the terminal around them is in mldrill/cli/.
 
+- `choose`: resolves the words of `mldrill practice` / `mldrill exam` into families and seeds.
 - `session`: a practice session (which problem comes next, tries, hints, credit, what is
   stored and how the review is rated).
 - `exam`: a timed paper (drawn from the seed alone, answers kept unjudged until submitted,

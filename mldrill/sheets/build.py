@@ -20,11 +20,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from mldrill.errors import UsageError
 from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.model import ProblemFamily
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}\Z")
 SOLO = "student"  # the id of the one sheet written without a roster
@@ -34,6 +38,23 @@ SOLO = "student"  # the id of the one sheet written without a roster
 class Student:
     id: str
     name: str = ""
+
+
+class StudentData(TypedDict):
+    id: str
+    name: str
+
+
+class SheetData(TypedDict):
+    """A SheetSpec as plain data (DIR/key/sheet.yaml)."""
+    title: str
+    seed: int
+    problems: list[str]
+    secret: str
+    exam: bool
+    minutes: float | None
+    shared: bool
+    students: list[StudentData]
 
 
 @dataclass(frozen=True)
@@ -48,21 +69,24 @@ class SheetSpec:
     shared: bool = False
     students: tuple[Student, ...] = field(default=(Student(SOLO),))
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self) -> SheetData:
         return {"title": self.title, "seed": self.seed, "problems": list(self.problems),
                 "secret": self.secret, "exam": self.exam, "minutes": self.minutes,
                 "shared": self.shared,
                 "students": [{"id": s.id, "name": s.name} for s in self.students]}
 
     @classmethod
-    def from_data(cls, data: Any, where: str) -> SheetSpec:
+    def from_data(cls, data: object, where: str) -> SheetSpec:
+        """The spec in `data`, parsed YAML of any shape (a wrong one is a UsageError naming
+        `where`)."""
+        d: Any = data  # indexed as a mapping; anything else raises below
         try:
-            return cls(str(data["title"]), int(data["seed"]),
-                       tuple(str(p) for p in data["problems"]), str(data["secret"]),
-                       bool(data.get("exam", False)), data.get("minutes"),
-                       bool(data.get("shared", False)),
+            return cls(str(d["title"]), int(d["seed"]),
+                       tuple(str(p) for p in d["problems"]), str(d["secret"]),
+                       bool(d.get("exam", False)), d.get("minutes"),
+                       bool(d.get("shared", False)),
                        tuple(Student(str(s["id"]), str(s.get("name") or ""))
-                             for s in data.get("students") or [{"id": SOLO}]))
+                             for s in d.get("students") or [{"id": SOLO}]))
         except (KeyError, TypeError, ValueError) as exc:
             raise UsageError(f"{where} is not a sheet description written by `mldrill sheet "
                              f"new` ({exc!r})") from None
@@ -99,14 +123,15 @@ class Question:
         return sum(p.points for p in self.variant.parts)
 
 
-def questions(spec: SheetSpec, catalog: Any, student: str) -> list[Question]:
+def questions(spec: SheetSpec, catalog: Catalog, student: str) -> list[Question]:
     """The student's questions, recomputed from the identity (never from an answer file)."""
     return [Question(i + 1, make_variant(catalog.get(pid), variant_seed(spec, student, i + 1),
                                          catalog.functions))
             for i, pid in enumerate(spec.problems)]
 
 
-def choose_problems(families: Sequence[Any], count: int, seed: int) -> tuple[str, ...]:
+def choose_problems(families: Sequence[ProblemFamily], count: int, seed: int
+                    ) -> tuple[str, ...]:
     """`count` distinct families (while they last), topics in turn, from the seed."""
     from mldrill.practice.exam import draw_families
 

@@ -1,4 +1,5 @@
-"""What a user sees from list, show, check and validate, and the exit codes."""
+"""What a user sees from list, show, check and validate, and the exit codes; every command
+has help text and is in the README."""
 
 from __future__ import annotations
 
@@ -6,27 +7,73 @@ import json
 from pathlib import Path
 
 import pytest
+import typer
 
 from mldrill.cli.app import app
 
 FIXTURE_BANK = Path(__file__).parent.parent / "fixtures" / "bank"
 
 
+def _commands(typer_app: typer.Typer = app, prefix: tuple[str, ...] = ()
+              ) -> list[tuple[tuple[str, ...], str]]:
+    """Every command of the typer app, sub-commands of groups included, found from the
+    app itself (so a new command cannot be missed): (words after `mldrill`, help text)."""
+    found = []
+    for cmd in typer_app.registered_commands:
+        assert cmd.callback is not None
+        name = cmd.name or cmd.callback.__name__.replace("_", "-")
+        found.append(((*prefix, name), cmd.help or cmd.callback.__doc__ or ""))
+    for group in typer_app.registered_groups:
+        assert group.name and group.typer_instance is not None
+        found.extend(_commands(group.typer_instance, (*prefix, group.name)))
+    return found
+
+
+def _groups(typer_app: typer.Typer = app) -> list[tuple[str, str]]:
+    """(name, help text) of each group of sub-commands (`sheet`, `export`)."""
+    return [(g.name or "", g.typer_instance.info.help if g.typer_instance
+             and isinstance(g.typer_instance.info.help, str) else "")
+            for g in typer_app.registered_groups]
+
+
+def test_command_discovery_finds_the_groups_sub_commands() -> None:
+    """The discovery the tests below rely on sees every command, `sheet new` and `export
+    gradescope` included (it cannot silently find nothing)."""
+    names = {" ".join(words) for words, _ in _commands()}
+    assert {"list", "show", "check", "validate", "practice", "exam", "grade", "stats",
+            "history", "sheet new", "export gradescope"} <= names
+
+
 def test_help_lists_every_command(run) -> None:
-    """`--help` names every command with its one-line help."""
+    """`--help` names every command, and each group's `--help` names its sub-commands;
+    `mldrill <command> --help` works for each and shows its help text."""
     result = run("--help", bank=False)
     assert result.exit_code == 0
-    for name in ("list", "show", "check", "validate", "practice"):
-        assert name in result.output
+    for words, _ in _commands():
+        assert words[0] in result.output, f"`mldrill --help` does not list {words[0]}"
+    for name, _ in _groups():
+        group = run(name, "--help", bank=False)
+        assert group.exit_code == 0, group.output
+        for words, _ in _commands():
+            if words[0] == name:
+                assert words[1] in group.output, f"`mldrill {name} --help` lacks {words[1]}"
+    for words, text in _commands():
+        shown = run(*words, "--help", bank=False)
+        assert shown.exit_code == 0, (words, shown.output)
+        first = " ".join(text.split("\n\n")[0].split())
+        assert first[:40] in " ".join(shown.output.split()), words
 
 
 def test_every_command_has_help_text_and_is_in_the_readme() -> None:
-    """Each registered command has help text and appears in README.md."""
+    """Each command and sub-command (and each group) has help text, and README.md shows
+    each command as `mldrill <command>`."""
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    for cmd in app.registered_commands:
-        name = cmd.name or cmd.callback.__name__
-        assert (cmd.callback.__doc__ or "").strip(), f"{name} has no help text"
+    for words, text in _commands():
+        name = " ".join(words)
+        assert text.strip(), f"`mldrill {name}` has no help text"
         assert f"mldrill {name}" in readme, f"README does not mention `mldrill {name}`"
+    for name, text in _groups():
+        assert text.strip(), f"`mldrill {name}` has no help text"
 
 
 def test_list_shows_families(run) -> None:
@@ -334,3 +381,15 @@ def test_wrap_prose_with_a_bracket_closed_on_a_later_line() -> None:
 
     text = "(Max pooling and ReLU commute: conv -> ReLU -> pool would give the same O, but"
     assert all(len(line) <= 40 for line in wrap_prose(text, 40).splitlines())
+
+
+def test_no_command_exits_with_a_literal_number() -> None:
+    """Exit statuses come from the one `ExitStatus` enum: no `Exit(3)` or `sys.exit(130)`
+    in mldrill/cli."""
+    import re
+
+    cli = Path(__file__).parents[2] / "mldrill" / "cli"
+    literal = re.compile(r"\b(?:Exit|exit)\(\s*-?\d")
+    found = [f"{p.name}:{n}" for p in sorted(cli.glob("*.py"))
+             for n, line in enumerate(p.read_text().splitlines(), 1) if literal.search(line)]
+    assert found == []
