@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from mldrill.cli.render import console, err_console, plain
 
+if TYPE_CHECKING:
+    from mldrill.grade.report import GradeReport
+
 MARK = {"passed": ("PASS", "bold green"), "failed": ("FAIL", "bold red"),
         "not attempted": ("----", "dim")}
 
 
-def render_report(report: Any, reproduce: str) -> None:
+def render_report(report: GradeReport, reproduce: str) -> None:
     con = console()
     head = f"{report.submission} · seed {report.seed}"
     if report.assignments:
@@ -33,7 +36,7 @@ def render_report(report: Any, reproduce: str) -> None:
         word, style = MARK[t.status]
         line = Text()
         line.append(f"{word} ", style=style)
-        pts = f"{t.score:g}/{t.max_score:g}"
+        pts = f"{t.score.points:g}/{t.score.max_points:g}"
         room = width - len(word) - len(pts) - 3
         name = t.name if len(t.name) <= room else t.name[: room - 1] + "…"
         line.append(name.ljust(room) + " ")
@@ -44,9 +47,9 @@ def render_report(report: Any, reproduce: str) -> None:
         if t.output and t.status != "passed":
             for i, row in enumerate(t.output.rstrip().splitlines()[:30]):
                 plain(con, ("     " if i else "     ") + row, "dim" if i else None)
-    pct = 100 * report.score / report.max_score if report.max_score else 0.0
+    score = report.score
     plain(con, "")
-    plain(con, f"score {report.score:g}/{report.max_score:g} ({pct:.0f}%)", "bold")
+    plain(con, f"score {score.points:g}/{score.max_points:g} ({score.percent:.0f}%)", "bold")
     if any(t.visibility != "visible" for t in report.tests):
         plain(con, "· a test hidden from students on Gradescope", "dim")
     if report.isolation:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from mldrill.cli.render import STATUS_STYLE, STATUS_WORD, console, plain
 
+if TYPE_CHECKING:
+    from mldrill.sheets.answers import SheetGrade
 
-def render_sheet_grade(g: Any, key_dir: Path) -> None:
+
+def render_sheet_grade(g: SheetGrade, key_dir: Path) -> None:
     con = console()
     plain(con, f"{g.path} · {g.sheet} · student {g.student}", "bold")
     for w in g.warnings:
@@ -22,23 +25,23 @@ def render_sheet_grade(g: Any, key_dir: Path) -> None:
         line = Text(f"Q{p.question} {p.part}: ")
         status = p.status
         word = STATUS_WORD.get(status, status)
-        if status == "incorrect" and p.score > 0:
+        if status == "incorrect" and p.score.points > 0:
             word = "partly correct"
         line.append(word, style=STATUS_STYLE.get(status, ""))
-        line.append(f"  ({p.score:g}/{p.points:g})", style="dim")
+        line.append(f"  ({p.score.points:g}/{p.score.max_points:g})", style="dim")
         if p.answer is not None:
             line.append(f"   answer: {p.answer.replace(chr(10), ' ')}", style="dim")
         con.print(line)
         if p.result is not None:
             for m in p.result.messages:
                 plain(con, f"    - {m}")
-    pct = 100 * g.score / g.max_score if g.max_score else 0.0
+    score = g.score
     plain(con, "")
-    plain(con, f"score {g.score:g}/{g.max_score:g} ({pct:.0f}%)", "bold")
+    plain(con, f"score {score.points:g}/{score.max_points:g} ({score.percent:.0f}%)", "bold")
     plain(con, f"key: {key_dir}", "dim")
 
 
-def render_sheet_batch(grades: list[Any], gradebook: Path) -> None:
+def render_sheet_batch(grades: list[SheetGrade], gradebook: Path) -> None:
     con = console()
     bad = [g for g in grades if not g.gradable]
     plain(con, f"graded {len(grades) - len(bad)} of {len(grades)} answer files", "bold")
@@ -52,7 +55,7 @@ def render_sheet_batch(grades: list[Any], gradebook: Path) -> None:
         names = [(p.question, p.part) for p in grades[0].parts]
         graded = [g for g in grades if g.gradable]
         for q, part in names:
-            scores = [p.score / p.points for g in graded for p in g.parts
+            scores = [p.score.fraction for g in graded for p in g.parts
                       if (p.question, p.part) == (q, part) and p.points]
             if scores:
                 plain(con, f"  Q{q} {part:<14} {100 * sum(scores) / len(scores):5.1f}%")

@@ -45,6 +45,7 @@ from mldrill.grade.sandbox import (
     TestRun,
 )
 from mldrill.grade.submissions import NotGradable, read_source
+from mldrill.score import Score
 
 
 class GraderFailure(MldrillError):
@@ -242,8 +243,8 @@ def run_test(box: Any, a: Assignment, ex: Exercise, test: TestSpec, ref: ModuleT
 
     def outcome(status: str, score: float, output: str, secs: float = 0.0,
                 reason: Reason | None = None) -> TestOutcome:
-        return TestOutcome(name, a.name, ex.id, score, test.points, status,  # type: ignore[arg-type]
-                           output, test.visibility, secs, reason)
+        return TestOutcome(name, a.name, ex.id, Score(score, test.points),
+                           status, output, test.visibility, secs, reason)  # type: ignore[arg-type]
 
     if missing:
         return outcome("not attempted", 0.0, f"not attempted: {', '.join(missing)} "

@@ -366,7 +366,7 @@ def test_grader_paths_are_total(bundled: dict[str, Assignment], kind: str,
     if outcome.status == "failed":
         assert outcome.reason in get_args(Reason) and outcome.output, outcome
     else:
-        assert outcome.reason is None and outcome.score == test.points
+        assert outcome.reason is None and outcome.score.points == test.points
 
 
 def _listed(value: Any) -> Any:
