@@ -371,7 +371,7 @@ def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) 
     from mldrill.cli.grade import emit
     from mldrill.cli.sheet import render_sheet_batch, render_sheet_grade
     from mldrill.errors import UsageError
-    from mldrill.grade.batch import write_gradebook
+    from mldrill.grade.gradebook import batch_json, write_gradebook
     from mldrill.sheets.answers import (
         find_key,
         grade_answer_file,
@@ -400,7 +400,7 @@ def _grade_answers(path: Path, key: Path | None, fmt: str, output: Path | None) 
     book = output or Path(f"{path.resolve().name}-grades.csv")
     write_gradebook(book, [g.to_row() for g in grades])
     if fmt == "json":
-        emit({"gradebook": str(book), "reports": [g.to_json() for g in grades]}, None)
+        emit(batch_json(book, grades), None)
     else:
         render_sheet_batch(grades, book)
     return EXIT_BUG if any(g.outcome == "grader failure" for g in grades) else EXIT_OK

@@ -68,12 +68,8 @@ def emit(data: Any, output: Path | None) -> None:
 
 def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled: bool,
               seed: int, only: str | None, jobs: int, output: Path | None, fmt: str) -> int:
-    from mldrill.grade.batch import (
-        find_students,
-        grade_folder,
-        pass_rates,
-        write_gradebook,
-    )
+    from mldrill.grade.batch import find_students, grade_folder, pass_rates
+    from mldrill.grade.gradebook import batch_json, write_gradebook
 
     students = find_students(folder, assignments, only)  # colliding ids: a UsageError
     gradebook = output or Path(f"{folder.resolve().name}-grades.csv")
@@ -88,22 +84,23 @@ def run_batch(folder: Path, assignments: list[Any], *, banks: list[str], bundled
         result = grade_folder(folder, students, reports_dir, banks=banks, bundled=bundled,
                               seed=seed, only=only, jobs=jobs,
                               progress=lambda r: bar.advance(task))
-    write_gradebook(gradebook, result.reports)
+    entries = result.entries
+    write_gradebook(gradebook, [e.to_row() for e in entries])
     if fmt == "json":
-        emit({"seed": seed, "gradebook": str(gradebook), "reports": result.reports}, None)
+        emit(batch_json(gradebook, entries, seed=seed), None)
     else:
         con = console()
-        failures = [r for r in result.reports if r["outcome"] != "graded"]
-        plain(con, f"graded {len(result.reports) - len(failures)} of {len(result.reports)} "
+        failures = [e for e in entries if e.outcome != "graded"]
+        plain(con, f"graded {len(entries) - len(failures)} of {len(entries)} "
                    f"submissions ({result.reused} unchanged since the last run, not regraded)",
               "bold")
-        for r in failures:
-            first = (str(r.get("message") or "").splitlines() or [""])[0]
-            plain(con, f"  {r['student']}: {r['outcome']}: {first}", "yellow")
-        rates = pass_rates(result.reports)
+        for e in failures:
+            first = (e.message.splitlines() or [""])[0]
+            plain(con, f"  {e.student}: {e.outcome}: {first}", "yellow")
+        rates = pass_rates(entries)
         if rates:
             plain(con, "pass rate per test:", "bold")
             for name, passed, n in rates:
                 plain(con, f"  {passed:>4}/{n:<4} {name}")
         plain(con, f"gradebook: {gradebook}   reports: {reports_dir}/", "dim")
-    return 3 if any(r["outcome"] == "grader failure" for r in result.reports) else 0
+    return 3 if any(e.outcome == "grader failure" for e in entries) else 0

@@ -24,6 +24,7 @@ import yaml
 
 from mldrill.answers.base import PartResult, check_part
 from mldrill.errors import Diagnostic
+from mldrill.grade.gradebook import GradebookRow
 from mldrill.grade.gradescope import GradescopeTest, results_json
 from mldrill.grade.report import Outcome
 from mldrill.grade.submissions import (
@@ -126,12 +127,10 @@ class SheetGrade:
                 "gradable": self.gradable, "outcome": self.outcome, "message": self.message,
                 "warnings": list(self.warnings), "parts": [p.to_json() for p in self.parts]}
 
-    def to_row(self) -> dict[str, object]:
-        """The gradebook's view (as mldrill.grade.batch.write_gradebook reads it)."""
-        score = self.score
-        return {"student": self.student, "outcome": self.outcome, "score": score.points,
-                "max_score": score.max_points,
-                "tests": [{"name": p.column, "score": p.score.points} for p in self.parts]}
+    def to_row(self) -> GradebookRow:
+        """The gradebook's row (see mldrill.grade.gradebook)."""
+        return GradebookRow(self.student, self.outcome, self.score,
+                            tuple((p.column, p.score) for p in self.parts))
 
     def to_gradescope(self) -> dict[str, object]:
         lines = [f"{self.sheet}: answers of {self.student}"]
