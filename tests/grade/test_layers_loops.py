@@ -12,7 +12,8 @@ import pytest
 
 from mldrill.bank.catalog import bank_dirs
 from mldrill.grade.exercise import Assignment
-from mldrill.grade.grader import grade_file, load_assignments, reference_module
+from mldrill.grade.grader import grade_file, load_assignments
+from mldrill.grade.reference import reference_module
 
 STUDENT = Path(__file__).parent / "students" / "layers_loops.py"
 CS231N_API = {
