@@ -219,6 +219,34 @@ def _pairs(shown: str, node: yaml.MappingNode, what: str
     return out
 
 
+def _answers(shown: str, node: yaml.Node, source: str
+             ) -> dict[tuple[int, str], str | None]:
+    """The `answers:` mapping: q1, q2, ... each mapping part names to answers (a blank
+    question or a blank section: nothing answered)."""
+    answers: dict[tuple[int, str], str | None] = {}
+    if isinstance(node, yaml.ScalarNode) and _text(node, source) is None:
+        return answers
+    if not isinstance(node, yaml.MappingNode):
+        raise _mark(shown, node, "'answers' must map q1, q2, ... to the parts")
+    for qname, qk, qv in _pairs(shown, node, "a question such as q1"):
+        m = _QUESTION.fullmatch(qname)
+        if m is None:
+            raise _mark(shown, qk, "expected a question such as q1, got "
+                                   f"'{clean_line(qname)[:40]}'")
+        number = int(m.group(1))
+        if isinstance(qv, yaml.ScalarNode) and _text(qv, source) is None:
+            continue
+        if not isinstance(qv, yaml.MappingNode):
+            raise _mark(shown, qv, f"{qname} must map part names to answers")
+        for part, pk, pv in _pairs(shown, qv, "a part name"):
+            name = clean_line(part)
+            if (number, name) in answers:
+                raise _mark(shown, pk, f"q{number} {name} is answered twice")
+            text = _text(pv, source)
+            answers[(number, name)] = None if text is None else clean(text)
+    return answers
+
+
 def read_answer_file(path: Path, shown: str | None = None, root: Path | None = None
                      ) -> tuple[dict[str, str | None], dict[tuple[int, str], str | None]]:
     """(header: sheet, student, token; answers by (question, part)), every text cleaned.
@@ -238,26 +266,7 @@ def read_answer_file(path: Path, shown: str | None = None, root: Path | None = N
             value = _text(vnode, source)
             header[key] = None if value is None else clean_line(value)
         elif key == "answers":
-            if isinstance(vnode, yaml.ScalarNode) and _text(vnode, source) is None:
-                continue
-            if not isinstance(vnode, yaml.MappingNode):
-                raise _mark(shown, vnode, "'answers' must map q1, q2, ... to the parts")
-            for qname, qk, qv in _pairs(shown, vnode, "a question such as q1"):
-                m = _QUESTION.fullmatch(qname)
-                if m is None:
-                    raise _mark(shown, qk, "expected a question such as q1, got "
-                                           f"'{clean_line(qname)[:40]}'")
-                number = int(m.group(1))
-                if isinstance(qv, yaml.ScalarNode) and _text(qv, source) is None:
-                    continue
-                if not isinstance(qv, yaml.MappingNode):
-                    raise _mark(shown, qv, f"{qname} must map part names to answers")
-                for part, pk, pv in _pairs(shown, qv, "a part name"):
-                    name = clean_line(part)
-                    if (number, name) in answers:
-                        raise _mark(shown, pk, f"q{number} {name} is answered twice")
-                    text = _text(pv, source)
-                    answers[(number, name)] = None if text is None else clean(text)
+            answers = _answers(shown, vnode, source)
         else:
             raise _mark(shown, knode, f"unknown key '{clean_line(key)[:40]}'; an answer "
                                       "file has sheet, student, token and answers")
