@@ -107,7 +107,8 @@ def main() -> None:
             reports.append(grade_file(sub, assignments, 1, only="drills"))
 
         single = statistics.median(timed(one, args.runs))
-        assert all(r.score == r.max_score for r in reports), "the reference must pass"
+        assert all(r.score.points == r.score.max_points for r in reports), \
+            "the reference must pass"
         folder = tmpdir / "class"
         folder.mkdir()
         for i in range(args.batch):
@@ -117,7 +118,7 @@ def main() -> None:
         result = grade_folder(folder, students, tmpdir / "reports", banks=[], bundled=True,
                               seed=1, only="drills", jobs=0)
         batch = (time.perf_counter() - t) / args.batch
-        assert all(r["score"] == r["max_score"] for r in result.reports)
+        assert all(e.score.points == e.score.max_points for e in result.entries)
     print(f"{'per submission':<52} {'seconds':>8}  ratio to floor")
     rows = [("floor: python -c 'import numpy'", floor),
             ("alternative: pytest file per submission (no sandbox)", alt),

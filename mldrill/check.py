@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from mldrill.answers.base import PartResult, check_part
 from mldrill.errors import UsageError
+from mldrill.score import NOTHING, Score
 from mldrill.variants.generate import Variant
 
 
@@ -16,11 +16,20 @@ from mldrill.variants.generate import Variant
 class CheckResult:
     id: str
     seed: int
-    score: float  # 0..1, weighted by the parts' points
     parts: tuple[PartResult, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "seed": self.seed, "score": self.score,
+    @property
+    def score(self) -> Score:
+        """The parts' points added up (unrounded: the fraction is what is shown)."""
+        return sum((p.score for p in self.parts), NOTHING)
+
+    @property
+    def fraction(self) -> float:
+        """0..1, weighted by the parts' points, to 6 decimals (JSON's `score`)."""
+        return round(self.score.fraction, 6)
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "seed": self.seed, "score": self.fraction,
                 "parts": [p.to_json() for p in self.parts]}
 
     @property
@@ -42,6 +51,4 @@ def check_answers(variant: Variant, answers: Mapping[str, str | None], *,
         if only_given and spec.name not in answers:
             continue
         results.append(check_part(spec, answers.get(spec.name), variant.context))
-    total = sum(r.points for r in results)
-    score = sum(r.points * r.score for r in results) / total if total else 0.0
-    return CheckResult(variant.id, variant.seed, round(score, 6), tuple(results))
+    return CheckResult(variant.id, variant.seed, tuple(results))

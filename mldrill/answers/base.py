@@ -23,6 +23,7 @@ from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
+from mldrill.score import Score
 from mldrill.variants.template import render
 
 # parameter names that conventionally count things: n, N, m, M, n_samples, batch, num_x...
@@ -38,12 +39,17 @@ class PartResult:
 
     name: str
     status: Status
-    score: float  # in [0, 1]
+    credit: float  # the fraction of the part's points earned, in [0, 1]
     messages: tuple[str, ...] = ()
     diagnosis: str | None = None  # a tag: 'transposed', 'sign', 'mistake:flipped-kernel', ...
     read_as: str | None = None  # how the answer was understood, e.g. "2*x**2"
     points: float = 1.0
     error_col: int | None = None  # for invalid answers: where the caret goes
+
+    @property
+    def score(self) -> Score:
+        """The credit as points out of the part's points."""
+        return Score.of_fraction(self.credit, self.points)
 
     @property
     def counted(self) -> bool:
@@ -54,7 +60,7 @@ class PartResult:
         return {
             "name": self.name,
             "status": self.status,
-            "score": self.score,
+            "score": self.credit,
             "points": self.points,
             "messages": list(self.messages),
             "diagnosis": self.diagnosis,
@@ -168,30 +174,30 @@ def cached_target(kind: AnswerKind, expr: str, spec: PartSpec, ctx: Context) -> 
     return ctx.cache[key]
 
 
-def _verdict(spec: PartSpec, status: Status, score: float, **extra: Any) -> PartResult:
-    return PartResult(spec.name, status, score, points=spec.points, **extra)
+def _verdict(spec: PartSpec, status: Status, credit: float, **extra: Any) -> PartResult:
+    return PartResult(spec.name, status, credit, points=spec.points, **extra)
 
 
 def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     """Judge one answer to one part. Never raises for anything the student typed."""
     kind = KINDS[spec.kind]
     if text is None or not str(text).strip():
-        return _verdict(spec, status="unanswered", score=0.0,
+        return _verdict(spec, status="unanswered", credit=0.0,
                           messages=("no answer given",))
     text = str(text)
     try:
         value, read_as = kind.read(text, spec, ctx)
     except AnswerParseError as exc:
-        return _verdict(spec, status="invalid", score=0.0, messages=(exc.render(),),
+        return _verdict(spec, status="invalid", credit=0.0, messages=(exc.render(),),
                           diagnosis="unreadable", error_col=exc.col)
     except EvaluationError as exc:
-        return _verdict(spec, status="invalid", score=0.0,
+        return _verdict(spec, status="invalid", credit=0.0,
                           messages=(f"could not evaluate your answer: {exc.message}",),
                           diagnosis="unreadable")
     target = cached_target(kind, spec.answer, spec, ctx)
     if kind.agree(value, target, spec, ctx):
         notes = tuple(kind.confirm(value, target, spec, ctx))
-        return _verdict(spec, status="correct", score=1.0, read_as=read_as,
+        return _verdict(spec, status="correct", credit=1.0, read_as=read_as,
                           messages=notes)
     for mistake in spec.mistakes:
         try:
@@ -203,7 +209,7 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
                 feedback = render(mistake.feedback, ctx.params, ctx.functions)
             except (AnswerParseError, EvaluationError):
                 feedback = mistake.feedback
-            return _verdict(spec, status="incorrect", score=mistake.credit,
+            return _verdict(spec, status="incorrect", credit=mistake.credit,
                               messages=(feedback,), diagnosis=f"mistake:{mistake.tag}",
                               read_as=read_as)
     # after the catalogue: an exact catalogued mistake beats "give more digits"
@@ -213,7 +219,7 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     finding = kind.diagnose(value, target, spec, ctx)
     messages = [finding.message] if finding else []
     messages += kind.explain(value, target, spec, ctx)
-    return _verdict(spec, status="incorrect", score=kind.partial(value, target, spec),
+    return _verdict(spec, status="incorrect", credit=kind.partial(value, target, spec),
                       messages=tuple(messages), diagnosis=finding.tag if finding else None,
                       read_as=read_as)
 

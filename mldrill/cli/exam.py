@@ -233,7 +233,8 @@ def _ask_part(term: Terminal, run: ExamRun, timer: Timer, number: int, name: str
         if accepted.late:
             raise TimeUp
         if not accepted.kept:
-            render_part_result(con, accepted.result, indent="")
+            if accepted.result is not None:  # refused: the reason, with its caret
+                render_part_result(con, accepted.result, indent="")
             plain(con, "not kept; type it again, or Enter to leave it", "dim")
             continue
         plain(con, "  saved", "dim")

@@ -22,6 +22,7 @@ from rich.text import Text
 from mldrill.cli.render import console, err_console, plain
 from mldrill.cli.sheet import render_sheet_batch, render_sheet_grade
 from mldrill.grade.batch import pass_rates
+from mldrill.grade.gradebook import batch_json
 from mldrill.grade.run import AnswerFileGraded, ClassGraded, FileGraded
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def render_report(report: GradeReport, reproduce: str) -> None:
         word, style = MARK[t.status]
         line = Text()
         line.append(f"{word} ", style=style)
-        pts = f"{t.score:g}/{t.max_score:g}"
+        pts = f"{t.score.points:g}/{t.score.max_points:g}"
         room = width - len(word) - len(pts) - 3
         name = t.name if len(t.name) <= room else t.name[: room - 1] + "…"
         line.append(name.ljust(room) + " ")
@@ -60,9 +61,9 @@ def render_report(report: GradeReport, reproduce: str) -> None:
         if t.output and t.status != "passed":
             for i, row in enumerate(t.output.rstrip().splitlines()[:30]):
                 plain(con, "     " + row, "dim" if i else None)
-    pct = 100 * report.score / report.max_score if report.max_score else 0.0
+    score = report.score
     plain(con, "")
-    plain(con, f"score {report.score:g}/{report.max_score:g} ({pct:.0f}%)", "bold")
+    plain(con, f"score {score.points:g}/{score.max_points:g} ({score.percent:.0f}%)", "bold")
     if any(t.visibility != "visible" for t in report.tests):
         plain(con, "· a test hidden from students on Gradescope", "dim")
     if report.isolation:
@@ -108,19 +109,20 @@ class BatchBar:
 
 def render_class(run: ClassGraded, fmt: str) -> None:
     result = run.batch
+    entries = result.entries
     gradebook, reports_dir = run.gradebook, run.reports_dir
     if fmt == "json":
-        emit({"seed": run.seed, "gradebook": str(gradebook), "reports": result.reports}, None)
+        emit(batch_json(gradebook, entries, seed=run.seed), None)
         return
     con = console()
-    failures = [r for r in result.reports if r["outcome"] != "graded"]
-    plain(con, f"graded {len(result.reports) - len(failures)} of {len(result.reports)} "
+    failures = [e for e in entries if e.outcome != "graded"]
+    plain(con, f"graded {len(entries) - len(failures)} of {len(entries)} "
                f"submissions ({result.reused} unchanged since the last run, not regraded)",
           "bold")
-    for r in failures:
-        first = (str(r.get("message") or "").splitlines() or [""])[0]
-        plain(con, f"  {r['student']}: {r['outcome']}: {first}", "yellow")
-    rates = pass_rates(result.reports)
+    for e in failures:
+        first = (e.message.splitlines() or [""])[0]
+        plain(con, f"  {e.student}: {e.outcome}: {first}", "yellow")
+    rates = pass_rates(entries)
     if rates:
         plain(con, "pass rate per test:", "bold")
         for name, passed, n in rates:
@@ -149,8 +151,7 @@ def show_grade(run: GradeRun, request: GradeRequest) -> None:
         else:
             render_sheet_grade(run.grade, run.key)
     elif fmt == "json":
-        emit({"gradebook": str(run.gradebook), "reports": [g.to_json() for g in run.grades]},
-             None)
+        emit(batch_json(run.gradebook, run.grades), None)
     else:
         render_sheet_batch(run.grades, run.gradebook)
 

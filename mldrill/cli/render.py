@@ -11,11 +11,17 @@ import os
 import sys
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from mldrill.score import Score
+
+if TYPE_CHECKING:
+    from mldrill.answers.base import PartResult
+    from mldrill.check import CheckResult
 
 STATUS_STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow",
                 "unanswered": "dim"}
@@ -254,7 +260,7 @@ def _same(a: str, b: str) -> bool:
     return "".join(a.split()) == "".join(b.split())
 
 
-def render_part_result(con: Console, r: Any, indent: str = "  ",
+def render_part_result(con: Console, r: PartResult, indent: str = "  ",
                        credit: float | None = None, typed: str | None = None,
                        echo: bool = False) -> None:
     """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit;
@@ -263,12 +269,12 @@ def render_part_result(con: Console, r: Any, indent: str = "  ",
     head = Text(indent)
     head.append(f"{r.name}: ", style="bold")
     word = STATUS_WORD[r.status]
-    if r.status == "incorrect" and r.score > 0:
+    if r.status == "incorrect" and r.credit > 0:
         word = "partly correct"
     head.append(word, style=STATUS_STYLE[r.status])
     if r.status in ("correct", "incorrect"):
-        got = r.score if credit is None else credit
-        head.append(f"  ({got * r.points:g}/{r.points:g})", style="dim")
+        got = r.score if credit is None else Score.of_fraction(credit, r.points)
+        head.append(f"  ({got.points:g}/{got.max_points:g})", style="dim")
     read_as = r.read_as or ""
     if typed is not None and _same(read_as, typed):
         read_as = ""
@@ -289,11 +295,11 @@ def render_part_result(con: Console, r: Any, indent: str = "  ",
             plain(con, indent + ("  - " if i == 0 else "    ") + line)
 
 
-def render_check(result: Any) -> None:
+def render_check(result: CheckResult) -> None:
     con = console()
     for r in result.parts:
         render_part_result(con, r)
-    plain(con, f"score: {result.score * 100:.0f}%", "bold")
+    plain(con, f"score: {result.fraction * 100:.0f}%", "bold")
 
 
 # --- validate ---------------------------------------------------------------------------

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from mldrill.sheets.answers import SheetGrade
     from mldrill.sheets.make import SheetsMade
 
-
 def render_sheets_made(made: SheetsMade, json_out: bool) -> None:
     """What `sheet new` wrote: a summary and how to grade, or its JSON (see docs/sheets.md)."""
     if json_out:
@@ -46,19 +45,19 @@ def render_sheet_grade(g: SheetGrade, key_dir: Path) -> None:
         line = Text(f"Q{p.question} {p.part}: ")
         status = p.status
         word = STATUS_WORD.get(status, status)
-        if status == "incorrect" and p.score > 0:
+        if status == "incorrect" and p.score.points > 0:
             word = "partly correct"
         line.append(word, style=STATUS_STYLE.get(status, ""))
-        line.append(f"  ({p.score:g}/{p.points:g})", style="dim")
+        line.append(f"  ({p.score.points:g}/{p.score.max_points:g})", style="dim")
         if p.answer is not None:
             line.append(f"   answer: {p.answer.replace(chr(10), ' ')}", style="dim")
         con.print(line)
         if p.result is not None:
             for m in p.result.messages:
                 plain(con, f"    - {m}")
-    pct = 100 * g.score / g.max_score if g.max_score else 0.0
+    score = g.score
     plain(con, "")
-    plain(con, f"score {g.score:g}/{g.max_score:g} ({pct:.0f}%)", "bold")
+    plain(con, f"score {score.points:g}/{score.max_points:g} ({score.percent:.0f}%)", "bold")
     plain(con, f"key: {key_dir}", "dim")
 
 
@@ -76,7 +75,7 @@ def render_sheet_batch(grades: list[SheetGrade], gradebook: Path) -> None:
         names = [(p.question, p.part) for p in grades[0].parts]
         graded = [g for g in grades if g.gradable]
         for q, part in names:
-            scores = [p.score / p.points for g in graded for p in g.parts
+            scores = [p.score.fraction for g in graded for p in g.parts
                       if (p.question, p.part) == (q, part) and p.points]
             if scores:
                 plain(con, f"  Q{q} {part:<14} {100 * sum(scores) / len(scores):5.1f}%")

@@ -7,11 +7,18 @@ A map, in the order a submission travels:
   `inputs` draws each test's fixed cases and random inputs from an explicit seed.
 - `sandbox/` runs the student's functions in an isolated child and brings back plain data
   (its own map is in its `__init__`).
+- `grader` finds the assignments in the banks and grades one file (one sandbox, its import,
+  every test); `testrun` runs one test over its trials into a typed outcome; `trials`
+  plans a trial's calls and judges what comes back; `reference` loads the trusted
+  reference, calls it on copies and checks its gradients by finite differences;
+  `failures` says whose fault a failure is (`GraderFailure`, `TestFailed`), typed.
 - `compare` validates every value that comes back before comparing it (it never raises) and
   holds the one in-place-mutation rule; `properties` checks stochastic functions (dropout).
-- `grader` runs one file's tests and turns each into a typed outcome; `report` is the result
-  as data (JSON, Gradescope); `batch` grades a class folder into a gradebook; `export` writes
-  a Gradescope autograder.
+- `report` is the result as data (a `mldrill.score.Score` per test, JSON, read back on
+  resume); `gradescope` writes Gradescope's results.json for code and answer files alike.
+- `batch` grades a class folder (one typed `BatchEntry` per student, resumable);
+  `gradebook` writes the gradebook CSV and the batch JSON from typed rows, for code and
+  answer files alike; `export` writes a Gradescope autograder.
 - `run` is the one call behind `mldrill grade PATH` (`grade_path`: a file, a class folder,
   a Gradescope submission folder, or a sheet's answer files, decided from the path) and
   `mldrill export gradescope`, each returning a dataclass for the CLI to render.

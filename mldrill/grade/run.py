@@ -120,7 +120,7 @@ class ClassGraded:
 
     @property
     def outcome(self) -> Outcome:
-        failed = any(r["outcome"] == "grader failure" for r in self.batch.reports)
+        failed = any(e.outcome == "grader failure" for e in self.batch.entries)
         return "grader failure" if failed else "graded"
 
 
@@ -202,7 +202,8 @@ def _reproduce(request: GradeRequest, path: Path) -> str:
 
 def _grade_class(request: GradeRequest, folder: Path, assignments: list[Assignment],
                  sources: Sources, progress: BatchProgress) -> ClassGraded:
-    from mldrill.grade.batch import find_students, grade_folder, write_gradebook
+    from mldrill.grade.batch import find_students, grade_folder
+    from mldrill.grade.gradebook import write_gradebook
     from mldrill.grade.grader import choose_by_name
 
     only = request.assignment
@@ -218,13 +219,13 @@ def _grade_class(request: GradeRequest, folder: Path, assignments: list[Assignme
                              jobs=request.jobs, progress=lambda r: progress.advance())
     finally:
         progress.stop()
-    write_gradebook(gradebook, batch.reports)
+    write_gradebook(gradebook, [e.to_row() for e in batch.entries])
     return ClassGraded(folder, request.seed, gradebook, reports_dir, batch)
 
 
 def _grade_answers(request: GradeRequest, sources: Sources
                    ) -> AnswerFileGraded | AnswerFolderGraded:
-    from mldrill.grade.batch import write_gradebook
+    from mldrill.grade.gradebook import write_gradebook
     from mldrill.sheets.answers import (
         find_key,
         grade_answer_file,

@@ -25,6 +25,7 @@ from mldrill.practice.session import Clock, WallClock
 from mldrill.progress.due import utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
 from mldrill.progress.store import Attempt, Store
+from mldrill.score import Score
 from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
 
@@ -99,12 +100,17 @@ class PartReport:
         return self.result.status if self.result is not None else "unanswered"
 
     @property
-    def score(self) -> float:
-        return self.result.score if self.result is not None else 0.0
+    def credit(self) -> float:
+        """The fraction of the part's points earned (0 when left blank)."""
+        return self.result.credit if self.result is not None else 0.0
+
+    @property
+    def score(self) -> Score:
+        return Score.of_fraction(self.credit, self.points)
 
     def to_json(self) -> dict[str, Any]:
         return {"part": self.name, "points": self.points, "answer": self.answer,
-                "status": self.status, "score": self.score,
+                "status": self.status, "score": self.credit,
                 "diagnosis": self.result.diagnosis if self.result else None,
                 "messages": list(self.result.messages) if self.result else [],
                 "reference": self.reference}
@@ -122,7 +128,7 @@ class QuestionReport:
 
     @property
     def points(self) -> float:
-        return sum(p.score * p.points for p in self.parts)
+        return sum(p.score.points for p in self.parts)
 
     @property
     def possible(self) -> float:
@@ -271,7 +277,7 @@ class ExamRun:
                 e = self.entries.get((q.number, pr.name))
                 self.store.record(Attempt(
                     problem_id=qr.problem_id, topic=qr.topic, seed=qr.seed, part=pr.name,
-                    answer=pr.answer or "", status=pr.status, score=pr.score,
+                    answer=pr.answer or "", status=pr.status, score=pr.credit,
                     points=pr.points, diagnosis=pr.result.diagnosis if pr.result else None,
                     try_no=1, hints_used=0, seconds=round(e.at, 3) if e else 0.0,
                     mode="exam", session_id=self.session_id))

@@ -115,9 +115,9 @@ class ProblemRun:
             return Verdict(result, False, False, self.tries - state.tries, state.score, None)
         state.tries += 1
         state.hints_at_answer = self.hints_shown
-        credit = result.score * RETRY_FACTOR ** (state.tries - 1)
+        credit = result.credit * RETRY_FACTOR ** (state.tries - 1)
         state.score = max(state.score, credit)
-        self._store(state, text, result.status, result.score, result.diagnosis)
+        self._store(state, text, result.status, result.credit, result.diagnosis)
         if result.status == "correct":
             state.status = "correct"
         else:

@@ -18,20 +18,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
 
 from mldrill.answers.base import PartResult, check_part
 from mldrill.errors import Diagnostic
+from mldrill.grade.gradebook import GradebookRow
+from mldrill.grade.gradescope import GradescopeTest, results_json
+from mldrill.grade.report import Outcome
 from mldrill.grade.submissions import (
     NotGradable,
     read_source,
     refuse_collisions,
     student_id,
 )
+from mldrill.score import DIGITS, Score, total
 from mldrill.sheets.build import SheetSpec, questions, token_ok
 from mldrill.text import clean, clean_line
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
 
 MAX_ANSWER_BYTES = 128 << 10   # a few KiB is usual; YAML is slow to read past this
 MAX_DEPTH = 32                 # answers nest a few levels (a matrix in a question)
@@ -70,13 +77,20 @@ class PartGrade:
         return self.result.status if self.result is not None else "unanswered"
 
     @property
-    def score(self) -> float:
-        return round((self.result.score if self.result else 0.0) * self.points, 6)
+    def score(self) -> Score:
+        """The verdict's credit in this part's points (to 6 decimals)."""
+        credit = self.result.credit if self.result else 0.0
+        return Score(round(credit * self.points, DIGITS), self.points)
 
-    def to_json(self) -> dict[str, Any]:
+    @property
+    def column(self) -> str:
+        """Its name in the gradebook and on Gradescope."""
+        return f"Q{self.question} {self.part}"
+
+    def to_json(self) -> dict[str, object]:
         r = self.result
         return {"question": self.question, "part": self.part, "problem_id": self.problem_id,
-                "answer": self.answer, "status": self.status, "score": self.score,
+                "answer": self.answer, "status": self.status, "score": self.score.points,
                 "max_score": self.points, "diagnosis": r.diagnosis if r else None,
                 "messages": list(r.messages) if r else []}
 
@@ -86,7 +100,7 @@ class SheetGrade:
     path: str
     student: str
     sheet: str
-    outcome: str                      # graded | not gradable | grader failure
+    outcome: Outcome
     parts: tuple[PartGrade, ...] = ()
     message: str = ""
     warnings: tuple[str, ...] = field(default=())
@@ -98,41 +112,34 @@ class SheetGrade:
         object.__setattr__(self, "warnings", tuple(clean(w) for w in self.warnings))
 
     @property
-    def score(self) -> float:
-        return round(sum(p.score for p in self.parts), 6)
-
-    @property
-    def max_score(self) -> float:
-        return round(sum(p.points for p in self.parts), 6)
+    def score(self) -> Score:
+        """The parts' scores added up (0 out of 0 when none was graded)."""
+        return total(p.score for p in self.parts)
 
     @property
     def gradable(self) -> bool:
         return self.outcome == "graded"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
+        score = self.score
         return {"submission": self.path, "student": self.student, "sheet": self.sheet,
-                "score": self.score, "max_score": self.max_score, "gradable": self.gradable,
-                "outcome": self.outcome, "message": self.message,
+                "score": score.points, "max_score": score.max_points,
+                "gradable": self.gradable, "outcome": self.outcome, "message": self.message,
                 "warnings": list(self.warnings), "parts": [p.to_json() for p in self.parts]}
 
-    def to_row(self) -> dict[str, Any]:
-        """The gradebook's view (as mldrill.grade.batch.write_gradebook reads it)."""
-        return {"student": self.student, "outcome": self.outcome, "score": self.score,
-                "max_score": self.max_score,
-                "tests": [{"name": f"Q{p.question} {p.part}", "score": p.score}
-                          for p in self.parts]}
+    def to_row(self) -> GradebookRow:
+        """The gradebook's row (see mldrill.grade.gradebook)."""
+        return GradebookRow(self.student, self.outcome, self.score,
+                            tuple((p.column, p.score) for p in self.parts))
 
-    def to_gradescope(self) -> dict[str, Any]:
+    def to_gradescope(self) -> dict[str, object]:
         lines = [f"{self.sheet}: answers of {self.student}"]
         if self.message:
             lines.append(self.message)
         lines += list(self.warnings)
-        return {"score": self.score, "output": "\n".join(lines), "visibility": "visible",
-                "tests": [{"name": f"Q{p.question} {p.part}", "score": p.score,
-                           "max_score": p.points,
-                           "status": "passed" if p.status == "correct" else "failed",
-                           "output": _explain(p), "visibility": "visible"}
-                          for p in self.parts]}
+        tests = [GradescopeTest(p.column, p.score, p.status == "correct", _explain(p))
+                 for p in self.parts]
+        return results_json(self.score, lines, tests)
 
 
 def _explain(p: PartGrade) -> str:
@@ -212,8 +219,36 @@ def _pairs(shown: str, node: yaml.MappingNode, what: str
     return out
 
 
+def _answers(shown: str, node: yaml.Node, source: str
+             ) -> dict[tuple[int, str], str | None]:
+    """The `answers:` mapping: q1, q2, ... each mapping part names to answers (a blank
+    question or a blank section: nothing answered)."""
+    answers: dict[tuple[int, str], str | None] = {}
+    if isinstance(node, yaml.ScalarNode) and _text(node, source) is None:
+        return answers
+    if not isinstance(node, yaml.MappingNode):
+        raise _mark(shown, node, "'answers' must map q1, q2, ... to the parts")
+    for qname, qk, qv in _pairs(shown, node, "a question such as q1"):
+        m = _QUESTION.fullmatch(qname)
+        if m is None:
+            raise _mark(shown, qk, "expected a question such as q1, got "
+                                   f"'{clean_line(qname)[:40]}'")
+        number = int(m.group(1))
+        if isinstance(qv, yaml.ScalarNode) and _text(qv, source) is None:
+            continue
+        if not isinstance(qv, yaml.MappingNode):
+            raise _mark(shown, qv, f"{qname} must map part names to answers")
+        for part, pk, pv in _pairs(shown, qv, "a part name"):
+            name = clean_line(part)
+            if (number, name) in answers:
+                raise _mark(shown, pk, f"q{number} {name} is answered twice")
+            text = _text(pv, source)
+            answers[(number, name)] = None if text is None else clean(text)
+    return answers
+
+
 def read_answer_file(path: Path, shown: str | None = None, root: Path | None = None
-                     ) -> tuple[dict[str, Any], dict[tuple[int, str], str | None]]:
+                     ) -> tuple[dict[str, str | None], dict[tuple[int, str], str | None]]:
     """(header: sheet, student, token; answers by (question, part)), every text cleaned.
     The file is read with `read_source` (never through a link below `root`, default its
     folder; at most MAX_ANSWER_BYTES). Raises NotGradable for a file that cannot be read
@@ -224,33 +259,14 @@ def read_answer_file(path: Path, shown: str | None = None, root: Path | None = N
     if not isinstance(top, yaml.MappingNode):
         raise AnswerFileError(Diagnostic(shown, 1, 1, "an answer file is a mapping with "
                                                       "sheet, student, token and answers"))
-    header: dict[str, Any] = {}
+    header: dict[str, str | None] = {}
     answers: dict[tuple[int, str], str | None] = {}
     for key, knode, vnode in _pairs(shown, top, "a key such as student or answers"):
         if key in ("sheet", "student", "token"):
             value = _text(vnode, source)
             header[key] = None if value is None else clean_line(value)
         elif key == "answers":
-            if isinstance(vnode, yaml.ScalarNode) and _text(vnode, source) is None:
-                continue
-            if not isinstance(vnode, yaml.MappingNode):
-                raise _mark(shown, vnode, "'answers' must map q1, q2, ... to the parts")
-            for qname, qk, qv in _pairs(shown, vnode, "a question such as q1"):
-                m = _QUESTION.fullmatch(qname)
-                if m is None:
-                    raise _mark(shown, qk, "expected a question such as q1, got "
-                                           f"'{clean_line(qname)[:40]}'")
-                number = int(m.group(1))
-                if isinstance(qv, yaml.ScalarNode) and _text(qv, source) is None:
-                    continue
-                if not isinstance(qv, yaml.MappingNode):
-                    raise _mark(shown, qv, f"{qname} must map part names to answers")
-                for part, pk, pv in _pairs(shown, qv, "a part name"):
-                    name = clean_line(part)
-                    if (number, name) in answers:
-                        raise _mark(shown, pk, f"q{number} {name} is answered twice")
-                    text = _text(pv, source)
-                    answers[(number, name)] = None if text is None else clean(text)
+            answers = _answers(shown, vnode, source)
         else:
             raise _mark(shown, knode, f"unknown key '{clean_line(key)[:40]}'; an answer "
                                       "file has sheet, student, token and answers")
@@ -263,7 +279,7 @@ def read_answer_file(path: Path, shown: str | None = None, root: Path | None = N
 
 # --------------------------------------------------------------------------- grading
 
-def grade_answer_file(path: Path, spec: SheetSpec, catalog: Any, identity: str | None = None,
+def grade_answer_file(path: Path, spec: SheetSpec, catalog: Catalog, identity: str | None = None,
                       shown: str | None = None, root: Path | None = None) -> SheetGrade:
     """Grade one answer file; never raises for anything in the file (a bug met while
     grading it is this file's grader failure, so a folder of files is always graded)."""
@@ -275,7 +291,7 @@ def grade_answer_file(path: Path, spec: SheetSpec, catalog: Any, identity: str |
                           message=f"grader failure (not the student's fault): {exc!r}")
 
 
-def _grade_one_file(path: Path, spec: SheetSpec, catalog: Any, identity: str | None,
+def _grade_one_file(path: Path, spec: SheetSpec, catalog: Catalog, identity: str | None,
                     shown: str, root: Path | None) -> SheetGrade:
     try:
         header, answers = read_answer_file(path, shown, root)
@@ -285,13 +301,13 @@ def _grade_one_file(path: Path, spec: SheetSpec, catalog: Any, identity: str | N
     except AnswerFileError as exc:
         return SheetGrade(shown, identity or "?", spec.title, "not gradable",
                           message=str(exc.diagnostic))
-    claimed = str(header["student"])
+    claimed, token = str(header["student"]), str(header["token"])
     student = identity or claimed
     warnings: list[str] = []
     if identity is not None and claimed != identity:
         warnings.append(f"the file says student '{claimed}' but was handed in by "
                         f"'{identity}': graded as '{identity}'")
-    elif not (str(header["token"]).isascii() and token_ok(spec, claimed, header["token"])):
+    elif not (token.isascii() and token_ok(spec, claimed, token)):
         return SheetGrade(shown, claimed, spec.title, "not gradable",
                           message=f"the token does not match student '{claimed}': was the "
                                   "student line edited? Use the answer file handed out.")
@@ -373,7 +389,7 @@ def has_answer_files(folder: Path) -> bool:
     return any(os.path.lexists(p) for _, p, _ in _entries(folder))
 
 
-def grade_answer_folder(folder: Path, spec: SheetSpec, catalog: Any,
+def grade_answer_folder(folder: Path, spec: SheetSpec, catalog: Catalog,
                         ids: Sequence[str] | None = None) -> list[SheetGrade]:
     """A grade per entry of `folder` (see answer_files), each read below `folder` without
     following a link; one file never stops the others."""

@@ -23,13 +23,13 @@ def several(spec):
 def test_single_letter(check, single, text):
     """The right letter, in either case, with spaces or brackets, is correct."""
     result = check(single, text)
-    assert (result.status, result.score, result.read_as) == ("correct", 1.0, "B")
+    assert (result.status, result.credit, result.read_as) == ("correct", 1.0, "B")
 
 
 def test_wrong_single_letter(check, single):
     """Another option is incorrect, with no partial credit or diagnosis."""
     result = check(single, "A")
-    assert (result.status, result.score, result.diagnosis) == ("incorrect", 0.0, None)
+    assert (result.status, result.credit, result.diagnosis) == ("incorrect", 0.0, None)
 
 
 @pytest.mark.parametrize("text, col", [("E", 0), ("z", 0)])
@@ -74,7 +74,7 @@ def test_select_all_correct(check, several, text):
 def test_select_all_partial_credit(check, several, text, score, message):
     """Select-all credit is (right picks - wrong picks) / right ones, never below 0."""
     result = check(several, text)
-    assert (result.status, result.score, result.diagnosis) == ("incorrect", score,
+    assert (result.status, result.credit, result.diagnosis) == ("incorrect", score,
                                                                "partial-selection")
     assert result.messages == (message,)
 

@@ -29,7 +29,7 @@ def sigma_prime(spec):
 def test_sigma_prime_with_alias(check, sigma_prime, text, read_as):
     """sigma'(z) accepts s*(1-s) with the alias s = sigma(z), and equivalent forms."""
     result = check(sigma_prime, text)
-    assert (result.status, result.score, result.read_as) == ("correct", 1.0, read_as)
+    assert (result.status, result.credit, result.read_as) == ("correct", 1.0, read_as)
     assert result.messages == ()  # sympy confirmed it
 
 
@@ -147,7 +147,7 @@ def test_numeric_verdict_stands_when_sympy_cannot_decide(check, sigma_prime, mon
     monkeypatch.setattr("mldrill.expr.sympy_bridge.symbolically_equal",
                         lambda a, b, seconds=1.0: None)
     result = check(sigma_prime, "exp(-z)/(1+exp(-z))^2")
-    assert (result.status, result.score) == ("correct", 1.0)
+    assert (result.status, result.credit) == ("correct", 1.0)
     assert result.messages == (UNDECIDED.replace("1 s", "1e-06 s"),)
 
 

@@ -158,7 +158,7 @@ def test_hostile_input_gets_a_verdict(spec, ctx, name, text):
         assert result.status in ("invalid", "incorrect"), result
     else:
         assert result.status == "unanswered"
-    assert 0.0 <= result.score < 1.0
+    assert 0.0 <= result.credit < 1.0
     assert all(isinstance(m, str) for m in result.messages)
     if result.status == "invalid":
         assert result.messages
@@ -202,4 +202,4 @@ def test_any_text_gets_a_verdict_in_every_kind(spec, ctx, text):
     for name in KIND_SPECS:
         result = check_part(part(spec, name), text, ctx())
         assert result.status in ("correct", "incorrect", "invalid", "unanswered")
-        assert 0.0 <= result.score <= 1.0
+        assert 0.0 <= result.credit <= 1.0

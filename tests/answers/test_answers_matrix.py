@@ -25,7 +25,7 @@ ALL_SIX = "(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)"
 def test_matrix_correct_in_both_syntaxes(check, spec, text):
     """Python-list and MATLAB syntax (and expressions in entries) are accepted."""
     result = check(spec("matrix", M23), text)
-    assert (result.status, result.score) == ("correct", 1.0)
+    assert (result.status, result.credit) == ("correct", 1.0)
 
 
 def test_matrix_read_as(check, spec):

@@ -31,7 +31,7 @@ def quadratic(spec):
 def test_quadratic_form_gradient(check, quadratic, text):
     """Equivalent matrix formulas agree on every random trial."""
     result = check(quadratic, text)
-    assert (result.status, result.score) == ("correct", 1.0)
+    assert (result.status, result.credit) == ("correct", 1.0)
 
 
 def test_symmetric_only(check, quadratic):

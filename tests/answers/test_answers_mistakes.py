@@ -13,7 +13,7 @@ def test_catalogued_mistake_beats_generic_transposed(check, spec, wrong):
     s = spec("matrix", "[[1, 2], [3, 4]]",
              mistakes=[wrong("[[1, 3], [2, 4]]", "You flipped the kernel.", "flipped", 0.5)])
     result = check(s, "[1 3; 2 4]")
-    assert (result.status, result.score, result.diagnosis) == ("incorrect", 0.5,
+    assert (result.status, result.credit, result.diagnosis) == ("incorrect", 0.5,
                                                                "mistake:flipped")
     assert result.messages == ("You flipped the kernel.",)
     assert result.read_as == "[[1, 3], [2, 4]]"
@@ -24,7 +24,7 @@ def test_catalogued_mistake_beats_generic_sign(check, spec, wrong):
     s = spec("number", "3/8", mistakes=[wrong("-3/8", "Gradient descent goes downhill.",
                                               "ascent", 0.25)])
     result = check(s, "-0.375")
-    assert (result.score, result.diagnosis, result.messages) == (
+    assert (result.credit, result.diagnosis, result.messages) == (
         0.25, "mistake:ascent", ("Gradient descent goes downhill.",))
 
 
@@ -33,7 +33,7 @@ def test_catalogued_mistake_beats_symmetric_only(check, spec, wrong):
     s = spec("matrix_expression", "(A + A.T) @ x", options=QUADRATIC,
              mistakes=[wrong("2 * A @ x", "Only if A is symmetric.", "assumed-symmetric")])
     result = check(s, "2A @ x")
-    assert (result.score, result.diagnosis) == (0.0, "mistake:assumed-symmetric")
+    assert (result.credit, result.diagnosis) == (0.0, "mistake:assumed-symmetric")
 
 
 def test_catalogued_expression_mistake(check, spec, wrong):
@@ -42,7 +42,7 @@ def test_catalogued_expression_mistake(check, spec, wrong):
              mistakes=[wrong("sigma(z)*(1 + sigma(z))", "The factor is (1 - sigma).",
                              "plus", 0.1)])
     result = check(s, "s(1+s)")
-    assert (result.score, result.diagnosis) == (0.1, "mistake:plus")
+    assert (result.credit, result.diagnosis) == (0.1, "mistake:plus")
 
 
 def test_feedback_is_rendered_with_parameters(check, spec, wrong):
@@ -65,7 +65,7 @@ def test_uncomputable_mistakes_are_skipped(check, spec, wrong):
                                         wrong("1/0", "zero", "zero"),
                                         wrong("q +", "broken", "broken")])
     result = check(s, "-3/8")
-    assert (result.diagnosis, result.score) == ("sign", 0.0)
+    assert (result.diagnosis, result.credit) == ("sign", 0.0)
 
 
 def test_first_matching_mistake_wins(check, spec, wrong):
@@ -73,14 +73,14 @@ def test_first_matching_mistake_wins(check, spec, wrong):
     s = spec("number", "3/8", mistakes=[wrong("0.5", "first", "first", 0.3),
                                         wrong("1/2", "second", "second", 0.6)])
     result = check(s, "1/2")
-    assert (result.diagnosis, result.score) == ("mistake:first", 0.3)
+    assert (result.diagnosis, result.credit) == ("mistake:first", 0.3)
 
 
 def test_correct_answer_wins_over_mistakes(check, spec, wrong):
     """An answer that agrees with the reference is correct even if a mistake matches too."""
     s = spec("number", "3/8", mistakes=[wrong("0.375", "never shown", "same", 0.5)])
     result = check(s, "3/8")
-    assert (result.status, result.score) == ("correct", 1.0)
+    assert (result.status, result.credit) == ("correct", 1.0)
 
 
 def test_unmatched_answer_falls_through_to_generic(check, spec, wrong):

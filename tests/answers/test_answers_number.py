@@ -20,7 +20,7 @@ from mldrill.bank.model import Tolerance
 def test_number_correct_forms(check, spec, text, read_as):
     """A fraction, a decimal or a small expression of the right value is correct."""
     result = check(spec("number", "3/8"), text)
-    assert (result.status, result.score, result.read_as) == ("correct", 1.0, read_as)
+    assert (result.status, result.credit, result.read_as) == ("correct", 1.0, read_as)
     assert result.diagnosis is None
 
 
@@ -70,7 +70,7 @@ def test_sigfigs_tolerance(check, spec):
 def test_too_few_digits_is_reasked(check, spec):
     """An answer right to the few digits typed but not to the tolerance is invalid (re-asked)."""
     result = check(spec("number", "3/8"), "0.4")
-    assert (result.status, result.score, result.diagnosis) == ("invalid", 0.0, "too-few-digits")
+    assert (result.status, result.credit, result.diagnosis) == ("invalid", 0.0, "too-few-digits")
     assert not result.counted
     assert result.messages[0].startswith(
         "0.4 agrees with the answer to the 1 significant figure you gave")
@@ -123,7 +123,7 @@ def test_too_few_digits_only_for_plain_decimals(check, spec):
 def test_sign_flipped(check, spec):
     """The negative of the answer is diagnosed as 'sign'."""
     result = check(spec("number", "3/8"), "-3/8")
-    assert (result.status, result.score, result.diagnosis) == ("incorrect", 0.0, "sign")
+    assert (result.status, result.credit, result.diagnosis) == ("incorrect", 0.0, "sign")
     assert result.messages == ("the sign is flipped: your answer is the negative of the right "
                                "one",)
 
@@ -186,7 +186,7 @@ def test_close_but_outside_tolerance(check, spec):
 def test_unreadable_answer_is_invalid_with_caret(check, spec):
     """An answer that cannot be read is invalid, not counted, with the caret column."""
     result = check(spec("number", "3/8"), "3/")
-    assert (result.status, result.score, result.diagnosis) == ("invalid", 0.0, "unreadable")
+    assert (result.status, result.credit, result.diagnosis) == ("invalid", 0.0, "unreadable")
     assert not result.counted
     assert result.error_col == 2
     assert result.messages[0].splitlines() == [
@@ -225,7 +225,7 @@ def test_list_for_a_number_is_invalid(check, spec):
 def test_unanswered(check, spec, text):
     """No answer is 'unanswered', not counted and not an attempt."""
     result = check(spec("number", "3/8"), text)
-    assert (result.status, result.score, result.messages) == ("unanswered", 0.0,
+    assert (result.status, result.credit, result.messages) == ("unanswered", 0.0,
                                                               ("no answer given",))
     assert not result.counted
 

@@ -5,7 +5,7 @@ be graded on a few tests over many seeds. Starting a child per variant costs mor
 tests, so `Multiplexed` writes ONE submission file holding the base source and each variant's
 edits; calling its `use(variant)` (through the sandbox, like any student function) replaces
 the module's graded functions by that variant's, and `run` grades a test with
-`grader.run_test`, exactly as `grade_file` does. Until `use` is called (or if the child ever
+`testrun.run_test`, exactly as `grade_file` does. Until `use` is called (or if the child ever
 restarts and re-imports the file) every graded function raises, and `run` asserts it never
 did: a lost selection fails loudly instead of grading the wrong variant.
 """
@@ -22,11 +22,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from mldrill.grade import grader
+from mldrill.grade import trials
 from mldrill.grade.exercise import Assignment, Exercise, TestSpec
-from mldrill.grade.grader import limits_for, reference_module, run_test
+from mldrill.grade.failures import run_failure
+from mldrill.grade.grader import limits_for
+from mldrill.grade.reference import reference_module
 from mldrill.grade.report import TestOutcome
 from mldrill.grade.sandbox import Call, Sandbox, TestJob
+from mldrill.grade.testrun import run_test
 
 Edit = tuple[str, str]  # (old text, new text), replaced exactly once
 UNSELECTED = "no variant selected (call use first)"
@@ -131,7 +134,7 @@ class Multiplexed:
     def use(self, variant: str) -> None:
         calls = (Call("use", (variant,)),)
         run = self.box.run(TestJob("use", calls))
-        failure = grader.run_failure(run, calls)
+        failure = run_failure(run, calls)
         assert failure is None and run.calls[0].value == variant, failure
         self.current = variant
 
@@ -179,7 +182,7 @@ def memoized_reference_checks(monkeypatch: Any) -> None:
     trial; for the same inputs the answer is the same whichever variant is graded, so a
     corpus computes each once (the first variant graded on those inputs runs the real check,
     and a failing check is never cached)."""
-    real: Callable[..., None] = grader._check_reference_grads
+    real: Callable[..., None] = trials.check_reference_grads
     done: set[bytes] = set()
 
     def check(ref: ModuleType, fwd: Any, args: Sequence[Any], kwargs: dict[str, Any],
@@ -190,4 +193,4 @@ def memoized_reference_checks(monkeypatch: Any) -> None:
             real(ref, fwd, args, kwargs, dout, names, grads)
             done.add(key)
 
-    monkeypatch.setattr(grader, "_check_reference_grads", check)
+    monkeypatch.setattr(trials, "check_reference_grads", check)

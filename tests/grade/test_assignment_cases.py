@@ -13,8 +13,9 @@ import pytest
 
 from mldrill.bank.yamlsrc import load_yaml
 from mldrill.grade.exercise import Assignment, Case, TestSpec, check_assignment
-from mldrill.grade.grader import grade_file, trial_label
+from mldrill.grade.grader import grade_file
 from mldrill.grade.inputs import draw_case, draw_inputs
+from mldrill.grade.testrun import trial_label
 
 REFERENCE = '''
 import numpy as np

@@ -567,7 +567,7 @@ def test_bug_caught_by_its_test_only(b: Bug, corpus: Callable[[str], Multiplexed
     assert hits[0] in [t.name for t in outcomes], f"{b.id} changes no function of {hits[0]}"
     (hit,) = [t for t in outcomes if t.name == hits[0]]
     assert hit.status == "failed", summary(outcomes)
-    assert hit.score == 0
+    assert hit.score.points == 0
     assert b.message in hit.output, hit.output
     others = [t for t in outcomes if t.exercise != hit.exercise]
     assert all(t.status == "passed" for t in others), summary(outcomes)

@@ -23,7 +23,8 @@ from hypothesis.extra import numpy as npst
 from mldrill.bank.catalog import bank_dirs
 from mldrill.grade.compare import Mismatch, as_array, changed, check, compare, describe
 from mldrill.grade.exercise import Assignment, Exercise, TestSpec
-from mldrill.grade.grader import load_assignments, reference_module, run_test
+from mldrill.grade.grader import load_assignments
+from mldrill.grade.reference import reference_module
 from mldrill.grade.report import Reason
 from mldrill.grade.sandbox import (
     CallResult,
@@ -34,6 +35,7 @@ from mldrill.grade.sandbox import (
     TestJob,
     TestRun,
 )
+from mldrill.grade.testrun import run_test
 
 FAST = settings(max_examples=100, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -366,7 +368,7 @@ def test_grader_paths_are_total(bundled: dict[str, Assignment], kind: str,
     if outcome.status == "failed":
         assert outcome.reason in get_args(Reason) and outcome.output, outcome
     else:
-        assert outcome.reason is None and outcome.score == test.points
+        assert outcome.reason is None and outcome.score.points == test.points
 
 
 def _listed(value: Any) -> Any:

@@ -260,10 +260,11 @@ def test_nasty_value_fails_only_its_tests(c: Case, layers: list[Assignment],
     assert sorted(failed) == sorted(c.failing), summary(report)
     for name, fragment in c.failing.items():
         assert matches(fragment, failed[name].output), failed[name].output
-        assert failed[name].score == 0
+        assert failed[name].score.points == 0
     if c.reason:
         assert {t.reason for t in failed.values()} == {c.reason}, summary(report)
-    assert report.score == report.max_score - sum(t.max_score for t in failed.values())
+    assert report.score.points == report.score.max_points - sum(t.score.max_points
+                                                                for t in failed.values())
 
 
 def test_bn_param_reasons(layers: list[Assignment], tmp_path: Path) -> None:
@@ -293,7 +294,7 @@ def test_plain_alternatives_to_the_right_value_pass(code: str, layers: list[Assi
     """A correct value in another plain form (a 0-d array for a number, a list for an array,
     a list for a tuple, a big-endian array) still gets full marks."""
     report = _grade(code, layers, tmp_path)
-    assert report.score == report.max_score, summary(report)
+    assert report.score.points == report.score.max_points, summary(report)
     assert all(t.reason is None for t in report.tests)
 
 

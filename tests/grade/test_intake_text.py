@@ -18,7 +18,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mldrill.grade.batch import write_gradebook
+from mldrill.grade.gradebook import GradebookRow, write_gradebook
+from mldrill.score import Score
 from mldrill.text import clean, clean_data, clean_line, csv_cell
 
 ROOT = Path(__file__).parents[2]
@@ -127,8 +128,7 @@ def test_batch_of_hostile_names_and_outputs(grade, tmp_path) -> None:
 def test_gradebook_neutralises_every_cell() -> None:
     """Student ids, outcomes and test names starting with =, +, -, @, tab or CR (also after
     spaces) get a leading quote; numbers are written as numbers."""
-    reports = [{"student": s, "outcome": "graded", "score": 1.0, "max_score": 2.0,
-                "tests": [{"name": n, "score": 1.0, "status": "passed"}]}
+    reports = [GradebookRow(s, "graded", Score(1.0, 2.0), ((n, Score(1.0, 1.0)),))
                for s, n in [("=1+1", "-x"), ("  @cmd", "+x"), ("\tx", "=y"), ("\r=z", "ok"),
                             ("\uff1dfull", "ok")]]
     path = Path(__import__("tempfile").mkdtemp()) / "book.csv"

@@ -12,7 +12,8 @@ import pytest
 
 from mldrill.bank.catalog import bank_dirs
 from mldrill.grade.exercise import Assignment
-from mldrill.grade.grader import grade_file, load_assignments, reference_module
+from mldrill.grade.grader import grade_file, load_assignments
+from mldrill.grade.reference import reference_module
 
 STUDENT = Path(__file__).parent / "students" / "layers_loops.py"
 CS231N_API = {
@@ -57,7 +58,7 @@ def test_full_marks(seed: int, layers: list[Assignment]) -> None:
     assert set(report.functions) == CS231N_API
     failing = [f"{t.name}: {t.status}: {t.output}" for t in report.tests if t.status != "passed"]
     assert failing == []
-    assert report.score == report.max_score == layers[0].max_score
+    assert report.score.points == report.score.max_points == layers[0].max_score
 
 
 def test_batchnorm_backward_alt_agrees_with_graph_backward() -> None:

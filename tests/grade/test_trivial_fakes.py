@@ -174,7 +174,7 @@ def test_trivial_implementations_earn_nothing(name: str, assignments: dict[str, 
             mux.use(f.id)
             for ex, t in graded_tests(a, f.functions):
                 outcome = mux.run(ex, t, SEED)
-                if outcome.score > 0 or outcome.status == "passed":
+                if outcome.score.points > 0 or outcome.status == "passed":
                     passed.append(f"{f.id} earns the points of '{t.name}'")
                 elif "[fixed case " not in outcome.output:
                     not_fixed.append(f"{f.id} fails '{t.name}' only on a random draw: "
@@ -205,7 +205,7 @@ def test_identity_dropout_earns_no_dropout_points(assignments: dict[str, Assignm
     report = grade_file(IDENTITY_DROPOUT, [assignments["layers"]], seed=SEED)
     assert report.outcome == "graded", report.message
     dropout = {t.name: t for t in report.tests if t.exercise == "dropout"}
-    assert [t.score for t in dropout.values()] == [0, 0, 0], dropout
+    assert [t.score.points for t in dropout.values()] == [0, 0, 0], dropout
     train, test_mode, backward = dropout.values()
     assert "returned x unchanged: no unit was dropped" in train.output
     assert "train mode dropped no unit" in test_mode.output

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from mldrill.bank.catalog import bank_dirs
-from mldrill.grade.grader import load_assignments, reference_module, run_failure, run_test
+from mldrill.grade.failures import run_failure
+from mldrill.grade.grader import load_assignments
+from mldrill.grade.reference import reference_module
 from mldrill.grade.sandbox import Call, CallResult, StudentError, TestJob, TestRun
+from mldrill.grade.testrun import run_test
 
 CALLS = (Call("affine_forward", ()), Call("affine_backward", ()))
 
