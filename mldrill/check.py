@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mldrill.answers.base import PartResult, check_part
+from mldrill.answers.base import PartResult
+from mldrill.answers.follow import judge
 from mldrill.errors import UsageError
 from mldrill.variants.generate import Variant
 
@@ -41,7 +42,8 @@ def check_answers(variant: Variant, answers: Mapping[str, str | None], *,
     for spec in variant.family.parts:
         if only_given and spec.name not in answers:
             continue
-        results.append(check_part(spec, answers.get(spec.name), variant.context))
+        results.append(judge(variant.family, spec, answers.get(spec.name), variant.context,
+                             answers))
     total = sum(r.points for r in results)
     score = sum(r.points * r.score for r in results) / total if total else 0.0
     return CheckResult(variant.id, variant.seed, round(score, 6), tuple(results))

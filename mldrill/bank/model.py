@@ -61,6 +61,10 @@ class PartSpec:
     options: dict[str, Any]
     mistakes: tuple[Mistake, ...]
     where: PathKey
+    # follow-through: (name in the answer expression, the earlier part it stands for),
+    # declared with `follows:`; names of earlier parts in the answer are found as well
+    follows: tuple[tuple[str, str], ...] = ()
+    follow_credit: float | None = None  # None: the problem's follow_credit
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class ProblemFamily:
     source: SourceMap = field(compare=False, repr=False)
     max_attempts: int = 1000
     few_variants: str | None = None
+    follow_credit: float = 1.0  # the fraction of a part's points follow-through earns
 
     def part(self, name: str) -> PartSpec:
         for p in self.parts:

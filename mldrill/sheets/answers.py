@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from mldrill.answers.base import PartResult, check_part
+from mldrill.answers.base import PartResult
+from mldrill.answers.follow import judge
 from mldrill.errors import Diagnostic
 from mldrill.grade.submissions import (
     NotGradable,
@@ -306,9 +307,10 @@ def _grade_one_file(path: Path, spec: SheetSpec, catalog: Any, identity: str | N
     grades = []
     for q in qs:
         v = q.variant
+        given = {p.name: answers.get((q.number, p.name)) for p in v.family.parts}
         for p in v.family.parts:
-            text = answers.get((q.number, p.name))
-            result = check_part(p, text, v.context) if text is not None else None
+            text = given[p.name]
+            result = judge(v.family, p, text, v.context, given) if text is not None else None
             grades.append(PartGrade(q.number, p.name, p.points, text, result, v.family.id))
     return SheetGrade(shown, student, spec.title, "graded", tuple(grades),
                       warnings=tuple(warnings))
