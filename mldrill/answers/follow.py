@@ -202,7 +202,10 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
     name -> the text as given). Never raises for anything the student typed."""
     result = check_part(spec, text, ctx)
     follows = links(family).follows(spec.name)
-    if result.status != "incorrect" or not follows:
+    # a wrong answer, or one re-asked for more digits of the right one, may be right for
+    # the student's own earlier answers
+    readable = result.status == "incorrect" or result.diagnosis == "too-few-digits"
+    if not readable or not follows:
         return result
     got: dict[str, Earlier] = {}
     why: list[str] = []
