@@ -29,6 +29,7 @@ from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
+from mldrill.text import clean
 
 if TYPE_CHECKING:
     from mldrill.bank.model import PartSpec, ProblemFamily
@@ -171,7 +172,7 @@ def read_earlier(family: ProblemFamily, name: str, text: str | None, ctx: Contex
                 "so nothing can be carried forward from it")
     if got != want:
         value = np.reshape(np.asarray(value, dtype=float), want)
-    return Earlier(name, str(text).strip(), value, result)
+    return Earlier(name, clean(str(text).strip(), newlines=False), value, result)
 
 
 def _shape(shape: tuple[int, ...]) -> str:

@@ -101,6 +101,8 @@ class PartReport:
                 "status": self.status, "score": self.score,
                 "diagnosis": self.result.diagnosis if self.result else None,
                 "messages": list(self.result.messages) if self.result else [],
+                "follow_through": self.result.follow_through.to_json()
+                if self.result and self.result.follow_through else None,
                 "reference": self.reference}
 
 

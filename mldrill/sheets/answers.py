@@ -79,7 +79,9 @@ class PartGrade:
         return {"question": self.question, "part": self.part, "problem_id": self.problem_id,
                 "answer": self.answer, "status": self.status, "score": self.score,
                 "max_score": self.points, "diagnosis": r.diagnosis if r else None,
-                "messages": list(r.messages) if r else []}
+                "messages": list(r.messages) if r else [],
+                "follow_through": r.follow_through.to_json() if r and r.follow_through
+                else None}
 
 
 @dataclass(frozen=True)
