@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mldrill.answers.base import PartResult, check_part
+from mldrill.answers.base import PartResult
+from mldrill.answers.follow import judge
 from mldrill.errors import UsageError
 from mldrill.score import NOTHING, Score
 from mldrill.variants.generate import Variant
@@ -50,5 +51,6 @@ def check_answers(variant: Variant, answers: Mapping[str, str | None], *,
     for spec in variant.family.parts:
         if only_given and spec.name not in answers:
             continue
-        results.append(check_part(spec, answers.get(spec.name), variant.context))
+        results.append(judge(variant.family, spec, answers.get(spec.name), variant.context,
+                             answers))
     return CheckResult(variant.id, variant.seed, tuple(results))

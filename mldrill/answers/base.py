@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError
@@ -25,6 +25,9 @@ from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
 from mldrill.score import Score
 from mldrill.variants.template import render
+
+if TYPE_CHECKING:
+    from mldrill.answers.follow import FollowThrough
 
 # parameter names that conventionally count things: n, N, m, M, n_samples, batch, num_x...
 COUNT_NAME = re.compile(r"^(?:[nNmM]|[nN]_\w+|num_?\w*|n?samples?|batch(?:_size)?|count\w*|"
@@ -45,6 +48,7 @@ class PartResult:
     read_as: str | None = None  # how the answer was understood, e.g. "2*x**2"
     points: float = 1.0
     error_col: int | None = None  # for invalid answers: where the caret goes
+    follow_through: FollowThrough | None = None  # credit earned on the student's own earlier
 
     @property
     def score(self) -> Score:
@@ -65,6 +69,7 @@ class PartResult:
             "messages": list(self.messages),
             "diagnosis": self.diagnosis,
             "read_as": self.read_as,
+            "follow_through": self.follow_through.to_json() if self.follow_through else None,
         }
 
 

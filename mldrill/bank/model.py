@@ -61,6 +61,10 @@ class PartSpec:
     options: dict[str, Any]
     mistakes: tuple[Mistake, ...]
     where: PathKey
+    # follow-through: (name in the answer expression, the earlier part it stands for),
+    # declared with `follows:`; names of earlier parts in the answer are found as well
+    follows: tuple[tuple[str, str], ...] = ()
+    follow_credit: float | None = None  # None: the problem's follow_credit
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class ProblemFamily:
     path: str
     source: SourceMap = field(compare=False, repr=False)
     few_variants: str | None = None
+    follow_credit: float = 1.0  # the fraction of a part's points follow-through earns
 
     def part(self, name: str) -> PartSpec:
         for p in self.parts:

@@ -20,6 +20,7 @@ from mldrill.bank.model import (
     ProblemFamily,
     Verification,
 )
+from mldrill.bank.schema_follow import check_credit
 from mldrill.bank.schema_parts import check_parts
 from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import Diagnostic
@@ -46,6 +47,7 @@ TOP_KEYS = {
     "verify": "independent checks of the reference answers",
     "notes": "free text for authors",
     "few_variants": "why this family has fewer than 20 distinct variants per 100 seeds",
+    "follow_credit": "the fraction of a part's points follow-through earns (default 1)",
 }
 REQUIRED_TOP = ("id", "title", "topic", "prompt", "parts")
 LAYOUTS = ("denominator", "numerator")
@@ -119,6 +121,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
                                  "cannot have 20 distinct variants, e.g. \"there are only 6 "
                                  "activation functions\"")
         few_variants = None
+    follow_credit = check_credit(c, data.get("follow_credit"), ())
     if c.diags or not pid:
         return None, c.diags
     family = ProblemFamily(
@@ -127,6 +130,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
         generator=generator, prompt=prompt, parts=tuple(parts), hints=tuple(hints),
         solution=solution, verify=tuple(verify), path=path, source=smap,
         few_variants=few_variants,
+        follow_credit=1.0 if follow_credit is None else follow_credit,
     )
     return family, c.diags
 

@@ -8,9 +8,16 @@ from typing import Any
 from mldrill.answers import KINDS
 from mldrill.bank.lint import ID_RE, NAME_RE, Checker, did_you_mean
 from mldrill.bank.model import Mistake, PartSpec, Tolerance
+from mldrill.bank.schema_follow import (
+    CARRIED_KINDS,
+    check_credit,
+    check_follows,
+    names_in,
+)
 from mldrill.bank.yamlsrc import PathKey
 
-PART_KEYS = {"name", "kind", "answer", "prompt", "points", "tolerance", "mistakes"}
+PART_KEYS = {"name", "kind", "answer", "prompt", "points", "tolerance", "mistakes", "follows",
+             "follow_credit"}
 MISTAKE_KEYS = {"answer", "feedback", "tag", "credit"}
 TOLERANCE_KEYS = {"rel", "abs", "sigfigs"}
 
@@ -53,6 +60,7 @@ def check_parts(c: Checker, raw: Any, names: set[str]) -> list[PartSpec]:
         return []
     out = []
     seen: set[str] = set()
+    earlier: dict[str, str] = {}  # earlier part -> its kind
     for i, item in enumerate(raw):
         key: PathKey = ("parts", i)
         if not isinstance(item, dict):
@@ -77,7 +85,9 @@ def check_parts(c: Checker, raw: Any, names: set[str]) -> list[PartSpec]:
             c.err((*key, "name"), f"duplicate part name '{name}'")
         seen.add(name)
         answer = c.text(item, "answer", key, required=True)
-        symbols = set(names)
+        # an earlier numeric part's name stands for its answer (follow-through)
+        symbols = set(names) | {p for p, k in earlier.items()
+                                if k in CARRIED_KINDS and p not in names}
         options = {k: v for k, v in item.items() if k not in PART_KEYS}
         if kind is not None:
             for opt_key, message in kind.option_errors(options):
@@ -92,10 +102,16 @@ def check_parts(c: Checker, raw: Any, names: set[str]) -> list[PartSpec]:
         prompt = c.text(item, "prompt", key, default=name)
         c.template(prompt, (*key, "prompt"), names)
         mistakes = _mistakes(c, item.get("mistakes"), key, symbols, names, kind_name)
+        follows = check_follows(c, item.get("follows"), key, earlier, names,
+                                names_in(answer))
         out.append(PartSpec(name=name, kind=str(kind_name), answer=answer, prompt=prompt,
                             points=float(points),
                             tolerance=_tolerance(c, item.get("tolerance"), (*key, "tolerance")),
-                            options=options, mistakes=tuple(mistakes), where=key))
+                            options=options, mistakes=tuple(mistakes), where=key,
+                            follows=follows,
+                            follow_credit=check_credit(c, item.get("follow_credit"), key)))
+        if name:
+            earlier[name] = str(kind_name)
     return out
 
 

@@ -102,6 +102,16 @@ def render_part_header(con: Console, part: Any) -> None:
     for letter, choice in part.choices:
         plain(con, f"  {letter}) {choice}")
     plain(con, wrap_prose(f"answer as {part.form}", con.width), "dim")
+    if part.follows:
+        plain(con, wrap_prose(follow_note(part), con.width), "dim")
+
+
+def follow_note(part: Any) -> str:
+    """Says that a part is marked on the student's own earlier answers."""
+    them = " and ".join(part.follows)
+    return (f"follows through from {them}: if your {them} "
+            f"{'is' if len(part.follows) == 1 else 'are'} wrong, {part.name} is marked on "
+            "your own")
 
 
 def render_solution(con: Console, text: str, title: str = "worked solution") -> None:
@@ -189,7 +199,8 @@ def variant_json(v: Any, solution: bool) -> dict[str, Any]:
         "difficulty": f.difficulty, "tags": list(f.tags), "layout": f.layout,
         "prompt": v.prompt,
         "parts": [{"name": p.name, "kind": p.kind, "prompt": p.prompt, "points": p.points,
-                   "form": p.form, **({"choices": dict(p.choices)} if p.choices else {})}
+                   "form": p.form, "follows": list(p.follows),
+                   **({"choices": dict(p.choices)} if p.choices else {})}
                   for p in v.parts],
         "hints": len(f.hints),
     }
@@ -222,6 +233,8 @@ def render_variant(v: Any, solution: bool) -> None:
         for letter, text in p.choices:
             plain(con, f"      {letter}) {text}")
         plain(con, f"      format: {p.form}", "dim")
+        if p.follows:
+            plain(con, f"      {follow_note(p)}", "dim")
     if solution:
         plain(con, "")
         plain(con, "Answers", "bold")

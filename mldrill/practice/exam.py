@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mldrill.answers.base import PartResult, check_part
+from mldrill.answers.follow import judge
 from mldrill.practice.session import Clock, WallClock
 from mldrill.progress.due import utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
@@ -113,6 +114,8 @@ class PartReport:
                 "status": self.status, "score": self.credit,
                 "diagnosis": self.result.diagnosis if self.result else None,
                 "messages": list(self.result.messages) if self.result else [],
+                "follow_through": self.result.follow_through.to_json()
+                if self.result and self.result.follow_through else None,
                 "reference": self.reference}
 
 
@@ -256,10 +259,14 @@ class ExamRun:
         questions = []
         for q in self.paper:
             parts = []
+            given = {k[1]: e.text for k, e in self.entries.items() if k[0] == q.number}
             for p in q.family.parts:
                 e = self.entries.get((q.number, p.name))
+                # judged again on the final answers: a later part follows through from
+                # the earlier answers as the student left them
                 parts.append(PartReport(p.name, p.points, e.text if e else None,
-                                        e.result if e else None,
+                                        judge(q.family, p, e.text, q.variant.context, given)
+                                        if e else None,
                                         q.variant.answer_text(p.name)))
             questions.append(QuestionReport(q.number, q.family.id, q.family.topic,
                                             q.family.title, q.variant.seed, tuple(parts),

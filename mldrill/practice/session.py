@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mldrill.answers.base import PartResult, check_part
+from mldrill.answers.base import PartResult
+from mldrill.answers.follow import judge
 from mldrill.progress.due import reviews_at, utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
 from mldrill.progress.store import Attempt, Store
@@ -76,6 +77,7 @@ class ProblemRun:
         self._record = record
         self.hints = variant.hints()
         self.hints_shown = 0
+        self.given: dict[str, str] = {}  # part -> the student's last counted answer
         self.started = clock()
         self.parts = [PartState(p.name, p.points, started=self.started)
                       for p in variant.family.parts]
@@ -110,10 +112,11 @@ class ProblemRun:
         """Judge an answer to a part. Unreadable answers are not counted (asked again)."""
         state = self.part(name)
         spec = self.family.part(name)
-        result = check_part(spec, text, self.variant.context)
+        result = judge(self.family, spec, text, self.variant.context, self.given)
         if not result.counted:
             return Verdict(result, False, False, self.tries - state.tries, state.score, None)
         state.tries += 1
+        self.given[name] = text  # later parts follow through from the answer as given
         state.hints_at_answer = self.hints_shown
         credit = result.credit * RETRY_FACTOR ** (state.tries - 1)
         state.score = max(state.score, credit)

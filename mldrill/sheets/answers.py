@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from mldrill.answers.base import PartResult, check_part
+from mldrill.answers.base import PartResult
+from mldrill.answers.follow import judge
 from mldrill.errors import Diagnostic
 from mldrill.grade.gradebook import GradebookRow
 from mldrill.grade.gradescope import GradescopeTest, results_json
@@ -92,7 +93,9 @@ class PartGrade:
         return {"question": self.question, "part": self.part, "problem_id": self.problem_id,
                 "answer": self.answer, "status": self.status, "score": self.score.points,
                 "max_score": self.points, "diagnosis": r.diagnosis if r else None,
-                "messages": list(r.messages) if r else []}
+                "messages": list(r.messages) if r else [],
+                "follow_through": r.follow_through.to_json() if r and r.follow_through
+                else None}
 
 
 @dataclass(frozen=True)
@@ -322,9 +325,10 @@ def _grade_one_file(path: Path, spec: SheetSpec, catalog: Catalog, identity: str
     grades = []
     for q in qs:
         v = q.variant
+        given = {p.name: answers.get((q.number, p.name)) for p in v.family.parts}
         for p in v.family.parts:
-            text = answers.get((q.number, p.name))
-            result = check_part(p, text, v.context) if text is not None else None
+            text = given[p.name]
+            result = judge(v.family, p, text, v.context, given) if text is not None else None
             grades.append(PartGrade(q.number, p.name, p.points, text, result, v.family.id))
     return SheetGrade(shown, student, spec.title, "graded", tuple(grades),
                       warnings=tuple(warnings))

@@ -149,6 +149,9 @@ def answers_yaml(spec: SheetSpec, student: Student, qs: Sequence[Question],
             label = _comment(p.prompt) if p.prompt != p.name else ""
             out.append(f"    # {p.name}: {label + ' — ' if label else ''}{_comment(p.form)}"
                        f" ({_pts(p.points)})")
+            if p.follows:
+                out.append(f"    #   marked on your own {' and '.join(p.follows)} if "
+                           "that is wrong (follow-through)")
             value = _yaml_str(v.answer_text(p.name)) if key else ""
             out.append(f"    {p.name}: {value}".rstrip())
     return "\n".join(out) + "\n"

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from mldrill.answers.base import KINDS, Context, cached_target
+from mldrill.answers.follow import bind_part_values, links
 from mldrill.bank.model import ParamSpec, ProblemFamily
 from mldrill.errors import BankError, ConstraintError, EvaluationError
 from mldrill.expr.evaluate import evaluate
@@ -38,6 +39,7 @@ class RenderedPart:
     points: float
     form: str
     choices: tuple[tuple[str, str], ...] = ()  # (letter, text) for choice parts
+    follows: tuple[str, ...] = ()  # earlier parts this one is marked on (follow-through)
 
 
 @dataclass
@@ -194,13 +196,16 @@ def make_variant(family: ProblemFamily, seed: int,
                  functions: Mapping[str, Callable[..., Any]]) -> Variant:
     """The variant of `family` for `seed`: same inputs, same variant, anywhere."""
     params = draw_params(family, seed, functions)
+    bind_part_values(family, params, functions, seed)
+    lk = links(family)
     try:
         prompt = render(family.prompt, params, functions, shapes=True)
         parts = tuple(
             RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
                          KINDS[p.kind].form_for(p),
                          tuple((str(k), render(str(v), params, functions))
-                               for k, v in (p.options.get("choices") or {}).items()))
+                               for k, v in (p.options.get("choices") or {}).items()),
+                         lk.follows(p.name))
             for p in family.parts
         )
     except EvaluationError as exc:

@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 
 from mldrill.answers.base import KINDS, cached_target, check_part
+from mldrill.answers.follow import links
 from mldrill.bank.model import ProblemFamily
 from mldrill.errors import MldrillError
+from mldrill.verify.follow_check import check_follow
 from mldrill.verify.methods import METHODS
 
 
@@ -99,6 +101,7 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     report.warnings = completeness(family)
     coincide: Counter[str] = Counter()
     prints: set[str] = set()
+    sensitive: set[str] = set()  # parts whose reference moved with a wrong earlier answer
 
     def fail(seed: int, message: str) -> None:
         report.errors.append(f"seed {seed}: {message}")
@@ -153,6 +156,10 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                     if (got.diagnosis or "").removeprefix("mistake:") not in earlier:
                         fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is "
                                    f"diagnosed as {got.diagnosis!r}")
+        follow = check_follow(family, variant)
+        sensitive |= follow.sensitive
+        for message in follow.errors:
+            fail(seed, message)
         for v in family.verify:
             part = family.part(v.part)
             try:
@@ -165,6 +172,12 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     low = variety_warning(family, report.seeds, report.distinct)
     if low:
         report.warnings.append(low)
+    for name in links(family).follows_any():
+        if name not in sensitive and report.seeds > 0:
+            report.warnings.append(f"part {name} follows through from "
+                                   f"{', '.join(links(family).follows(name))}, but its "
+                                   "reference gave the same value for every wrong earlier "
+                                   "answer tried: nothing follows through")
     for key, count in coincide.items():
         if count == report.seeds and report.seeds > 0:
             part_name, tag = key.split(":", 1)

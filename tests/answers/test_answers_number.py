@@ -245,7 +245,7 @@ def test_result_carries_name_points_and_json(check, spec):
     assert (result.name, result.points) == ("rate", 2.5)
     assert result.to_json() == {"name": "rate", "status": "correct", "score": 1.0,
                                 "points": 2.5, "messages": [], "diagnosis": None,
-                                "read_as": "3/8"}
+                                "read_as": "3/8", "follow_through": None}
 
 
 def test_within_and_significant_digits():
