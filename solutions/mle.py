@@ -425,11 +425,6 @@ def gaussian_map_weights_brute(x, y, noise_var, prior_var, grid):
     return float(grid[int(np.argmax(logpost))])
 
 
-# --------------------------------------------------------------------------
-# checks: maximum likelihood by grid search, covariance by loops
-# --------------------------------------------------------------------------
-
-
 def _grid_argmax(grid, loglik):
     """Return the grid point with the largest log-likelihood (first one on ties)."""
     return float(grid[int(np.argmax(loglik))])
