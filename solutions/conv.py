@@ -18,6 +18,10 @@ Conventions used throughout this module:
 * Integer inputs give integer outputs (the result dtype of the inputs), so hand
   examples can be checked exactly.  Beware that small integer dtypes such as
   ``uint8`` can overflow; convert to ``int64`` first.
+
+The ``*_loops`` functions at the end are independent checks: explicit Python loops
+over every window, with their own helpers (no code shared with the functions they
+check).  The worked-out text of these operations is in ``conv_steps.py``.
 """
 
 import numpy as np
@@ -37,11 +41,12 @@ __all__ = [
     "avgpool2d_backward",
     "relu",
     "receptive_field",
-    "conv2d_steps",
-    "pool2d_steps",
-    "maxpool2d_backward_steps",
-    "receptive_field_steps",
-    "layer_stack_text",
+    "conv2d_loops",
+    "conv2d_multi_loops",
+    "maxpool2d_loops",
+    "avgpool2d_loops",
+    "maxpool2d_backward_loops",
+    "receptive_field_loops",
 ]
 
 
@@ -410,179 +415,150 @@ def receptive_field(layers):
 
 
 # --------------------------------------------------------------------------
-# worked steps, as text for worked solutions
+# checks: the same with explicit loops (they share no code with the functions above)
 # --------------------------------------------------------------------------
 
 
-def _num_text(v):
-    """A number as short text: ``3``, ``-2``, ``0.5`` (integral floats lose the ``.0``)."""
-    v = v.item() if isinstance(v, np.generic) else v
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v) if isinstance(v, int) else f"{v:g}"
+def _int_pair(v):
+    """Return ``v`` as a pair of ints; an int ``v`` means ``(v, v)`` (for the loops checks)."""
+    return (int(v), int(v)) if np.ndim(v) == 0 else (int(v[0]), int(v[1]))
 
 
-def conv2d_steps(x, k, stride=1, pad=0, bias=0):
-    """Every output entry of ``conv2d(x, k, stride, pad, bias)`` worked out, as text.
+def _window_starts(n, f, stride):
+    """List the start indices of every window of length ``f`` that fits in ``n``, one by one."""
+    starts = []
+    start = 0
+    while start + f <= n:
+        starts.append(start)
+        start += stride
+    return starts
 
-    One line per output entry, in row-major order, numbered from 1 like the rows
-    and columns of a matrix: ``(1,2): 3 + 0 - 2 - 1 = 0``.  Each term is a
-    pixel under a nonzero kernel weight (padding pixels appear as 0); a weight
-    of 1 or -1 adds or subtracts the pixel, any other weight shows as
-    ``w*pixel``.  The total on the right is the sum of the terms (plus ``bias``).
-    Meant for worked solutions of small hand examples (``{{ conv2d_steps(X, K) }}``).
+
+def conv2d_loops(x, k, stride=1, pad=0, bias=0):
+    """Cross-correlation of an ``(H, W)`` image with an ``(FH, FW)`` kernel, with loops.
+
+    Zero padding is not materialised: a pixel outside the image counts as 0.
+    Returns ``(H', W')`` with the result dtype of ``x``, ``k`` and ``bias``.
     """
-    x = _numeric_array(x, "x", (2,))
-    k = _numeric_array(k, "k", (2,))
-    sh, sw = _pair(stride, "stride", 1)
-    ph, pw = _pair(pad, "pad", 0)
-    (H, W), (FH, FW) = x.shape, k.shape
-    out_h = _out_len(H, FH, ph, sh, False, "height")
-    out_w = _out_len(W, FW, pw, sw, False, "width")
-    lines = []
-    for i in range(out_h):
-        for j in range(out_w):
-            text, total = "", 0
+    x, k = np.asarray(x), np.asarray(k)
+    H, W = x.shape
+    FH, FW = k.shape
+    sh, sw = _int_pair(stride)
+    ph, pw = _int_pair(pad)
+    row_starts = _window_starts(H + 2 * ph, FH, sh)
+    col_starts = _window_starts(W + 2 * pw, FW, sw)
+    out = np.zeros((len(row_starts), len(col_starts)), dtype=np.result_type(x, k, bias))
+    for i, r in enumerate(row_starts):
+        for j, c in enumerate(col_starts):
+            total = bias
             for a in range(FH):
                 for b in range(FW):
-                    w = k[a, b].item()
-                    if w == 0:
-                        continue
-                    r, c = i * sh + a - ph, j * sw + b - pw
-                    v = x[r, c].item() if 0 <= r < H and 0 <= c < W else 0
-                    total += w * v
-                    shown = _num_text(v) if v >= 0 else f"({_num_text(v)})"
-                    if abs(w) != 1:
-                        shown = f"{_num_text(abs(w))}*{shown}"
-                    if not text:
-                        text = shown if w > 0 else "-" + shown
-                    else:
-                        text += (" + " if w > 0 else " - ") + shown
-            if bias != 0:
-                total += bias
-                if not text:
-                    text = _num_text(bias)
-                else:
-                    text += (" + " if bias > 0 else " - ") + _num_text(abs(bias))
-            lines.append(f"({i + 1},{j + 1}): {text or '0'} = {_num_text(total)}")
-    return "\n".join(lines)
+                    row, col = r + a - ph, c + b - pw  # position in the unpadded image
+                    if 0 <= row < H and 0 <= col < W:
+                        total += x[row, col].item() * k[a, b].item()
+            out[i, j] = total
+    return out
 
 
-def pool2d_steps(x, size, stride=None, op="max"):
-    """Every output entry of 2-D max (``op="max"``) or average (``op="mean"``) pooling, as text.
+def conv2d_multi_loops(x, w, b=None, stride=1, pad=0):
+    """Multi-channel convolution with loops: ``x`` (C, H, W), ``w`` (F, C, FH, FW), ``b`` (F,).
 
-    ``x`` is ``(H, W)``; windows as in ``maxpool2d`` (stride defaults to size).
-    One line per output entry, numbered from 1:  ``(1,2): max(3, 0, 2, 1) = 3``
-    or ``(1,2): mean(3, 0, 2, 1) = 6/4 = 1.5``.
+    Returns ``(F, H', W')``.
     """
-    x = _numeric_array(x, "x", (2,))
-    if op not in ("max", "mean"):
-        raise ValueError(f"op must be 'max' or 'mean', got {op!r}")
-    ph, pw = _pair(size, "size", 1)
-    sh, sw = (ph, pw) if stride is None else _pair(stride, "stride", 1)
-    out_h = _out_len(x.shape[0], ph, 0, sh, False, "height")
-    out_w = _out_len(x.shape[1], pw, 0, sw, False, "width")
-    lines = []
-    for i in range(out_h):
-        for j in range(out_w):
-            values = [x[i * sh + a, j * sw + b].item() for a in range(ph) for b in range(pw)]
-            listed = ", ".join(_num_text(v) for v in values)
-            if op == "max":
-                result = f"{_num_text(max(values))}"
-            else:
-                total = sum(values)
-                result = f"{_num_text(total)}/{len(values)} = {_num_text(total / len(values))}"
-            lines.append(f"({i + 1},{j + 1}): {op}({listed}) = {result}")
-    return "\n".join(lines)
+    x, w = np.asarray(x), np.asarray(w)
+    b = None if b is None else np.asarray(b)
+    C, H, W = x.shape
+    F, C_w, FH, FW = w.shape
+    if C != C_w:
+        raise ValueError(f"channel mismatch: x has {C}, w has {C_w}")
+    sh, sw = _int_pair(stride)
+    ph, pw = _int_pair(pad)
+    row_starts = _window_starts(H + 2 * ph, FH, sh)
+    col_starts = _window_starts(W + 2 * pw, FW, sw)
+    dtype = np.result_type(x, w) if b is None else np.result_type(x, w, b)
+    out = np.zeros((F, len(row_starts), len(col_starts)), dtype=dtype)
+    for f in range(F):
+        for i, r in enumerate(row_starts):
+            for j, c in enumerate(col_starts):
+                total = 0 if b is None else b[f].item()
+                for ch in range(C):
+                    for a in range(FH):
+                        for bb in range(FW):
+                            row, col = r + a - ph, c + bb - pw
+                            if 0 <= row < H and 0 <= col < W:
+                                total += x[ch, row, col].item() * w[f, ch, a, bb].item()
+                out[f, i, j] = total
+    return out
 
 
-def maxpool2d_backward_steps(x, dout, size, stride=None):
-    """The routing of ``maxpool2d_backward(x, dout, size, stride)`` worked out, as text.
+def _pool_loops(x, size, stride, reduce, dtype):
+    """Apply ``reduce(list_of_values)`` to every pooling window of a 2-D or 3-D ``x``."""
+    x = np.asarray(x)
+    x3 = x if x.ndim == 3 else x.reshape(1, *x.shape)
+    ph, pw = _int_pair(size)
+    sh, sw = (ph, pw) if stride is None else _int_pair(stride)
+    row_starts = _window_starts(x3.shape[1], ph, sh)
+    col_starts = _window_starts(x3.shape[2], pw, sw)
+    out = np.zeros((x3.shape[0], len(row_starts), len(col_starts)), dtype=dtype)
+    for ch in range(x3.shape[0]):
+        for i, r in enumerate(row_starts):
+            for j, c in enumerate(col_starts):
+                values = []
+                for a in range(ph):
+                    for b in range(pw):
+                        values.append(x3[ch, r + a, c + b].item())
+                out[ch, i, j] = reduce(values)
+    return out if x.ndim == 3 else out[0]
 
-    ``x`` is ``(H, W)``.  One line per window, in row-major order, numbered from
-    1 like the rows and columns of a matrix:
-    ``(1,2): max(3, 7, 1, 2) = 7 at X(1,4): dX(1,4) += 5``.  The maximum is the
-    first one in row-major order (as in ``maxpool2d_backward``).  Meant for
-    worked solutions of small hand examples.
+
+def maxpool2d_loops(x, size, stride=None):
+    """Max pooling with loops; ``x`` (H, W) or (C, H, W), stride defaults to size."""
+    return _pool_loops(x, size, stride, max, np.asarray(x).dtype)
+
+
+def avgpool2d_loops(x, size, stride=None):
+    """Average pooling with loops; ``x`` (H, W) or (C, H, W); returns floats."""
+    return _pool_loops(x, size, stride, lambda v: sum(v) / len(v), np.float64)
+
+
+def maxpool2d_backward_loops(x, dout, size, stride=None):
+    """Max-pool gradient with loops: each ``dout`` entry goes to its window's first maximum.
+
+    Windows are scanned in row-major order and only a strictly larger value
+    replaces the current best, so ties go to the first maximum.  Overlapping
+    windows accumulate.  Returns an array of ``x``'s shape.
     """
-    x = _numeric_array(x, "x", (2,))
-    dout = _numeric_array(dout, "dout", (2,))
-    ph, pw = _pair(size, "size", 1)
-    sh, sw = (ph, pw) if stride is None else _pair(stride, "stride", 1)
-    out_h = _out_len(x.shape[0], ph, 0, sh, False, "height")
-    out_w = _out_len(x.shape[1], pw, 0, sw, False, "width")
-    if dout.shape != (out_h, out_w):
-        raise ValueError(f"dout must have the pooled shape {(out_h, out_w)}, got {dout.shape}")
-    lines = []
-    for i in range(out_h):
-        for j in range(out_w):
-            cells = [(i * sh + a, j * sw + b) for a in range(ph) for b in range(pw)]
-            values = [x[r, c].item() for r, c in cells]
-            best = values.index(max(values))
-            r, c = cells[best]
-            listed = ", ".join(_num_text(v) for v in values)
-            lines.append(
-                f"({i + 1},{j + 1}): max({listed}) = {_num_text(values[best])} "
-                f"at X({r + 1},{c + 1}): dX({r + 1},{c + 1}) += {_num_text(dout[i, j].item())}"
-            )
-    return "\n".join(lines)
+    x, dout = np.asarray(x), np.asarray(dout)
+    x3 = x if x.ndim == 3 else x.reshape(1, *x.shape)
+    d3 = dout if dout.ndim == 3 else dout.reshape(1, *dout.shape)
+    ph, pw = _int_pair(size)
+    sh, sw = (ph, pw) if stride is None else _int_pair(stride)
+    dx = np.zeros(x3.shape, dtype=dout.dtype)
+    for ch in range(x3.shape[0]):
+        for i, r in enumerate(_window_starts(x3.shape[1], ph, sh)):
+            for j, c in enumerate(_window_starts(x3.shape[2], pw, sw)):
+                best_row, best_col = r, c
+                for a in range(ph):
+                    for b in range(pw):
+                        if x3[ch, r + a, c + b] > x3[ch, best_row, best_col]:
+                            best_row, best_col = r + a, c + b
+                dx[ch, best_row, best_col] += d3[ch, i, j]
+    return dx if x.ndim == 3 else dx[0]
 
 
-def receptive_field_steps(layers, names=None):
-    """The receptive-field recursion of ``receptive_field(layers)`` worked out, as text.
+def receptive_field_loops(layers):
+    """Receptive field by tracing which input pixels reach output unit 0, layer by layer.
 
-    ``layers`` is a list of ``(kernel, stride)`` pairs from input to output;
-    ``names`` optionally labels them (default ``layer 1``, ``layer 2``, ...).
-    One line per layer:  ``layer 2 (k=3, s=2): r = 3 + (3-1)*1 = 5, jump = 1*2 = 2``
-    where ``jump`` is the distance in input pixels between neighbouring units of
-    that layer (the product of the strides so far) and ``r`` the receptive field.
+    ``layers`` is a list of ``(kernel, stride)`` pairs.  Starting from the set
+    ``{0}`` at the last layer, unit ``u`` of a layer reads units
+    ``u*stride .. u*stride + kernel - 1`` of the layer below; the answer is the
+    span of the set reached at the input.
     """
-    layers = list(layers)
-    if names is None:
-        names = [f"layer {n + 1}" for n in range(len(layers))]
-    names = list(names)
-    if len(names) != len(layers):
-        raise ValueError(f"got {len(names)} names for {len(layers)} layers")
-    r, jump, lines = 1, 1, []
-    for name, layer in zip(names, layers, strict=True):
-        if len(layer) != 2 or not all(_is_int(v) and v >= 1 for v in layer):
-            raise ValueError(
-                f"each layer must be a (kernel, stride) pair of ints >= 1, got {layer!r}"
-            )
-        kernel, stride = int(layer[0]), int(layer[1])
-        new_r, new_jump = r + (kernel - 1) * jump, jump * stride
-        lines.append(
-            f"{name} (k={kernel}, s={stride}): r = {r} + ({kernel}-1)*{jump} = {new_r}, "
-            f"jump = {jump}*{stride} = {new_jump}"
-        )
-        r, jump = new_r, new_jump
-    return "\n".join(lines)
-
-
-def layer_stack_text(kinds, layers, pads=None):
-    """A stack of conv/pooling layers described in words, one numbered line per layer.
-
-    ``kinds`` names each layer (``"conv"``, ``"max-pool"``, ...), ``layers``
-    gives its ``(kernel, stride)`` pair and ``pads`` (optional) its zero
-    padding.  Example line: ``layer 2: max-pool 2x2, stride 2, padding 0``.
-    Meant for prompts that list a random architecture.
-    """
-    kinds, layers = list(kinds), list(layers)
-    pads = None if pads is None else list(pads)
-    if len(kinds) != len(layers) or (pads is not None and len(pads) != len(layers)):
-        raise ValueError(
-            f"kinds ({len(kinds)}), layers ({len(layers)}) and pads "
-            f"({'-' if pads is None else len(pads)}) must have one entry per layer"
-        )
-    lines = []
-    for n, (kind, layer) in enumerate(zip(kinds, layers, strict=True)):
-        if len(layer) != 2 or not all(_is_int(v) and v >= 1 for v in layer):
-            raise ValueError(
-                f"each layer must be a (kernel, stride) pair of ints >= 1, got {layer!r}"
-            )
-        kernel, stride = int(layer[0]), int(layer[1])
-        text = f"layer {n + 1}: {kind} {kernel}x{kernel}, stride {stride}"
-        if pads is not None:
-            text += f", padding {int(pads[n])}"
-        lines.append(text)
-    return "\n".join(lines)
+    units = {0}
+    for kernel, stride in reversed(list(layers)):
+        below = set()
+        for u in units:
+            for d in range(kernel):
+                below.add(u * stride + d)
+        units = below
+    return max(units) - min(units) + 1

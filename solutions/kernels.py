@@ -37,7 +37,7 @@ __all__ = [
     "is_valid_kernel_matrix",
     "polynomial_gram_loops",
     "rbf_gram_loops",
-    "valid_kernel_matrix_brute",
+    "is_valid_kernel_matrix_brute",
 ]
 
 
@@ -272,7 +272,7 @@ def rbf_gram_loops(X, sigma=1):
     return K
 
 
-def valid_kernel_matrix_brute(K, tol=1e-9):
+def is_valid_kernel_matrix_brute(K, tol=1e-9):
     """Validity by Sylvester's criterion for semidefiniteness (checks ``is_valid_kernel_matrix``).
 
     True if ``K`` is symmetric (entrywise, to ``tol``) and *every* principal

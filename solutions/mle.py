@@ -44,6 +44,12 @@ __all__ = [
     "geometric_mle_brute",
     "gda_fit_loops",
     "gaussian_map_weights_brute",
+    "bernoulli_mle_brute",
+    "poisson_mle_brute",
+    "exponential_mle_brute",
+    "uniform_mle_brute",
+    "gaussian_mle_brute",
+    "gaussian_mle_cov_loops",
 ]
 
 
@@ -417,3 +423,111 @@ def gaussian_map_weights_brute(x, y, noise_var, prior_var, grid):
     if math.isfinite(prior_var):
         logpost -= grid**2 / (2 * prior_var)
     return float(grid[int(np.argmax(logpost))])
+
+
+def _grid_argmax(grid, loglik):
+    """Return the grid point with the largest log-likelihood (first one on ties)."""
+    return float(grid[int(np.argmax(loglik))])
+
+
+def bernoulli_mle_brute(flips, grid=None):
+    """Bernoulli MLE by maximising the log-likelihood on a grid of theta values.
+
+    ``flips`` is a sequence of 0/1 outcomes; ``grid`` defaults to 10001 evenly
+    spaced points in [0, 1] (spacing 1e-4).  The log-likelihood is summed one
+    observation at a time: ``log(theta)`` for a 1, ``log(1 - theta)`` for a 0.
+    """
+    grid = np.linspace(0.0, 1.0, 10001) if grid is None else np.asarray(grid, dtype=float)
+    loglik = np.zeros_like(grid)
+    with np.errstate(divide="ignore"):
+        for flip in flips:
+            loglik += np.log(grid) if flip == 1 else np.log(1.0 - grid)
+    return _grid_argmax(grid, loglik)
+
+
+def poisson_mle_brute(x, grid=None):
+    """Poisson rate MLE by grid search; ``grid`` defaults to 10001 points in [0, max(x) + 1].
+
+    Per observation the log-pmf is ``x log(lam) - lam - log(x!)`` (with
+    ``0 * log 0 = 0``).
+    """
+    x = [int(v) for v in x]
+    grid = np.linspace(0.0, max(x) + 1.0, 10001) if grid is None else np.asarray(grid, dtype=float)
+    loglik = np.zeros_like(grid)
+    with np.errstate(divide="ignore"):
+        for count in x:
+            log_term = count * np.log(grid) if count > 0 else 0.0
+            loglik += log_term - grid - math.lgamma(count + 1)
+    return _grid_argmax(grid, loglik)
+
+
+def exponential_mle_brute(x, grid=None):
+    """Exponential *rate* MLE by grid search (density ``lam * exp(-lam * x)``).
+
+    ``grid`` defaults to 20000 points in (0, 2 / min(x)] (the rate cannot
+    exceed 1 / min(x)).
+    """
+    x = [float(v) for v in x]
+    if grid is None:
+        grid = np.linspace(0.0, 2.0 / min(x), 20001)[1:]
+    grid = np.asarray(grid, dtype=float)
+    loglik = np.zeros_like(grid)
+    with np.errstate(divide="ignore"):
+        for value in x:
+            loglik += np.log(grid) - grid * value
+    return _grid_argmax(grid, loglik)
+
+
+def uniform_mle_brute(x, grid=None):
+    """MLE of ``theta`` for ``U(0, theta)`` by evaluating the likelihood on a grid.
+
+    The likelihood is ``prod_i 1/theta`` if every observation lies in
+    ``[0, theta]``, else 0; it is computed one observation at a time (no closed
+    form is used).  ``grid`` defaults to 20001 points in [0, 2 * max(x)]
+    (theta = 0 gets likelihood 0).  Returns the grid point with the largest likelihood.
+    """
+    x = [float(v) for v in x]
+    if grid is None:
+        grid = np.linspace(0.0, 2.0 * max(x), 20001)
+    grid = np.asarray(grid, dtype=float)
+    likelihood = np.ones_like(grid)
+    for value in x:
+        inside = (grid > 0) & (value >= 0) & (value <= grid)
+        with np.errstate(divide="ignore"):
+            likelihood = likelihood * np.where(inside, 1.0 / np.where(grid > 0, grid, 1.0), 0.0)
+    return _grid_argmax(grid, likelihood)
+
+
+def gaussian_mle_brute(x, mu_grid=None, var_grid=None):
+    """Gaussian ``(mean, variance)`` MLE by searching a 2-D grid; returns two floats.
+
+    Defaults: ``mu_grid`` has 401 points in [min(x), max(x)], ``var_grid`` has
+    400 points in (0, (max(x) - min(x))**2] (or (0, 1] if all x are equal).
+    The log-density ``-0.5*log(2*pi*var) - (x - mu)**2 / (2*var)`` is summed
+    over observations on the whole grid.
+    """
+    x = [float(v) for v in x]
+    lo, hi = min(x), max(x)
+    if mu_grid is None:
+        mu_grid = np.linspace(lo, hi, 401)
+    if var_grid is None:
+        var_grid = np.linspace(0.0, (hi - lo) ** 2 if hi > lo else 1.0, 401)[1:]
+    mu = np.asarray(mu_grid, dtype=float)[:, None]
+    var = np.asarray(var_grid, dtype=float)[None, :]
+    loglik = np.zeros((mu.shape[0], var.shape[1]))
+    for value in x:
+        loglik += -0.5 * np.log(2 * math.pi * var) - (value - mu) ** 2 / (2 * var)
+    i, j = np.unravel_index(int(np.argmax(loglik)), loglik.shape)
+    return float(mu[i, 0]), float(var[0, j])
+
+
+def gaussian_mle_cov_loops(X):
+    """Biased (1/n) sample covariance of the rows of ``X`` (n, d), with explicit loops."""
+    X = np.asarray(X, dtype=float)
+    n, d = X.shape
+    means = [sum(X[i, a] for i in range(n)) / n for a in range(d)]
+    cov = np.zeros((d, d))
+    for a in range(d):
+        for b in range(d):
+            cov[a, b] = sum((X[i, a] - means[a]) * (X[i, b] - means[b]) for i in range(n)) / n
+    return cov

@@ -12,7 +12,16 @@ Conventions:
   in the same function.
 * Activation functions work elementwise on arrays of any shape; a scalar input
   gives a NumPy scalar back.
+* Softmax helpers work on a score vector ``z`` (K,) or on rows of ``(N, K)``
+  scores and are stable (the maximum is subtracted first); classes are numbered
+  from 0.  ``softmax_temperature`` is ``softmax(z / T)``.
+
+The ``*_loops`` functions are independent checks written with explicit Python loops
+and ``math``; they share no code with the vectorised functions.  Batch
+normalisation and inverted dropout are in ``regularization.py``.
 """
+
+import math
 
 import numpy as np
 
@@ -24,6 +33,10 @@ __all__ = [
     "softplus",
     "softmax",
     "log_softmax",
+    "softmax_temperature",
+    "softmax_top",
+    "softmax_loops",
+    "logsumexp_loops",
     "logsumexp",
     "affine",
     "affine_backward",
@@ -34,12 +47,9 @@ __all__ = [
     "mlp2_forward",
     "mlp2_loss_grads",
     "mlp2_mse_grads",
-    "mlp2_mse_backprop_loops",
+    "mlp2_mse_grads_loops",
     "autoencoder_hinge_grads",
     "sigmoid_neuron_grads",
-    "batchnorm_forward",
-    "batchnorm_backward",
-    "dropout_inverted",
 ]
 
 
@@ -129,6 +139,80 @@ def log_softmax(z, axis=-1):
     """``log(softmax(z))`` along ``axis``, computed as ``z - logsumexp(z)`` (stable)."""
     z = _float_array(z, "z")
     return z - np.expand_dims(logsumexp(z, axis=axis), axis)
+
+
+# --------------------------------------------------------------------------
+# softmax with a temperature, and its checks
+# --------------------------------------------------------------------------
+
+
+def _scores(z):
+    """``z`` as a non-empty float64 vector (K,) or matrix (N, K) of scores."""
+    z = np.asarray(z)
+    if z.ndim not in (1, 2) or z.shape[-1] == 0 or not np.issubdtype(z.dtype, np.number):
+        raise ValueError(f"scores must be a non-empty numeric vector (K,) or matrix (N, K), "
+                         f"got shape {z.shape}")
+    return z.astype(np.float64)
+
+
+def softmax_temperature(z, T=1.0):
+    """Softmax of ``z / T`` along the last axis (stable): temperature ``T > 0``.
+
+    ``T > 1`` flattens the distribution towards uniform, ``T < 1`` sharpens it
+    towards the argmax; ``T = 1`` is the plain softmax.
+    """
+    if not T > 0:
+        raise ValueError(f"the temperature must be positive, got {T}")
+    return softmax(_scores(z) / T, axis=-1)
+
+
+def softmax_top(z, T=1.0):
+    """The predicted class (index from 0) and its softmax probability, for a vector ``z``.
+
+    Returns ``(k, p)`` with ``k = argmax z`` (the first index on a tie) and
+    ``p = softmax(z / T)[k] = 1 / sum_j exp((z_j - z_k) / T)``.
+    """
+    z = _scores(z)
+    if z.ndim != 1:
+        raise ValueError(f"z must be a vector (K,), got shape {z.shape}")
+    k = int(np.argmax(z))
+    return k, float(softmax_temperature(z, T)[k])
+
+
+def softmax_loops(z):
+    """Independent check of softmax for a vector ``z``: ``p_i = 1 / sum_j exp(z_j - z_i)``.
+
+    Uses only differences of scores (so no overflow for large scores and no
+    maximum is needed) and ``math.exp`` in Python loops.  Differences above 700
+    make a term +inf, which correctly gives ``p_i = 0``.
+    """
+    z = [float(v) for v in np.asarray(z).ravel()]
+    if not z:
+        raise ValueError("z must not be empty")
+    out = []
+    for zi in z:
+        total = 0.0
+        for zj in z:
+            diff = zj - zi
+            total += math.inf if diff > 700 else math.exp(diff)
+        out.append(1.0 / total)
+    return np.array(out)
+
+
+def logsumexp_loops(z):
+    """Independent check of log-sum-exp for a vector ``z``, folding one score at a time.
+
+    ``lse(a, b) = max(a, b) + log1p(exp(-|a - b|))`` is applied left to right,
+    so no exponential of a large number is ever taken.
+    """
+    z = [float(v) for v in np.asarray(z).ravel()]
+    if not z:
+        raise ValueError("z must not be empty")
+    acc = z[0]
+    for v in z[1:]:
+        hi, lo = max(acc, v), min(acc, v)
+        acc = hi + math.log1p(math.exp(lo - hi))
+    return acc
 
 
 # --------------------------------------------------------------------------
@@ -281,7 +365,7 @@ def mlp2_mse_grads(X, Y, W1, b1, W2, b2):
     return {"loss": loss, **_mlp2_backward(diff / N, X, W1, b1, W2)}
 
 
-def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
+def mlp2_mse_grads_loops(X, Y, W1, b1, W2, b2):
     """Forward and backward pass of the 2-layer ReLU net, one scalar at a time.
 
     An independent check of :func:`mlp2_mse_grads` (and of hand-worked backprop):
@@ -301,6 +385,14 @@ def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
     ``loss`` and the gradients ``dS``, ``dW2``, ``db2``, ``dH``, ``dZ1``, ``dW1``,
     ``db1`` (each gradient has the shape of its variable).
     """
+    X, Y, W1, b1, W2, b2 = _mlp2_loops_inputs(X, Y, W1, b1, W2, b2)
+    Z1, H, S, loss = _mlp2_forward_loops(X, Y, W1, b1, W2, b2)
+    return {"Z1": Z1, "H": H, "S": S, "loss": loss,
+            **_mlp2_backward_loops(X, Y, W2, Z1, H, S)}
+
+
+def _mlp2_loops_inputs(X, Y, W1, b1, W2, b2):
+    """The arguments of ``mlp2_mse_grads_loops`` as float arrays, their shapes checked."""
     X, Y = _float_array(X, "X"), _float_array(Y, "Y")
     W1, b1 = _float_array(W1, "W1"), _float_array(b1, "b1")
     W2, b2 = _float_array(W2, "W2"), _float_array(b2, "b2")
@@ -321,7 +413,12 @@ def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
         raise ValueError(f"Y must have shape ({N}, {K}) like the scores, got {Y.shape}")
     if N == 0:
         raise ValueError("the batch is empty (N = 0)")
+    return X, Y, W1, b1, W2, b2
 
+
+def _mlp2_forward_loops(X, Y, W1, b1, W2, b2):
+    """``Z1``, ``H = relu(Z1)``, the scores ``S`` and the loss, one scalar at a time."""
+    (N, D), Hn, K = X.shape, W1.shape[1], W2.shape[1]
     Z1, H, S = np.zeros((N, Hn)), np.zeros((N, Hn)), np.zeros((N, K))
     for n in range(N):
         for j in range(Hn):
@@ -330,7 +427,12 @@ def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
         for k in range(K):
             S[n, k] = b2[k] + sum(H[n, j] * W2[j, k] for j in range(Hn))
     loss = sum((S[n, k] - Y[n, k]) ** 2 for n in range(N) for k in range(K)) / (2 * N)
+    return Z1, H, S, float(loss)
 
+
+def _mlp2_backward_loops(X, Y, W2, Z1, H, S):
+    """The gradients ``dS``, ``dW2``, ``db2``, ``dH``, ``dZ1``, ``dW1``, ``db1`` by loops."""
+    (N, D), Hn, K = X.shape, W2.shape[0], W2.shape[1]
     dS = np.zeros((N, K))
     for n in range(N):
         for k in range(K):
@@ -350,8 +452,7 @@ def mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2):
         db1[j] = sum(dZ1[n, j] for n in range(N))
         for d in range(D):
             dW1[d, j] = sum(X[n, d] * dZ1[n, j] for n in range(N))
-    return {"Z1": Z1, "H": H, "S": S, "loss": float(loss), "dS": dS, "dW2": dW2,
-            "db2": db2, "dH": dH, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return {"dS": dS, "dW2": dW2, "db2": db2, "dH": dH, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
 def autoencoder_hinge_grads(x, W_enc, W_dec, u, y, lam):
@@ -421,60 +522,3 @@ def sigmoid_neuron_grads(w, x, b):
     s = float(sigmoid(w @ x + b))
     dz = s * (1 - s)
     return {"L": s, "dw": dz * x, "db": dz, "dx": dz * w}
-
-
-# --------------------------------------------------------------------------
-# batch normalisation and dropout
-# --------------------------------------------------------------------------
-
-
-def batchnorm_forward(X, gamma, beta, eps=1e-5):
-    """Batch normalisation in training mode: normalise each column over the batch.
-
-    ``X`` (N, D), ``gamma`` and ``beta`` (D,).  Uses the batch mean and the
-    *biased* (1/N) batch variance:
-    ``out = gamma * (X - mean) / sqrt(var + eps) + beta``.
-    """
-    X = _float_array(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}")
-    xhat = (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
-    return gamma * xhat + beta
-
-
-def batchnorm_backward(dout, X, gamma, eps=1e-5):
-    """Gradients of ``batchnorm_forward(X, gamma, beta, eps)`` given ``dout`` (N, D).
-
-    Returns ``(dX, dgamma, dbeta)`` with
-    ``dX = (gamma / (N * sqrt(var + eps))) * (N*dout - sum(dout) - xhat * sum(dout * xhat))``
-    (sums over the batch axis), ``dgamma = sum(dout * xhat)``, ``dbeta = sum(dout)``.
-    """
-    X, dout = _float_array(X, "X"), _float_array(dout, "dout")
-    if X.ndim != 2 or dout.shape != X.shape:
-        raise ValueError(f"X and dout must both be (N, D), got {X.shape} and {dout.shape}")
-    N = X.shape[0]
-    inv_std = 1 / np.sqrt(X.var(axis=0) + eps)
-    xhat = (X - X.mean(axis=0)) * inv_std
-    dbeta = dout.sum(axis=0)
-    dgamma = (dout * xhat).sum(axis=0)
-    dX = (gamma * inv_std / N) * (N * dout - dbeta - xhat * dgamma)
-    return dX, dgamma, dbeta
-
-
-def dropout_inverted(X, mask, keep):
-    """Inverted dropout at training time: ``X * mask / keep``.
-
-    ``mask`` is a 0/1 array broadcastable to ``X`` (1 = kept) and ``keep`` the
-    keep probability in (0, 1]; dividing by ``keep`` keeps the expected
-    activation unchanged, so nothing is rescaled at test time.
-    """
-    if not 0 < keep <= 1:
-        raise ValueError(f"keep must be a probability in (0, 1], got {keep}")
-    X, mask = np.asarray(X), np.asarray(mask)
-    try:
-        fits = np.broadcast_shapes(X.shape, mask.shape) == X.shape
-    except ValueError:
-        fits = False
-    if not fits:
-        raise ValueError(f"mask shape {mask.shape} does not broadcast to X shape {X.shape}")
-    return X * mask / keep

@@ -20,6 +20,9 @@ convention ``floor((n + 2*pad - k) / stride) + 1``; pass ``strict=True`` to get
 a ``ValueError`` when a stride does not divide ``n + 2*pad - k``.
 Batchnorm after a conv layer normalises per channel (``C`` pairs of gamma and
 beta); after a dense layer per feature.
+
+The ``*_loops`` functions are independent checks (the weight arrays allocated, the
+window slid position by position); they share no code with the functions they check.
 """
 
 import numpy as np
@@ -28,6 +31,7 @@ __all__ = [
     "layer_output_shapes",
     "layer_param_counts",
     "count_params",
+    "count_params_loops",
     "activation_count",
     "mlp_params",
     "conv_params",
@@ -357,3 +361,73 @@ def _int_or_pair(value, name, minimum):
     if len(pair) != 2:
         raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
     return tuple(_check_int(v, name, minimum) for v in pair)
+
+
+# --------------------------------------------------------------------------
+# checks: parameters counted by building the weight arrays
+# --------------------------------------------------------------------------
+
+
+def _int_pair(v):
+    """Return ``v`` as a pair of ints; an int ``v`` means ``(v, v)`` (for the loops checks)."""
+    return (int(v), int(v)) if np.ndim(v) == 0 else (int(v[0]), int(v[1]))
+
+
+def _window_starts(n, f, stride):
+    """List the start indices of every window of length ``f`` that fits in ``n``, one by one."""
+    starts = []
+    start = 0
+    while start + f <= n:
+        starts.append(start)
+        start += stride
+    return starts
+
+
+def count_params_loops(layers, input_shape):
+    """Count learnable parameters by allocating every weight array and summing sizes.
+
+    Same layer-spec format as ``params.py`` (list of dicts with a ``"type"``).
+    conv weights are ``(F, C, KH, KW)`` plus a bias ``(F,)``; dense weights are
+    ``(n_in, units)`` plus ``(units,)``; batchnorm has gamma and beta of one
+    entry per channel (or per feature).  Spatial sizes are found by counting
+    window positions.
+    """
+    shape = list(input_shape)
+    arrays = []
+    for layer in layers:
+        kind = layer["type"]
+        if kind == "conv":
+            C, H, W = shape
+            F = layer["filters"]
+            kh, kw = _int_pair(layer["kernel"])
+            sh, sw = _int_pair(layer.get("stride", 1))
+            ph, pw = _int_pair(layer.get("pad", 0))
+            arrays.append(np.zeros((F, C, kh, kw)))
+            if layer.get("bias", True):
+                arrays.append(np.zeros(F))
+            shape = [F, len(_window_starts(H + 2 * ph, kh, sh)),
+                     len(_window_starts(W + 2 * pw, kw, sw))]
+        elif kind in ("pool", "maxpool", "avgpool"):
+            C, H, W = shape
+            ph, pw = _int_pair(layer["size"])
+            sh, sw = _int_pair(layer.get("stride", layer["size"]))
+            shape = [C, len(_window_starts(H, ph, sh)), len(_window_starts(W, pw, sw))]
+        elif kind == "flatten":
+            total = 1
+            for n in shape:
+                total *= n
+            shape = [total]
+        elif kind == "dense":
+            (n_in,) = shape
+            arrays.append(np.zeros((n_in, layer["units"])))
+            if layer.get("bias", True):
+                arrays.append(np.zeros(layer["units"]))
+            shape = [layer["units"]]
+        elif kind == "batchnorm":
+            arrays.append(np.zeros(shape[0]))  # gamma
+            arrays.append(np.zeros(shape[0]))  # beta
+        elif kind in ("relu", "sigmoid", "tanh", "softmax", "dropout"):
+            pass
+        else:
+            raise ValueError(f"unknown layer type {kind!r}")
+    return sum(a.size for a in arrays)

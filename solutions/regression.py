@@ -35,10 +35,10 @@ __all__ = [
     "linreg_design",
     "linreg_fit",
     "linreg_fit_centered",
-    "linreg_normal_loops",
+    "linreg_fit_loops",
     "ridge_fit",
     "ridge_loss",
-    "ridge_augmented_loops",
+    "ridge_fit_loops",
     "logreg_loss",
     "logreg_grad",
     "logreg_hessian",
@@ -47,7 +47,7 @@ __all__ = [
     "logreg_grad_loops",
     "logreg_hessian_loops",
     "shrunk_mean_risk",
-    "shrunk_mean_risk_enum",
+    "shrunk_mean_risk_brute",
 ]
 
 
@@ -180,7 +180,7 @@ def _cramer_loops(A, b):
     return np.array(out)
 
 
-def linreg_normal_loops(X, y, ridge_diag=0.0):
+def linreg_fit_loops(X, y, ridge_diag=0.0):
     """Independent check of ``linreg_fit``/``ridge_fit``: explicit sums and Cramer's rule.
 
     Builds ``G[j][k] = sum_i X[i][j] X[i][k] + ridge_diag * [j == k]`` and
@@ -231,13 +231,13 @@ def ridge_loss(X, y, w, lam, mean=True):
     return data + lam * float(w @ w)
 
 
-def ridge_augmented_loops(X, y, lam, mean=True):
+def ridge_fit_loops(X, y, lam, mean=True):
     """Independent check of ``ridge_fit``: ordinary least squares on augmented data.
 
     Ridge with penalty ``k ||w||^2`` on the summed squared error (``k = N lam``
     for the mean loss, ``k = lam`` for the sum) equals plain least squares on
     ``X`` stacked over ``sqrt(k) I`` with targets ``y`` stacked over zeros
-    (each extra row adds ``k w_j^2``).  Solved with ``linreg_normal_loops``.
+    (each extra row adds ``k w_j^2``).  Solved with ``linreg_fit_loops``.
     """
     X = _design(X)
     y = _targets(y, X.shape[0])
@@ -247,7 +247,7 @@ def ridge_augmented_loops(X, y, lam, mean=True):
     k = N * lam if mean else lam
     Xa = np.vstack([X, math.sqrt(k) * np.eye(D)])
     ya = np.concatenate([y, np.zeros(D)])
-    return linreg_normal_loops(Xa, ya)
+    return linreg_fit_loops(Xa, ya)
 
 
 # --------------------------------------------------------------------------
@@ -283,10 +283,10 @@ def logreg_grad(X, y, w, mean=True):
 
 
 def logreg_hessian(X, w, mean=True):
-    """Hessian of ``logreg_loss`` in ``w``: ``X^T S X``, ``S = diag(p (1 - p))``
-    (over ``N`` if mean).
+    """Hessian of ``logreg_loss`` in ``w``: ``X^T S X`` with ``S = diag(p (1 - p))``.
 
-    It does not depend on the labels.  ``X`` (N, D), ``w`` (D,) -> (D, D).
+    Divided by ``N`` if ``mean``.  It does not depend on the labels.
+    ``X`` (N, D), ``w`` (D,) -> (D, D).
     """
     X = _design(X)
     w = _weights(w, X.shape[1])
@@ -381,7 +381,7 @@ def shrunk_mean_risk(mu, sigma2, n, c, target=0.0):
     return bias, variance, bias**2 + variance
 
 
-def shrunk_mean_risk_enum(values, n, c, target=0.0, probs=None):
+def shrunk_mean_risk_brute(values, n, c, target=0.0, probs=None):
     """Independent check of ``shrunk_mean_risk`` by enumerating every training set.
 
     Each of the ``n`` draws takes one of ``values`` (equally likely unless

@@ -38,7 +38,7 @@ __all__ = [
     "kmedians_update",
     "kmeans_step",
     "kmeans_objective",
-    "covariance_loops",
+    "sample_covariance_loops",
     "eigen_2x2_brute",
     "power_iteration_brute",
     "kmeans_step_loops",
@@ -260,7 +260,7 @@ def kmeans_objective(X, labels, centroids):
 # --------------------------------------------------------------------------
 
 
-def covariance_loops(X, ddof=0):
+def sample_covariance_loops(X, ddof=0):
     """Covariance by explicit loops over pairs of coordinates (checks ``sample_covariance``).
 
     Uses ``sum_i x_ia x_ib - n mean_a mean_b`` (the raw second moments minus the

@@ -122,10 +122,27 @@ def list_cmd(
     difficulty: Annotated[str | None, typer.Option(
         "--difficulty", "-d", help="1 to 5, or a range: 2-4, -2, 4-.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    functions: Annotated[bool, typer.Option(
+        "--functions", help="List the reference functions instead (solutions/ and the coding "
+        "assignments' references): name, module, the topics using it, its one-line doc; "
+        "--topic, --tag and --difficulty keep those the chosen problems use.")] = False,
 ) -> None:
     """List the problem families by topic: id, difficulty, title."""
     from mldrill.cli import render
 
+    if functions:
+        from mldrill.bank.catalog import bank_dirs
+        from mldrill.cli.render_functions import functions_json, render_functions
+        from mldrill.inventory import function_listing
+
+        cat = _catalog()
+        rows = function_listing(cat, bank_dirs(Options.banks, bundled=not Options.only_bank),
+                                topic or (), tag or (), difficulty)
+        if json_out:
+            render.dump_json(functions_json(rows))
+        else:
+            render_functions(rows)
+        return
     families = _catalog().select(topic or (), tag or (), difficulty)
     if json_out:
         render.dump_json([render.family_json(f) for f in families])

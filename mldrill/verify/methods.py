@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from mldrill.answers.base import KINDS, Context, parse_reference
 from mldrill.bank.model import PartSpec, Verification
@@ -25,6 +26,7 @@ from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 
 Runner = Callable[[Verification, PartSpec, Context], list[str]]
+FloatArray: TypeAlias = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -81,19 +83,38 @@ def _check_fd(item: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
     return out
 
 
-def numerical_gradient(f: Callable[[Any], Any], x: Any, h: float) -> Any:
-    """Central differences of scalar f at array or scalar x."""
+@overload
+def numerical_gradient(f: Callable[[float], ArrayLike], x: float, h: float = ...) -> float: ...
+
+
+@overload
+def numerical_gradient(f: Callable[[FloatArray], ArrayLike], x: ArrayLike, h: float = ...
+                       ) -> FloatArray | float: ...
+
+
+def numerical_gradient(f: Callable[..., ArrayLike], x: ArrayLike, h: float = 1e-6
+                       ) -> FloatArray | float:
+    """Central differences of the scalar `f` at `x`: mldrill's one numerical gradient.
+
+    `grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h)` for every entry of `x`. A number
+    (or 0-d array) `x` gives a float and `f` is called with floats; an array `x` gives a
+    float array of its shape and `f` gets a fresh float copy each call (`x` is never
+    modified). `f` returns a number or a one-element array. `validate`'s
+    `finite_difference`, the grader's check of reference gradients and the tests of the
+    reference solutions all use this one.
+    """
     if np.ndim(x) == 0:
-        return (float(f(float(x) + h)) - float(f(float(x) - h))) / (2 * h)
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        up = float(np.asarray(f(x.copy())).reshape(()))
-        x[idx] = old - h
-        down = float(np.asarray(f(x.copy())).reshape(()))
-        x[idx] = old
+        at = float(np.asarray(x))
+        return (float(np.asarray(f(at + h))) - float(np.asarray(f(at - h)))) / (2 * h)
+    point = np.array(x, dtype=float)
+    grad = np.zeros_like(point)
+    for idx in np.ndindex(point.shape):
+        old = point[idx]
+        point[idx] = old + h
+        up = float(np.asarray(f(point.copy())).reshape(()))
+        point[idx] = old - h
+        down = float(np.asarray(f(point.copy())).reshape(()))
+        point[idx] = old
         grad[idx] = (up - down) / (2 * h)
     return grad
 

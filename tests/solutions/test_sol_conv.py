@@ -1,10 +1,12 @@
-"""Tests for solutions/conv.py against bruteforce.py, hand examples and gradients."""
+"""Tests for solutions/conv.py and conv_steps.py: against the loops checks, by hand, gradients."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from mldrill.verify.methods import numerical_gradient
 
 FAST = settings(max_examples=50, deadline=None, database=None)
 SMALL_INTS = st.integers(-9, 9)
@@ -355,7 +357,7 @@ def test_maxpool2d_backward_matches_numerical_gradient(sol, seed):
         return np.sum(dout * sol.maxpool2d(z, size, stride))
 
     np.testing.assert_allclose(sol.maxpool2d_backward(x, dout, size, stride),
-                               sol.numerical_gradient(f, x), atol=1e-7)
+                               numerical_gradient(f, x, 1e-5), atol=1e-7)
 
 
 @pytest.mark.parametrize(("stride", "pad"), [(1, 0), (2, 1), ((1, 2), (2, 0)), (3, 2)])
@@ -369,9 +371,11 @@ def test_conv2d_backward_matches_numerical_gradient(sol, stride, pad):
     def loss(x_, k_, b_):
         return np.sum(dout * sol.conv2d(x_, k_, stride, pad, b_))
 
-    np.testing.assert_allclose(dx, sol.numerical_gradient(lambda z: loss(z, k, 0.0), x), atol=1e-7)
-    np.testing.assert_allclose(dk, sol.numerical_gradient(lambda z: loss(x, z, 0.0), k), atol=1e-7)
-    assert db == pytest.approx(sol.numerical_gradient(lambda z: loss(x, k, z), 0.0))
+    np.testing.assert_allclose(dx, numerical_gradient(lambda z: loss(z, k, 0.0), x, 1e-5),
+                               atol=1e-7)
+    np.testing.assert_allclose(dk, numerical_gradient(lambda z: loss(x, z, 0.0), k, 1e-5),
+                               atol=1e-7)
+    assert db == pytest.approx(numerical_gradient(lambda z: loss(x, k, z), 0.0, 1e-5))
 
 
 # --------------------------------------------------------------------------
@@ -488,7 +492,7 @@ def test_avgpool2d_backward_matches_numerical_gradient(sol, case, data):
     def f(z):
         return np.sum(dout * sol.avgpool2d(z, size, stride))
 
-    np.testing.assert_allclose(dx, sol.numerical_gradient(f, x), atol=1e-6)
+    np.testing.assert_allclose(dx, numerical_gradient(f, x, 1e-5), atol=1e-6)
 
 
 def test_avgpool2d_backward_hand_example(sol):

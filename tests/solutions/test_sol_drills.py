@@ -18,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gradcheck import distinct, num_grad, positions
+from gradcheck import distinct, positions
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from mldrill.verify.methods import numerical_gradient
 
 DRILLS_PATH = Path(__file__).resolve().parents[2] / "solutions" / "assignments" / "drills.py"
 
@@ -275,7 +277,7 @@ def test_max_pool_backward_matches_numerical_gradient(case):
     x = distinct(rng, (h, w))
     dout = rng.normal(size=D.max_pool2d(x, size, stride).shape)
     dx = D.max_pool2d_backward(dout, x, size, stride)
-    assert_grad(dx, num_grad(lambda v: np.sum(D.max_pool2d(v, size, stride) * dout), x))
+    assert_grad(dx, numerical_gradient(lambda v: np.sum(D.max_pool2d(v, size, stride) * dout), x))
 
 
 def test_max_pool_backward_ties_go_to_the_first_max_in_row_major_order():
@@ -402,7 +404,7 @@ def test_mlp2_grads_match_finite_differences_of_an_independent_loss(n, d, hidden
         def loss_of(v, name=name):
             return mlp_loss_loops(X, y, **{**params, name: v})
 
-        assert_grad(grads["d" + name], num_grad(loss_of, value))
+        assert_grad(grads["d" + name], numerical_gradient(loss_of, value))
 
 
 def test_mlp2_relu_gradient_at_exactly_zero_is_zero():

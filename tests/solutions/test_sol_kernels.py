@@ -76,10 +76,10 @@ def test_validity_by_hand(sol):
         [[2, 2, 0], [2, 3, 2], [0, 2, 2]],
     ]
     for K in valid:
-        assert sol.is_valid_kernel_matrix(K) and sol.valid_kernel_matrix_brute(K), K
+        assert sol.is_valid_kernel_matrix(K) and sol.is_valid_kernel_matrix_brute(K), K
     for K in invalid:
         assert not sol.is_valid_kernel_matrix(K), K
-        assert not sol.valid_kernel_matrix_brute(K), K
+        assert not sol.is_valid_kernel_matrix_brute(K), K
 
 
 def test_input_validation(sol):
@@ -142,7 +142,7 @@ def test_validity_eigenvalues_agree_with_minors(sol, rows):
     """The eigenvalue test and Sylvester's all-principal-minors test agree."""
     K = np.array(rows)
     for M in (K, K + K.T, K @ K.T):  # arbitrary, symmetric, PSD
-        assert sol.is_valid_kernel_matrix(M) == sol.valid_kernel_matrix_brute(M), M
+        assert sol.is_valid_kernel_matrix(M) == sol.is_valid_kernel_matrix_brute(M), M
     assert sol.is_valid_kernel_matrix(K @ K.T)
 
 

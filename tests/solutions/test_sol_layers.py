@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from gradcheck import distinct, positions
-from gradcheck import num_grad as scalar_grad
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from mldrill.verify.methods import numerical_gradient
 
 LAYERS_PATH = Path(__file__).resolve().parents[2] / "solutions" / "assignments" / "layers.py"
 
@@ -38,7 +39,7 @@ SEEDS = st.integers(0, 2**32 - 1)
 
 def num_grad(f, x, dout, h=1e-6):
     """Central differences of ``sum(f(x) * dout)`` with respect to every entry of ``x``."""
-    return scalar_grad(lambda v: np.sum(f(v) * dout), x, h)
+    return numerical_gradient(lambda v: np.sum(f(v) * dout), x, h)
 
 
 def assert_grad(analytic, numeric):

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from mldrill.verify.methods import numerical_gradient
+
 FAST = settings(max_examples=50, deadline=None, database=None)
 
 # The CS231n lecture example: three images (cat, car, frog), scores as columns there,
@@ -86,7 +88,7 @@ def test_svm_gradient_matches_numerical(sol, data):
     """dscores equals the numerical gradient of the mean loss (away from kinks)."""
     scores, y = data
     _, ds = sol.multiclass_svm_loss(scores, y)
-    numeric = sol.numerical_gradient(lambda s: sol.multiclass_svm_loss(s, y)[0], scores, h=1e-6)
+    numeric = numerical_gradient(lambda s: sol.multiclass_svm_loss(s, y)[0], scores, h=1e-6)
     np.testing.assert_allclose(ds, numeric, atol=1e-6)
     np.testing.assert_allclose(ds.sum(axis=1), 0, atol=1e-12)  # each row's gradient sums to 0
 
@@ -136,7 +138,7 @@ def test_bce_three_ways_and_gradient(sol, z, data):
     loss, dz = sol.binary_cross_entropy_logits(z, y)
     assert sol.binary_cross_entropy(p, y) == pytest.approx(loss, rel=1e-9, abs=1e-12)
     assert sol.binary_cross_entropy_loops(p, y) == pytest.approx(loss, rel=1e-9, abs=1e-12)
-    numeric = sol.numerical_gradient(lambda t: sol.binary_cross_entropy_logits(t, y)[0], z)
+    numeric = numerical_gradient(lambda t: sol.binary_cross_entropy_logits(t, y)[0], z, 1e-5)
     np.testing.assert_allclose(dz, numeric, atol=1e-7)
     np.testing.assert_allclose(dz, (p - y) / z.size, atol=1e-12)
 
@@ -172,7 +174,7 @@ def test_mse_grad_hand_example_and_numerical(sol):
     np.testing.assert_allclose(sol.mse_grad([3.0, 1.0], [1.0, 1.0]), [2.0, 0.0])
     yhat = np.array([[1.0, -2.0], [0.5, 3.0]])
     y = np.array([[0.0, 1.0], [1.0, 1.0]])
-    numeric = sol.numerical_gradient(lambda t: sol.mse(t, y), yhat)
+    numeric = numerical_gradient(lambda t: sol.mse(t, y), yhat, 1e-5)
     np.testing.assert_allclose(sol.mse_grad(yhat, y), numeric, atol=1e-7)
     with pytest.raises(ValueError, match="same shape"):
         sol.mse_grad([1.0, 2.0], [[1.0, 2.0]])
@@ -192,7 +194,7 @@ def test_sigmoid_mse_gradient(sol, z, data):
     y = data.draw(arrays(np.float64, z.shape, elements=st.sampled_from([0.0, 1.0])))
     loss, dz = sol.sigmoid_mse_loss(z, y)
     assert loss == pytest.approx(sol.mse(sol.sigmoid(z), y), abs=1e-12)
-    numeric = sol.numerical_gradient(lambda t: sol.sigmoid_mse_loss(t, y)[0], z)
+    numeric = numerical_gradient(lambda t: sol.sigmoid_mse_loss(t, y)[0], z, 1e-5)
     np.testing.assert_allclose(dz, numeric, atol=1e-7)
     # p(1 - p) <= 1/4, so the squared-error gradient is at most half the cross-entropy one
     _, dz_ce = sol.binary_cross_entropy_logits(z, y)

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from mldrill.verify.methods import numerical_gradient
+
 FAST = settings(max_examples=50, deadline=None, database=None)
 
 
@@ -19,7 +21,7 @@ FAST = settings(max_examples=50, deadline=None, database=None)
 @given(st.lists(st.integers(0, 1), min_size=1, max_size=30))
 def test_bernoulli_mle_maximises_likelihood(sol, flips):
     """bernoulli_mle is the grid argmax of the Bernoulli log-likelihood (grid step 1e-4)."""
-    assert abs(sol.bernoulli_mle(flips) - sol.mle_brute_force_bernoulli(flips)) <= 1e-4 + 1e-12
+    assert abs(sol.bernoulli_mle(flips) - sol.bernoulli_mle_brute(flips)) <= 1e-4 + 1e-12
     grid = np.linspace(0, 1, 10001)
     best = grid[np.argmax(sol.bernoulli_loglik(grid, flips))]
     assert abs(sol.bernoulli_mle(flips) - best) <= 1e-4 + 1e-12
@@ -30,7 +32,7 @@ def test_bernoulli_mle_maximises_likelihood(sol, flips):
 def test_poisson_mle_maximises_likelihood(sol, counts):
     """poisson_mle is the grid argmax of the Poisson log-likelihood."""
     step = (max(counts) + 1) / 10000
-    assert abs(sol.poisson_mle(counts) - sol.mle_brute_force_poisson(counts)) <= step + 1e-12
+    assert abs(sol.poisson_mle(counts) - sol.poisson_mle_brute(counts)) <= step + 1e-12
 
 
 @FAST
@@ -38,7 +40,7 @@ def test_poisson_mle_maximises_likelihood(sol, counts):
 def test_exponential_mle_maximises_likelihood(sol, x):
     """exponential_mle (a rate) is the grid argmax of the exponential log-likelihood."""
     step = 2 / min(x) / 20000
-    assert abs(sol.exponential_mle(x) - sol.mle_brute_force_exponential(x)) <= step + 1e-12
+    assert abs(sol.exponential_mle(x) - sol.exponential_mle_brute(x)) <= step + 1e-12
 
 
 @FAST
@@ -47,14 +49,14 @@ def test_uniform_mle_maximises_likelihood(sol, x):
     """uniform_mle (the sample maximum) is the grid argmax of the U(0, theta) likelihood."""
     assume(max(x) > 0.01)
     step = 2 * max(x) / 20000
-    assert sol.uniform_mle(x) <= sol.mle_brute_force_uniform(x) <= sol.uniform_mle(x) + step + 1e-12
+    assert sol.uniform_mle(x) <= sol.uniform_mle_brute(x) <= sol.uniform_mle(x) + step + 1e-12
 
 
 def test_uniform_brute_force_hand_example(sol):
     """On a grid containing the maximum, the argmax is exactly max(x); 0 never wins."""
     grid = np.arange(0, 1001) / 100  # 0, 0.01, ..., 10
-    assert sol.mle_brute_force_uniform([1, 2, 4, 5], grid=grid) == 5.0
-    assert sol.mle_brute_force_uniform([0.5], grid=[0, 0.25, 0.5, 1]) == 0.5
+    assert sol.uniform_mle_brute([1, 2, 4, 5], grid=grid) == 5.0
+    assert sol.uniform_mle_brute([0.5], grid=[0, 0.25, 0.5, 1]) == 0.5
 
 
 @FAST
@@ -64,7 +66,7 @@ def test_gaussian_mle_maximises_likelihood(sol, x):
     lo, hi = min(x), max(x)
     assume(hi - lo > 0.1)
     mu_step, var_step = (hi - lo) / 400, (hi - lo) ** 2 / 400
-    mu_bf, var_bf = sol.mle_brute_force_gaussian(x)
+    mu_bf, var_bf = sol.gaussian_mle_brute(x)
     mu, var = sol.gaussian_mle(x)
     assert (mu, var) == (sol.gaussian_mle_mean(x), sol.gaussian_mle_var(x))
     # the best grid mean is the grid point nearest the sample mean; at that mean the
@@ -160,7 +162,7 @@ def test_gaussian_mle_cov_matches_loops_and_is_stationary(sol, seed):
     np.testing.assert_allclose(cov, sol.gaussian_mle_cov_loops(X), atol=1e-12)
     np.testing.assert_allclose(cov, np.cov(X, rowvar=False, bias=True), atol=1e-12)
     mu = X.mean(axis=0)
-    grad_cov = sol.numerical_gradient(
+    grad_cov = numerical_gradient(
         lambda s: gaussian_logpdf(X, mu, (s + s.T) / 2).sum(), cov, h=1e-6)
     np.testing.assert_allclose(grad_cov, 0, atol=1e-5)
 
@@ -184,7 +186,7 @@ def test_gda_fit_maximises_joint_likelihood(sol, seed):
         def f(value, name=name):
             return joint(**{**args, name: value})
 
-        grad = sol.numerical_gradient(f, args[name], h=1e-6)
+        grad = numerical_gradient(f, args[name], h=1e-6)
         np.testing.assert_allclose(grad, 0, atol=1e-5, err_msg=name)
 
 

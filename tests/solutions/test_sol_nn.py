@@ -1,10 +1,13 @@
-"""Tests for solutions/nn.py: values, stability and gradients against numerical_gradient."""
+"""Tests for solutions/nn.py (and the batch norm and dropout of regularization.py): values,
+stability, softmax with a temperature, gradients against the numerical gradient."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from mldrill.verify.methods import numerical_gradient
 
 FAST = settings(max_examples=50, deadline=None, database=None)
 FINITE = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
@@ -25,7 +28,7 @@ def check_param_grads(sol, loss_of, params, grads, atol=1e-6):
         def f(value, name=name):
             return loss_of({**params, name: value})
 
-        numeric = sol.numerical_gradient(f, params[name])
+        numeric = numerical_gradient(f, params[name], 1e-5)
         np.testing.assert_allclose(grads["d" + name], numeric, atol=atol, err_msg=name)
 
 
@@ -57,11 +60,11 @@ def test_activation_identities(sol, z):
 def test_activation_gradients_match_numerical(sol):
     """sigmoid_grad, tanh_grad and softplus' agree with central differences."""
     for z in [-3.0, -0.4, 0.2, 2.5]:
-        assert sol.sigmoid_grad(z) == pytest.approx(sol.numerical_gradient(sol.sigmoid, z))
-        assert sol.tanh_grad(z) == pytest.approx(sol.numerical_gradient(np.tanh, z))
-        assert sol.sigmoid(z) == pytest.approx(sol.numerical_gradient(sol.softplus, z))
+        assert sol.sigmoid_grad(z) == pytest.approx(numerical_gradient(sol.sigmoid, z, 1e-5))
+        assert sol.tanh_grad(z) == pytest.approx(numerical_gradient(np.tanh, z, 1e-5))
+        assert sol.sigmoid(z) == pytest.approx(numerical_gradient(sol.softplus, z, 1e-5))
         assert sol.relu_grad(z) == pytest.approx(
-            sol.numerical_gradient(lambda t: max(t, 0.0), z))
+            numerical_gradient(lambda t: max(t, 0.0), z, 1e-5))
     assert sol.sigmoid_grad(0) == 0.25
     np.testing.assert_array_equal(sol.relu_grad(np.array([-1, 0, 2])), [0.0, 0.0, 1.0])
 
@@ -102,7 +105,7 @@ def test_softmax_cross_entropy_loss_and_gradient(sol, seed):
     loss, dlogits = sol.softmax_cross_entropy(logits, y)
     assert loss == pytest.approx(sol.cross_entropy(sol.softmax(logits), y))
     np.testing.assert_allclose(dlogits, (sol.softmax(logits) - sol.onehot(y, 3)) / 4)
-    numeric = sol.numerical_gradient(lambda z: sol.softmax_cross_entropy(z, y)[0], logits)
+    numeric = numerical_gradient(lambda z: sol.softmax_cross_entropy(z, y)[0], logits, 1e-5)
     np.testing.assert_allclose(dlogits, numeric, atol=1e-8)
 
 
@@ -160,12 +163,12 @@ def test_sigmoid_neuron_grads_match_numerical(sol, seed):
     w, x, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
     out = sol.sigmoid_neuron_grads(w, x, b)
     assert out["L"] == pytest.approx(1 / (1 + np.exp(-(w @ x + b))))
-    np.testing.assert_allclose(out["dw"], sol.numerical_gradient(
-        lambda v: sol.sigmoid_neuron_grads(v, x, b)["L"], w), atol=1e-9)
-    np.testing.assert_allclose(out["dx"], sol.numerical_gradient(
-        lambda v: sol.sigmoid_neuron_grads(w, v, b)["L"], x), atol=1e-9)
-    assert out["db"] == pytest.approx(sol.numerical_gradient(
-        lambda v: sol.sigmoid_neuron_grads(w, x, v)["L"], b))
+    np.testing.assert_allclose(out["dw"], numerical_gradient(
+        lambda v: sol.sigmoid_neuron_grads(v, x, b)["L"], w, 1e-5), atol=1e-9)
+    np.testing.assert_allclose(out["dx"], numerical_gradient(
+        lambda v: sol.sigmoid_neuron_grads(w, v, b)["L"], x, 1e-5), atol=1e-9)
+    assert out["db"] == pytest.approx(numerical_gradient(
+        lambda v: sol.sigmoid_neuron_grads(w, x, v)["L"], b, 1e-5))
 
 
 def test_sigmoid_neuron_hand_example(sol):
@@ -229,7 +232,7 @@ def test_mlp2_mse_backprop_loops_matches_vectorised(sol, seed):
     """The loop version agrees with mlp2_mse_grads and with the vectorised intermediates."""
     X, _, W1, b1, W2, b2 = random_mlp(seed)
     Y = np.random.default_rng(200 + seed).normal(size=(X.shape[0], W2.shape[1]))
-    loops = sol.mlp2_mse_backprop_loops(X, Y, W1, b1, W2, b2)
+    loops = sol.mlp2_mse_grads_loops(X, Y, W1, b1, W2, b2)
     ref = sol.mlp2_mse_grads(X, Y, W1, b1, W2, b2)
     for name in ("dW1", "db1", "dW2", "db2"):
         np.testing.assert_allclose(loops[name], ref[name], atol=1e-12, err_msg=name)
@@ -240,12 +243,12 @@ def test_mlp2_mse_backprop_loops_matches_vectorised(sol, seed):
     np.testing.assert_allclose(loops["S"], sol.mlp2_forward(X, W1, b1, W2, b2), atol=1e-12)
     # the intermediate gradients are the gradients of the loss w.r.t. S, H and Z1
     N = X.shape[0]
-    dS = sol.numerical_gradient(lambda S: np.sum((S - Y) ** 2) / (2 * N), loops["S"])
+    dS = numerical_gradient(lambda S: np.sum((S - Y) ** 2) / (2 * N), loops["S"], 1e-5)
     np.testing.assert_allclose(loops["dS"], dS, atol=1e-6)
-    dH = sol.numerical_gradient(lambda H: np.sum((H @ W2 + b2 - Y) ** 2) / (2 * N), loops["H"])
+    dH = numerical_gradient(lambda H: np.sum((H @ W2 + b2 - Y) ** 2) / (2 * N), loops["H"], 1e-5)
     np.testing.assert_allclose(loops["dH"], dH, atol=1e-6)
-    dZ1 = sol.numerical_gradient(
-        lambda Z: np.sum((np.maximum(Z, 0) @ W2 + b2 - Y) ** 2) / (2 * N), Z1)
+    dZ1 = numerical_gradient(
+        lambda Z: np.sum((np.maximum(Z, 0) @ W2 + b2 - Y) ** 2) / (2 * N), Z1, 1e-5)
     np.testing.assert_allclose(loops["dZ1"], dZ1, atol=1e-6)
 
 
@@ -254,7 +257,7 @@ def test_mlp2_mse_backprop_loops_hand_example(sol):
     X = np.array([[2.0]])
     W1, b1 = np.array([[1.0, -1.0]]), np.array([0.5, 0.5])  # Z1 = [2.5, -1.5], H = [2.5, 0]
     W2, b2 = np.array([[2.0], [3.0]]), np.array([1.0])  # S = 6
-    out = sol.mlp2_mse_backprop_loops(X, np.array([[4.0]]), W1, b1, W2, b2)
+    out = sol.mlp2_mse_grads_loops(X, np.array([[4.0]]), W1, b1, W2, b2)
     assert out["loss"] == 2.0  # (6 - 4)^2 / 2
     np.testing.assert_array_equal(out["dS"], [[2.0]])
     np.testing.assert_array_equal(out["dW2"], [[5.0], [0.0]])
@@ -270,13 +273,13 @@ def test_mlp2_mse_backprop_loops_validates_shapes(sol):
     X, Y = np.ones((2, 3)), np.ones((2, 2))
     W1, b1, W2, b2 = np.ones((3, 4)), np.ones(4), np.ones((4, 2)), np.ones(2)
     with pytest.raises(ValueError, match="W1 must have shape"):
-        sol.mlp2_mse_backprop_loops(X, Y, np.ones((2, 4)), b1, W2, b2)
+        sol.mlp2_mse_grads_loops(X, Y, np.ones((2, 4)), b1, W2, b2)
     with pytest.raises(ValueError, match="b2 must have shape"):
-        sol.mlp2_mse_backprop_loops(X, Y, W1, b1, W2, np.ones(3))
+        sol.mlp2_mse_grads_loops(X, Y, W1, b1, W2, np.ones(3))
     with pytest.raises(ValueError, match="Y must have shape"):
-        sol.mlp2_mse_backprop_loops(X, np.ones((2, 3)), W1, b1, W2, b2)
+        sol.mlp2_mse_grads_loops(X, np.ones((2, 3)), W1, b1, W2, b2)
     with pytest.raises(ValueError, match="examples as rows"):
-        sol.mlp2_mse_backprop_loops(np.ones(3), Y, W1, b1, W2, b2)
+        sol.mlp2_mse_grads_loops(np.ones(3), Y, W1, b1, W2, b2)
 
 
 # --------------------------------------------------------------------------
@@ -299,7 +302,10 @@ def test_autoencoder_hinge_grads_match_numerical(sol, seed):
     out = sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, y, lam)
     assert out["loss"] == pytest.approx(autoencoder_loss(x, W_enc, W_dec, u, y, lam))
     assert out["loss"] == pytest.approx(out["L_rec"] + lam * out["L_cls"])
-    num = sol.numerical_gradient
+
+    def num(f, x):
+        return numerical_gradient(f, x, 1e-5)  # the step the solutions' copy used
+
     np.testing.assert_allclose(out["dW_enc"], num(
         lambda W: autoencoder_loss(x, W, W_dec, u, y, lam), W_enc), atol=1e-6)
     np.testing.assert_allclose(out["dW_dec"], num(
@@ -342,3 +348,39 @@ def test_autoencoder_hinge_grads_validates(sol):
         sol.autoencoder_hinge_grads(x, W_enc, W_dec, u, 1, -1.0)
     with pytest.raises(ValueError, match="u must have shape"):
         sol.autoencoder_hinge_grads(x, W_enc, W_dec, np.ones(3), 1, 1.0)
+
+
+# --------------------------------------------------------------------------
+# softmax with a temperature, and its loops checks
+# --------------------------------------------------------------------------
+
+
+def test_softmax_temperature_hand_example(sol):
+    """Scores ln 1, ln 2, ln 3 give 1/6, 2/6, 3/6; T = 1/2 squares the odds: 1/14, 4/14, 9/14."""
+    z = np.log([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(sol.softmax_temperature(z), [1 / 6, 1 / 3, 1 / 2])
+    np.testing.assert_allclose(sol.softmax_temperature(z, 0.5), np.array([1, 4, 9]) / 14)
+    k, p = sol.softmax_top(z, 0.5)
+    assert k == 2 and p == pytest.approx(9 / 14)
+    with pytest.raises(ValueError, match="positive"):
+        sol.softmax_temperature(z, 0)
+
+
+@settings(max_examples=60, deadline=None, database=None)  # as before the move
+@given(arrays(np.int64, st.integers(1, 5), elements=st.integers(-800, 800)),
+       st.integers(-1000, 1000))
+def test_softmax_loops_agree_and_are_shift_invariant(sol, z, c):
+    """Pairwise softmax and the fold log-sum-exp agree with nn.softmax / nn.logsumexp,
+    also for scores far beyond exp's range; adding c shifts lse by c only."""
+    np.testing.assert_allclose(sol.softmax_loops(z), sol.softmax(z), atol=1e-12)
+    np.testing.assert_allclose(sol.softmax_temperature(z + c), sol.softmax(z), atol=1e-12)
+    assert sol.logsumexp_loops(z) == pytest.approx(float(sol.logsumexp(z)), abs=1e-9)
+    assert sol.logsumexp_loops(z + c) == pytest.approx(
+        sol.logsumexp_loops(z) + c, abs=1e-9)
+
+
+def test_logsumexp_hand_example(sol):
+    """lse(1000, 1000) = 1000 + ln 2; lse of one score is the score."""
+    assert sol.logsumexp_loops([1000, 1000]) == pytest.approx(1000 + np.log(2))
+    assert sol.logsumexp_loops([3]) == 3
+    assert np.allclose(sol.softmax_loops([1000, 0]), [1, 0])

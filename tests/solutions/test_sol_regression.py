@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from mldrill.verify.methods import numerical_gradient
+
 FAST = settings(max_examples=50, deadline=None, database=None)
 SEEDS = pytest.mark.parametrize("seed", range(4))
 
@@ -36,7 +38,7 @@ def test_linreg_fit_hand_example(sol):
     x, y = np.array([0, 1, 2, 3]), np.array([1, 3, 2, 4])
     np.testing.assert_allclose(sol.linreg_fit(x[:, None], y, intercept=True), [1.3, 0.8])
     np.testing.assert_allclose(sol.linreg_fit_centered(x, y), [1.3, 0.8])
-    np.testing.assert_allclose(sol.linreg_normal_loops(sol.linreg_design(x), y), [1.3, 0.8])
+    np.testing.assert_allclose(sol.linreg_fit_loops(sol.linreg_design(x), y), [1.3, 0.8])
     # through the origin: sum xy / sum x^2 = (0 + 3 + 4 + 12) / 14
     np.testing.assert_allclose(sol.linreg_fit(x[:, None], y), [19 / 14])
 
@@ -57,7 +59,7 @@ def test_linreg_fit_matches_cramer_loops_and_zero_gradient(sol, X, y):
     if not _full_rank(X) or abs(np.linalg.det(X.T @ X)) < 1e-6:
         return
     w = sol.linreg_fit(X, y)
-    np.testing.assert_allclose(sol.linreg_normal_loops(X, y), w, rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(sol.linreg_fit_loops(X, y), w, rtol=1e-7, atol=1e-7)
     np.testing.assert_allclose(X.T @ (X @ w - y), 0, atol=1e-7)
 
 
@@ -82,7 +84,7 @@ def test_ridge_fit_hand_example(sol):
     X, y = np.eye(2), np.array([2.0, 4.0])
     np.testing.assert_allclose(sol.ridge_fit(X, y, 1), [2 / 3, 4 / 3])
     np.testing.assert_allclose(sol.ridge_fit(X, y, 1, mean=False), [1, 2])
-    np.testing.assert_allclose(sol.ridge_augmented_loops(X, y, 1), [2 / 3, 4 / 3])
+    np.testing.assert_allclose(sol.ridge_fit_loops(X, y, 1), [2 / 3, 4 / 3])
     np.testing.assert_allclose(sol.ridge_fit(X, y, 0), y)
     with pytest.raises(ValueError, match="non-negative"):
         sol.ridge_fit(X, y, -1)
@@ -96,11 +98,11 @@ def test_ridge_fit_minimises_the_loss(sol, seed):
     X, y, lam = rng.normal(size=(5, 3)), rng.normal(size=5), rng.uniform(0.1, 2)
     for mean in (True, False):
         w = sol.ridge_fit(X, y, lam, mean=mean)
-        grad = sol.numerical_gradient(lambda v, m=mean: sol.ridge_loss(X, y, v, lam, mean=m), w)
+        grad = numerical_gradient(lambda v, m=mean: sol.ridge_loss(X, y, v, lam, mean=m), w)
         np.testing.assert_allclose(grad, 0, atol=1e-7)
-        np.testing.assert_allclose(sol.ridge_augmented_loops(X, y, lam, mean=mean), w,
+        np.testing.assert_allclose(sol.ridge_fit_loops(X, y, lam, mean=mean), w,
                                    atol=1e-9)
-    # the mean-loss ridge is the sum-loss ridge (linalg.ridge) with lam scaled by N
+    # the mean-loss ridge is the sum-loss ridge (matrix_calculus.ridge) with lam scaled by N
     np.testing.assert_allclose(sol.ridge_fit(X, y, lam), sol.ridge(X, y, 5 * lam), atol=1e-12)
 
 
@@ -129,9 +131,9 @@ def test_logreg_grad_and_hessian_match_numerical(sol, seed):
     rng = np.random.default_rng(seed)
     X, y, w = rng.normal(size=(6, 3)), rng.integers(0, 2, 6), rng.normal(size=3)
     for mean in (True, False):
-        numeric = sol.numerical_gradient(lambda v, m=mean: sol.logreg_loss(X, y, v, mean=m), w)
+        numeric = numerical_gradient(lambda v, m=mean: sol.logreg_loss(X, y, v, mean=m), w)
         np.testing.assert_allclose(sol.logreg_grad(X, y, w, mean=mean), numeric, atol=1e-7)
-        H = np.array([sol.numerical_gradient(
+        H = np.array([numerical_gradient(
             lambda v, j=j, m=mean: sol.logreg_grad(X, y, v, mean=m)[j], w) for j in range(3)])
         np.testing.assert_allclose(sol.logreg_hessian(X, w, mean=mean), H, atol=1e-7)
         np.testing.assert_allclose(sol.logreg_grad_loops(X, y, w, mean=mean),
@@ -178,9 +180,9 @@ def test_shrunk_mean_risk_hand_example(sol):
     Enumerated: the four training sets give xbar = 2, 4, 4, 6, so theta_hat = 1, 2, 2, 3.
     """
     assert sol.shrunk_mean_risk(4, 4, 2, 0.5) == pytest.approx((-2, 0.5, 4.5))
-    assert sol.shrunk_mean_risk_enum([2, 6], 2, 0.5) == pytest.approx((-2, 0.5, 4.5))
+    assert sol.shrunk_mean_risk_brute([2, 6], 2, 0.5) == pytest.approx((-2, 0.5, 4.5))
     # the plain sample mean is unbiased
-    assert sol.shrunk_mean_risk_enum([2, 6], 2, 1) == pytest.approx((0, 2, 2))
+    assert sol.shrunk_mean_risk_brute([2, 6], 2, 1) == pytest.approx((0, 2, 2))
 
 
 @FAST
@@ -191,14 +193,14 @@ def test_shrunk_mean_risk_matches_enumeration(sol, values, n, c, target):
     v = np.array(values, dtype=float)
     mu, sigma2 = v.mean(), v.var()
     closed = sol.shrunk_mean_risk(mu, sigma2, n, c, target)
-    assert sol.shrunk_mean_risk_enum(values, n, c, target) == pytest.approx(closed, abs=1e-9)
+    assert sol.shrunk_mean_risk_brute(values, n, c, target) == pytest.approx(closed, abs=1e-9)
 
 
 def test_shrunk_mean_risk_enum_with_probabilities(sol):
     """A biased coin (value 1 w.p. 1/4): mu = 1/4, sigma^2 = 3/16; c = 1, n = 3: var 1/16."""
-    assert sol.shrunk_mean_risk_enum([0, 1], 3, 1, probs=[0.75, 0.25]) == pytest.approx(
+    assert sol.shrunk_mean_risk_brute([0, 1], 3, 1, probs=[0.75, 0.25]) == pytest.approx(
         (0, 1 / 16, 1 / 16))
     with pytest.raises(ValueError, match="sum to 1"):
-        sol.shrunk_mean_risk_enum([0, 1], 2, 1, probs=[0.5, 0.6])
+        sol.shrunk_mean_risk_brute([0, 1], 2, 1, probs=[0.5, 0.6])
     with pytest.raises(ValueError, match="positive integer"):
         sol.shrunk_mean_risk(0, 1, 0, 1)

@@ -71,7 +71,7 @@ def test_components_for_variance_by_enumeration(sol, values, threshold):
 def test_covariance_matches_loops_and_numpy(sol, X, ddof):
     """Centred covariance = raw-moment loops = np.cov."""
     C = sol.sample_covariance(X, ddof)
-    np.testing.assert_allclose(C, sol.covariance_loops(X, ddof), atol=1e-9)
+    np.testing.assert_allclose(C, sol.sample_covariance_loops(X, ddof), atol=1e-9)
     np.testing.assert_allclose(C, np.cov(X, rowvar=False, ddof=ddof), atol=1e-9)
 
 

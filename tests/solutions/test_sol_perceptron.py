@@ -1,4 +1,4 @@
-"""Tests for solutions/linear_models.py: the perceptron against a loop simulation, softmax."""
+"""Tests for solutions/perceptron.py: the perceptron against a loop simulation."""
 
 import numpy as np
 import pytest
@@ -87,42 +87,6 @@ def test_train_matches_loop_simulation(sol, X, w_true, b_true, lr):
     got2, ref2 = sol.perceptron_train(X, y, epochs=2), sol.perceptron_train_loops(X, y, epochs=2)
     np.testing.assert_allclose(got2[0], ref2[0])
     assert got2[1:] == pytest.approx(ref2[1:])
-
-
-# --------------------------------------------------------------------------
-# softmax helpers
-# --------------------------------------------------------------------------
-
-
-def test_softmax_temperature_hand_example(sol):
-    """Scores ln 1, ln 2, ln 3 give 1/6, 2/6, 3/6; T = 1/2 squares the odds: 1/14, 4/14, 9/14."""
-    z = np.log([1.0, 2.0, 3.0])
-    np.testing.assert_allclose(sol.softmax_temperature(z), [1 / 6, 1 / 3, 1 / 2])
-    np.testing.assert_allclose(sol.softmax_temperature(z, 0.5), np.array([1, 4, 9]) / 14)
-    k, p = sol.softmax_top(z, 0.5)
-    assert k == 2 and p == pytest.approx(9 / 14)
-    with pytest.raises(ValueError, match="positive"):
-        sol.softmax_temperature(z, 0)
-
-
-@FAST
-@given(arrays(np.int64, st.integers(1, 5), elements=st.integers(-800, 800)),
-       st.integers(-1000, 1000))
-def test_softmax_loops_agree_and_are_shift_invariant(sol, z, c):
-    """Pairwise softmax and the fold log-sum-exp agree with nn.softmax / nn.logsumexp,
-    also for scores far beyond exp's range; adding c shifts lse by c only."""
-    np.testing.assert_allclose(sol.softmax_pairwise_loops(z), sol.softmax(z), atol=1e-12)
-    np.testing.assert_allclose(sol.softmax_temperature(z + c), sol.softmax(z), atol=1e-12)
-    assert sol.logsumexp_pairwise_loops(z) == pytest.approx(float(sol.logsumexp(z)), abs=1e-9)
-    assert sol.logsumexp_pairwise_loops(z + c) == pytest.approx(
-        sol.logsumexp_pairwise_loops(z) + c, abs=1e-9)
-
-
-def test_logsumexp_hand_example(sol):
-    """lse(1000, 1000) = 1000 + ln 2; lse of one score is the score."""
-    assert sol.logsumexp_pairwise_loops([1000, 1000]) == pytest.approx(1000 + np.log(2))
-    assert sol.logsumexp_pairwise_loops([3]) == 3
-    assert np.allclose(sol.softmax_pairwise_loops([1000, 0]), [1, 0])
 
 
 def test_perceptron_steps_hand_example(sol):

@@ -1,4 +1,4 @@
-"""The perceptron and softmax helpers for linear classifiers (NumPy only).
+"""The perceptron, a linear classifier trained one example at a time (NumPy only).
 
 Conventions:
 
@@ -12,15 +12,11 @@ Conventions:
 * The update on a mistake is ``w <- w + lr y x``, ``b <- b + lr y``
   (``lr = 1`` is the classic perceptron).  Training visits the points in the
   order given, one pass over the data being an epoch.
-* Softmax helpers work on a score vector ``z`` (K,) or on rows of ``(N, K)``
-  scores, and are stable (the maximum is subtracted first).  Classes are
-  numbered from 0.
 
-The ``*_loops`` functions are independent checks written with explicit Python
-loops and ``math``; they share no code with the vectorised functions.
+``perceptron_train_loops`` is an independent check written with plain Python lists;
+it shares no code with the vectorised functions.  (The softmax helpers of linear
+classifiers, ``softmax_temperature`` and ``softmax_top``, are in ``nn.py``.)
 """
-
-import math
 
 import numpy as np
 
@@ -33,10 +29,6 @@ __all__ = [
     "perceptron_train",
     "perceptron_train_loops",
     "perceptron_steps",
-    "softmax_temperature",
-    "softmax_top",
-    "softmax_pairwise_loops",
-    "logsumexp_pairwise_loops",
 ]
 
 
@@ -299,73 +291,3 @@ def perceptron_steps(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100):
 # --------------------------------------------------------------------------
 # softmax helpers
 # --------------------------------------------------------------------------
-
-
-def _scores(z):
-    z = np.asarray(z)
-    if z.ndim not in (1, 2) or z.shape[-1] == 0 or not np.issubdtype(z.dtype, np.number):
-        raise ValueError(f"scores must be a non-empty numeric vector (K,) or matrix (N, K), "
-                         f"got shape {z.shape}")
-    return z.astype(np.float64)
-
-
-def softmax_temperature(z, T=1.0):
-    """Softmax of ``z / T`` along the last axis (stable): temperature ``T > 0``.
-
-    ``T > 1`` flattens the distribution towards uniform, ``T < 1`` sharpens it
-    towards the argmax; ``T = 1`` is the plain softmax.
-    """
-    if not T > 0:
-        raise ValueError(f"the temperature must be positive, got {T}")
-    z = _scores(z) / T
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
-
-
-def softmax_top(z, T=1.0):
-    """The predicted class (index from 0) and its softmax probability, for a vector ``z``.
-
-    Returns ``(k, p)`` with ``k = argmax z`` (the first index on a tie) and
-    ``p = softmax(z / T)[k] = 1 / sum_j exp((z_j - z_k) / T)``.
-    """
-    z = _scores(z)
-    if z.ndim != 1:
-        raise ValueError(f"z must be a vector (K,), got shape {z.shape}")
-    k = int(np.argmax(z))
-    return k, float(softmax_temperature(z, T)[k])
-
-
-def softmax_pairwise_loops(z):
-    """Independent check of softmax for a vector ``z``: ``p_i = 1 / sum_j exp(z_j - z_i)``.
-
-    Uses only differences of scores (so no overflow for large scores and no
-    maximum is needed) and ``math.exp`` in Python loops.  Differences above 700
-    make a term +inf, which correctly gives ``p_i = 0``.
-    """
-    z = [float(v) for v in np.asarray(z).ravel()]
-    if not z:
-        raise ValueError("z must not be empty")
-    out = []
-    for zi in z:
-        total = 0.0
-        for zj in z:
-            diff = zj - zi
-            total += math.inf if diff > 700 else math.exp(diff)
-        out.append(1.0 / total)
-    return np.array(out)
-
-
-def logsumexp_pairwise_loops(z):
-    """Independent check of log-sum-exp for a vector ``z``, folding one score at a time.
-
-    ``lse(a, b) = max(a, b) + log1p(exp(-|a - b|))`` is applied left to right,
-    so no exponential of a large number is ever taken.
-    """
-    z = [float(v) for v in np.asarray(z).ravel()]
-    if not z:
-        raise ValueError("z must not be empty")
-    acc = z[0]
-    for v in z[1:]:
-        hi, lo = max(acc, v), min(acc, v)
-        acc = hi + math.log1p(math.exp(lo - hi))
-    return acc

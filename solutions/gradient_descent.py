@@ -29,7 +29,7 @@ __all__ = [
     "polynomial_value_loops",
     "polynomial_derivative",
     "newton_step",
-    "newton_step_cramer",
+    "newton_step_brute",
     "newton_step_poly",
     "newton_step_poly_brute",
     "linreg_mse_loss",
@@ -165,7 +165,7 @@ def _det_laplace(m):
     return total
 
 
-def newton_step_cramer(g, H, x):
+def newton_step_brute(g, H, x):
     """:func:`newton_step` by Cramer's rule with cofactor determinants (checks it; n <= 4).
 
     The step ``d`` solves ``H d = g``: ``d_j = det(H with column j replaced by g) / det(H)``;

@@ -16,9 +16,8 @@ Conventions:
 * Batch norm (training mode) normalises each column over the batch with the
   biased ``1/N`` variance.
 
-The ``*_loops`` functions are independent checks written with explicit loops;
-the vectorised batch-norm and dropout references are ``batchnorm_forward`` and
-``dropout_inverted`` in ``solutions/nn.py``.
+The ``*_loops`` functions are independent checks written with explicit loops; they
+share no code with the vectorised functions beside them.
 """
 
 import math
@@ -30,11 +29,14 @@ __all__ = [
     "l1_subgradient",
     "regularized_sgd_step",
     "regularized_sgd_step_loops",
+    "dropout_inverted",
     "dropout_inverted_loops",
     "smooth_labels",
     "smooth_labels_loops",
     "soft_cross_entropy",
     "soft_cross_entropy_loops",
+    "batchnorm_forward",
+    "batchnorm_backward",
     "batch_mean_var_loops",
     "batchnorm_forward_loops",
 ]
@@ -46,6 +48,14 @@ def _floats(a, name):
     if not np.issubdtype(a.dtype, np.number):
         raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
     return a.astype(np.float64)
+
+
+def _float_array(a, name):
+    """Convert ``a`` to a floating-point array (integers become float64)."""
+    a = np.asarray(a)
+    if not np.issubdtype(a.dtype, np.number):
+        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
 
 
 def _nonneg(value, name):
@@ -61,8 +71,11 @@ def _nonneg(value, name):
 
 
 def l2_penalty_grad(w, alpha, half=True):
-    """Gradient of the L2 penalty: ``alpha * w`` for ``(alpha/2)||w||**2`` (``half=True``),
-    ``2 * alpha * w`` for ``alpha ||w||**2`` (``half=False``)."""
+    """Gradient of the L2 penalty: ``alpha * w``, or ``2 * alpha * w`` if ``half=False``.
+
+    ``half=True`` is the penalty ``(alpha/2)||w||**2``; ``half=False`` is
+    ``alpha ||w||**2``.
+    """
     _nonneg(alpha, "alpha")
     w = _floats(w, "w")
     return ((alpha if half else 2 * alpha) * w)[()]
@@ -118,8 +131,27 @@ def regularized_sgd_step_loops(w, g, lr, l2=0.0, l1=0.0, half=True):
 # --------------------------------------------------------------------------
 
 
+def dropout_inverted(X, mask, keep):
+    """Inverted dropout at training time: ``X * mask / keep``.
+
+    ``mask`` is a 0/1 array broadcastable to ``X`` (1 = kept) and ``keep`` the
+    keep probability in (0, 1]; dividing by ``keep`` keeps the expected
+    activation unchanged, so nothing is rescaled at test time.
+    """
+    if not 0 < keep <= 1:
+        raise ValueError(f"keep must be a probability in (0, 1], got {keep}")
+    X, mask = np.asarray(X), np.asarray(mask)
+    try:
+        fits = np.broadcast_shapes(X.shape, mask.shape) == X.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"mask shape {mask.shape} does not broadcast to X shape {X.shape}")
+    return X * mask / keep
+
+
 def dropout_inverted_loops(X, mask, keep):
-    """Check of ``dropout_inverted`` (solutions/nn.py) with explicit loops.
+    """Check of ``dropout_inverted`` with explicit loops.
 
     ``X`` and ``mask`` are 2-D of one shape; entry ``(i, j)`` is
     ``X[i, j] / keep`` where ``mask[i, j] == 1`` and 0 where it is 0.
@@ -169,8 +201,10 @@ def smooth_labels(y, k, eps):
 
 
 def smooth_labels_loops(y, k, eps):
-    """Check of :func:`smooth_labels`: class by class, the true class gets
-    ``1 - eps + eps/k`` and each of the ``k - 1`` others ``eps/k``."""
+    """Check of :func:`smooth_labels`, class by class with lists.
+
+    The true class gets ``1 - eps + eps/k`` and each of the ``k - 1`` others ``eps/k``.
+    """
     y, k = _smoothing_args(y, k, eps)
     labels = [int(y)] if y.ndim == 0 else [int(c) for c in y]
     rows = [[1 - eps + eps / k if c == label else eps / k for c in range(k)] for label in labels]
@@ -215,6 +249,39 @@ def soft_cross_entropy_loops(probs, targets):
 # --------------------------------------------------------------------------
 
 
+def batchnorm_forward(X, gamma, beta, eps=1e-5):
+    """Batch normalisation in training mode: normalise each column over the batch.
+
+    ``X`` (N, D), ``gamma`` and ``beta`` (D,).  Uses the batch mean and the
+    *biased* (1/N) batch variance:
+    ``out = gamma * (X - mean) / sqrt(var + eps) + beta``.
+    """
+    X = _float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}")
+    xhat = (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
+    return gamma * xhat + beta
+
+
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    """Gradients of ``batchnorm_forward(X, gamma, beta, eps)`` given ``dout`` (N, D).
+
+    Returns ``(dX, dgamma, dbeta)`` with
+    ``dX = (gamma / (N * sqrt(var + eps))) * (N*dout - sum(dout) - xhat * sum(dout * xhat))``
+    (sums over the batch axis), ``dgamma = sum(dout * xhat)``, ``dbeta = sum(dout)``.
+    """
+    X, dout = _float_array(X, "X"), _float_array(dout, "dout")
+    if X.ndim != 2 or dout.shape != X.shape:
+        raise ValueError(f"X and dout must both be (N, D), got {X.shape} and {dout.shape}")
+    N = X.shape[0]
+    inv_std = 1 / np.sqrt(X.var(axis=0) + eps)
+    xhat = (X - X.mean(axis=0)) * inv_std
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dX = (gamma * inv_std / N) * (N * dout - dbeta - xhat * dgamma)
+    return dX, dgamma, dbeta
+
+
 def batch_mean_var_loops(X):
     """Per-column mean and biased (1/N) variance of ``X`` (N, D), with explicit loops.
 
@@ -238,7 +305,7 @@ def batch_mean_var_loops(X):
 
 
 def batchnorm_forward_loops(X, gamma, beta, eps=1e-5):
-    """Check of ``batchnorm_forward`` (solutions/nn.py), entry by entry.
+    """Check of ``batchnorm_forward``, entry by entry.
 
     ``out[i, j] = gamma[j] * (X[i, j] - mean_j) / sqrt(var_j + eps) + beta[j]``
     with the column mean and biased variance of :func:`batch_mean_var_loops`.

@@ -1,10 +1,12 @@
-"""Tests for solutions/linalg.py: matrix gradients against numerical_gradient, solvers."""
+"""Tests for solutions/matrix_calculus.py: matrix gradients against numerical_gradient, solvers."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from mldrill.verify.methods import numerical_gradient
 
 FAST = settings(max_examples=50, deadline=None, database=None)
 SEEDS = pytest.mark.parametrize("seed", range(4))
@@ -15,7 +17,7 @@ def test_quad_form_grad_matches_numerical(sol, seed):
     """quad_form_grad is the gradient of x.T A x for a non-symmetric A."""
     rng = np.random.default_rng(seed)
     A, x = rng.normal(size=(3, 3)), rng.normal(size=3)
-    numeric = sol.numerical_gradient(lambda v: sol.quad_form(A, v), x)
+    numeric = numerical_gradient(lambda v: sol.quad_form(A, v), x, 1e-5)
     np.testing.assert_allclose(sol.quad_form_grad(A, x), numeric, atol=1e-8)
 
 
@@ -35,9 +37,9 @@ def test_logdet_and_det_grads_match_numerical(sol, seed):
     rng = np.random.default_rng(seed)
     K = 3 * np.eye(3) + rng.normal(size=(3, 3)) * 0.5  # det > 0
     assert sol.logdet(K) == pytest.approx(np.log(np.linalg.det(K)))
-    np.testing.assert_allclose(sol.logdet_grad(K), sol.numerical_gradient(sol.logdet, K),
+    np.testing.assert_allclose(sol.logdet_grad(K), numerical_gradient(sol.logdet, K, 1e-5),
                                atol=1e-8)
-    np.testing.assert_allclose(sol.det_grad(K), sol.numerical_gradient(np.linalg.det, K),
+    np.testing.assert_allclose(sol.det_grad(K), numerical_gradient(np.linalg.det, K, 1e-5),
                                atol=1e-7)
 
 
@@ -56,9 +58,9 @@ def test_trace_grads_match_numerical(sol, seed):
     rng = np.random.default_rng(seed)
     A, B, W = rng.normal(size=(2, 3)), rng.normal(size=(4, 2)), rng.normal(size=(3, 4))
     np.testing.assert_allclose(
-        sol.trace_grad_WA(A), sol.numerical_gradient(lambda M: np.trace(M @ A), A.T), atol=1e-8)
+        sol.trace_grad_WA(A), numerical_gradient(lambda M: np.trace(M @ A), A.T, 1e-5), atol=1e-8)
     np.testing.assert_allclose(
-        sol.trace_grad_AWB(A, B), sol.numerical_gradient(lambda M: np.trace(A @ M @ B), W),
+        sol.trace_grad_AWB(A, B), numerical_gradient(lambda M: np.trace(A @ M @ B), W, 1e-5),
         atol=1e-8)
 
 
@@ -67,7 +69,7 @@ def test_frob_sq_residual_grad_matches_numerical(sol, seed):
     """frob_sq_residual_grad = 2 (W x - y) x.T is the gradient of ||W x - y||^2 in W."""
     rng = np.random.default_rng(seed)
     W, x, y = rng.normal(size=(2, 3)), rng.normal(size=3), rng.normal(size=2)
-    numeric = sol.numerical_gradient(lambda M: sol.frob_sq_residual(M, x, y), W)
+    numeric = numerical_gradient(lambda M: sol.frob_sq_residual(M, x, y), W, 1e-5)
     np.testing.assert_allclose(sol.frob_sq_residual_grad(W, x, y), numeric, atol=1e-8)
 
 
@@ -90,7 +92,7 @@ def test_least_squares_solutions(sol, seed):
     w_ridge = sol.ridge(X, y, 2.5)
     np.testing.assert_allclose(sol.least_squares_grad(X, y, w_ridge) + 2 * 2.5 * w_ridge, 0,
                                atol=1e-10)
-    numeric = sol.numerical_gradient(lambda v: np.sum((X @ v - y) ** 2), w_ridge)
+    numeric = numerical_gradient(lambda v: np.sum((X @ v - y) ** 2), w_ridge, 1e-5)
     np.testing.assert_allclose(sol.least_squares_grad(X, y, w_ridge), numeric, atol=1e-6)
 
 
@@ -112,7 +114,7 @@ def test_trace_quadratic_grad_matches_numerical(sol, seed):
     """trace_quadratic_grad = W (A + A.T) is the gradient of tr(W A W^T), A not symmetric."""
     rng = np.random.default_rng(seed)
     W, A = rng.normal(size=(2, 3)), rng.normal(size=(3, 3))
-    numeric = sol.numerical_gradient(lambda M: np.trace(M @ A @ M.T), W)
+    numeric = numerical_gradient(lambda M: np.trace(M @ A @ M.T), W, 1e-5)
     np.testing.assert_allclose(sol.trace_quadratic_grad(W, A), numeric, atol=1e-7)
     np.testing.assert_allclose(sol.trace_quadratic_grad_loops(W, A), numeric, atol=1e-7)
     assert not np.allclose(sol.trace_quadratic_grad(W, A), 2 * W @ A)
@@ -155,7 +157,7 @@ def test_bilinear_grad_A_hand_example_and_numerical(sol):
     y, x = np.array([1, 2]), np.array([3, 0, -1])
     assert np.array_equal(sol.bilinear_grad_A(y, x), [[3, 0, -1], [6, 0, -2]])
     A = np.arange(6.0).reshape(2, 3)
-    numeric = sol.numerical_gradient(lambda M: y @ M @ x, A)
+    numeric = numerical_gradient(lambda M: y @ M @ x, A, 1e-5)
     np.testing.assert_allclose(sol.bilinear_grad_A(y, x), numeric, atol=1e-8)
     with pytest.raises(ValueError, match="1-D"):
         sol.bilinear_grad_A(np.ones((2, 1)), x)
@@ -204,7 +206,7 @@ def test_inverse_quadratic_grad_matches_numerical(sol, seed):
     rng = np.random.default_rng(seed)
     K = 3 * np.eye(3) + rng.normal(size=(3, 3))
     a, b = rng.normal(size=3), rng.normal(size=3)
-    numeric = sol.numerical_gradient(lambda M: a @ np.linalg.inv(M) @ b, K)
+    numeric = numerical_gradient(lambda M: a @ np.linalg.inv(M) @ b, K, 1e-5)
     np.testing.assert_allclose(sol.inverse_quadratic_grad(K, a, b), numeric, atol=1e-7)
 
 

@@ -1,10 +1,12 @@
-"""Tests for solutions/descent.py: polynomials, Newton steps and linear-regression gradients."""
+"""Tests for solutions/gradient_descent.py: polynomials, Newton steps, linear-regression grads."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from mldrill.verify.methods import numerical_gradient
 
 FAST = settings(max_examples=50, deadline=None, database=None)
 COEFFS = arrays(np.float64, st.integers(1, 6), elements=st.integers(-5, 5).map(float))
@@ -33,9 +35,9 @@ def test_polynomial_hand_examples(sol):
 def test_polynomial_value_two_ways_and_derivatives_numerically(sol, c, x):
     """Power sum = Horner; first and second derivatives match central differences."""
     assert sol.polynomial_value(c, x) == pytest.approx(sol.polynomial_value_loops(c, x), abs=1e-9)
-    d1 = sol.numerical_gradient(lambda t: sol.polynomial_value(c, t), x, h=1e-5)
+    d1 = numerical_gradient(lambda t: sol.polynomial_value(c, t), x, h=1e-5)
     assert sol.polynomial_derivative(c, x) == pytest.approx(d1, rel=1e-6, abs=1e-5)
-    d2 = sol.numerical_gradient(lambda t: sol.polynomial_derivative(c, t), x, h=1e-5)
+    d2 = numerical_gradient(lambda t: sol.polynomial_derivative(c, t), x, h=1e-5)
     assert sol.polynomial_derivative(c, x, 2) == pytest.approx(d2, rel=1e-6, abs=1e-5)
 
 
@@ -87,9 +89,9 @@ def test_newton_step_hand_example(sol):
     H, g, x = np.array([[4.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0]), np.array([0.5, -1.0])
     expected = x - np.array([1 / 11, 7 / 11])
     np.testing.assert_allclose(sol.newton_step(g, H, x), expected)
-    np.testing.assert_allclose(sol.newton_step_cramer(g, H, x), expected)
+    np.testing.assert_allclose(sol.newton_step_brute(g, H, x), expected)
     assert sol.newton_step(2.0, 4.0, 1.0) == pytest.approx(0.5)
-    assert sol.newton_step_cramer(2.0, 4.0, 1.0) == pytest.approx(0.5)
+    assert sol.newton_step_brute(2.0, 4.0, 1.0) == pytest.approx(0.5)
 
 
 @FAST
@@ -102,7 +104,7 @@ def test_newton_step_solve_matches_cramer_and_minimises_quadratic(sol, n, data):
     x = data.draw(arrays(np.float64, n, elements=st.integers(-5, 5).map(float)))
     g = A @ x - b
     np.testing.assert_allclose(sol.newton_step(g, A, x), np.linalg.solve(A, b), atol=1e-9)
-    np.testing.assert_allclose(sol.newton_step_cramer(g, A, x), sol.newton_step(g, A, x),
+    np.testing.assert_allclose(sol.newton_step_brute(g, A, x), sol.newton_step(g, A, x),
                                atol=1e-9)
 
 
@@ -113,9 +115,9 @@ def test_newton_step_rejects_bad_input(sol):
     with pytest.raises(ValueError, match="singular"):
         sol.newton_step([1.0, 2.0], [[1.0, 2.0], [2.0, 4.0]], [0.0, 0.0])
     with pytest.raises(ValueError, match="singular"):
-        sol.newton_step_cramer([1.0, 2.0], [[1.0, 2.0], [2.0, 4.0]], [0.0, 0.0])
+        sol.newton_step_brute([1.0, 2.0], [[1.0, 2.0], [2.0, 4.0]], [0.0, 0.0])
     with pytest.raises(ValueError, match="n <= 4"):
-        sol.newton_step_cramer(np.ones(5), np.eye(5), np.zeros(5))
+        sol.newton_step_brute(np.ones(5), np.eye(5), np.zeros(5))
 
 
 # --------------------------------------------------------------------------
@@ -159,7 +161,7 @@ def test_linreg_gradient_loops_numerical_and_step(sol, data, lr):
     X, y, w, rows = data
     grad = sol.linreg_mse_grad(X, y, w, rows)
     np.testing.assert_allclose(grad, sol.linreg_mse_grad_loops(X, y, w, rows), atol=1e-9)
-    numeric = sol.numerical_gradient(lambda t: sol.linreg_mse_loss(X, y, t, rows), w)
+    numeric = numerical_gradient(lambda t: sol.linreg_mse_loss(X, y, t, rows), w, 1e-5)
     np.testing.assert_allclose(grad, numeric, atol=1e-5)
     np.testing.assert_allclose(sol.linreg_gd_step(X, y, w, lr, rows), w - lr * grad, atol=1e-12)
 

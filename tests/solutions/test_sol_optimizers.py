@@ -1,4 +1,4 @@
-"""Tests for solutions/optim.py: one step of each optimiser against hand-expanded formulas."""
+"""Tests for solutions/optimizers.py: one step of each optimiser against hand-expanded formulas."""
 
 import numpy as np
 import pytest
@@ -98,14 +98,6 @@ def test_adam_first_step_is_lr_times_sign(sol):
     np.testing.assert_allclose(w, -0.01 * np.sign(g), rtol=1e-4)
     np.testing.assert_allclose(m, 0.1 * g)  # uncorrected state is returned
     np.testing.assert_allclose(v, 0.001 * g**2)
-
-
-def test_init_variances(sol):
-    """Xavier 2/(n_in + n_out), uniform bound sqrt(6/(n_in + n_out)), He 2/n_in, LeCun 1/n_in."""
-    assert sol.xavier_var(100, 300) == 2 / 400
-    assert sol.xavier_uniform_bound(100, 300) ** 2 / 3 == pytest.approx(sol.xavier_var(100, 300))
-    assert sol.he_var(50) == 0.04
-    assert sol.lecun_var(4) == 0.25
 
 
 def test_optimiser_validation(sol):
@@ -222,50 +214,3 @@ def test_adam_run_validation(sol):
         sol.adam_run_loops(np.zeros(2), np.zeros((0, 2)), 0.1)
     with pytest.raises(ValueError, match="lr > 0"):
         sol.nesterov_step_loops(0.0, 0.0, 1.0, 0.0, 0.9)
-
-
-# --------------------------------------------------------------------------
-# initialisation: fans and variance propagation
-# --------------------------------------------------------------------------
-
-
-def test_conv_fans(sol):
-    """A 3x3 conv from 16 to 32 channels: fan-in 16*9 = 144, fan-out 32*9 = 288."""
-    assert sol.conv_fans(16, 32, 3) == (144, 288)
-    assert sol.conv_fans(3, 8, 5, 1) == (15, 40)
-    assert sol.he_var(sol.conv_fans(16, 32, 3)[0]) == pytest.approx(2 / 144)
-    with pytest.raises(ValueError, match="kh must be positive"):
-        sol.conv_fans(3, 8, 0)
-
-
-def test_preactivation_variances_hand_examples(sol):
-    """Var(z) = n Var(w) E[a^2]; ReLU halves the second moment; He keeps it constant."""
-    # linear, 100 inputs of variance 2, Var(w) = 0.01: 100*0.01*2 = 2, and again 2
-    np.testing.assert_allclose(sol.preactivation_variances(2, [100, 100], 0.01), [2, 2])
-    # ReLU with He init 2/n: Var(z_1) = 50*0.04*1 = 2, then 2/2 * 50 * 0.04 = 2
-    np.testing.assert_allclose(sol.preactivation_variances(1, [50, 50, 50], 0.04, relu=True),
-                               [2, 2, 2])
-    # ReLU with LeCun 1/n: halves each layer after the first
-    np.testing.assert_allclose(sol.preactivation_variances(4, [10, 10, 10], 0.1, relu=True),
-                               [4, 2, 1])
-    # per-layer variances
-    np.testing.assert_allclose(sol.preactivation_variances(1, [10, 20], [0.2, 0.1]), [2, 4])
-
-
-@FAST
-@given(st.floats(0.1, 5), st.lists(st.integers(1, 60), min_size=1, max_size=4),
-       st.floats(0.001, 0.2), st.booleans())
-def test_preactivation_variances_loops_agree(sol, v0, fans, s2, relu):
-    """Summing n terms and integrating E[relu(z)^2] numerically reproduce the closed form."""
-    np.testing.assert_allclose(sol.preactivation_variances_loops(v0, fans, s2, relu),
-                               sol.preactivation_variances(v0, fans, s2, relu), rtol=1e-6)
-
-
-def test_preactivation_variances_validation(sol):
-    """One variance per layer, whole positive fan-ins, non-negative variances."""
-    with pytest.raises(ValueError, match="one weight variance per layer"):
-        sol.preactivation_variances(1, [10, 10], [0.1])
-    with pytest.raises(ValueError, match="whole number"):
-        sol.preactivation_variances(1, [2.5], 0.1)
-    with pytest.raises(ValueError, match="non-negative"):
-        sol.preactivation_variances_loops(1, [3], -0.1)
