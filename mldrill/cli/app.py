@@ -136,7 +136,7 @@ def list_cmd(
         from mldrill.inventory import function_listing
 
         cat = _catalog()
-        rows = function_listing(cat, bank_dirs(Options.banks, bundled=not Options.only_bank),
+        rows = function_listing(cat, bank_dirs(BANKS.extra, bundled=BANKS.bundled),
                                 topic or (), tag or (), difficulty)
         if json_out:
             render.dump_json(functions_json(rows))
