@@ -21,7 +21,12 @@ from mldrill.score import Score
 
 if TYPE_CHECKING:
     from mldrill.answers.base import PartResult
+    from mldrill.bank.model import ProblemFamily
     from mldrill.check import CheckResult
+    from mldrill.errors import Diagnostic
+    from mldrill.progress.stats import Stats
+    from mldrill.variants.generate import RenderedPart, Variant
+    from mldrill.verify.selftest import FamilyReport
 
 STATUS_STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow",
                 "unanswered": "dim"}
@@ -94,7 +99,7 @@ def indent_block(label: str, text: str, indent: str = "") -> str:
     return "\n".join([indent + label + lines[0], *(pad + line for line in lines[1:])])
 
 
-def render_part_header(con: Console, part: Any) -> None:
+def render_part_header(con: Console, part: RenderedPart) -> None:
     """A part as it is asked: name, prompt and points, the choices, the expected form."""
     label = part.prompt if part.prompt != part.name else ""
     plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
@@ -106,7 +111,7 @@ def render_part_header(con: Console, part: Any) -> None:
         plain(con, wrap_prose(follow_note(part), con.width), "dim")
 
 
-def follow_note(part: Any) -> str:
+def follow_note(part: RenderedPart) -> str:
     """Says that a part is marked on the student's own earlier answers."""
     them = " and ".join(part.follows)
     return (f"follows through from {them}: if your {them} "
@@ -121,7 +126,7 @@ def render_solution(con: Console, text: str, title: str = "worked solution") -> 
     plain(con, wrap_prose(text.rstrip(), con.width, "  "))
 
 
-def dump_json(data: Any) -> None:
+def dump_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
 
 
@@ -133,7 +138,7 @@ def _json_default(o: Any) -> Any:
     return str(o)
 
 
-def warn_broken(diagnostics: list[Any], limit: int = 10) -> None:
+def warn_broken(diagnostics: list[Diagnostic], limit: int = 10) -> None:
     """Problems in a bank's files: the broken parts are left out, the rest is used."""
     con = err_console()
     for group, what in ((["yaml", "yml"], "problem file"), (["py"], "solutions module")):
@@ -155,12 +160,12 @@ def warn_broken(diagnostics: list[Any], limit: int = 10) -> None:
 
 # --- list -------------------------------------------------------------------------------
 
-def family_json(f: Any) -> dict[str, Any]:
+def family_json(f: ProblemFamily) -> dict[str, object]:
     return {"id": f.id, "title": f.title, "topic": f.topic, "difficulty": f.difficulty,
             "tags": list(f.tags), "parts": [p.name for p in f.parts], "path": f.path}
 
 
-def render_list(families: Iterable[Any]) -> None:
+def render_list(families: Iterable[ProblemFamily]) -> None:
     """Families grouped under a heading per topic; titles are cut to fit, never wrapped."""
     con = console()
     rows = list(families)
@@ -192,7 +197,7 @@ def render_list(families: Iterable[Any]) -> None:
 
 # --- show -------------------------------------------------------------------------------
 
-def variant_json(v: Any, solution: bool) -> dict[str, Any]:
+def variant_json(v: Variant, solution: bool) -> dict[str, Any]:
     f = v.family
     data: dict[str, Any] = {
         "id": f.id, "seed": v.seed, "title": f.title, "topic": f.topic,
@@ -212,7 +217,7 @@ def variant_json(v: Any, solution: bool) -> dict[str, Any]:
     return data
 
 
-def render_variant(v: Any, solution: bool) -> None:
+def render_variant(v: Variant, solution: bool) -> None:
     con = console()
     f = v.family
     plain(con, f"{f.title}", "bold")
@@ -317,8 +322,8 @@ def render_check(result: CheckResult) -> None:
 
 # --- validate ---------------------------------------------------------------------------
 
-def render_validate(reports: list[Any], diagnostics: list[Any], files: int, seeds: int,
-                    strict: bool) -> None:
+def render_validate(reports: list[FamilyReport], diagnostics: list[Diagnostic], files: int,
+                    seeds: int, strict: bool) -> None:
     con = console()
     for d in diagnostics:
         plain(con, str(d), "red")
@@ -355,7 +360,7 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
 
 
-def render_stats(s: Any) -> None:
+def render_stats(s: Stats) -> None:
     con = console()
     keep = " (practise today to keep it)"
     if not s.attempts and not s.due:
@@ -389,7 +394,7 @@ def render_stats(s: Any) -> None:
           "dim")
 
 
-def render_history(rows: list[dict[str, Any]]) -> None:
+def render_history(rows: list[dict[str, Any]]) -> None:  # rows of the progress store
     con = console()
     if not rows:
         plain(con, "No answers recorded yet. Start with: mldrill practice", "bold")
