@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mldrill.answers.base import KINDS, Context, PartResult, check_part
+from mldrill.answers.base import KINDS, AnswerKind, Context, PartResult, check_part
 from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
@@ -232,7 +232,7 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
     except _FAILED:
         return result
     if not agrees:
-        return result
+        return _not_even_for_yours(result, kind, value, target, spec, ctx, wrong)
     credit = credit_for(family, spec)
     ft = FollowThrough(
         used=tuple((n, got[n].text) for n in follows), wrong=wrong, credit=credit,
@@ -244,6 +244,22 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
         message += f" ({credit:.0%} of the points)"
     return PartResult(spec.name, "correct", credit, (message,), diagnosis="follow-through",
                       read_as=result.read_as, points=spec.points, follow_through=ft)
+
+
+def _not_even_for_yours(result: PartResult, kind: AnswerKind, value: object, target: object,
+                        spec: PartSpec, ctx: Context, wrong: tuple[str, ...]) -> PartResult:
+    """A wrong answer that is wrong for the student's own earlier answers too: say what is
+    off against those, since that is the computation the student actually did."""
+    try:
+        facts = kind.explain(value, target, spec, ctx)
+    except _FAILED:
+        facts = []
+    if not facts:
+        return result
+    them = " and ".join(wrong)
+    note = f"not follow-through either: compared with what your own {them} gives, " + \
+        "; ".join(facts)
+    return replace(result, messages=(*result.messages, note))
 
 
 def judge_all(family: ProblemFamily, ctx: Context, answers: Mapping[str, str | None],

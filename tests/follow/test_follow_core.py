@@ -212,3 +212,16 @@ def test_wrong_shape_earlier_matrix_says_so() -> None:
     assert k.status == "incorrect" and k.follow_through is None
     assert k.messages[-1] == (f"no follow-through from J: your J has shape 2x2 where J is "
                               f"{m}x{m}, so nothing can be carried forward from it")
+
+
+def test_wrong_even_for_own_earlier_answer_says_where() -> None:
+    """A later answer wrong for the student's own earlier answer too is told what is off
+    against that (the computation the student did), not only against the reference."""
+    cat = load_catalog()
+    v = make_variant(cat.get("conv-pool-relu-pipeline"), 3, cat.functions)
+    k = [[4, 3], [2, 1]]  # some wrong K (J was not given)
+    o = check_answers(v, {"K": str(k), "O": "[[4, 3], [2, 2]]"}, only_given=True).parts[1]
+    assert o.status == "incorrect" and o.follow_through is None
+    assert o.messages[-1] == ("not follow-through either: compared with what your own K "
+                              "gives, right shape; 1 of 4 entries wrong, at (2, 2) (row, "
+                              "column counted from 1)")
