@@ -23,7 +23,7 @@ module state persists between the tests of one Sandbox, as it would in a noteboo
 Where the OS allows (see `isolation`), the child sees a filesystem built for it (`view`: the
 python runtime and numpy read-only, a private work folder, nothing else), has no network, its
 own PID, IPC and UTS namespaces, and Landlock on top. `Sandbox.isolation` says what was
-achieved, as data, and `fully_isolated` whether untrusted code is safe here; docs/grading.md
+achieved, as data, and `plan.fully_isolated` whether untrusted code is safe here; docs/grading.md
 has the threat model per level.
 
 The reply pipe is the one way in: a submission that finds it can write its own frames. They are
@@ -136,12 +136,6 @@ class Sandbox:
         self._closed = False
         self._cpu_used = 0.0
         self._cpu_budget = 20 * math.ceil(limits.cpu_seconds) + 30  # per child, a backstop
-
-    @property
-    def fully_isolated(self) -> bool:
-        """The child sees only the allow-list, has no network, and cannot name the grader,
-        another child or a kernel object outside (see `isolation.Plan.fully_isolated`)."""
-        return self.plan.fully_isolated
 
     def __enter__(self) -> Sandbox:
         return self

@@ -218,12 +218,6 @@ class Child:
             return False
         return True  # stray bytes, or the end of the pipe
 
-    def send_bye(self, request: bytes) -> None:
-        try:
-            os.write(self.req_w, request)
-        except OSError:
-            pass
-
     def _exited(self, seconds: float) -> bool:
         """Whether the wrapper exits within `seconds` (without reaping it)."""
         end = time.monotonic() + seconds

@@ -148,9 +148,6 @@ def run_request(nonce: str, cpu_seconds: float, calls: tuple[Call, ...]) -> byte
     return encode_message({"m": "test", "nonce": nonce, "cpu": cpu_seconds, "calls": out}, arrays)
 
 
-BYE = encode_message({"m": "bye"}, [])
-
-
 # ---------------------------------------------------------------- replies (child -> parent)
 
 
