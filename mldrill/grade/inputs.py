@@ -28,7 +28,8 @@ import numpy as np
 
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.parse import parse_reference
-from mldrill.grade.exercise import ARRAY_HINT, TestSpec, is_generator, literal_array
+from mldrill.grade.assignment import TestSpec
+from mldrill.grade.cases import ARRAY_HINT, is_generator, literal_array
 
 
 class InputError(Exception):

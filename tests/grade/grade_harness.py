@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from mldrill.grade import grader
-from mldrill.grade.exercise import Assignment, Exercise, TestSpec
+from mldrill.grade.assignment import Assignment, Exercise, TestSpec
 from mldrill.grade.grader import limits_for, reference_module, run_test
 from mldrill.grade.report import TestOutcome
 from mldrill.grade.sandbox import Call, Sandbox, TestJob
