@@ -164,57 +164,68 @@ def _params(c: Checker, raw: Any, provided: set[str]) -> tuple[list[ParamSpec], 
     names: set[str] = set()
     late = set(provided)  # known only after the generator has run
     for name, spec in raw.items():
-        key: PathKey = ("params", name)
-        if not NAME_RE.match(str(name)) or str(name).startswith("_"):
-            c.err(key, f"parameter name '{name}' must start with a letter and use letters, "
-                       "digits and _", on_key=True)
+        param = _param(c, name, spec, names, provided, late)
+        if param is None:
             continue
-        if name in CONSTANTS or name in c.functions:
-            c.err(key, f"parameter name '{name}' hides the "
-                       f"{'constant' if name in CONSTANTS else 'function'} of that name",
-                  on_key=True)
-        if not isinstance(spec, dict):
-            # a constant: `n: 3`
-            out.append(ParamSpec(name, "constant", {"value": spec}, key))
-            names.add(name)
-            continue
-        ptype = spec.get("type")
-        if ptype is None:
-            c.err(key, f"parameter '{name}' needs a type; expected one of: "
-                       f"{', '.join(sorted(PARAM_TYPES))}")
-            continue
-        if ptype not in PARAM_TYPES:
-            c.err((*key, "type"), f"unknown parameter type '{ptype}'"
-                                  f"{did_you_mean(ptype, PARAM_TYPES)}; expected one of: "
-                                  f"{', '.join(sorted(PARAM_TYPES))}")
-            continue
-        pt = PARAM_TYPES[ptype]
-        opts = {k: v for k, v in spec.items() if k != "type"}
-        c.unknown_keys(opts, pt.options, key, f"a '{ptype}' parameter")
-        after_generator = False
-        for opt_name, opt in pt.options.items():
-            if opt.required and opt_name not in opts:
-                c.err(key, f"'{ptype}' parameter '{name}' needs '{opt_name}'")
-        for opt_name, v in opts.items():
-            found = pt.options.get(opt_name)
-            if found is None:
-                continue
-            opt = found
-            if ptype == "derived" and opt_name == "expr":
-                if isinstance(v, str):
-                    root = c.expression(v, (*key, opt_name), names | provided)
-                    if root is not None and any(isinstance(x, n.Name) and x.id in late
-                                                for x in n.walk(root)):
-                        after_generator = True
-                else:
-                    c.err((*key, opt_name), "expr must be an expression in quotes")
-            elif opt.expr:  # drawn before the generator runs
-                _option_exprs(c, v, (*key, opt_name), names - late)
-        out.append(ParamSpec(name, ptype, opts, key, after_generator))
+        out.append(param)
         names.add(name)
-        if after_generator:
+        if param.after_generator:
             late.add(name)
     return out, names
+
+
+def _param(c: Checker, name: Any, spec: Any, names: set[str], provided: set[str],
+           late: set[str]) -> ParamSpec | None:
+    """One parameter, checked against its type's options; None if it cannot be used."""
+    key: PathKey = ("params", name)
+    if not NAME_RE.match(str(name)) or str(name).startswith("_"):
+        c.err(key, f"parameter name '{name}' must start with a letter and use letters, "
+                   "digits and _", on_key=True)
+        return None
+    if name in CONSTANTS or name in c.functions:
+        c.err(key, f"parameter name '{name}' hides the "
+                   f"{'constant' if name in CONSTANTS else 'function'} of that name",
+              on_key=True)
+    if not isinstance(spec, dict):
+        # a constant: `n: 3`
+        return ParamSpec(name, "constant", {"value": spec}, key)
+    ptype = spec.get("type")
+    if ptype is None:
+        c.err(key, f"parameter '{name}' needs a type; expected one of: "
+                   f"{', '.join(sorted(PARAM_TYPES))}")
+        return None
+    if ptype not in PARAM_TYPES:
+        c.err((*key, "type"), f"unknown parameter type '{ptype}'"
+                              f"{did_you_mean(ptype, PARAM_TYPES)}; expected one of: "
+                              f"{', '.join(sorted(PARAM_TYPES))}")
+        return None
+    pt = PARAM_TYPES[ptype]
+    opts = {k: v for k, v in spec.items() if k != "type"}
+    c.unknown_keys(opts, pt.options, key, f"a '{ptype}' parameter")
+    for opt_name, opt in pt.options.items():
+        if opt.required and opt_name not in opts:
+            c.err(key, f"'{ptype}' parameter '{name}' needs '{opt_name}'")
+    after_generator = False
+    for opt_name, v in opts.items():
+        found = pt.options.get(opt_name)
+        if found is None:
+            continue
+        if ptype == "derived" and opt_name == "expr":
+            after_generator = _derived_expr(c, v, (*key, opt_name), names | provided, late)
+        elif found.expr:  # drawn before the generator runs
+            _option_exprs(c, v, (*key, opt_name), names - late)
+    return ParamSpec(name, ptype, opts, key, after_generator)
+
+
+def _derived_expr(c: Checker, v: Any, key: PathKey, known: set[str], late: set[str]) -> bool:
+    """Check a derived parameter's `expr`; whether it uses a name known only after the
+    generator has run (the parameter is then computed after it too)."""
+    if not isinstance(v, str):
+        c.err(key, "expr must be an expression in quotes")
+        return False
+    root = c.expression(v, key, known)
+    return root is not None and any(isinstance(x, n.Name) and x.id in late
+                                    for x in n.walk(root))
 
 
 def _option_exprs(c: Checker, v: Any, key: PathKey, names: set[str]) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -229,80 +229,109 @@ class _Converter:
             raise self.fail(node, f"expression is too large (more than {MAX_NODES} parts)")
         if depth > MAX_DEPTH * 2:
             raise self.fail(node, "expression is too deeply nested")
-        d = depth + 1
-        pos = self.pos(node)
-        ref = self.grammar.reference
-        match node:
-            case ast.Constant(value=bool(v)) if ref:
+        convert = _CONVERTERS.get(type(node))
+        if convert is not None:
+            return convert(self, node, depth + 1, self.pos(node))
+        raise self.refused(node)
+
+    def refused(self, node: ast.AST) -> AnswerParseError:
+        for kind, message in _REFUSED.items():
+            if isinstance(node, kind):
+                return self.fail(node, message)
+        return self.fail(node, f"{type(node).__name__.lower()} is not allowed here")
+
+    def reference_only(self, node: ast.AST, message: str) -> None:
+        """Refuse `node` with `message` unless the grammar is the instructors'."""
+        if not self.grammar.reference:
+            raise self.fail(node, message)
+
+    def constant(self, node: ast.Constant, d: int, pos: int) -> n.Node:
+        v, ref = node.value, self.grammar.reference
+        if isinstance(v, bool):
+            if ref:
                 return n.Num(int(v), "True" if v else "False", pos=pos)
-            case ast.Constant(value=int(v) | float(v)) if not isinstance(v, bool):
-                return self.number(node, v, pos)
-            case ast.Constant(value=str(v)) if ref:
-                return n.Str(v, pos=pos)
-            case ast.Constant(value=None) if ref:
-                return n.Name("None", pos=pos)
-            case ast.Constant():
-                raise self.fail(node, "only numbers are allowed here")
-            case ast.Name(id=name):
-                if name.startswith("__") or name.startswith("_") and not ref:
-                    raise self.fail(node, f"the name '{name}' is not allowed")
-                return n.Name(name, pos=pos)
-            case ast.UnaryOp(op=ast.USub(), operand=o):
+        elif isinstance(v, int | float):
+            return self.number(node, v, pos)
+        elif isinstance(v, str) and ref:
+            return n.Str(v, pos=pos)
+        elif v is None and ref:
+            return n.Name("None", pos=pos)
+        raise self.fail(node, "only numbers are allowed here")
+
+    def name(self, node: ast.Name, d: int, pos: int) -> n.Node:
+        name = node.id
+        if name.startswith("__") or name.startswith("_") and not self.grammar.reference:
+            raise self.fail(node, f"the name '{name}' is not allowed")
+        return n.Name(name, pos=pos)
+
+    def unary(self, node: ast.UnaryOp, d: int, pos: int) -> n.Node:
+        o = node.operand
+        match node.op:
+            case ast.USub():
                 inner = self.convert(o, d)
                 if isinstance(inner, n.Num) and not isinstance(o, ast.UnaryOp):
                     return n.Num(-inner.value, "-" + inner.text if inner.text else "", pos=pos)
                 return n.Unary("-", inner, pos=pos)
-            case ast.UnaryOp(op=ast.UAdd(), operand=o):
+            case ast.UAdd():
                 return n.Unary("+", self.convert(o, d), pos=pos)
-            case ast.UnaryOp(op=ast.Not(), operand=o) if ref:
+            case ast.Not():
+                self.reference_only(node, _NO_LOGIC)
                 return n.Unary("not", self.convert(o, d), pos=pos)
-            case ast.BinOp(op=op, left=a, right=b) if type(op) in _BINOPS:
-                sym = _BINOPS[type(op)]
-                left, right = self.convert(a, d), self.convert(b, d)
-                if sym == "**":
-                    self.check_exponent(b, right)
-                return n.Bin(sym, left, right, pos=pos)
-            case ast.BinOp():
-                raise self.fail(node, "this operator is not allowed", "+ - * / ^ @")
-            case ast.Compare(ops=ops, left=a, comparators=cs):
-                if not all(type(o) in _CMPOPS for o in ops):
-                    raise self.fail(node, "only == != < <= > >= comparisons are allowed")
-                if not ref and len(ops) > 1:
-                    raise self.fail(node, "chained comparisons are not allowed in answers")
-                operands = (self.convert(a, d),) + tuple(self.convert(c, d) for c in cs)
-                return n.Compare(tuple(_CMPOPS[type(o)] for o in ops), operands, pos=pos)
-            case ast.BoolOp(op=op, values=vs) if ref:
-                word = "and" if isinstance(op, ast.And) else "or"
-                return n.BoolOp(word, tuple(self.convert(v, d) for v in vs), pos=pos)
-            case ast.IfExp(test=t, body=b, orelse=o) if ref:
-                return n.IfExp(self.convert(t, d), self.convert(b, d), self.convert(o, d),
-                               pos=pos)
-            case ast.Call(func=f, args=args, keywords=kws):
-                return self.call(node, f, args, kws, d, pos)
-            case ast.Attribute(value=v, attr="T"):
-                return n.Transpose(self.convert(v, d), pos=pos)
-            case ast.Attribute(attr=attr):
-                raise self.fail_at_dot(node, f"'.{attr}' is not allowed (the only attribute "
-                                             "is .T, the transpose)")
-            case ast.List(elts=elts):
-                return n.ListExpr(tuple(self.convert(e, d) for e in elts), pos=pos)
-            case ast.Tuple(elts=elts):
-                return n.TupleExpr(tuple(self.convert(e, d) for e in elts), pos=pos)
-            case ast.Subscript(value=v, slice=s) if ref:
-                return n.Subscript(self.convert(v, d), self.convert(s, d), pos=pos)
-            case ast.Slice(lower=lo, upper=up, step=st) if ref:
-                return n.Slice(*(self.convert(x, d) if x is not None else None
-                                 for x in (lo, up, st)), pos=pos)
-            case ast.Subscript():
-                raise self.fail(node, "indexing with [ ] is not allowed in an answer")
-            case ast.BoolOp() | ast.UnaryOp(op=ast.Not()):
-                raise self.fail(node, "'and', 'or' and 'not' are not allowed in an answer")
-            case ast.IfExp():
-                raise self.fail(node, "'a if c else b' is not allowed in an answer")
-        for kind, message in _REFUSED.items():
-            if isinstance(node, kind):
-                raise self.fail(node, message)
-        raise self.fail(node, f"{type(node).__name__.lower()} is not allowed here")
+        raise self.refused(node)
+
+    def binary(self, node: ast.BinOp, d: int, pos: int) -> n.Node:
+        sym = _BINOPS.get(type(node.op))
+        if sym is None:
+            raise self.fail(node, "this operator is not allowed", "+ - * / ^ @")
+        left, right = self.convert(node.left, d), self.convert(node.right, d)
+        if sym == "**":
+            self.check_exponent(node.right, right)
+        return n.Bin(sym, left, right, pos=pos)
+
+    def compare(self, node: ast.Compare, d: int, pos: int) -> n.Node:
+        ops = node.ops
+        if not all(type(o) in _CMPOPS for o in ops):
+            raise self.fail(node, "only == != < <= > >= comparisons are allowed")
+        if not self.grammar.reference and len(ops) > 1:
+            raise self.fail(node, "chained comparisons are not allowed in answers")
+        operands = (self.convert(node.left, d),) + tuple(self.convert(c, d)
+                                                         for c in node.comparators)
+        return n.Compare(tuple(_CMPOPS[type(o)] for o in ops), operands, pos=pos)
+
+    def bool_op(self, node: ast.BoolOp, d: int, pos: int) -> n.Node:
+        self.reference_only(node, _NO_LOGIC)
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        return n.BoolOp(word, tuple(self.convert(v, d) for v in node.values), pos=pos)
+
+    def if_exp(self, node: ast.IfExp, d: int, pos: int) -> n.Node:
+        self.reference_only(node, "'a if c else b' is not allowed in an answer")
+        return n.IfExp(self.convert(node.test, d), self.convert(node.body, d),
+                       self.convert(node.orelse, d), pos=pos)
+
+    def call_node(self, node: ast.Call, d: int, pos: int) -> n.Node:
+        return self.call(node, node.func, node.args, node.keywords, d, pos)
+
+    def attribute(self, node: ast.Attribute, d: int, pos: int) -> n.Node:
+        if node.attr != "T":
+            raise self.fail_at_dot(node, f"'.{node.attr}' is not allowed (the only attribute "
+                                         "is .T, the transpose)")
+        return n.Transpose(self.convert(node.value, d), pos=pos)
+
+    def list_node(self, node: ast.List, d: int, pos: int) -> n.Node:
+        return n.ListExpr(tuple(self.convert(e, d) for e in node.elts), pos=pos)
+
+    def tuple_node(self, node: ast.Tuple, d: int, pos: int) -> n.Node:
+        return n.TupleExpr(tuple(self.convert(e, d) for e in node.elts), pos=pos)
+
+    def subscript(self, node: ast.Subscript, d: int, pos: int) -> n.Node:
+        self.reference_only(node, "indexing with [ ] is not allowed in an answer")
+        return n.Subscript(self.convert(node.value, d), self.convert(node.slice, d), pos=pos)
+
+    def slice_node(self, node: ast.Slice, d: int, pos: int) -> n.Node:
+        if not self.grammar.reference:
+            raise self.refused(node)
+        return n.Slice(*(self.convert(x, d) if x is not None else None
+                         for x in (node.lower, node.upper, node.step)), pos=pos)
 
     def number(self, node: ast.AST, v: int | float, pos: int) -> n.Num:
         m = _NUMBER_RE.match(self.text, self.pos(node))
@@ -340,6 +369,21 @@ class _Converter:
             kwargs.append((kw.arg, self.convert(kw.value, d)))
         return n.Call(f.id, tuple(self.convert(a, d) for a in args), tuple(kwargs), pos=pos)
 
+
+
+_NO_LOGIC = "'and', 'or' and 'not' are not allowed in an answer"
+
+# The Python syntax an expression may use, each with its converter (a registry: anything
+# not here is refused, with a message from _REFUSED where one fits).
+_CONVERTERS: dict[type[ast.AST], Callable[..., n.Node]] = {
+    ast.Constant: _Converter.constant, ast.Name: _Converter.name,
+    ast.UnaryOp: _Converter.unary, ast.BinOp: _Converter.binary,
+    ast.Compare: _Converter.compare, ast.BoolOp: _Converter.bool_op,
+    ast.IfExp: _Converter.if_exp, ast.Call: _Converter.call_node,
+    ast.Attribute: _Converter.attribute, ast.List: _Converter.list_node,
+    ast.Tuple: _Converter.tuple_node, ast.Subscript: _Converter.subscript,
+    ast.Slice: _Converter.slice_node,
+}
 
 _AXIS_FUNCTIONS = frozenset({"sum", "mean"})
 _NUMBER_RE = re.compile(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")

@@ -18,7 +18,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -201,56 +201,74 @@ class _Nodes:
         if depth > MAX_DEPTH or self.count > MAX_NODES or type(node) is not dict:
             raise _fail("malformed value")
         k = node.get("k")
-        if k == "none":
-            _keys(node, {"k"}, "none")
-            return None
-        if k in ("bool", "int", "str", "float"):
-            v = _keys(node, {"k", "v"}, k)["v"]
-            expected = {"bool": bool, "int": int, "str": str, "float": str}[k]
-            if type(v) is not expected:
-                raise _fail(f"malformed {k}")
-            if k == "float":
-                assert isinstance(v, str)
-                if len(v) > 40 or not _FLOAT.fullmatch(v):
-                    raise _fail("malformed float")
-                return float(v)
-            return v
-        if k in ("array", "scalar"):
-            a = self.array(_keys(node, {"k", "i"}, k)["i"])
-            if k == "array":
-                return a
-            if a.ndim != 0:
-                raise _fail("a scalar that is not 0-d")
-            return a[()]
-        if k in ("list", "tuple"):
-            items = _keys(node, {"k", "v"}, k)["v"]
-            if type(items) is not list:
-                raise _fail(f"malformed {k}")
-            out = [self.value(n, depth + 1) for n in items]
-            return out if k == "list" else tuple(out)
-        if k == "dict":
-            pairs = _keys(node, {"k", "v"}, k)["v"]
-            if type(pairs) is not list:
+        decode = _DECODERS.get(k) if type(k) is str else None
+        if decode is None:
+            raise _fail("unknown value kind")
+        return decode(self, node, k, depth)
+
+    def none(self, node: dict[str, Any], k: str, depth: int) -> None:
+        _keys(node, {"k"}, "none")
+
+    def plain(self, node: dict[str, Any], k: str, depth: int) -> Any:
+        v = _keys(node, {"k", "v"}, k)["v"]
+        if type(v) is not _PLAIN[k]:
+            raise _fail(f"malformed {k}")
+        return v
+
+    def float_(self, node: dict[str, Any], k: str, depth: int) -> float:
+        v = _keys(node, {"k", "v"}, k)["v"]
+        if type(v) is not str or len(v) > 40 or not _FLOAT.fullmatch(v):
+            raise _fail("malformed float")
+        return float(v)
+
+    def array_or_scalar(self, node: dict[str, Any], k: str, depth: int) -> Any:
+        a = self.array(_keys(node, {"k", "i"}, k)["i"])
+        if k == "array":
+            return a
+        if a.ndim != 0:
+            raise _fail("a scalar that is not 0-d")
+        return a[()]
+
+    def sequence(self, node: dict[str, Any], k: str, depth: int) -> Any:
+        items = _keys(node, {"k", "v"}, k)["v"]
+        if type(items) is not list:
+            raise _fail(f"malformed {k}")
+        out = [self.value(n, depth + 1) for n in items]
+        return out if k == "list" else tuple(out)
+
+    def mapping(self, node: dict[str, Any], k: str, depth: int) -> dict[Any, Any]:
+        pairs = _keys(node, {"k", "v"}, k)["v"]
+        if type(pairs) is not list:
+            raise _fail("malformed dict")
+        d = {}
+        for pair in pairs:
+            if type(pair) is not list or len(pair) != 2:
                 raise _fail("malformed dict")
-            d = {}
-            for pair in pairs:
-                if type(pair) is not list or len(pair) != 2:
-                    raise _fail("malformed dict")
-                key = self.value(pair[0], depth + 1)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise _fail("an unhashable dict key") from None
-                d[key] = self.value(pair[1], depth + 1)
-            return d
-        if k == "opaque":
-            node = _keys(node, {"k", "type", "repr"}, "opaque")
-            return Opaque(_str(node["type"], 300, "opaque"), _str(node["repr"], 5000, "opaque"))
-        raise _fail("unknown value kind")
+            key = self.value(pair[0], depth + 1)
+            try:
+                hash(key)
+            except TypeError:
+                raise _fail("an unhashable dict key") from None
+            d[key] = self.value(pair[1], depth + 1)
+        return d
+
+    def opaque(self, node: dict[str, Any], k: str, depth: int) -> Opaque:
+        node = _keys(node, {"k", "type", "repr"}, "opaque")
+        return Opaque(_str(node["type"], 300, "opaque"), _str(node["repr"], 5000, "opaque"))
 
     def maybe(self, node: Any) -> Any:
         return None if node is None else self.value(node)
 
+
+
+_PLAIN: dict[str, type] = {"bool": bool, "int": int, "str": str}
+# Each kind of value node with its decoder (a kind not here is refused).
+_DECODERS: dict[str, Callable[..., Any]] = {
+    "none": _Nodes.none, "bool": _Nodes.plain, "int": _Nodes.plain, "str": _Nodes.plain,
+    "float": _Nodes.float_, "array": _Nodes.array_or_scalar, "scalar": _Nodes.array_or_scalar,
+    "list": _Nodes.sequence, "tuple": _Nodes.sequence, "dict": _Nodes.mapping,
+    "opaque": _Nodes.opaque,
+}
 
 def _error(obj: Any) -> StudentError | None:
     if obj is None:
