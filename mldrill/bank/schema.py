@@ -10,7 +10,7 @@ a known function.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from mldrill.bank.lint import ID_RE, NAME_RE, Checker, did_you_mean, type_name
 from mldrill.bank.model import (
@@ -28,6 +28,9 @@ from mldrill.expr.functions import CONSTANTS
 from mldrill.variants.generators import GENERATORS
 from mldrill.variants.params import PARAM_TYPES
 from mldrill.verify.methods import METHODS
+
+if TYPE_CHECKING:
+    from mldrill.values import Value, Yaml
 
 TOP_KEYS = {
     "id": "unique id, lowercase words joined by '-'",
@@ -50,7 +53,7 @@ TOP_KEYS = {
 REQUIRED_TOP = ("id", "title", "topic", "prompt", "parts")
 LAYOUTS = ("denominator", "numerator")
 
-def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[str]
+def check_family(data: Yaml, smap: SourceMap, path: str, functions: Collection[str]
                  ) -> tuple[ProblemFamily | None, list[Diagnostic]]:
     """Validate one parsed problem file. Returns the family (None if unusable) and all
     diagnostics found."""
@@ -95,7 +98,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     part_names = {p.name for p in parts}
     all_symbols = set(names)
     for p in parts:
-        all_symbols |= set(p.options.get("variables") or {})
+        all_symbols |= set(p.mapping("variables"))
     prompt = c.text(data, "prompt", ())
     c.template(prompt, ("prompt",), names)
     hints_raw = data.get("hints") or []
@@ -131,7 +134,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     return family, c.diags
 
 
-def _generator(c: Checker, generator: Any) -> tuple[str | None, set[str]]:
+def _generator(c: Checker, generator: Yaml) -> tuple[str | None, set[str]]:
     """The generator's name (None if absent or unusable) and the parameters it provides."""
     if generator is None:
         return None, set()
@@ -152,7 +155,7 @@ def _generator(c: Checker, generator: Any) -> tuple[str | None, set[str]]:
     return generator, set(provides or ())
 
 
-def _params(c: Checker, raw: Any, provided: set[str]) -> tuple[list[ParamSpec], set[str]]:
+def _params(c: Checker, raw: Yaml, provided: set[str]) -> tuple[list[ParamSpec], set[str]]:
     """Parameters in order; a derived one may also use what the generator provides (it is
     then computed after the generator runs)."""
     if raw is None:
@@ -174,7 +177,7 @@ def _params(c: Checker, raw: Any, provided: set[str]) -> tuple[list[ParamSpec], 
     return out, names
 
 
-def _param(c: Checker, name: Any, spec: Any, names: set[str], provided: set[str],
+def _param(c: Checker, name: str, spec: Yaml, names: set[str], provided: set[str],
            late: set[str]) -> ParamSpec | None:
     """One parameter, checked against its type's options; None if it cannot be used."""
     key: PathKey = ("params", name)
@@ -188,7 +191,7 @@ def _param(c: Checker, name: Any, spec: Any, names: set[str], provided: set[str]
               on_key=True)
     if not isinstance(spec, dict):
         # a constant: `n: 3`
-        return ParamSpec(name, "constant", {"value": spec}, key)
+        return ParamSpec(name, "constant", {"value": cast("Value", spec)}, key)  # YAML data
     ptype = spec.get("type")
     if ptype is None:
         c.err(key, f"parameter '{name}' needs a type; expected one of: "
@@ -217,7 +220,7 @@ def _param(c: Checker, name: Any, spec: Any, names: set[str], provided: set[str]
     return ParamSpec(name, ptype, opts, key, after_generator)
 
 
-def _derived_expr(c: Checker, v: Any, key: PathKey, known: set[str], late: set[str]) -> bool:
+def _derived_expr(c: Checker, v: Yaml, key: PathKey, known: set[str], late: set[str]) -> bool:
     """Check a derived parameter's `expr`; whether it uses a name known only after the
     generator has run (the parameter is then computed after it too)."""
     if not isinstance(v, str):
@@ -228,7 +231,7 @@ def _derived_expr(c: Checker, v: Any, key: PathKey, known: set[str], late: set[s
                                     for x in n.walk(root))
 
 
-def _option_exprs(c: Checker, v: Any, key: PathKey, names: set[str]) -> None:
+def _option_exprs(c: Checker, v: Yaml, key: PathKey, names: set[str]) -> None:
     if isinstance(v, str):
         c.expression(v, key, names)
     elif isinstance(v, list):
@@ -236,7 +239,7 @@ def _option_exprs(c: Checker, v: Any, key: PathKey, names: set[str]) -> None:
             _option_exprs(c, x, (*key, i), names)
 
 
-def _constraints(c: Checker, raw: Any, names: set[str]) -> list[Constraint]:
+def _constraints(c: Checker, raw: Yaml, names: set[str]) -> list[Constraint]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -258,7 +261,7 @@ def _constraints(c: Checker, raw: Any, names: set[str]) -> list[Constraint]:
     return out
 
 
-def _verify(c: Checker, raw: Any, names: set[str], parts: list[PartSpec],
+def _verify(c: Checker, raw: Yaml, names: set[str], parts: list[PartSpec],
             part_names: set[str]) -> list[Verification]:
     if raw is None:
         return []
@@ -296,7 +299,7 @@ def _verify(c: Checker, raw: Any, names: set[str], parts: list[PartSpec],
         for p in parts:
             if p.name == part:
                 for field in ("variables", "symbols"):
-                    symbols |= {str(k) for k in (p.options.get(field) or {})}
+                    symbols |= {str(k) for k in p.mapping(field)}
         for opt, (required, is_expr) in spec.options.items():
             if required and opt not in item:
                 c.err(key, f"a '{method}' verification needs '{opt}'")

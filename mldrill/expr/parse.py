@@ -370,7 +370,6 @@ class _Converter:
         return n.Call(f.id, tuple(self.convert(a, d) for a in args), tuple(kwargs), pos=pos)
 
 
-
 _NO_LOGIC = "'and', 'or' and 'not' are not allowed in an answer"
 
 # The Python syntax an expression may use, each with its converter (a registry: anything

@@ -12,20 +12,24 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from fractions import Fraction
-from typing import Any
+from types import FrameType, ModuleType
+from typing import TYPE_CHECKING
 
 from mldrill.errors import EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.functions import REGISTRY
 
+if TYPE_CHECKING:
+    from mldrill.values import SympyExpr
 
-def _sympy() -> Any:
+
+def _sympy() -> ModuleType:
     import sympy
 
     return sympy
 
 
-def to_sympy(node: n.Node, symbols: Mapping[str, Any]) -> Any:
+def to_sympy(node: n.Node, symbols: Mapping[str, SympyExpr]) -> SympyExpr:
     """The sympy expression for `node`; names map through `symbols` (name -> sympy)."""
     build = _BUILDERS.get(type(node))
     result = None if build is None else build(_sympy(), node, symbols)
@@ -34,7 +38,8 @@ def to_sympy(node: n.Node, symbols: Mapping[str, Any]) -> Any:
     return result
 
 
-def _num(sp: Any, node: n.Num, symbols: Mapping[str, Any]) -> Any:
+def _num(sp: ModuleType, node: n.Num, symbols: Mapping[str, SympyExpr]
+         ) -> SympyExpr | None:
     v, t = node.value, node.text
     if isinstance(v, int):
         return sp.Integer(v)
@@ -43,7 +48,8 @@ def _num(sp: Any, node: n.Num, symbols: Mapping[str, Any]) -> Any:
     return sp.Float(v)
 
 
-def _name(sp: Any, node: n.Name, symbols: Mapping[str, Any]) -> Any:
+def _name(sp: ModuleType, node: n.Name, symbols: Mapping[str, SympyExpr]
+          ) -> SympyExpr | None:
     name = node.id
     if name in symbols:
         return symbols[name]
@@ -54,7 +60,8 @@ def _name(sp: Any, node: n.Name, symbols: Mapping[str, Any]) -> Any:
     raise EvaluationError(f"unknown name '{name}'")
 
 
-def _unary(sp: Any, node: n.Unary, symbols: Mapping[str, Any]) -> Any:
+def _unary(sp: ModuleType, node: n.Unary, symbols: Mapping[str, SympyExpr]
+           ) -> SympyExpr | None:
     if node.op == "-":
         return -to_sympy(node.operand, symbols)
     if node.op == "+":
@@ -62,13 +69,15 @@ def _unary(sp: Any, node: n.Unary, symbols: Mapping[str, Any]) -> Any:
     return None
 
 
-def _bin(sp: Any, node: n.Bin, symbols: Mapping[str, Any]) -> Any:
+def _bin(sp: ModuleType, node: n.Bin, symbols: Mapping[str, SympyExpr]
+         ) -> SympyExpr | None:
     if node.op not in n.ARITHMETIC:
         return None
     return n.ARITHMETIC[node.op](to_sympy(node.left, symbols), to_sympy(node.right, symbols))
 
 
-def _compare(sp: Any, node: n.Compare, symbols: Mapping[str, Any]) -> Any:
+def _compare(sp: ModuleType, node: n.Compare, symbols: Mapping[str, SympyExpr]
+             ) -> SympyExpr | None:
     """a > b is the step function Heaviside(a - b) (a >= b: 1 at a tie); one comparison only."""
     if len(node.ops) != 1 or len(node.operands) != 2 or node.ops[0] not in (">", ">=", "<", "<="):
         return None
@@ -79,7 +88,8 @@ def _compare(sp: Any, node: n.Compare, symbols: Mapping[str, Any]) -> Any:
     return sp.Heaviside(x - y, 1 if op in (">=", "<=") else 0)
 
 
-def _call(sp: Any, node: n.Call, symbols: Mapping[str, Any]) -> Any:
+def _call(sp: ModuleType, node: n.Call, symbols: Mapping[str, SympyExpr]
+          ) -> SympyExpr | None:
     name, args = node.func, node.args
     if name == "diff":
         if len(args) < 2 or not all(isinstance(a, n.Name) for a in args[1:]):
@@ -94,7 +104,7 @@ def _call(sp: Any, node: n.Call, symbols: Mapping[str, Any]) -> Any:
 
 
 # The node types with a symbolic form, each with its builder (None: this node has none).
-_BUILDERS: dict[type[n.Node], Callable[..., Any]] = {
+_BUILDERS: dict[type[n.Node], Callable[..., SympyExpr | None]] = {
     n.Num: _num, n.Name: _name, n.Unary: _unary, n.Bin: _bin, n.Compare: _compare,
     n.Call: _call,
 }
@@ -113,7 +123,7 @@ def time_limit(seconds: float) -> Iterator[bool]:
         yield False
         return
 
-    def handler(signum: int, frame: Any) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
         raise Timeout()
 
     previous = signal.signal(signal.SIGALRM, handler)
@@ -125,7 +135,7 @@ def time_limit(seconds: float) -> Iterator[bool]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def symbolically_equal(a: Any, b: Any, seconds: float = 1.0) -> bool | None:
+def symbolically_equal(a: SympyExpr, b: SympyExpr, seconds: float = 1.0) -> bool | None:
     """True if sympy proves a == b, False if it proves a != b, None if it cannot decide
     within `seconds`."""
     sp = _sympy()  # imported before the clock starts

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from mldrill.answers.base import KINDS, Context, cached_target, check_part
 from mldrill.bank.model import PartSpec, ProblemFamily
 from mldrill.errors import MldrillError
 from mldrill.verify.methods import METHODS
+
+if TYPE_CHECKING:
+    from mldrill.values import Functions, JsonObject, Value
 
 
 @dataclass
@@ -37,7 +40,7 @@ class FamilyReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"id": self.id, "path": self.path, "seeds": self.seeds,
                 "distinct_variants": self.distinct, "ok": self.ok, "errors": self.errors,
                 "warnings": self.warnings}
@@ -81,7 +84,7 @@ def variety_warning(family: ProblemFamily, seeds: int, distinct: int) -> str | N
     return None
 
 
-def _fingerprint(params: Mapping[str, Any]) -> str:
+def _fingerprint(params: Mapping[str, Value]) -> str:
     h = hashlib.sha1()
     for k in sorted(params):
         v = params[k]
@@ -92,7 +95,8 @@ def _fingerprint(params: Mapping[str, Any]) -> str:
 
 
 def selftest_family(family: ProblemFamily, seeds: Iterable[int],
-                    functions: Mapping[str, Callable[..., Any]]) -> FamilyReport:
+                    functions: Functions) -> FamilyReport:
+    """Self-test one family over `seeds`, stopping once MAX_ERRORS_PER_FAMILY errors are found."""
     from mldrill.variants.generate import make_variant
 
     report = FamilyReport(family.id, family.path)
