@@ -11,17 +11,27 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from mldrill.values import Yaml
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+SENDABLE = (str, int, float)  # constants a call may pass (bool is an int; and None)
+
+# An argument in a call's text: an input's name, or a constant the sandbox can send
+# (`f(x, 2, mode='train', seed=None)`).
+CallArg: TypeAlias = "Name | str | int | float | None"
+# A size in `dims:`: [low, high] drawn, a whole number, or an expression of earlier sizes.
+DimSpec: TypeAlias = "tuple[int, int] | int | str"
 
 
 @dataclass(frozen=True)
 class CallSpec:
     """`f(a, b, key=c)`: a function name and the names (or constants) of its arguments."""
     function: str
-    args: tuple[Any, ...]            # input names (str) wrapped as Name, or constants
-    kwargs: tuple[tuple[str, Any], ...] = ()
+    args: tuple[CallArg, ...]
+    kwargs: tuple[tuple[str, CallArg], ...] = ()
 
     def text(self) -> str:
         inner = [str(a) for a in self.args] + [f"{k}={v}" for k, v in self.kwargs]
@@ -40,8 +50,8 @@ class Name:
 class Case:
     """A fixed input case of a test: inputs and sizes that replace the test's own."""
     note: str
-    dims: tuple[tuple[str, Any], ...]       # (name, int | expression text)
-    inputs: tuple[tuple[str, Any], ...]     # (name, literal value or generator spec)
+    dims: tuple[tuple[str, int | str], ...]  # (name, whole number | expression text)
+    inputs: tuple[tuple[str, Yaml], ...]     # (name, literal value or generator spec)
 
 
 @dataclass(frozen=True)
@@ -52,15 +62,15 @@ class TestSpec:
     points: float
     visibility: str
     draws: int
-    dims: tuple[tuple[str, Any], ...]           # (name, [lo, hi] | int | expression text)
-    inputs: tuple[tuple[str, Any], ...]         # (name, spec)
+    dims: tuple[tuple[str, DimSpec], ...]
+    inputs: tuple[tuple[str, Yaml], ...]        # (name, generator spec or literal)
     call: CallSpec | None
     compare: tuple[int, ...] | None
     updates: tuple[str, ...]
     backward: CallSpec | None
     grads: tuple[str, ...]
     prop: str | None
-    options: Mapping[str, Any]
+    options: Mapping[str, Yaml]
     rtol: float
     atol: float
     returns: tuple[str, ...] = ()
@@ -98,7 +108,6 @@ class Assignment:
         return sum(t.points for e in self.exercises for t in e.tests)
 
 
-
 def parse_call(text: str) -> CallSpec:
     """`f(x, w, b)` or `f(x, mode='train')`; raises ValueError naming what is wrong."""
     try:
@@ -108,13 +117,13 @@ def parse_call(text: str) -> CallSpec:
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
         raise ValueError("expected a call such as f(x, w, b)")
 
-    def arg(a: ast.expr) -> Any:
+    def arg(a: ast.expr) -> CallArg:
         if isinstance(a, ast.Name):
             return Name(a.id)
-        if isinstance(a, ast.Constant):
+        if isinstance(a, ast.Constant) and (a.value is None or isinstance(a.value, SENDABLE)):
             return a.value
-        raise ValueError(f"arguments must be input names or constants, got "
-                         f"'{ast.unparse(a)}'")
+        raise ValueError(f"arguments must be input names or constants (numbers, text, True, "
+                         f"False, None), got '{ast.unparse(a)}'")
 
     kwargs = []
     for k in node.keywords:

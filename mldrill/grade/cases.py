@@ -11,11 +11,17 @@ draws the values).
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from mldrill.bank.lint import Checker, did_you_mean, type_name
 from mldrill.bank.yamlsrc import PathKey
-from mldrill.grade.assignment import NAME, Case, TestSpec
+from mldrill.grade.assignment import NAME, Case, DimSpec, TestSpec
+from mldrill.values import as_float
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from mldrill.values import Yaml
 
 DISTS = ("normal", "uniform", "int", "positive", "distinct", "ties")
 CASE_KEYS = {
@@ -27,8 +33,9 @@ INPUT_KEYS = {"shape", "dist", "low", "high", "dtype", "labels", "n"}
 MAX_CASES = 20
 
 
-def check_inputs(c: Checker, raw: Any, key: PathKey, dims: set[str]
-            ) -> tuple[tuple[str, Any], ...]:
+def check_inputs(c: Checker, raw: Yaml, key: PathKey, dims: set[str]
+                 ) -> tuple[tuple[str, Yaml], ...]:
+    """A test's `inputs:`, each a generator or a literal, checked at its place."""
     if raw is None:
         return ()
     if not isinstance(raw, dict):
@@ -44,11 +51,12 @@ def check_inputs(c: Checker, raw: Any, key: PathKey, dims: set[str]
     return tuple(out)
 
 
-def is_generator(v: Any) -> bool:
+def is_generator(v: Yaml) -> TypeGuard[dict[str, Yaml]]:
+    """A generator spec (`{shape: [...]}` or `{labels: C}`), not a literal value."""
     return isinstance(v, dict) and ("shape" in v or "labels" in v)
 
 
-def _check_value(c: Checker, v: Any, key: PathKey) -> None:
+def _check_value(c: Checker, v: Yaml, key: PathKey) -> None:
     if is_generator(v):
         c.unknown_keys(v, INPUT_KEYS, key, "an input")
         if "shape" in v and not isinstance(v["shape"], list):
@@ -68,8 +76,8 @@ def _check_value(c: Checker, v: Any, key: PathKey) -> None:
             _check_value(c, v2, (*key, i))
 
 
-
-def check_cases(c: Checker, raw: Any, key: PathKey, dims: dict[str, Any], inputs: dict[str, Any],
+def check_cases(c: Checker, raw: Yaml, key: PathKey, dims: dict[str, DimSpec],
+                inputs: dict[str, Yaml],
            extra: set[str]) -> tuple[Case, ...]:
     """`cases:`: each a mapping {note, dims, inputs} naming the test's own sizes and inputs
     (`dout` too, in a backward test that does not draw it)."""
@@ -95,14 +103,14 @@ def check_cases(c: Checker, raw: Any, key: PathKey, dims: dict[str, Any], inputs
     return tuple(out)
 
 
-def _case_dims(c: Checker, raw: Any, key: PathKey, known: dict[str, Any]
-               ) -> tuple[tuple[str, Any], ...]:
+def _case_dims(c: Checker, raw: Yaml, key: PathKey, known: dict[str, DimSpec]
+               ) -> tuple[tuple[str, int | str], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         c.err(key, f"a case's 'dims' must be a mapping of sizes, got {type_name(raw)}")
         return ()
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, int | str]] = []
     for k, v in raw.items():
         if k not in known:
             c.err((*key, k), f"'{k}' is not a size of this test{did_you_mean(str(k), known)}; "
@@ -117,12 +125,12 @@ def _case_dims(c: Checker, raw: Any, key: PathKey, known: dict[str, Any]
     return tuple(out)
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: Yaml) -> bool:
     """A number, or text YAML left unread such as 1e-3."""
     if isinstance(v, bool):
         return False
     try:
-        float(v)
+        as_float(v)
     except (TypeError, ValueError):
         return False
     return True
@@ -136,12 +144,12 @@ def _parses(text: str) -> bool:
     return True
 
 
-def _shown_value(v: Any) -> str:
+def _shown_value(v: Yaml) -> str:
     return repr(v) if isinstance(v, list | str) else type_name(v)
 
 
-def _case_inputs(c: Checker, raw: Any, key: PathKey, specs: dict[str, Any], extra: set[str]
-                 ) -> tuple[tuple[str, Any], ...]:
+def _case_inputs(c: Checker, raw: Yaml, key: PathKey, specs: dict[str, Yaml], extra: set[str]
+                 ) -> tuple[tuple[str, Yaml], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
@@ -163,7 +171,7 @@ def _case_inputs(c: Checker, raw: Any, key: PathKey, specs: dict[str, Any], extr
 ARRAY_HINT = {"shape": None}  # how a case's `dout` is read: an array of numbers
 
 
-def _check_case_value(c: Checker, v: Any, hint: Any, key: PathKey) -> None:
+def _check_case_value(c: Checker, v: Yaml, hint: Yaml, key: PathKey) -> None:
     """A case's value: a generator, or a literal read the way the test's input at the same
     place is (a literal where the test draws an array must be a rectangular list of
     numbers)."""
@@ -185,23 +193,23 @@ def _check_case_value(c: Checker, v: Any, hint: Any, key: PathKey) -> None:
             _check_case_value(c, v2, sub, (*key, i))
 
 
-def literal_array(v: Any, whole: bool = False) -> Any:
+def literal_array(v: Yaml, whole: bool = False) -> np.ndarray:
     """A case's literal (a number or nested lists of numbers) as a float64 array (int64 when
     `whole`); ValueError says what is wrong. YAML's 1e-3 (read as text) is a number here."""
     import numpy as np
 
-    def number(x: Any) -> float:
+    def number(x: Yaml) -> float:
         if isinstance(x, bool) or x is None or isinstance(x, dict | list):
             raise ValueError(f"expected a number, got {type_name(x)}")
         try:
-            value = float(x)
+            value = as_float(x)
         except (TypeError, ValueError):
             raise ValueError(f"expected a number, got {x!r}") from None
         if whole and value != int(value):
             raise ValueError(f"expected a whole number, got {x!r}")
         return value
 
-    def walk(x: Any) -> Any:
+    def walk(x: Yaml) -> object:
         return [walk(e) for e in x] if isinstance(x, list) else number(x)
 
     values = walk(v)

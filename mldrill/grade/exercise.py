@@ -50,7 +50,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from mldrill.bank.lint import Checker, did_you_mean, type_name
 from mldrill.bank.yamlsrc import PathKey, SourceMap
@@ -65,6 +65,10 @@ from mldrill.grade.assignment import (
     parse_call,
 )
 from mldrill.grade.cases import check_case_draws, check_cases, check_inputs
+
+if TYPE_CHECKING:
+    from mldrill.grade.assignment import DimSpec
+    from mldrill.values import Yaml
 
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
@@ -108,7 +112,8 @@ TEST_KEYS = {
 LIMIT_KEYS = {"wall_seconds", "cpu_seconds", "memory_mb", "output_kb"}
 
 
-def is_assignment(data: Any) -> bool:
+def is_assignment(data: Yaml) -> TypeGuard[dict[str, Yaml]]:
+    """A YAML document that is an assignment: a mapping with a top-level `assignment:`."""
     return isinstance(data, dict) and "assignment" in data
 
 
@@ -129,8 +134,7 @@ def load_assignment_file(path: Path, solutions: Path | None, *, text: str | None
     return check_assignment(data, smap, shown, solutions)
 
 
-
-def check_assignment(data: Any, smap: SourceMap, path: str, solutions: Path | None
+def check_assignment(data: dict[str, Yaml], smap: SourceMap, path: str, solutions: Path | None
                      ) -> tuple[Assignment | None, list[Diagnostic]]:
     """Validate a parsed assignment file; every problem is reported, each at its place."""
     c = Checker(path, smap, ())
@@ -164,7 +168,7 @@ def check_assignment(data: Any, smap: SourceMap, path: str, solutions: Path | No
                       path, limits), []
 
 
-def _limits(c: Checker, raw: Any) -> dict[str, float]:
+def _limits(c: Checker, raw: Yaml) -> dict[str, float]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -181,7 +185,7 @@ def _limits(c: Checker, raw: Any) -> dict[str, float]:
     return out
 
 
-def _exercise(c: Checker, item: Any, key: PathKey, ids: set[str]) -> Exercise | None:
+def _exercise(c: Checker, item: Yaml, key: PathKey, ids: set[str]) -> Exercise | None:
     if not isinstance(item, dict):
         c.err(key, f"an exercise must be a mapping (id, functions, tests), got "
                    f"{type_name(item)}")
@@ -206,7 +210,7 @@ def _exercise(c: Checker, item: Any, key: PathKey, ids: set[str]) -> Exercise | 
     return Exercise(ex_id, c.text(item, "title", key) or ex_id, tuple(functions), tuple(specs))
 
 
-def _number(c: Checker, raw: Any, k: str, key: PathKey, default: float) -> float:
+def _number(c: Checker, raw: dict[str, Yaml], k: str, key: PathKey, default: float) -> float:
     v = raw.get(k, default)
     if isinstance(v, str):
         try:
@@ -219,7 +223,7 @@ def _number(c: Checker, raw: Any, k: str, key: PathKey, default: float) -> float
     return float(v)
 
 
-def _test(c: Checker, raw: Any, key: PathKey, functions: set[str], names: set[str]
+def _test(c: Checker, raw: Yaml, key: PathKey, functions: set[str], names: set[str]
           ) -> TestSpec | None:
     from mldrill.grade.properties import PROPERTIES
 
@@ -290,7 +294,7 @@ def _test(c: Checker, raw: Any, key: PathKey, functions: set[str], names: set[st
     return None if len(c.diags) > before else spec
 
 
-def _call(c: Checker, raw: dict[str, Any], k: str, key: PathKey, functions: set[str],
+def _call(c: Checker, raw: dict[str, Yaml], k: str, key: PathKey, functions: set[str],
           names: set[str]) -> CallSpec | None:
     if k not in raw:
         return None
@@ -313,13 +317,13 @@ def _call(c: Checker, raw: dict[str, Any], k: str, key: PathKey, functions: set[
     return spec
 
 
-def _dims(c: Checker, raw: Any, key: PathKey) -> tuple[tuple[str, Any], ...]:
+def _dims(c: Checker, raw: Yaml, key: PathKey) -> tuple[tuple[str, DimSpec], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         c.err(key, f"'dims' must be a mapping of names to sizes, got {type_name(raw)}")
         return ()
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, DimSpec]] = []
     for k, v in raw.items():
         if not NAME.match(str(k)):
             c.err((*key, k), f"'{k}' is not a valid name", on_key=True)

@@ -46,7 +46,7 @@ import tempfile
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mldrill.grade.sandbox import isolation
 from mldrill.grade.sandbox.model import (
@@ -72,6 +72,9 @@ from mldrill.grade.sandbox.protocol import (
     run_request,
 )
 from mldrill.grade.sandbox.view import WORK
+
+if TYPE_CHECKING:
+    from mldrill.values import JsonObject
 
 _T = TypeVar("_T")
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.py")
@@ -189,7 +192,7 @@ class Sandbox:
         if self._closed:
             raise SandboxError("this sandbox is closed")
 
-    def _config(self, workdir: str, req_fd: int, msg_fd: int) -> dict[str, Any]:
+    def _config(self, workdir: str, req_fd: int, msg_fd: int) -> JsonObject:
         lim = self.limits
         rlimits = [("RLIMIT_AS", lim.memory_bytes, lim.memory_bytes),
                    ("RLIMIT_CPU", self._cpu_budget, self._cpu_budget),

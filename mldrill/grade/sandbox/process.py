@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import selectors
 import signal
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from mldrill.grade.sandbox.protocol import FrameReader, Message, ProtocolError
+
+if TYPE_CHECKING:
+    from mldrill.values import JsonObject
 
 SETUP_FAILED = 120
 EXIT_BAD_REQUEST, EXIT_CHANNEL, EXIT_MEMORY, EXIT_HARNESS = 121, 122, 123, 124
@@ -112,18 +114,15 @@ class Child:
     """A started child: `python -I -S -c <wrapper>` in a new session, with four pipes (and its
     config on a fifth, closed once written)."""
 
-    def __init__(self, python: str, build_config: Callable[[int, int], dict[str, Any]],
+    def __init__(self, python: str, build_config: Callable[[int, int], JsonObject],
                  env: dict[str, str], cwd: str, max_message_bytes: int):
         from mldrill.grade.sandbox.isolation import start_wrapper
 
         req_r, self.req_w = os.pipe()
         self.msg_r, msg_w = os.pipe()
         try:
-            self.proc = start_wrapper(
-                python, build_config(req_r, msg_w), stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(req_r, msg_w),
-                cwd=cwd, env=env, start_new_session=True,
-            )
+            self.proc = start_wrapper(python, build_config(req_r, msg_w), cwd=cwd, env=env,
+                                      pass_fds=(req_r, msg_w))
         except BaseException:
             os.close(self.req_w)
             os.close(self.msg_r)
