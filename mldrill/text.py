@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar, overload
+
+if TYPE_CHECKING:
+    from mldrill.values import Json
+
+T = TypeVar("T")
 
 # Everything outside printable ASCII is looked at; most of it is kept.
 _SUSPECT = re.compile(r"[^\x20-\x7e]")
@@ -63,8 +68,17 @@ def clean_line(text: str) -> str:
     return clean(text, newlines=False)
 
 
-def clean_data(value: Any) -> Any:
-    """Every string in a JSON-like value cleaned (dict keys included), the rest as it is."""
+@overload
+def clean_data(value: str) -> str: ...
+@overload
+def clean_data(value: dict[str, Json]) -> dict[str, Json]: ...
+@overload
+def clean_data(value: Json) -> Json: ...
+
+
+def clean_data(value: Json) -> Json:
+    """Every string in a JSON-like value cleaned (dict keys included), the rest as it is
+    (a tuple becomes a list, as JSON has it)."""
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, dict):
@@ -74,7 +88,7 @@ def clean_data(value: Any) -> Any:
     return value
 
 
-def csv_cell(value: Any) -> Any:
+def csv_cell(value: T) -> T | str:
     """A gradebook cell: text cleaned to one line and, when a spreadsheet would run it as a
     formula (a leading =, +, -, @, tab or CR, after any spaces), prefixed with a single
     quote. Numbers are written as they are."""

@@ -14,9 +14,9 @@ how to read a student's text, whether two values agree, and what generic diagnos
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError
@@ -24,10 +24,15 @@ from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
 from mldrill.score import Score
+from mldrill.values import as_float
 from mldrill.variants.template import render
 
 if TYPE_CHECKING:
     from mldrill.answers.follow import FollowThrough
+    from mldrill.values import Functions, JsonObject, Value
+
+V = TypeVar("V")  # the values one answer kind reads and compares
+T = TypeVar("T")
 
 # parameter names that conventionally count things: n, N, m, M, n_samples, batch, num_x...
 COUNT_NAME = re.compile(r"^(?:[nNmM]|[nN]_\w+|num_?\w*|n?samples?|batch(?:_size)?|count\w*|"
@@ -60,7 +65,7 @@ class PartResult:
         """Invalid and unanswered parts are not attempts."""
         return self.status in ("correct", "incorrect")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "name": self.name,
             "status": self.status,
@@ -79,9 +84,15 @@ class Context:
 
     problem_id: str
     seed: int
-    params: Mapping[str, Any]
-    functions: Mapping[str, Callable[..., Any]]  # for references (incl. solutions/)
-    cache: dict[Any, Any] = field(default_factory=dict)
+    params: Mapping[str, Value]
+    functions: Functions  # for references (incl. solutions/)
+    cache: dict[Hashable, object] = field(default_factory=dict)
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per key for this variant, then the same value (not a copy)."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return cast(T, self.cache[key])
 
     def int_params(self) -> dict[str, int]:
         """Integer-valued scalar parameters that name a count (n, N, m, batch, ...), for
@@ -93,7 +104,7 @@ class Context:
             try:
                 if hasattr(v, "shape") and getattr(v, "shape", ()) != ():
                     continue
-                f = float(v)
+                f = as_float(v)
             except (TypeError, ValueError):
                 continue
             if f.is_integer() and abs(f) > 1 and not isinstance(v, bool):
@@ -109,8 +120,11 @@ class Finding:
     message: str
 
 
-class AnswerKind:
-    """Base class for answer kinds. Subclasses register with @register_kind."""
+class AnswerKind(Generic[V]):
+    """Base class for answer kinds. Subclasses register with @register_kind.
+
+    `V` is what the kind reads an answer as and compares (a float, an array, a set of
+    letters, ...): `target` and `read` make one, the other hooks take two."""
 
     name: ClassVar[str]
     summary: ClassVar[str] = ""
@@ -124,59 +138,60 @@ class AnswerKind:
         """How to type an answer to this part (shown under its prompt)."""
         return self.form
 
-    def target(self, expr: str, spec: PartSpec, ctx: Context) -> Any:
+    def target(self, expr: str, spec: PartSpec, ctx: Context) -> V:
         """Value of a reference or mistake expression for this variant."""
         raise NotImplementedError
 
-    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[Any, str | None]:
+    def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[V, str | None]:
         """(value, read_as) of a student's text; raise AnswerParseError if unreadable."""
         raise NotImplementedError
 
-    def agree(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> bool:
+    def agree(self, value: V, target: V, spec: PartSpec, ctx: Context) -> bool:
         raise NotImplementedError
 
-    def format(self, target: Any, spec: PartSpec, ctx: Context) -> str:
+    def format(self, target: V, spec: PartSpec, ctx: Context) -> str:
         """Answer text for `target` that `read` accepts (the key in `show --solution`)."""
         raise NotImplementedError
 
-    def confirm(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> list[str]:
+    def confirm(self, value: V, target: V, spec: PartSpec, ctx: Context) -> list[str]:
         """Notes on an answer that agreed (e.g. whether sympy confirmed it)."""
         return []
 
-    def diagnose(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> Finding | None:
+    def diagnose(self, value: V, target: V, spec: PartSpec, ctx: Context) -> Finding | None:
         return None
 
-    def partial(self, value: Any, target: Any, spec: PartSpec) -> float:
+    def partial(self, value: V, target: V, spec: PartSpec) -> float:
         """Credit for a wrong answer that is partly right (select-all choices)."""
         return 0.0
 
-    def explain(self, value: Any, target: Any, spec: PartSpec, ctx: Context) -> list[str]:
+    def explain(self, value: V, target: V, spec: PartSpec, ctx: Context) -> list[str]:
         """Extra facts about a wrong answer (which entries are wrong, ...)."""
         return []
 
-    def precheck(self, text: str, value: Any, target: Any, spec: PartSpec, ctx: Context
+    def precheck(self, text: str, value: V, target: V, spec: PartSpec, ctx: Context
                  ) -> PartResult | None:
         """A verdict that short-circuits comparison (e.g. too few digits: re-ask)."""
         return None
 
-    def option_errors(self, options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
         """(option key, message) pairs for invalid option values."""
         return []
 
 
-KINDS: dict[str, AnswerKind] = {}
+# Each kind compares values of its own type, which one registry cannot name: code that
+# takes a kind from here is generic in it (`cached_target`, `_judge`).
+KINDS: dict[str, AnswerKind[Any]] = {}
+K = TypeVar("K", bound=AnswerKind[Any])
 
 
-def register_kind(cls: type[AnswerKind]) -> type[AnswerKind]:
+def register_kind(cls: type[K]) -> type[K]:
     KINDS[cls.name] = cls()
     return cls
 
 
-def cached_target(kind: AnswerKind, expr: str, spec: PartSpec, ctx: Context) -> Any:
-    key = ("target", spec.name, expr)
-    if key not in ctx.cache:
-        ctx.cache[key] = kind.target(expr, spec, ctx)
-    return ctx.cache[key]
+def cached_target(kind: AnswerKind[V], expr: str, spec: PartSpec, ctx: Context) -> V:
+    """The kind's target for a reference or mistake expression, once per variant."""
+    return ctx.cached(("target", spec.name, expr), lambda: kind.target(expr, spec, ctx))
 
 
 def _verdict(spec: PartSpec, status: Status, credit: float, **extra: Any) -> PartResult:
@@ -185,7 +200,10 @@ def _verdict(spec: PartSpec, status: Status, credit: float, **extra: Any) -> Par
 
 def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     """Judge one answer to one part. Never raises for anything the student typed."""
-    kind = KINDS[spec.kind]
+    return _judge(KINDS[spec.kind], spec, text, ctx)
+
+
+def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
     if text is None or not str(text).strip():
         return _verdict(spec, status="unanswered", credit=0.0,
                           messages=("no answer given",))
@@ -229,9 +247,10 @@ def check_part(spec: PartSpec, text: str | None, ctx: Context) -> PartResult:
                       read_as=read_as)
 
 
-def reference_value(text: str, ctx: Context, extra: Mapping[str, Any] | None = None) -> Any:
+def reference_value(text: str, ctx: Context, extra: Mapping[str, Value] | None = None
+                    ) -> Value:
     """Evaluate a reference/mistake expression over the variant's parameters."""
-    env: dict[str, Any] = {**CONSTANTS, **ctx.params}
+    env: dict[str, Value] = {**CONSTANTS, **ctx.params}
     if extra:
         env.update(extra)
     return evaluate(parse_reference(text), env, ctx.functions, exact_ints=True)

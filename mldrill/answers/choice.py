@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -16,11 +17,15 @@ from mldrill.answers.base import (
 )
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.values import array_like, as_int
+
+if TYPE_CHECKING:
+    from mldrill.values import Value
 
 _LITERAL_LETTERS = re.compile(r"^\s*[A-Za-z](\s*[, ]\s*[A-Za-z])*\s*$")
 
 
-def _letters(value: Any) -> frozenset[str]:
+def _letters(value: Value | frozenset[str]) -> frozenset[str]:
     if isinstance(value, str):
         return frozenset(x.strip().upper() for x in re.split(r"[,\s]+", value) if x.strip())
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
@@ -29,7 +34,7 @@ def _letters(value: Any) -> frozenset[str]:
 
 
 @register_kind
-class ChoiceKind(AnswerKind):
+class ChoiceKind(AnswerKind[frozenset[str]]):
     name = "choice"
     summary = "multiple choice: one letter, or several for select-all"
     form = "a letter, e.g. B"
@@ -43,13 +48,20 @@ class ChoiceKind(AnswerKind):
         "select_all": "true if several letters may be right (partial credit per letter)",
     }
 
+    def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
+        choices = options.get("choices")
+        if choices is not None and not isinstance(choices, Mapping):
+            return [("choices", "choices must be a mapping of letters to text, e.g. "
+                                "{A: first option, B: second option}")]
+        return []
+
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> frozenset[str]:
         if _LITERAL_LETTERS.match(expr) and expr.strip() not in ctx.params:
             return _letters(expr)
         return _letters(reference_value(expr, ctx))
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[frozenset[str], str]:
-        choices = [str(c).upper() for c in (spec.options.get("choices") or {})]
+        choices = [str(c).upper() for c in spec.mapping("choices")]
         cleaned = text.strip().strip("()[]{}").strip()
         if not _LITERAL_LETTERS.match(cleaned):
             raise AnswerParseError(text, 0, "expected a letter",
@@ -96,16 +108,16 @@ _SHAPE_SPLIT = re.compile(r"\s*(?:[x×*,]|\bby\b)\s*|\s+")
 
 
 @register_kind
-class ShapeKind(AnswerKind):
+class ShapeKind(AnswerKind[tuple[int, ...]]):
     name = "shape"
     summary = "a shape or tuple of whole numbers, e.g. (6, 28, 28) or 6x28x28"
     form = "a shape, e.g. (6, 28, 28) or 6x28x28"
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> tuple[int, ...]:
         value = reference_value(expr, ctx)
-        if np.ndim(value) == 0 and not isinstance(value, (tuple, list)):
+        if np.ndim(array_like(value)) == 0 and not isinstance(value, (tuple, list)):
             value = (value,)
-        return tuple(int(v) for v in value)
+        return tuple(as_int(v) for v in cast("Iterable[Value]", value))
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[tuple[int, ...], str]:
         inner = text.strip()

@@ -8,8 +8,9 @@ References may use `diff(f, x)`: sympy differentiates once per variant (cached).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -26,7 +27,11 @@ from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.parse import REFERENCE, Expr, check_names, parse
+from mldrill.values import array_like, as_float
 from mldrill.variants.rng import VariantRNG
+
+if TYPE_CHECKING:
+    from mldrill.values import Functions, SympyExpr, Value
 
 POINTS = 16
 SYMPY_SECONDS = 1.0
@@ -44,58 +49,64 @@ class Symbolic:
 
 
 def domains(spec: PartSpec) -> dict[str, tuple[float, float]]:
+    """Each variable's sampling domain [low, high] (default [-2, 2])."""
     out = {}
-    for name, d in (spec.options.get("variables") or {}).items():
-        if isinstance(d, dict):
+    for name, d in spec.mapping("variables").items():
+        if isinstance(d, Mapping):
             d = d.get("domain", [-2, 2])
         if d is None:
             d = [-2, 2]
-        out[name] = (float(d[0]), float(d[1]))
+        bounds = cast("Sequence[Value]", d)  # [low, high], checked by the schema
+        out[name] = (as_float(bounds[0]), as_float(bounds[1]))
     return out
 
 
 def sample_points(spec: PartSpec, ctx: Context) -> dict[str, np.ndarray]:
-    key = ("points", spec.name)
-    if key not in ctx.cache:
+    """POINTS seeded random values of each variable in its domain (once per variant)."""
+
+    def draw() -> dict[str, np.ndarray]:
         rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "points")
         points = {}
         for name, (lo, hi) in domains(spec).items():
             points[name] = np.array([rng.uniform(lo, hi) for _ in range(POINTS)])
             points[name].setflags(write=False)  # cached for the session: never changed
-        ctx.cache[key] = points
-    return ctx.cache[key]
+        return points
+
+    return ctx.cached(("points", spec.name), draw)
 
 
-def _numbers(ctx: Context) -> dict[str, Any]:
+def _numbers(ctx: Context) -> dict[str, Value]:
     """Scalar numeric parameters, usable as constants in a symbolic reference."""
-    return {k: v for k, v in ctx.params.items() if np.ndim(v) == 0 and not isinstance(v, str)}
+    return {k: v for k, v in ctx.params.items()
+            if np.ndim(array_like(v)) == 0 and not isinstance(v, str)}
 
 
-def constant_nodes(values: dict[str, Any], exclude: Any = ()) -> dict[str, n.Node]:
+def constant_nodes(values: Mapping[str, Value], exclude: Collection[str] = ()
+                   ) -> dict[str, n.Node]:
     """Number nodes for scalar parameter values (names in `exclude` are left alone)."""
     out: dict[str, n.Node] = {}
     for k, v in values.items():
         if k in exclude or isinstance(v, (str, bool)):
             continue
-        f = float(v)
+        f = as_float(v)
         out[k] = n.Num(int(f)) if f.is_integer() and abs(f) < 1e15 else n.Num(f)
     return out
 
 
-def _sympy_symbols(spec: PartSpec, ctx: Context) -> dict[str, Any]:
+def _sympy_symbols(spec: PartSpec, ctx: Context) -> dict[str, SympyExpr]:
     import sympy
 
-    syms: dict[str, Any] = {}
+    syms: dict[str, SympyExpr] = {}
     for name, (lo, hi) in domains(spec).items():
         syms[name] = sympy.Symbol(name, real=True, positive=lo >= 0 and hi > 0 or None)
     for k, v in _numbers(ctx).items():
         if k not in syms:
-            f = float(v)
+            f = as_float(v)
             syms[k] = sympy.Integer(int(f)) if f.is_integer() else sympy.nsimplify(f)
     return syms
 
 
-def _from_sympy(expr: Any) -> n.Node:
+def _from_sympy(expr: SympyExpr) -> n.Node:
     """Our tree for a sympy expression (used after `diff`), via its printed form.
     The text comes from sympy's own printer, not from a user, and is parsed by our parser."""
     import sympy
@@ -106,7 +117,7 @@ def _from_sympy(expr: Any) -> n.Node:
 
 
 @register_kind
-class ExpressionKind(AnswerKind):
+class ExpressionKind(AnswerKind[Symbolic]):
     name = "expression"
     summary = "a formula in named variables, e.g. s*(1-s) or 2x"
     form = "a formula in the variables, e.g. s*(1 - s); ^ or ** for powers"
@@ -116,10 +127,17 @@ class ExpressionKind(AnswerKind):
         "tolerance": "{rel, abs}: numeric agreement at the sample points",
     }
 
-    def _evaluate_tree(self, tree: n.Node, spec: PartSpec, ctx: Context, functions: Any
+    def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
+        aliases = options.get("aliases")
+        if aliases is not None and not isinstance(aliases, Mapping):
+            return [("aliases", "aliases must be a mapping of names to expressions, e.g. "
+                                "{s: sigma(z)}")]
+        return []
+
+    def _evaluate_tree(self, tree: n.Node, spec: PartSpec, ctx: Context, functions: Functions
                        ) -> np.ndarray:
         env = {**CONSTANTS, **_numbers(ctx), **sample_points(spec, ctx)}
-        value = np.asarray(evaluate(tree, env, functions), dtype=float)
+        value = np.asarray(array_like(evaluate(tree, env, functions)), dtype=float)
         if value.shape not in ((), (POINTS,)):
             raise EvaluationError("a formula must give a single number, not a list or matrix")
         return np.broadcast_to(value, (POINTS,)).copy()
@@ -139,7 +157,7 @@ class ExpressionKind(AnswerKind):
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[Symbolic, str]:
         aliases = {k: parse_reference(str(v)).root
-                   for k, v in (spec.options.get("aliases") or {}).items()}
+                   for k, v in spec.mapping("aliases").items()}
         variables = set(domains(spec)) | set(aliases)
         expr = parse(text, functions=SCALAR_STUDENT, variables=variables)
         check_names(expr, variables=variables | set(CONSTANTS), functions=SCALAR_STUDENT,
@@ -168,9 +186,7 @@ class ExpressionKind(AnswerKind):
     def confirm(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
                 ) -> list[str]:
         key = ("sympy", spec.name, value.text, target.text)  # per part: domains differ
-        if key not in ctx.cache:
-            ctx.cache[key] = _sympy_verdict(value, target, spec, ctx)
-        verdict = ctx.cache[key]
+        verdict = ctx.cached(key, lambda: _sympy_verdict(value, target, spec, ctx))
         if verdict is True:
             return []
         if verdict is False:

@@ -33,6 +33,7 @@ from mldrill.text import clean
 
 if TYPE_CHECKING:
     from mldrill.bank.model import PartSpec, ProblemFamily
+    from mldrill.values import Functions, JsonObject, Value
 
 CARRIED_KINDS = frozenset({"number", "integer", "vector", "matrix"})
 _FAILED = (AnswerParseError, EvaluationError, ValueError, ArithmeticError, TypeError,
@@ -48,7 +49,7 @@ class FollowThrough:
     credit: float  # the fraction of the part's points it earns
     earlier: tuple[tuple[str, str], ...] = ()  # (earlier part, the diagnosis of its slip)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> JsonObject:
         return {"from": {name: text for name, text in self.used}, "wrong": list(self.wrong),
                 "credit": self.credit,
                 "earlier_diagnoses": {name: tag for name, tag in self.earlier}}
@@ -105,8 +106,8 @@ def links(family: ProblemFamily) -> Links:
     return Links(uses, tuple(p.name for p in family.parts if p.name in bound))
 
 
-def bind_part_values(family: ProblemFamily, params: dict[str, object],
-                     functions: Mapping[str, Callable[..., object]], seed: int) -> None:
+def bind_part_values(family: ProblemFamily, params: dict[str, Value], functions: Functions,
+                     seed: int) -> None:
     """Put the reference answer of every part that later expressions name into `params`
     under the part's name (so `answer: "relu(K)"` reads part K's answer)."""
     for name in links(family).bound:
@@ -115,9 +116,8 @@ def bind_part_values(family: ProblemFamily, params: dict[str, object],
         params[name] = KINDS[spec.kind].target(spec.answer, spec, ctx)
 
 
-def _rederive(family: ProblemFamily, params: Mapping[str, object],
-              subs: Mapping[str, object], functions: Mapping[str, Callable[..., object]],
-              seed: int) -> dict[str, object]:
+def _rederive(family: ProblemFamily, params: Mapping[str, Value], subs: Mapping[str, Value],
+              functions: Functions, seed: int) -> dict[str, Value]:
     """The parameters with `subs` put in and everything computed from them computed again:
     derived parameters, then the answers of parts that later parts name."""
     new = dict(params)
@@ -144,7 +144,7 @@ def _rederive(family: ProblemFamily, params: Mapping[str, object],
 class Earlier:
     name: str
     text: str
-    value: object
+    value: Value
     result: PartResult
 
 
@@ -180,7 +180,7 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 
 def follow_target(family: ProblemFamily, spec: PartSpec, ctx: Context,
-                  earlier: Mapping[str, Earlier]) -> object:
+                  earlier: Mapping[str, Earlier]) -> Value:
     """The part's reference recomputed on the student's earlier answers."""
     uses = links(family).uses.get(spec.name, ())
     subs = {env: earlier[part].value for env, part in uses}

@@ -101,7 +101,7 @@ def format_array(a: np.ndarray) -> str:
 
 
 @register_kind
-class MatrixKind(AnswerKind):
+class MatrixKind(AnswerKind[np.ndarray]):
     name = "matrix"
     summary = "a vector or matrix of numbers, [[1, 2], [3, 4]] or [1 2; 3 4]"
     form = "a matrix, e.g. [[1, 2], [3, 4]] or [1 2; 3 4] (rows separated by ;)"

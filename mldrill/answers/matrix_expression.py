@@ -10,8 +10,9 @@ to tell a student that their answer is "correct only for symmetric matrices".
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -28,7 +29,11 @@ from mldrill.errors import EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
 from mldrill.expr.parse import MATRIX_ANSWER, Expr, check_names, parse
+from mldrill.values import array_like
 from mldrill.variants.rng import VariantRNG
+
+if TYPE_CHECKING:
+    from mldrill.values import Functions, Value
 
 TRIALS = 3
 _FUNCS = {k: REGISTRY[k].numeric for k in MATRIX_STUDENT}
@@ -43,24 +48,30 @@ class SymbolSpec:
 
 
 def symbol_specs(spec: PartSpec) -> list[SymbolSpec]:
+    """Each declared symbol: its shape (sizes and dimension letters) and properties."""
     out = []
-    for name, decl in (spec.options.get("symbols") or {}).items():
-        if isinstance(decl, dict):
+    for name, decl in spec.mapping("symbols").items():
+        if isinstance(decl, Mapping):
             shape = decl.get("shape", [])
             props = frozenset(p for p in _PROPS if decl.get(p))
         else:
             shape, props = decl, frozenset()
         if isinstance(shape, (str, int)):
             shape = [shape]
-        out.append(SymbolSpec(name, tuple(shape), props))
+        # sizes and dimension letters, checked by the schema
+        out.append(SymbolSpec(name, tuple(cast("Sequence[str | int]", shape)), props))
     return out
 
 
-def instances(spec: PartSpec, ctx: Context, symmetric: bool = False) -> list[dict[str, Any]]:
+def instances(spec: PartSpec, ctx: Context, symmetric: bool = False
+              ) -> list[dict[str, np.ndarray]]:
     """TRIALS dicts of random arrays, one per symbol; letters get distinct sizes."""
-    key = ("instances", spec.name, symmetric)
-    if key in ctx.cache:
-        return ctx.cache[key]
+    return ctx.cached(("instances", spec.name, symmetric),
+                      lambda: _draw_instances(spec, ctx, symmetric))
+
+
+def _draw_instances(spec: PartSpec, ctx: Context, symmetric: bool
+                    ) -> list[dict[str, np.ndarray]]:
     specs = symbol_specs(spec)
     letters = sorted({d for s in specs for d in s.shape if isinstance(d, str)})
     trials = []
@@ -70,7 +81,7 @@ def instances(spec: PartSpec, ctx: Context, symmetric: bool = False) -> list[dic
         dims = {letter: sizes[i] for i, letter in enumerate(letters)}
         if t == 0:
             ctx.cache[("dims", spec.name)] = dims
-        env: dict[str, Any] = {}
+        env: dict[str, np.ndarray] = {}
         for s in specs:
             shape = tuple(dims[d] if isinstance(d, str) else int(d) for d in s.shape)
             a = rng.normals(shape) if shape else np.array(rng.normal())
@@ -89,19 +100,18 @@ def instances(spec: PartSpec, ctx: Context, symmetric: bool = False) -> list[dic
             a.setflags(write=False)  # cached for the whole session: nothing may change it
             env[s.name] = a
         trials.append(env)
-    ctx.cache[key] = trials
     return trials
 
 
 @dataclass(frozen=True)
 class MatrixValue:
     expr: Expr
-    values: tuple[Any, ...]  # one array per trial
+    values: tuple[np.ndarray, ...]  # one array per trial
     error: str | None = None  # e.g. shapes that do not match
 
 
 @register_kind
-class MatrixExpressionKind(AnswerKind):
+class MatrixExpressionKind(AnswerKind[MatrixValue]):
     name = "matrix_expression"
     summary = "a NumPy-style matrix formula, e.g. A @ x + A.T @ x"
     form = "a matrix formula in NumPy syntax: @ for products, .T transpose, inv(K), trace(A)"
@@ -111,9 +121,9 @@ class MatrixExpressionKind(AnswerKind):
         "tolerance": "{rel, abs}: numeric agreement",
     }
 
-    def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Any,
+    def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
                 symmetric: bool = False) -> MatrixValue:
-        scalars = {k: v for k, v in ctx.params.items() if np.ndim(v) == 0}
+        scalars = _scalars(ctx)
         values = []
         for env in instances(spec, ctx, symmetric):
             try:
@@ -121,7 +131,7 @@ class MatrixExpressionKind(AnswerKind):
                              strict_broadcast=True)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
-            values.append(np.asarray(v, dtype=float))
+            values.append(np.asarray(array_like(v), dtype=float))
         return MatrixValue(expr, tuple(values))
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
@@ -129,7 +139,7 @@ class MatrixExpressionKind(AnswerKind):
         from mldrill.expr import nodes as n
 
         parsed = parse_reference(expr)
-        scalars = {k: v for k, v in ctx.params.items() if np.ndim(v) == 0}
+        scalars = _scalars(ctx)
         names = {s.name for s in symbol_specs(spec)}
         root = n.substitute(parsed.root, constant_nodes(scalars, exclude=names))
         if root is not parsed.root:
@@ -143,7 +153,7 @@ class MatrixExpressionKind(AnswerKind):
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[MatrixValue, str]:
         names = {s.name for s in symbol_specs(spec)}
         # scalar parameters shown in the prompt (lambda, N, ...) may be used by name
-        names |= {k for k, v in ctx.params.items() if np.ndim(v) == 0 and not isinstance(v, str)}
+        names |= {k for k, v in _scalars(ctx).items() if not isinstance(v, str)}
         expr = parse(text, MATRIX_ANSWER, functions=MATRIX_STUDENT, variables=names)
         check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
@@ -210,7 +220,7 @@ class MatrixExpressionKind(AnswerKind):
 
 def _named(message: str, spec: PartSpec, ctx: Context) -> str:
     """Replace sizes in shapes ('3x4', 'length 3') by the dimension letters they stand for."""
-    dims = ctx.cache.get(("dims", spec.name)) or {}
+    dims = cast("dict[str, int]", ctx.cache.get(("dims", spec.name)) or {})
     fixed = {int(d) for s in symbol_specs(spec) for d in s.shape if not isinstance(d, str)}
     letter = {size: name for name, size in dims.items() if size not in fixed}
     if not letter:
@@ -224,6 +234,12 @@ def _named(message: str, spec: PartSpec, ctx: Context) -> str:
 
     message = re.sub(r"\b\d+(?:x\d+)+\b", shape, message)
     return re.sub(r"length (\d+)", lambda m: f"length {name(m.group(1))}", message)
+
+
+def _scalars(ctx: Context) -> dict[str, Value]:
+    """The variant's scalar parameters (an answer may name them; a reference's become
+    numbers)."""
+    return {k: v for k, v in ctx.params.items() if np.ndim(array_like(v)) == 0}
 
 
 def _has_shape(shape: tuple[int, ...]) -> str:

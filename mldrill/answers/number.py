@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
-from typing import Any
+from typing import SupportsFloat
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.parse import Expr, check_names, parse
+from mldrill.values import array_like, as_float
 
 _SCALAR_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+\s*$")
@@ -54,9 +55,9 @@ def read_scalar(text: str) -> tuple[float, str]:
     expr = parse(text, functions=SCALAR_STUDENT)
     numbers_only(expr)
     value = evaluate(expr, CONSTANTS, _SCALAR_FUNCS)
-    if np.ndim(value) != 0:
+    if np.ndim(array_like(value)) != 0:
         raise AnswerParseError(text, 0, "expected a single number, got a list or matrix")
-    v = float(value)
+    v = as_float(value)
     if math.isnan(v):
         raise EvaluationError("your expression is not a number (e.g. 0/0 or log of a "
                               "negative number)")
@@ -100,7 +101,7 @@ def within(value: float, target: float, tol: Tolerance) -> bool:
     return close(value, target, tol)
 
 
-def format_number(x: Any) -> str:
+def format_number(x: SupportsFloat) -> str:
     """An answer key as a student would write it: 6, 0.25, 4/7, 0.135335283237."""
     v = float(x)
     if not math.isfinite(v):
@@ -117,7 +118,7 @@ def format_number(x: Any) -> str:
 
 
 @register_kind
-class NumberKind(AnswerKind):
+class NumberKind(AnswerKind[float]):
     name = "number"
     summary = "a real number: decimal, fraction or expression such as exp(-2)"
     form = "a number, e.g. 0.25, 3/8 or exp(-2)"
@@ -125,10 +126,10 @@ class NumberKind(AnswerKind):
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> float:
         value = reference_value(expr, ctx)
-        if np.ndim(value) != 0:
+        if np.ndim(array_like(value)) != 0:
             raise EvaluationError(f"expected a number, the expression gave shape "
-                                  f"{np.shape(value)}")
-        return float(value)
+                                  f"{np.shape(array_like(value))}")
+        return as_float(value)
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[float, str]:
         return read_scalar(text)
@@ -158,16 +159,16 @@ class NumberKind(AnswerKind):
 
 
 @register_kind
-class IntegerKind(AnswerKind):
+class IntegerKind(AnswerKind[int]):
     name = "integer"
     summary = "a whole number, checked exactly (counts, sizes)"
     form = "a whole number, e.g. 156"
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> int:
         value = reference_value(expr, ctx)
-        if np.ndim(value) != 0 or float(value) != round(float(value)):
+        if np.ndim(array_like(value)) != 0 or as_float(value) != round(as_float(value)):
             raise EvaluationError(f"expected a whole number, the expression gave {value!r}")
-        return int(round(float(value)))
+        return int(round(as_float(value)))
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[int, str]:
         if _THOUSANDS.match(text):

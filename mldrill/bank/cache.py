@@ -20,9 +20,13 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mldrill.bank.model import ProblemFamily
+    from mldrill.values import Function
 
 ENV_CACHE = "MLDRILL_CACHE"
 FORMAT = "1"
@@ -51,7 +55,7 @@ def _code_fingerprint() -> str:
 class FamilyCache:
     """Checked families by content key. All failures degrade to 'not cached'."""
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]],
+    def __init__(self, functions: Mapping[str, Function],
                  root: Path | None = None) -> None:
         base = root if root is not None else cache_root()
         self.dir: Path | None = None
@@ -73,16 +77,17 @@ class FamilyCache:
     def key(shown: str, data: bytes) -> str:
         return hashlib.sha1(shown.encode() + b"\0" + data).hexdigest()
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str) -> ProblemFamily | None:
         if self.dir is None:
             return None
         try:
             with open(self.dir / f"{key}.pickle", "rb") as fh:
-                return pickle.load(fh)
+                family: ProblemFamily = pickle.load(fh)
+                return family
         except Exception:  # missing, truncated, from another version: just re-check
             return None
 
-    def put(self, key: str, family: Any) -> None:
+    def put(self, key: str, family: ProblemFamily) -> None:
         if self.dir is None:
             return
         tmp = self.dir / f".{key}.{os.getpid()}.tmp"

@@ -12,12 +12,16 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
+
+if TYPE_CHECKING:
+    from mldrill.bank.model import ProblemFamily
+    from mldrill.values import Function
 
 ENV_BANK = "MLDRILL_BANK"
 # a coding assignment (mldrill/grade/exercise.py) in a problems/ folder: `assignment:` at the
@@ -72,13 +76,13 @@ def problem_files(bank: Bank) -> list[Path]:
 
 @dataclass
 class Catalog:
-    families: dict[str, Any] = field(default_factory=dict)  # id -> ProblemFamily
-    functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    families: dict[str, ProblemFamily] = field(default_factory=dict)  # by id
+    functions: dict[str, Function] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     assignment_files: list[Path] = field(default_factory=list)  # coding assignments
 
-    def get(self, problem_id: str) -> Any:
+    def get(self, problem_id: str) -> ProblemFamily:
         if problem_id in self.families:
             return self.families[problem_id]
         close = difflib.get_close_matches(problem_id, list(self.families), n=3, cutoff=0.5)
@@ -91,7 +95,7 @@ class Catalog:
         return sorted({t for f in self.families.values() for t in f.tags})
 
     def select(self, topics: Iterable[str] = (), tags: Iterable[str] = (),
-               difficulty: str | None = None, ids: Iterable[str] = ()) -> list[Any]:
+               difficulty: str | None = None, ids: Iterable[str] = ()) -> list[ProblemFamily]:
         """The families matching every filter given, ordered by topic, difficulty and id.
 
         `topics` and `tags` match any of those listed; `difficulty` is `3`, `2-4`, `-2` or
@@ -136,11 +140,11 @@ def parse_difficulty(text: str | None) -> tuple[int, int]:
 
 
 def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]
-                        ) -> dict[str, Callable[..., Any]]:
+                        ) -> dict[str, Function]:
     from mldrill.bank.solutions import load_solutions
     from mldrill.expr.functions import REGISTRY
 
-    functions: dict[str, Callable[..., Any]] = {k: f.numeric for k, f in REGISTRY.items()}
+    functions: dict[str, Function] = {k: f.numeric for k, f in REGISTRY.items()}
     origin: dict[str, str] = {}
     for bank in banks:
         if bank.solutions is None:
@@ -171,7 +175,7 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
     files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
     catalog.files = files
     cache = FamilyCache(catalog.functions)
-    first_seen: dict[str, Any] = {}
+    first_seen: dict[str, ProblemFamily] = {}
     for path in files:
         shown = _shown(path)
         try:
@@ -203,7 +207,7 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
     return catalog
 
 
-def _check_file(path: Path, shown: str, catalog: Catalog) -> Any | None:
+def _check_file(path: Path, shown: str, catalog: Catalog) -> ProblemFamily | None:
     """Parse and check one problem file; the family if it is clean, else None (with its
     diagnostics added to the catalog)."""
     from mldrill.bank.schema import check_family

@@ -7,7 +7,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
 
 from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import AnswerParseError, Diagnostic
@@ -36,14 +35,14 @@ class Checker:
     def err(self, key: PathKey, message: str, *, on_key: bool = False) -> None:
         self.diags.append(self.smap.diag(key, message, on_key=on_key))
 
-    def unknown_keys(self, data: Mapping[str, Any], allowed: Collection[str], key: PathKey,
+    def unknown_keys(self, data: Mapping[str, object], allowed: Collection[str], key: PathKey,
                      what: str) -> None:
         for k in data:
             if k not in allowed:
                 self.err((*key, k), f"unknown key '{k}' in {what}{did_you_mean(k, allowed)}; "
                          f"expected one of: {', '.join(sorted(allowed))}", on_key=True)
 
-    def text(self, data: Mapping[str, Any], k: str, key: PathKey, required: bool = False,
+    def text(self, data: Mapping[str, object], k: str, key: PathKey, required: bool = False,
              default: str = "") -> str:
         if k not in data or data[k] is None:
             if required:
@@ -105,7 +104,8 @@ class Checker:
             self.expression(expr, key, names, offset, in_template=True)
 
 
-def type_name(v: Any) -> str:
+def type_name(v: object) -> str:
+    """What a YAML value is, in words: 'a mapping', 'a list', 'text', ..."""
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
             int: "a number", float: "a number", type(None): "nothing"}.get(type(v), type(v)
                                                                              .__name__)

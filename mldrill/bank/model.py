@@ -7,10 +7,14 @@ so any later error can still point at `path:line:col`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mldrill.bank.yamlsrc import PathKey, SourceMap
+
+if TYPE_CHECKING:
+    from mldrill.values import Value
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Tolerance:
 class ParamSpec:
     name: str
     type: str
-    options: dict[str, Any]
+    options: dict[str, Value]
     where: PathKey
     after_generator: bool = False  # a derived value that uses the generator's output
 
@@ -58,7 +62,7 @@ class PartSpec:
     prompt: str
     points: float
     tolerance: Tolerance
-    options: dict[str, Any]
+    options: dict[str, Value]
     mistakes: tuple[Mistake, ...]
     where: PathKey
     # follow-through: (name in the answer expression, the earlier part it stands for),
@@ -66,12 +70,18 @@ class PartSpec:
     follows: tuple[tuple[str, str], ...] = ()
     follow_credit: float | None = None  # None: the problem's follow_credit
 
+    def mapping(self, option: str) -> Mapping[str, Value]:
+        """A mapping option (`choices`, `variables`, `symbols`, `aliases`; the schema has
+        checked its shape), or an empty one when the part has none."""
+        value = self.options.get(option)
+        return value if isinstance(value, Mapping) else {}
+
 
 @dataclass(frozen=True)
 class Verification:
     method: str
     part: str
-    options: dict[str, Any]
+    options: dict[str, Value]
     where: PathKey
 
 

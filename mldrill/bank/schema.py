@@ -10,7 +10,7 @@ a known function.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from mldrill.bank.lint import ID_RE, NAME_RE, Checker, did_you_mean, type_name
 from mldrill.bank.model import (
@@ -29,6 +29,9 @@ from mldrill.expr.functions import CONSTANTS
 from mldrill.variants.generators import GENERATORS
 from mldrill.variants.params import PARAM_TYPES
 from mldrill.verify.methods import METHODS
+
+if TYPE_CHECKING:
+    from mldrill.values import Value, Yaml
 
 TOP_KEYS = {
     "id": "unique id, lowercase words joined by '-'",
@@ -52,7 +55,7 @@ TOP_KEYS = {
 REQUIRED_TOP = ("id", "title", "topic", "prompt", "parts")
 LAYOUTS = ("denominator", "numerator")
 
-def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[str]
+def check_family(data: Yaml, smap: SourceMap, path: str, functions: Collection[str]
                  ) -> tuple[ProblemFamily | None, list[Diagnostic]]:
     """Validate one parsed problem file. Returns the family (None if unusable) and all
     diagnostics found."""
@@ -97,7 +100,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     part_names = {p.name for p in parts}
     all_symbols = set(names)
     for p in parts:
-        all_symbols |= set(p.options.get("variables") or {})
+        all_symbols |= set(p.mapping("variables"))
     prompt = c.text(data, "prompt", ())
     c.template(prompt, ("prompt",), names)
     hints_raw = data.get("hints") or []
@@ -135,7 +138,7 @@ def check_family(data: Any, smap: SourceMap, path: str, functions: Collection[st
     return family, c.diags
 
 
-def _generator(c: Checker, generator: Any) -> tuple[str | None, set[str]]:
+def _generator(c: Checker, generator: Yaml) -> tuple[str | None, set[str]]:
     """The generator's name (None if absent or unusable) and the parameters it provides."""
     if generator is None:
         return None, set()
@@ -156,7 +159,7 @@ def _generator(c: Checker, generator: Any) -> tuple[str | None, set[str]]:
     return generator, set(provides or ())
 
 
-def _params(c: Checker, raw: Any, provided: set[str]) -> tuple[list[ParamSpec], set[str]]:
+def _params(c: Checker, raw: Yaml, provided: set[str]) -> tuple[list[ParamSpec], set[str]]:
     """Parameters in order; a derived one may also use what the generator provides (it is
     then computed after the generator runs)."""
     if raw is None:
@@ -168,60 +171,71 @@ def _params(c: Checker, raw: Any, provided: set[str]) -> tuple[list[ParamSpec], 
     names: set[str] = set()
     late = set(provided)  # known only after the generator has run
     for name, spec in raw.items():
-        key: PathKey = ("params", name)
-        if not NAME_RE.match(str(name)) or str(name).startswith("_"):
-            c.err(key, f"parameter name '{name}' must start with a letter and use letters, "
-                       "digits and _", on_key=True)
+        param = _param(c, name, spec, names, provided, late)
+        if param is None:
             continue
-        if name in CONSTANTS or name in c.functions:
-            c.err(key, f"parameter name '{name}' hides the "
-                       f"{'constant' if name in CONSTANTS else 'function'} of that name",
-                  on_key=True)
-        if not isinstance(spec, dict):
-            # a constant: `n: 3`
-            out.append(ParamSpec(name, "constant", {"value": spec}, key))
-            names.add(name)
-            continue
-        ptype = spec.get("type")
-        if ptype is None:
-            c.err(key, f"parameter '{name}' needs a type; expected one of: "
-                       f"{', '.join(sorted(PARAM_TYPES))}")
-            continue
-        if ptype not in PARAM_TYPES:
-            c.err((*key, "type"), f"unknown parameter type '{ptype}'"
-                                  f"{did_you_mean(ptype, PARAM_TYPES)}; expected one of: "
-                                  f"{', '.join(sorted(PARAM_TYPES))}")
-            continue
-        pt = PARAM_TYPES[ptype]
-        opts = {k: v for k, v in spec.items() if k != "type"}
-        c.unknown_keys(opts, pt.options, key, f"a '{ptype}' parameter")
-        after_generator = False
-        for opt_name, opt in pt.options.items():
-            if opt.required and opt_name not in opts:
-                c.err(key, f"'{ptype}' parameter '{name}' needs '{opt_name}'")
-        for opt_name, v in opts.items():
-            found = pt.options.get(opt_name)
-            if found is None:
-                continue
-            opt = found
-            if ptype == "derived" and opt_name == "expr":
-                if isinstance(v, str):
-                    root = c.expression(v, (*key, opt_name), names | provided)
-                    if root is not None and any(isinstance(x, n.Name) and x.id in late
-                                                for x in n.walk(root)):
-                        after_generator = True
-                else:
-                    c.err((*key, opt_name), "expr must be an expression in quotes")
-            elif opt.expr:  # drawn before the generator runs
-                _option_exprs(c, v, (*key, opt_name), names - late)
-        out.append(ParamSpec(name, ptype, opts, key, after_generator))
+        out.append(param)
         names.add(name)
-        if after_generator:
+        if param.after_generator:
             late.add(name)
     return out, names
 
 
-def _option_exprs(c: Checker, v: Any, key: PathKey, names: set[str]) -> None:
+def _param(c: Checker, name: str, spec: Yaml, names: set[str], provided: set[str],
+           late: set[str]) -> ParamSpec | None:
+    """One parameter, checked against its type's options; None if it cannot be used."""
+    key: PathKey = ("params", name)
+    if not NAME_RE.match(str(name)) or str(name).startswith("_"):
+        c.err(key, f"parameter name '{name}' must start with a letter and use letters, "
+                   "digits and _", on_key=True)
+        return None
+    if name in CONSTANTS or name in c.functions:
+        c.err(key, f"parameter name '{name}' hides the "
+                   f"{'constant' if name in CONSTANTS else 'function'} of that name",
+              on_key=True)
+    if not isinstance(spec, dict):
+        # a constant: `n: 3`
+        return ParamSpec(name, "constant", {"value": cast("Value", spec)}, key)  # YAML data
+    ptype = spec.get("type")
+    if ptype is None:
+        c.err(key, f"parameter '{name}' needs a type; expected one of: "
+                   f"{', '.join(sorted(PARAM_TYPES))}")
+        return None
+    if ptype not in PARAM_TYPES:
+        c.err((*key, "type"), f"unknown parameter type '{ptype}'"
+                              f"{did_you_mean(ptype, PARAM_TYPES)}; expected one of: "
+                              f"{', '.join(sorted(PARAM_TYPES))}")
+        return None
+    pt = PARAM_TYPES[ptype]
+    opts = {k: v for k, v in spec.items() if k != "type"}
+    c.unknown_keys(opts, pt.options, key, f"a '{ptype}' parameter")
+    for opt_name, opt in pt.options.items():
+        if opt.required and opt_name not in opts:
+            c.err(key, f"'{ptype}' parameter '{name}' needs '{opt_name}'")
+    after_generator = False
+    for opt_name, v in opts.items():
+        found = pt.options.get(opt_name)
+        if found is None:
+            continue
+        if ptype == "derived" and opt_name == "expr":
+            after_generator = _derived_expr(c, v, (*key, opt_name), names | provided, late)
+        elif found.expr:  # drawn before the generator runs
+            _option_exprs(c, v, (*key, opt_name), names - late)
+    return ParamSpec(name, ptype, opts, key, after_generator)
+
+
+def _derived_expr(c: Checker, v: Yaml, key: PathKey, known: set[str], late: set[str]) -> bool:
+    """Check a derived parameter's `expr`; whether it uses a name known only after the
+    generator has run (the parameter is then computed after it too)."""
+    if not isinstance(v, str):
+        c.err(key, "expr must be an expression in quotes")
+        return False
+    root = c.expression(v, key, known)
+    return root is not None and any(isinstance(x, n.Name) and x.id in late
+                                    for x in n.walk(root))
+
+
+def _option_exprs(c: Checker, v: Yaml, key: PathKey, names: set[str]) -> None:
     if isinstance(v, str):
         c.expression(v, key, names)
     elif isinstance(v, list):
@@ -229,7 +243,7 @@ def _option_exprs(c: Checker, v: Any, key: PathKey, names: set[str]) -> None:
             _option_exprs(c, x, (*key, i), names)
 
 
-def _constraints(c: Checker, raw: Any, names: set[str]) -> list[Constraint]:
+def _constraints(c: Checker, raw: Yaml, names: set[str]) -> list[Constraint]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -251,7 +265,7 @@ def _constraints(c: Checker, raw: Any, names: set[str]) -> list[Constraint]:
     return out
 
 
-def _verify(c: Checker, raw: Any, names: set[str], parts: list[PartSpec],
+def _verify(c: Checker, raw: Yaml, names: set[str], parts: list[PartSpec],
             part_names: set[str]) -> list[Verification]:
     if raw is None:
         return []
@@ -289,7 +303,7 @@ def _verify(c: Checker, raw: Any, names: set[str], parts: list[PartSpec],
         for p in parts:
             if p.name == part:
                 for field in ("variables", "symbols"):
-                    symbols |= {str(k) for k in (p.options.get(field) or {})}
+                    symbols |= {str(k) for k in p.mapping(field)}
         for opt, (required, is_expr) in spec.options.items():
             if required and opt not in item:
                 c.err(key, f"a '{method}' verification needs '{opt}'")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mldrill.answers import KINDS
 from mldrill.bank.lint import ID_RE, NAME_RE, Checker, did_you_mean
@@ -16,13 +16,16 @@ from mldrill.bank.schema_follow import (
 )
 from mldrill.bank.yamlsrc import PathKey
 
+if TYPE_CHECKING:
+    from mldrill.values import Value, Yaml
+
 PART_KEYS = {"name", "kind", "answer", "prompt", "points", "tolerance", "mistakes", "follows",
              "follow_credit"}
 MISTAKE_KEYS = {"answer", "feedback", "tag", "credit"}
 TOLERANCE_KEYS = {"rel", "abs", "sigfigs"}
 
 
-def _tolerance(c: Checker, raw: Any, key: PathKey) -> Tolerance:
+def _tolerance(c: Checker, raw: Yaml, key: PathKey) -> Tolerance:
     if raw is None:
         return Tolerance()
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -52,7 +55,8 @@ def _tolerance(c: Checker, raw: Any, key: PathKey) -> Tolerance:
                      sigfigs=sig)
 
 
-def check_parts(c: Checker, raw: Any, names: set[str]) -> list[PartSpec]:
+def check_parts(c: Checker, raw: Yaml, names: set[str]) -> list[PartSpec]:
+    """The parts of a problem, each checked against its answer kind's options."""
     if raw is None:
         return []
     if not isinstance(raw, list) or not raw:
@@ -119,7 +123,7 @@ def _is_letters(text: str) -> bool:
     return bool(re.match(r"^\s*[A-Za-z](\s*[, ]\s*[A-Za-z])*\s*$", text))
 
 
-def _declared_symbols(c: Checker, kind: str, options: dict[str, Any], key: PathKey
+def _declared_symbols(c: Checker, kind: str, options: dict[str, Value], key: PathKey
                       ) -> set[str]:
     field = {"expression": "variables", "matrix_expression": "symbols"}.get(kind)
     if field is None:
@@ -159,8 +163,8 @@ def _declared_symbols(c: Checker, kind: str, options: dict[str, Any], key: PathK
     return {str(k) for k in raw}
 
 
-def _mistakes(c: Checker, raw: Any, key: PathKey, symbols: set[str], names: set[str],
-              kind: Any) -> list[Mistake]:
+def _mistakes(c: Checker, raw: Yaml, key: PathKey, symbols: set[str], names: set[str],
+              kind: Yaml) -> list[Mistake]:
     if raw is None:
         return []
     if not isinstance(raw, list):

@@ -11,23 +11,25 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from mldrill.errors import Diagnostic
 
-_CACHE: dict[Path, tuple[dict[str, Callable[..., Any]], dict[str, str], list[Diagnostic]]] = {}
+if TYPE_CHECKING:
+    from mldrill.values import Function
+
+_CACHE: dict[Path, tuple[dict[str, Function], dict[str, str], list[Diagnostic]]] = {}
 
 
 def load_solutions(
     folder: Path,
-) -> tuple[dict[str, Callable[..., Any]], dict[str, str], list[Diagnostic]]:
+) -> tuple[dict[str, Function], dict[str, str], list[Diagnostic]]:
     """(functions by name, defining file by name, diagnostics) for one solutions folder."""
     folder = folder.resolve()
     if folder in _CACHE:
         return _CACHE[folder]
-    functions: dict[str, Callable[..., Any]] = {}
+    functions: dict[str, Function] = {}
     origin: dict[str, str] = {}
     problems: list[Diagnostic] = []
     tag = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
@@ -66,7 +68,7 @@ def load_solutions(
                 problems.append(Diagnostic(str(path), 1, 1,
                                            f"'{fname}' is also defined in {origin[fname]}"))
                 continue
-            functions[fname] = fn
+            functions[fname] = cast("Function", fn)  # a reference returns values
             origin[fname] = str(path)
     _CACHE[folder] = (functions, origin, problems)
     return _CACHE[folder]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
 
 from mldrill.errors import Diagnostic
+
+if TYPE_CHECKING:
+    from mldrill.values import Yaml
 
 PathKey = tuple[str | int, ...]
 
@@ -70,7 +73,7 @@ def _mark(node: yaml.Node) -> Mark:
 
 
 def load_yaml(path: str | Path, text: str | None = None, shown: str | None = None
-              ) -> tuple[Any, SourceMap]:
+              ) -> tuple[Yaml, SourceMap]:
     """Parse one YAML document into (data, source map). Raises YamlLoadError.
     `shown` is the path as messages print it (default: as given)."""
     shown = shown or str(path)
@@ -123,11 +126,12 @@ def _compose_slowly(loader: yaml.SafeLoader, shown: str) -> yaml.Node | None:
         raise YamlLoadError(Diagnostic(shown, 1, 1, f"YAML syntax: {exc}")) from None
 
 
-def _build(node: yaml.Node, key: PathKey, smap: SourceMap, loader: Any,
-           lines: list[str]) -> Any:
+def _build(node: yaml.Node, key: PathKey, smap: SourceMap,
+           loader: yaml.constructor.SafeConstructor,
+           lines: list[str]) -> Yaml:
     smap.values[key] = _mark(node)
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+        result: dict[object, Yaml] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
                 m = _mark(knode)

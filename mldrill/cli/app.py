@@ -17,7 +17,7 @@ from mldrill.cli.errors import ExitStatus, State, handle_errors
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
     from mldrill.errors import Diagnostic
-    from mldrill.grade.exercise import Assignment
+    from mldrill.grade.assignment import Assignment
 
 if TYPE_CHECKING:
     from mldrill.cli.env import Terminal

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from mldrill.bank.model import ProblemFamily
     from mldrill.cli.env import Terminal
     from mldrill.practice.exam import ExamReport, ExamRun
+    from mldrill.values import Json
 
 HELP = """Type an answer and press Enter (an open bracket continues on the next line).
 Nothing is marked until you submit; you can change any answer until then.
@@ -128,7 +129,7 @@ def _left_text(seconds: float) -> str:
 
 
 def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
-             count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> ExitStatus:
+             count: int, minutes: float, save: bool, settings: Mapping[str, Json]) -> ExitStatus:
     """Sit a paper on `term`; returns the exit code (0, or 130 when ended by Ctrl-C)."""
     with interactive():
         return _exam(term, cat, families, seed=seed, count=count, minutes=minutes, save=save,
@@ -136,7 +137,7 @@ def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, see
 
 
 def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
-          count: int, minutes: float, save: bool, settings: Mapping[str, object]) -> ExitStatus:
+          count: int, minutes: float, save: bool, settings: Mapping[str, Json]) -> ExitStatus:
     from mldrill.practice.exam import ExamRun, build_paper
     from mldrill.progress.store import open_store
 

@@ -11,13 +11,18 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 
 from mldrill.errors import EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.parse import Expr
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from mldrill.values import Functions, Value
 
 MAX_INT_BITS = 4096
 MAX_ARRAY_SIZE = 10_000_000
@@ -33,10 +38,14 @@ _CMP: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
     ">": operator.gt, ">=": operator.ge,
 }
+# These tables apply Python's operators to whatever values arise: the operands' types are
+# known only when an expression runs (an unsupported pair raises TypeError, reported).
+_SIGN: dict[str, Callable[[Any], Any]] = {"-": operator.neg, "+": operator.pos}
+_INDEX: Callable[[Any, Any], Any] = operator.getitem
 
 
 class _Evaluator:
-    def __init__(self, source: str, env: Mapping[str, Any], functions: Mapping[str, Callable],
+    def __init__(self, source: str, env: Mapping[str, Value], functions: Functions,
                  exact_ints: bool, strict_broadcast: bool = False):
         self.source = source
         self.env = env
@@ -47,108 +56,126 @@ class _Evaluator:
     def fail(self, node: n.Node, message: str) -> EvaluationError:
         return EvaluationError(message, self.source, node.pos)
 
-    def ev(self, node: n.Node) -> Any:
-        match node:
-            case n.Num(value=v):
-                return v if self.exact_ints or isinstance(v, float) else float(v)
-            case n.Str(value=v):
-                return v
-            case n.Name(id=name):
-                if name in self.env:
-                    return self.env[name]
-                if name == "None":
-                    return None
-                if name == "True" or name == "False":
-                    return name == "True"
-                raise self.fail(node, f"unknown name '{name}'")
-            case n.Unary(op="-" | "+" as op, operand=o):
-                v = self.ev(o)
-                try:
-                    return -v if op == "-" else +v
-                except TypeError:
-                    raise self.fail(node, f"cannot apply '{op}' to {_kind(v)}") from None
-            case n.Unary(op="not", operand=o):
-                return not _truth(self.ev(o))
-            case n.Bin(op=op, left=a, right=b):
-                return self.binary(node, op, self.ev(a), self.ev(b))
-            case n.Compare(ops=ops, operands=operands):
-                values = [self.ev(o) for o in operands]
-                result: Any = True
-                for op, x, y in zip(ops, values, values[1:], strict=False):
-                    try:
-                        r = _CMP[op](x, y)
-                    except (TypeError, ValueError):
-                        raise self.fail(node, f"cannot compare {_kind(x)} and {_kind(y)} "
-                                              f"with '{op}'") from None
-                    result = r if result is True else np.logical_and(result, r)
-                if not self.exact_ints:
-                    return np.asarray(result, dtype=float)[()]
-                return result
-            case n.BoolOp(op="and", values=vs):
-                v = True
-                for x in vs:
-                    v = self.ev(x)
-                    if not _truth(v):
-                        return v
-                return v
-            case n.BoolOp(op="or", values=vs):
-                v = False
-                for x in vs:
-                    v = self.ev(x)
-                    if _truth(v):
-                        return v
-                return v
-            case n.IfExp(test=t, body=b, orelse=o):
-                return self.ev(b) if _truth(self.ev(t)) else self.ev(o)
-            case n.Call(func=name, args=args, kwargs=kwargs):
-                fn = self.functions.get(name)
-                if fn is None:
-                    raise self.fail(node, f"unknown function '{name}'")
-                argv = [self.ev(x) for x in args]
-                kw = {k: self.ev(v) for k, v in kwargs}
-                if name in _PRODUCT_SIZED and math.prod(int(np.size(x)) for x in argv) > \
-                        MAX_ARRAY_SIZE:
-                    raise self.fail(node, "result too large")
-                try:
-                    return fn(*argv, **kw)
-                except EvaluationError:
-                    raise
-                except (ValueError, TypeError, ArithmeticError, IndexError, KeyError,
-                        np.linalg.LinAlgError) as exc:
-                    raise self.fail(node, f"{name}(...) failed: {exc}") from None
-            case n.Transpose(operand=o):
-                v = self.ev(o)
-                try:
-                    return np.asarray(v).T
-                except ValueError:
-                    raise self.fail(node, "rows have different lengths") from None
-            case n.TupleExpr(items=items) if self.exact_ints:
-                return tuple(self.ev(x) for x in items)  # references: shapes, axes
-            case n.ListExpr(items=items) | n.TupleExpr(items=items):
-                # in answers (1, 2) is the vector [1, 2], checked the same way
-                values = [self.ev(x) for x in items]
-                try:
-                    arr = np.array(values)
-                except ValueError:
-                    raise self.fail(node, "rows have different lengths") from None
-                if arr.dtype == object:
-                    raise self.fail(node, "rows have different lengths")
-                return arr if self.exact_ints else arr.astype(float)
-            case n.Slice(lower=lo, upper=up, step=st):
-                return slice(*(self.ev(x) if x is not None else None for x in (lo, up, st)))
-            case n.Subscript(value=v, index=i):
-                base, idx = self.ev(v), self.ev(i)
-                try:
-                    return base[idx]
-                except (IndexError, KeyError, TypeError, ValueError) as exc:
-                    raise self.fail(node, f"indexing failed: {exc}") from None
-        raise self.fail(node, f"cannot evaluate {type(node).__name__}")
+    def ev(self, node: n.Node) -> Value:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            raise self.fail(node, f"cannot evaluate {type(node).__name__}")
+        return handler(self, node)
 
-    def binary(self, node: n.Node, op: str, x: Any, y: Any) -> Any:
+    def ev_num(self, node: n.Num) -> Value:
+        v = node.value
+        return v if self.exact_ints or isinstance(v, float) else float(v)
+
+    def ev_string(self, node: n.Str) -> Value:
+        return node.value
+
+    def ev_name(self, node: n.Name) -> Value:
+        name = node.id
+        if name in self.env:
+            return self.env[name]
+        if name == "None":
+            return None
+        if name == "True" or name == "False":
+            return name == "True"
+        raise self.fail(node, f"unknown name '{name}'")
+
+    def ev_unary(self, node: n.Unary) -> Value:
+        op = node.op
+        if op == "not":
+            return not _truth(self.ev(node.operand))
+        if op != "-" and op != "+":
+            raise self.fail(node, "cannot evaluate Unary")
+        v = self.ev(node.operand)
+        try:
+            return _SIGN[op](v)
+        except TypeError:
+            raise self.fail(node, f"cannot apply '{op}' to {_kind(v)}") from None
+
+    def ev_bin(self, node: n.Bin) -> Value:
+        return self.binary(node, node.op, self.ev(node.left), self.ev(node.right))
+
+    def ev_compare(self, node: n.Compare) -> Value:
+        values = [self.ev(o) for o in node.operands]
+        result: Value = True
+        for op, x, y in zip(node.ops, values, values[1:], strict=False):
+            try:
+                r = _CMP[op](x, y)
+            except (TypeError, ValueError):
+                raise self.fail(node, f"cannot compare {_kind(x)} and {_kind(y)} "
+                                      f"with '{op}'") from None
+            result = r if result is True else np.logical_and(cast("ArrayLike", result), r)
+        if not self.exact_ints:
+            return np.asarray(result, dtype=float)[()]
+        return result
+
+    def ev_bool_op(self, node: n.BoolOp) -> Value:
+        if node.op not in ("and", "or"):
+            raise self.fail(node, "cannot evaluate BoolOp")
+        stop_when = node.op == "or"  # 'and' stops at the first false value, 'or' at a true one
+        v: Value = not stop_when
+        for x in node.values:
+            v = self.ev(x)
+            if _truth(v) is stop_when:
+                return v
+        return v
+
+    def ev_if_exp(self, node: n.IfExp) -> Value:
+        return self.ev(node.body) if _truth(self.ev(node.test)) else self.ev(node.orelse)
+
+    def ev_call(self, node: n.Call) -> Value:
+        name = node.func
+        fn = self.functions.get(name)
+        if fn is None:
+            raise self.fail(node, f"unknown function '{name}'")
+        argv = [self.ev(x) for x in node.args]
+        kw = {k: self.ev(v) for k, v in node.kwargs}
+        if name in _PRODUCT_SIZED and \
+                math.prod(int(np.size(cast("ArrayLike", x))) for x in argv) > MAX_ARRAY_SIZE:
+            raise self.fail(node, "result too large")
+        try:
+            return fn(*argv, **kw)
+        except EvaluationError:
+            raise
+        except (ValueError, TypeError, ArithmeticError, IndexError, KeyError,
+                np.linalg.LinAlgError) as exc:
+            raise self.fail(node, f"{name}(...) failed: {exc}") from None
+
+    def ev_transpose(self, node: n.Transpose) -> Value:
+        v = self.ev(node.operand)
+        try:
+            return np.asarray(v).T
+        except ValueError:
+            raise self.fail(node, "rows have different lengths") from None
+
+    def ev_sequence(self, node: n.ListExpr | n.TupleExpr) -> Value:
+        if self.exact_ints and isinstance(node, n.TupleExpr):
+            return tuple(self.ev(x) for x in node.items)  # references: shapes, axes
+        # in answers (1, 2) is the vector [1, 2], checked the same way
+        values = [self.ev(x) for x in node.items]
+        try:
+            arr = np.array(values)
+        except ValueError:
+            raise self.fail(node, "rows have different lengths") from None
+        if arr.dtype == object:
+            raise self.fail(node, "rows have different lengths")
+        return arr if self.exact_ints else arr.astype(float)
+
+    def ev_slice(self, node: n.Slice) -> Value:
+        return slice(*(self.ev(x) if x is not None else None
+                       for x in (node.lower, node.upper, node.step)))
+
+    def ev_subscript(self, node: n.Subscript) -> Value:
+        base, idx = self.ev(node.value), self.ev(node.index)
+        try:
+            return _INDEX(base, idx)
+        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            raise self.fail(node, f"indexing failed: {exc}") from None
+
+    def binary(self, node: n.Node, op: str, x: Value, y: Value) -> Value:
         if op == "**" and isinstance(x, int) and isinstance(y, int) and not isinstance(x, bool):
             if y > 0 and abs(x) > 1 and y * max(abs(x).bit_length(), 1) > MAX_INT_BITS:
                 raise self.fail(node, "number too large")
-        if op == "@" and (np.ndim(x) == 0 or np.ndim(y) == 0):
+        if op == "@" and (_ndim(x) == 0 or _ndim(y) == 0):
             raise self.fail(node, "'@' is matrix multiplication and needs two arrays; "
                                   "use '*' for a scalar")
         if op != "@" and isinstance(x, np.ndarray) and isinstance(y, np.ndarray):
@@ -178,27 +205,44 @@ class _Evaluator:
         return result
 
 
-def _raise(exc: Exception) -> Any:
+# One handler per node type: a registry, so a new node type is one entry here.
+_HANDLERS: dict[type[n.Node], Callable[..., Value]] = {
+    n.Num: _Evaluator.ev_num, n.Str: _Evaluator.ev_string, n.Name: _Evaluator.ev_name,
+    n.Unary: _Evaluator.ev_unary, n.Bin: _Evaluator.ev_bin, n.Compare: _Evaluator.ev_compare,
+    n.BoolOp: _Evaluator.ev_bool_op, n.IfExp: _Evaluator.ev_if_exp, n.Call: _Evaluator.ev_call,
+    n.Transpose: _Evaluator.ev_transpose, n.ListExpr: _Evaluator.ev_sequence,
+    n.TupleExpr: _Evaluator.ev_sequence, n.Slice: _Evaluator.ev_slice,
+    n.Subscript: _Evaluator.ev_subscript,
+}
+
+
+def _raise(exc: Exception) -> NoReturn:
     raise exc
 
 
-def _kind(v: Any) -> str:
+def _kind(v: Value) -> str:
     if isinstance(v, tuple):
         return "a tuple"
-    shape = np.shape(v) if isinstance(v, (np.ndarray, list, int, float, np.generic)) else None
+    shape = np.shape(cast("ArrayLike", v)) \
+        if isinstance(v, (np.ndarray, list, int, float, np.generic)) else None
     if shape is None:
         return type(v).__name__
     return "a number" if shape == () else "an array of shape " + "x".join(map(str, shape))
 
 
-def _truth(v: Any) -> bool:
+def _ndim(v: Value) -> int:
+    return np.ndim(cast("ArrayLike", v))
+
+
+def _truth(v: Value) -> bool:
     if isinstance(v, np.ndarray):
         return bool(v.all())
     return bool(v)
 
 
-def _shape_message(op: str, x: Any, y: Any, exc: Exception) -> str:
-    sx, sy = "x".join(map(str, np.shape(x))), "x".join(map(str, np.shape(y)))
+def _shape_message(op: str, x: Value, y: Value, exc: Exception) -> str:
+    sx = "x".join(map(str, np.shape(cast("ArrayLike", x))))
+    sy = "x".join(map(str, np.shape(cast("ArrayLike", y))))
     if op == "@":
         return f"shapes do not match for '@': {sx or 'scalar'} @ {sy or 'scalar'}"
     return f"shapes do not match for '{op}': {sx or 'scalar'} and {sy or 'scalar'}"
@@ -206,12 +250,12 @@ def _shape_message(op: str, x: Any, y: Any, exc: Exception) -> str:
 
 def evaluate(
     expr: Expr | n.Node,
-    env: Mapping[str, Any],
-    functions: Mapping[str, Callable[..., Any]],
+    env: Mapping[str, Value],
+    functions: Functions,
     *,
     exact_ints: bool = False,
     strict_broadcast: bool = False,
-) -> Any:
+) -> Value:
     """Value of `expr` with names from `env` and calls from `functions`.
     strict_broadcast: elementwise operations need equal shapes or a scalar, as in matrix
     algebra ((n x 1) + (1 x n) is an error, not NumPy's n x n matrix)."""

@@ -11,16 +11,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, NoReturn, SupportsInt, TypeAlias
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from mldrill.values import Function as Numeric
+    from mldrill.values import SympyExpr, Value
+
+# (the sympy module, *sympy arguments) -> a sympy expression
+SympyBuilder: TypeAlias = "Callable[..., SympyExpr]"
 
 
 @dataclass(frozen=True)
 class Function:
     name: str
-    numeric: Callable[..., Any]
-    sympy: Callable[..., Any] | None = None  # (sympy_module, *args) -> sympy expression
+    numeric: Numeric
+    sympy: SympyBuilder | None = None
     student: bool = True  # may appear in answers
     doc: str = ""
 
@@ -28,17 +38,17 @@ class Function:
 REGISTRY: dict[str, Function] = {}
 
 
-def register(name: str, numeric: Callable[..., Any], sympy: Callable[..., Any] | None = None,
+def register(name: str, numeric: Numeric, sympy: SympyBuilder | None = None,
              *, student: bool = True, aliases: tuple[str, ...] = (), doc: str = "") -> None:
     for key in (name, *aliases):
         REGISTRY[key] = Function(key, numeric, sympy, student, doc)
 
 
-def _ufunc(f: np.ufunc) -> Callable[..., Any]:
+def _ufunc(f: np.ufunc) -> Numeric:
     """`f` with exactly its inputs: NumPy takes a further positional argument as `out`,
     so exp(x, A) would write into A (a variant's cached matrix) and corrupt later checks."""
 
-    def call(*args: Any) -> Any:
+    def call(*args: Value) -> Value:
         if len(args) != f.nin:
             raise TypeError(f"takes {f.nin} argument{'s' if f.nin > 1 else ''}, "
                             f"got {len(args)}")
@@ -48,10 +58,10 @@ def _ufunc(f: np.ufunc) -> Callable[..., Any]:
     return call
 
 
-def _extremum(f: np.ufunc, reduce: Callable[..., Any]) -> Callable[..., Any]:
+def _extremum(f: np.ufunc, reduce: Numeric) -> Numeric:
     """max(x) is the largest entry; max(a, b, ...) is elementwise (never NumPy's `out`)."""
 
-    def call(*args: Any) -> Any:
+    def call(*args: Value) -> Value:
         if not args:
             raise TypeError("needs at least one argument")
         if len(args) == 1:
@@ -64,7 +74,7 @@ def _extremum(f: np.ufunc, reduce: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _sigmoid(z: Any) -> Any:
+def _sigmoid(z: ArrayLike) -> Value:
     z = np.asarray(z, dtype=float)
     out = np.empty_like(z)
     pos = z >= 0
@@ -74,36 +84,36 @@ def _sigmoid(z: Any) -> Any:
     return out[()] if out.ndim == 0 else out
 
 
-def _softplus(z: Any) -> Any:
+def _softplus(z: ArrayLike) -> Value:
     return np.logaddexp(0.0, z)
 
 
-def _step(z: Any) -> Any:
+def _step(z: ArrayLike) -> Value:
     return np.where(np.asarray(z) > 0, 1.0, 0.0)[()]
 
 
-def _sum(x: Any, axis: Any = None) -> Any:
+def _sum(x: ArrayLike, axis: SupportsInt | None = None) -> Value:
     return np.sum(x, axis=None if axis is None else int(axis))
 
 
-def _mean(x: Any, axis: Any = None) -> Any:
-    return np.mean(x, axis=None if axis is None else int(axis))
+def _mean(x: ArrayLike, axis: SupportsInt | None = None) -> Value:
+    return np.mean(np.asarray(x), axis=None if axis is None else int(axis))
 
 
-def _logdet(k: Any) -> Any:
-    sign, value = np.linalg.slogdet(k)
+def _logdet(k: ArrayLike) -> Value:
+    sign, value = np.linalg.slogdet(np.asarray(k))
     return value if sign > 0 else float("nan")
 
 
-def _log_base(x: Any, base: Any = None) -> Any:
+def _log_base(x: ArrayLike, base: ArrayLike | None = None) -> Value:
     return np.log(x) if base is None else np.log(x) / np.log(base)
 
 
-def _sympy_log(sp: Any, x: Any, base: Any = None) -> Any:
+def _sympy_log(sp: ModuleType, x: SympyExpr, base: SympyExpr | None = None) -> SympyExpr:
     return sp.log(x) if base is None else sp.log(x, base)
 
 
-def _relu(z: Any) -> Any:
+def _relu(z: ArrayLike) -> Value:
     return np.maximum(z, 0)
 
 
@@ -146,7 +156,7 @@ register("dot", lambda a, b: np.dot(a, b))
 register("kron", np.kron)
 register("norm", np.linalg.norm)
 
-def _text(x: Any) -> str:
+def _text(x: Value) -> str:
     """str() for templates: whole floats without '.0', arrays as lists."""
     if isinstance(x, np.ndarray):
         return str(x.tolist())
@@ -156,7 +166,7 @@ def _text(x: Any) -> str:
 
 
 # --- references only ---------------------------------------------------------------------
-_REFERENCE_ONLY: dict[str, Callable[..., Any]] = {
+_REFERENCE_ONLY: dict[str, Numeric] = {
     "array": np.array, "zeros": np.zeros, "ones": np.ones, "eye": np.eye,
     "arange": np.arange, "full": np.full, "reshape": np.reshape, "flip": np.flip,
     "stack": np.stack, "hstack": np.hstack, "vstack": np.vstack,
@@ -178,7 +188,7 @@ for _name, _fn in _REFERENCE_ONLY.items():
     register(_name, _fn, student=False)
 
 
-def _needs_sympy(*args: Any) -> Any:
+def _needs_sympy(*args: Value) -> NoReturn:
     raise ValueError("diff(...) is worked out symbolically and only works in the answer of "
                      "an 'expression' part")
 

@@ -261,72 +261,91 @@ def _emit_sequence(
     j = start
     while j < end:
         tok = tokens[j]
-        sep = ""
-        if prev is not None and _ends_operand(prev):
-            sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
-        if implicit and prev is not None and prev.kind == "name" and prev.text in functions \
-                and tok.text != "(" and (_starts_operand(tok) or tok.kind == "number"):
-            raise AnswerParseError(text, tok.pos, f"'{prev.text}' is a function",
-                                   f"{prev.text}({tok.text}) with brackets")
-        if sep == "*" and out.matrix and prev is not None and prev.kind != "number":
-            shown = text[prev.pos:tok.pos].strip() or prev.text
-            after = "(...)" if tok.text == "(" else tok.text
-            raise AnswerParseError(
-                text, tok.pos, f"missing operator before '{tok.text}'",
-                f"@ for a matrix product ({shown} @ {after}) or * for elementwise/scalar",
-            )
-        if sep:
-            out.emit(sep, tok.pos)
-        elif (tok.space_before and prev is not None) or out.glued(tok.text):
-            # keep tokens apart: `π2` and `x²2` must not become `pi2` and `x**22`
-            out.emit(" ", tok.pos)
-        if tok.text == "[":
+        _emit_gap(text, tokens, j, end, prev, out, implicit, matlab_row, functions, variables)
+        if tok.text in ("[", "("):
             close = _matching(text, tokens, j, end)
-            _emit_bracket(text, tokens, j, close, out, implicit, functions, variables)
+            if tok.text == "[":
+                _emit_bracket(text, tokens, j, close, out, implicit, functions, variables)
+            else:
+                out.emit("(", tok.pos)
+                _emit_sequence(text, tokens, j + 1, close, out, implicit, functions, variables)
+                out.emit(")", tokens[close].pos)
             prev = tokens[close]
             j = close + 1
             continue
-        if tok.text == "(":
-            close = _matching(text, tokens, j, end)
-            out.emit("(", tok.pos)
-            _emit_sequence(text, tokens, j + 1, close, out, implicit, functions, variables)
-            out.emit(")", tokens[close].pos)
-            prev = tokens[close]
-            j = close + 1
-            continue
-        if tok.text in (")", "]"):
-            raise AnswerParseError(text, tok.pos, f"unexpected '{tok.text}' with nothing open")
-        nxt = tokens[j + 1] if j + 1 < end else None
-        if tok.text == "^" and nxt is not None and nxt.text == "T" and "T" not in variables \
-                and prev is not None and _ends_operand(prev):
-            out.emit(".T", tok.pos)  # A^T, as written on paper
-            prev = nxt
-            j += 2
-            continue
-        if tok.text in ("^", "**") and out.matrix and nxt is not None and nxt.text == "-":
-            raise AnswerParseError(text, tok.pos, "a negative power is elementwise here",
-                                   "inv(K) for the inverse of a matrix K")
-        if tok.text == "%" and implicit and prev is not None and _ends_operand(prev):
-            out.emit("/100", tok.pos)  # in an answer, 12.5% is a percentage (never modulo)
-            prev = tok
-            j += 1
-            continue
-        if tok.text == "^":
-            out.emit("**", tok.pos)
-        elif tok.text == "'":
-            out.emit(".T", tok.pos)
-        elif tok.text == ";":
-            raise AnswerParseError(
-                text, tok.pos, "';' separates matrix rows and only goes inside [ ]"
-            )
-        elif tok.text in ("&", "|", "~", "!"):
-            raise AnswerParseError(text, tok.pos, f"'{tok.text}' is not an operator here")
-        elif tok.text == "=" and not (prev is not None and prev.kind == "name"):
-            raise AnswerParseError(text, tok.pos, "unexpected '='", "an expression")
-        else:
-            out.emit(tok.text, tok.pos)
-        prev = tok
-        j += 1
+        used = _emit_token(text, tok, tokens[j + 1] if j + 1 < end else None, prev, out,
+                           implicit, variables)
+        prev = tokens[j + used - 1]
+        j += used
+
+
+def _emit_gap(
+    text: str,
+    tokens: list[Token],
+    j: int,
+    end: int,
+    prev: Token | None,
+    out: _Writer,
+    implicit: bool,
+    matlab_row: bool,
+    functions: set[str],
+    variables: set[str],
+) -> None:
+    """What goes between `prev` and tokens[j]: an implied operator, a space, or nothing
+    (and the errors of two operands side by side that no operator can join)."""
+    tok = tokens[j]
+    sep = ""
+    if prev is not None and _ends_operand(prev):
+        sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
+    if implicit and prev is not None and prev.kind == "name" and prev.text in functions \
+            and tok.text != "(" and (_starts_operand(tok) or tok.kind == "number"):
+        raise AnswerParseError(text, tok.pos, f"'{prev.text}' is a function",
+                               f"{prev.text}({tok.text}) with brackets")
+    if sep == "*" and out.matrix and prev is not None and prev.kind != "number":
+        shown = text[prev.pos:tok.pos].strip() or prev.text
+        after = "(...)" if tok.text == "(" else tok.text
+        raise AnswerParseError(
+            text, tok.pos, f"missing operator before '{tok.text}'",
+            f"@ for a matrix product ({shown} @ {after}) or * for elementwise/scalar",
+        )
+    if sep:
+        out.emit(sep, tok.pos)
+    elif (tok.space_before and prev is not None) or out.glued(tok.text):
+        # keep tokens apart: `π2` and `x²2` must not become `pi2` and `x**22`
+        out.emit(" ", tok.pos)
+
+
+def _emit_token(text: str, tok: Token, nxt: Token | None, prev: Token | None, out: _Writer,
+                implicit: bool, variables: set[str]) -> int:
+    """Emit one token that is not a bracket (rewritten where maths and Python differ);
+    returns how many tokens it used (`^T` is two)."""
+    if tok.text in (")", "]"):
+        raise AnswerParseError(text, tok.pos, f"unexpected '{tok.text}' with nothing open")
+    if tok.text == "^" and nxt is not None and nxt.text == "T" and "T" not in variables \
+            and prev is not None and _ends_operand(prev):
+        out.emit(".T", tok.pos)  # A^T, as written on paper
+        return 2
+    if tok.text in ("^", "**") and out.matrix and nxt is not None and nxt.text == "-":
+        raise AnswerParseError(text, tok.pos, "a negative power is elementwise here",
+                               "inv(K) for the inverse of a matrix K")
+    if tok.text == "%" and implicit and prev is not None and _ends_operand(prev):
+        out.emit("/100", tok.pos)  # in an answer, 12.5% is a percentage (never modulo)
+        return 1
+    if tok.text == "^":
+        out.emit("**", tok.pos)
+    elif tok.text == "'":
+        out.emit(".T", tok.pos)
+    elif tok.text == ";":
+        raise AnswerParseError(
+            text, tok.pos, "';' separates matrix rows and only goes inside [ ]"
+        )
+    elif tok.text in ("&", "|", "~", "!"):
+        raise AnswerParseError(text, tok.pos, f"'{tok.text}' is not an operator here")
+    elif tok.text == "=" and not (prev is not None and prev.kind == "name"):
+        raise AnswerParseError(text, tok.pos, "unexpected '='", "an expression")
+    else:
+        out.emit(tok.text, tok.pos)
+    return 1
 
 
 def _separator(

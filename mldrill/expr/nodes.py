@@ -9,6 +9,7 @@ calls to functions it was explicitly given.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -106,7 +107,7 @@ ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": oper
               "**": operator.pow}
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Yield node and all its descendants."""
     yield node
     for child in children(node):
@@ -180,54 +181,93 @@ def _prec(node: Node) -> int:
 
 def to_text(node: Node) -> str:
     """Canonical one-line text of a tree, in the syntax the parser reads back."""
-    match node:
-        case Num(value=v, text=t):
-            if t:
-                return t
-            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-                return str(int(v))
-            return repr(v)
-        case Str(value=v):
-            return repr(v)
-        case Name(id=i):
-            return i
-        case Unary(op=op, operand=o):
-            inner = _wrap(o, _prec(node), strict=op != "not")
-            return f"not {inner}" if op == "not" else f"{op}{inner}"
-        case Bin(op="**", left=a, right=b):
-            # right-associative: a**b**c is a**(b**c); -x**2 is -(x**2)
-            return f"{_wrap(a, _PREC['**'], strict=True)}**{_wrap(b, _PREC['neg'], strict=False)}"
-        case Bin(op=op, left=a, right=b):
-            p = _PREC[op]
-            return f"{_wrap(a, p, strict=False)}{_spaced(op)}{_wrap(b, p, strict=True)}"
-        case Compare(ops=ops, operands=operands):
-            text = _wrap(operands[0], _PREC["cmp"], strict=True)
-            for op, operand in zip(ops, operands[1:], strict=True):
-                text += f" {op} {_wrap(operand, _PREC['cmp'], strict=True)}"
-            return text
-        case BoolOp(op=op, values=vs):
-            return f" {op} ".join(_wrap(v, _PREC[op], strict=True) for v in vs)
-        case IfExp(test=t, body=b, orelse=o):
-            return f"{_wrap(b, 1, True)} if {_wrap(t, 1, True)} else {_wrap(o, 0, False)}"
-        case Call(func=f, args=args, kwargs=kw):
-            parts = [to_text(a) for a in args] + [f"{k}={to_text(v)}" for k, v in kw]
-            return f"{f}({', '.join(parts)})"
-        case Transpose(operand=o):
-            if isinstance(o, Num):
-                return f"({to_text(o)}).T"  # 2.T would read as the number 2. then T
-            return f"{_wrap(o, _PREC['atom'], strict=False)}.T"
-        case ListExpr(items=items):
-            return "[" + ", ".join(to_text(i) for i in items) + "]"
-        case TupleExpr(items=items):
-            inner = ", ".join(to_text(i) for i in items)
-            return f"({inner},)" if len(items) == 1 else f"({inner})"
-        case Slice(lower=a, upper=b, step=c):
-            text = (to_text(a) if a else "") + ":" + (to_text(b) if b else "")
-            return text + (":" + to_text(c) if c else "")
-        case Subscript(value=v, index=i):
-            idx = ", ".join(to_text(x) for x in i.items) if isinstance(i, TupleExpr) else to_text(i)
-            return f"{_wrap(v, _PREC['atom'], strict=False)}[{idx}]"
-    raise TypeError(f"cannot print {node!r}")
+    printer = _PRINTERS.get(type(node))
+    if printer is None:
+        raise TypeError(f"cannot print {node!r}")
+    return printer(node)
+
+
+def _num_text(node: Num) -> str:
+    v, t = node.value, node.text
+    if t:
+        return t
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def _unary_text(node: Unary) -> str:
+    op = node.op
+    inner = _wrap(node.operand, _prec(node), strict=op != "not")
+    return f"not {inner}" if op == "not" else f"{op}{inner}"
+
+
+def _bin_text(node: Bin) -> str:
+    op, a, b = node.op, node.left, node.right
+    if op == "**":
+        # right-associative: a**b**c is a**(b**c); -x**2 is -(x**2)
+        return f"{_wrap(a, _PREC['**'], strict=True)}**{_wrap(b, _PREC['neg'], strict=False)}"
+    p = _PREC[op]
+    return f"{_wrap(a, p, strict=False)}{_spaced(op)}{_wrap(b, p, strict=True)}"
+
+
+def _compare_text(node: Compare) -> str:
+    operands = node.operands
+    text = _wrap(operands[0], _PREC["cmp"], strict=True)
+    for op, operand in zip(node.ops, operands[1:], strict=True):
+        text += f" {op} {_wrap(operand, _PREC['cmp'], strict=True)}"
+    return text
+
+
+def _bool_text(node: BoolOp) -> str:
+    return f" {node.op} ".join(_wrap(v, _PREC[node.op], strict=True) for v in node.values)
+
+
+def _if_text(node: IfExp) -> str:
+    return (f"{_wrap(node.body, 1, True)} if {_wrap(node.test, 1, True)} "
+            f"else {_wrap(node.orelse, 0, False)}")
+
+
+def _call_text(node: Call) -> str:
+    parts = [to_text(a) for a in node.args] + [f"{k}={to_text(v)}" for k, v in node.kwargs]
+    return f"{node.func}({', '.join(parts)})"
+
+
+def _transpose_text(node: Transpose) -> str:
+    o = node.operand
+    if isinstance(o, Num):
+        return f"({to_text(o)}).T"  # 2.T would read as the number 2. then T
+    return f"{_wrap(o, _PREC['atom'], strict=False)}.T"
+
+
+def _list_text(node: ListExpr) -> str:
+    return "[" + ", ".join(to_text(i) for i in node.items) + "]"
+
+
+def _tuple_text(node: TupleExpr) -> str:
+    inner = ", ".join(to_text(i) for i in node.items)
+    return f"({inner},)" if len(node.items) == 1 else f"({inner})"
+
+
+def _slice_text(node: Slice) -> str:
+    a, b, c = node.lower, node.upper, node.step
+    text = (to_text(a) if a else "") + ":" + (to_text(b) if b else "")
+    return text + (":" + to_text(c) if c else "")
+
+
+def _subscript_text(node: Subscript) -> str:
+    i = node.index
+    idx = ", ".join(to_text(x) for x in i.items) if isinstance(i, TupleExpr) else to_text(i)
+    return f"{_wrap(node.value, _PREC['atom'], strict=False)}[{idx}]"
+
+
+# One printer per node type (a registry: a new node type is one entry here).
+_PRINTERS: dict[type[Node], Callable[..., str]] = {
+    Num: _num_text, Str: lambda node: repr(node.value), Name: lambda node: node.id,
+    Unary: _unary_text, Bin: _bin_text, Compare: _compare_text, BoolOp: _bool_text,
+    IfExp: _if_text, Call: _call_text, Transpose: _transpose_text, ListExpr: _list_text,
+    TupleExpr: _tuple_text, Slice: _slice_text, Subscript: _subscript_text,
+}
 
 
 def _spaced(op: str) -> str:

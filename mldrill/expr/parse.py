@@ -2,9 +2,9 @@
 
 User text is never given to `eval`, `exec` or `sympy.parse_expr`. It is rewritten into
 Python syntax by lexer.py, parsed by `ast.parse(mode="eval")` (which only builds a tree),
-and every node is checked against a whitelist and converted to mldrill.expr.nodes. Anything
-else (attributes other than `.T`, dunder names, lambdas, comprehensions, strings in answers,
-huge exponents) is refused with a message and a caret.
+and every node is checked against a whitelist and converted to mldrill.expr.nodes
+(convert.py). Anything else (attributes other than `.T`, dunder names, lambdas,
+comprehensions, strings in answers, huge exponents) is refused with a message and a caret.
 
 Two grammars:
 - ANSWER: what students type. Implicit multiplication, `^`, MATLAB matrices; no keyword
@@ -17,20 +17,16 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr import nodes as n
+from mldrill.expr.convert import MAX_DEPTH, Converter
 from mldrill.expr.lexer import Normalized, normalize
 
 MAX_LENGTH = 4000
-MAX_DEPTH = 60
-MAX_NODES = 3000
-MAX_EXPONENT = 1000
-MAX_NUMBER_DIGITS = 40
 
 
 @dataclass(frozen=True)
@@ -70,26 +66,6 @@ class Expr:
 
     def __str__(self) -> str:
         return self.text
-
-
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
-           ast.Mod: "%", ast.Pow: "**", ast.MatMult: "@"}
-_CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
-           ast.GtE: ">="}
-_REFUSED = {
-    ast.Lambda: "lambdas are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.Dict: "dictionaries are not allowed",
-    ast.Set: "sets are not allowed",
-    ast.NamedExpr: "':=' is not allowed",
-    ast.Await: "'await' is not allowed",
-    ast.Yield: "'yield' is not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.Starred: "'*' unpacking is not allowed",
-}
 
 
 def parse(
@@ -138,7 +114,7 @@ def parse(
         raise AnswerParseError(text, norm.column(offset), message, expected) from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerParseError(text, 0, "expression is too deeply nested") from None
-    converter = _Converter(text, norm, grammar)
+    converter = Converter(text, norm, grammar.reference)
     try:
         root = converter.convert(tree.body, 0)
     except RecursionError:
@@ -201,182 +177,6 @@ def _expected(norm: Normalized, offset: int) -> str | None:
             return "a number, name or '(' after the operator"
         return None
     return "an operator (+ - * / ^) or a number, name or bracket"
-
-
-class _Converter:
-    def __init__(self, text: str, norm: Normalized, grammar: Grammar):
-        self.text = text
-        self.norm = norm
-        self.grammar = grammar
-        self.count = 0
-
-    def pos(self, node: ast.AST) -> int:
-        off = getattr(node, "col_offset", 1) - 1  # minus the '(' we added
-        return self.norm.column(off)
-
-    def fail(self, node: ast.AST, message: str, expected: str | None = None) -> AnswerParseError:
-        return AnswerParseError(self.text, self.pos(node), message, expected)
-
-    def fail_at_dot(self, node: ast.Attribute, message: str) -> AnswerParseError:
-        """An error with the caret under the '.' of `value.attr`."""
-        end = getattr(node.value, "end_col_offset", None)
-        col = self.norm.column(end - 1) if end is not None else self.pos(node)
-        return AnswerParseError(self.text, col, message)
-
-    def convert(self, node: ast.AST, depth: int) -> n.Node:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self.fail(node, f"expression is too large (more than {MAX_NODES} parts)")
-        if depth > MAX_DEPTH * 2:
-            raise self.fail(node, "expression is too deeply nested")
-        d = depth + 1
-        pos = self.pos(node)
-        ref = self.grammar.reference
-        match node:
-            case ast.Constant(value=bool(v)) if ref:
-                return n.Num(int(v), "True" if v else "False", pos=pos)
-            case ast.Constant(value=int(v) | float(v)) if not isinstance(v, bool):
-                return self.number(node, v, pos)
-            case ast.Constant(value=str(v)) if ref:
-                return n.Str(v, pos=pos)
-            case ast.Constant(value=None) if ref:
-                return n.Name("None", pos=pos)
-            case ast.Constant():
-                raise self.fail(node, "only numbers are allowed here")
-            case ast.Name(id=name):
-                if name.startswith("__") or name.startswith("_") and not ref:
-                    raise self.fail(node, f"the name '{name}' is not allowed")
-                return n.Name(name, pos=pos)
-            case ast.UnaryOp(op=ast.USub(), operand=o):
-                inner = self.convert(o, d)
-                if isinstance(inner, n.Num) and not isinstance(o, ast.UnaryOp):
-                    return n.Num(-inner.value, "-" + inner.text if inner.text else "", pos=pos)
-                return n.Unary("-", inner, pos=pos)
-            case ast.UnaryOp(op=ast.UAdd(), operand=o):
-                return n.Unary("+", self.convert(o, d), pos=pos)
-            case ast.UnaryOp(op=ast.Not(), operand=o) if ref:
-                return n.Unary("not", self.convert(o, d), pos=pos)
-            case ast.BinOp(op=op, left=a, right=b) if type(op) in _BINOPS:
-                sym = _BINOPS[type(op)]
-                left, right = self.convert(a, d), self.convert(b, d)
-                if sym == "**":
-                    self.check_exponent(b, right)
-                return n.Bin(sym, left, right, pos=pos)
-            case ast.BinOp():
-                raise self.fail(node, "this operator is not allowed", "+ - * / ^ @")
-            case ast.Compare(ops=ops, left=a, comparators=cs):
-                if not all(type(o) in _CMPOPS for o in ops):
-                    raise self.fail(node, "only == != < <= > >= comparisons are allowed")
-                if not ref and len(ops) > 1:
-                    raise self.fail(node, "chained comparisons are not allowed in answers")
-                operands = (self.convert(a, d),) + tuple(self.convert(c, d) for c in cs)
-                return n.Compare(tuple(_CMPOPS[type(o)] for o in ops), operands, pos=pos)
-            case ast.BoolOp(op=op, values=vs) if ref:
-                word = "and" if isinstance(op, ast.And) else "or"
-                return n.BoolOp(word, tuple(self.convert(v, d) for v in vs), pos=pos)
-            case ast.IfExp(test=t, body=b, orelse=o) if ref:
-                return n.IfExp(self.convert(t, d), self.convert(b, d), self.convert(o, d),
-                               pos=pos)
-            case ast.Call(func=f, args=args, keywords=kws):
-                return self.call(node, f, args, kws, d, pos)
-            case ast.Attribute(value=v, attr="T"):
-                return n.Transpose(self.convert(v, d), pos=pos)
-            case ast.Attribute(attr=attr):
-                raise self.fail_at_dot(node, f"'.{attr}' is not allowed (the only attribute "
-                                             "is .T, the transpose)")
-            case ast.List(elts=elts):
-                return n.ListExpr(tuple(self.convert(e, d) for e in elts), pos=pos)
-            case ast.Tuple(elts=elts):
-                return n.TupleExpr(tuple(self.convert(e, d) for e in elts), pos=pos)
-            case ast.Subscript(value=v, slice=s) if ref:
-                return n.Subscript(self.convert(v, d), self.convert(s, d), pos=pos)
-            case ast.Slice(lower=lo, upper=up, step=st) if ref:
-                return n.Slice(*(self.convert(x, d) if x is not None else None
-                                 for x in (lo, up, st)), pos=pos)
-            case ast.Subscript():
-                raise self.fail(node, "indexing with [ ] is not allowed in an answer")
-            case ast.BoolOp() | ast.UnaryOp(op=ast.Not()):
-                raise self.fail(node, "'and', 'or' and 'not' are not allowed in an answer")
-            case ast.IfExp():
-                raise self.fail(node, "'a if c else b' is not allowed in an answer")
-        for kind, message in _REFUSED.items():
-            if isinstance(node, kind):
-                raise self.fail(node, message)
-        raise self.fail(node, f"{type(node).__name__.lower()} is not allowed here")
-
-    def number(self, node: ast.AST, v: int | float, pos: int) -> n.Num:
-        m = _NUMBER_RE.match(self.text, self.pos(node))
-        literal = m.group() if m else ""
-        if isinstance(v, int) and len(str(abs(v))) > MAX_NUMBER_DIGITS:
-            raise self.fail(node, f"number has more than {MAX_NUMBER_DIGITS} digits")
-        value: int | float = v
-        return n.Num(value, literal if _is_plain_number(literal) else "", pos=pos)
-
-    def check_exponent(self, node: ast.AST, right: n.Node) -> None:
-        if any(isinstance(x, (n.Name, n.Call, n.Subscript)) for x in n.walk(right)):
-            return
-        value = _const_value(right)
-        if value is None or abs(value) > MAX_EXPONENT:
-            raise self.fail(node, f"exponent is too large (the limit is {MAX_EXPONENT})")
-
-    def call(self, node: ast.AST, f: ast.AST, args: list[ast.expr], kws: list[ast.keyword],
-             d: int, pos: int) -> n.Call:
-        if not isinstance(f, ast.Name):
-            if isinstance(f, ast.Attribute):
-                raise self.fail_at_dot(f, f"'.{f.attr}(...)' is not allowed: call functions "
-                                          "by name, e.g. inv(K) instead of np.linalg.inv(K)")
-            raise self.fail(f, "only named functions can be called")
-        if f.id.startswith("_"):
-            raise self.fail(f, f"the name '{f.id}' is not allowed")
-        if kws and not self.grammar.reference:
-            for kw in kws:  # NumPy users write sum(dY, axis=0): that one is allowed
-                if kw.arg != "axis" or f.id not in _AXIS_FUNCTIONS:
-                    raise self.fail(kw, "keyword arguments are not allowed in an answer "
-                                        "(except axis= in sum and mean)")
-        kwargs = []
-        for kw in kws:
-            if kw.arg is None:
-                raise self.fail(kw, "'**' unpacking is not allowed")
-            kwargs.append((kw.arg, self.convert(kw.value, d)))
-        return n.Call(f.id, tuple(self.convert(a, d) for a in args), tuple(kwargs), pos=pos)
-
-
-_AXIS_FUNCTIONS = frozenset({"sum", "mean"})
-_NUMBER_RE = re.compile(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
-
-
-def _is_plain_number(s: str) -> bool:
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
-
-
-def _const_value(node: n.Node) -> float | None:
-    """Value of a constant subtree (numbers and arithmetic only), bounded; None if huge."""
-    match node:
-        case n.Num(value=v):
-            return float(v)
-        case n.Unary(op=op, operand=o):
-            inner = _const_value(o)
-            return None if inner is None else (-inner if op == "-" else inner)
-        case n.Bin(op=op, left=a, right=b):
-            x, y = _const_value(a), _const_value(b)
-            if x is None or y is None:
-                return None
-            try:
-                if op == "**":
-                    if abs(y) > MAX_EXPONENT:
-                        return None
-                    r = abs(x) ** y
-                    return r if r < 1e300 else None
-                if op in n.ARITHMETIC:
-                    return n.ARITHMETIC[op](x, y)
-            except (ZeroDivisionError, OverflowError):
-                return None
-            return 0.0
-    return 0.0
 
 
 def suggest(name: str, known: Collection[str]) -> str:

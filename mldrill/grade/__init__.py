@@ -3,8 +3,10 @@
 A map, in the order a submission travels:
 - `submissions` finds each student's file in a class folder and reads it without following
   links (the bytes read are the bytes graded).
-- `exercise` is the assignment format (YAML, checked with `path:line:col` diagnostics);
-  `inputs` draws each test's fixed cases and random inputs from an explicit seed.
+- `exercise` loads the assignment format (YAML, checked with `path:line:col` diagnostics)
+  into the typed `assignment` (exercises, tests, calls, cases); `cases` checks a test's
+  `inputs:` and fixed `cases:`; `inputs` draws each test's cases and random inputs from an
+  explicit seed.
 - `sandbox/` runs the student's functions in an isolated child and brings back plain data
   (its own map is in its `__init__`).
 - `grader` finds the assignments in the banks and grades one file (one sandbox, its import,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -57,7 +57,7 @@ def _short(text: str) -> str:
     return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
 
 
-def describe(value: Any) -> str:
+def describe(value: object) -> str:
     """What a value is, in a few words, for a message (never raises, never runs much code)."""
     if value is None:
         return "None"
@@ -90,21 +90,21 @@ def _where(index: tuple[int, ...]) -> str:
 
 # ---------------------------------------------------------------------------- comparing
 
-def compare(got: Any, expected: Any, what: str, rtol: float = 1e-5, atol: float = 1e-8
+def compare(got: object, expected: object, what: str, rtol: float = 1e-5, atol: float = 1e-8
             ) -> str | None:
     """None if `got` agrees with `expected`, else what is wrong, about `what`."""
     mismatch = check(got, expected, what, rtol, atol)
     return None if mismatch is None else mismatch.message
 
 
-def check(got: Any, expected: Any, what: str, rtol: float = 1e-5, atol: float = 1e-8
+def check(got: object, expected: object, what: str, rtol: float = 1e-5, atol: float = 1e-8
           ) -> Mismatch | None:
     """None if `got` agrees with `expected` (the reference's value), else the mismatch."""
     with np.errstate(all="ignore"):
         return _check(got, expected, what, rtol, atol)
 
 
-def _check(got: Any, expected: Any, what: str, rtol: float, atol: float) -> Mismatch | None:
+def _check(got: object, expected: object, what: str, rtol: float, atol: float) -> Mismatch | None:
     if isinstance(expected, np.ndarray):
         return _array(got, expected, what, rtol, atol)
     if isinstance(expected, bool | np.bool_):
@@ -129,7 +129,7 @@ def _check(got: Any, expected: Any, what: str, rtol: float, atol: float) -> Mism
                              f"{type(expected).__name__} ({what})")
 
 
-def _bool(got: Any, expected: bool, what: str) -> Mismatch | None:
+def _bool(got: object, expected: bool, what: str) -> Mismatch | None:
     if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "b":
         got = got[()]
     if not isinstance(got, bool | np.bool_):
@@ -138,7 +138,7 @@ def _bool(got: Any, expected: bool, what: str) -> Mismatch | None:
         Mismatch(f"{what}: expected {expected!r}, got {bool(got)!r}")
 
 
-def _sequence(got: Any, expected: tuple[Any, ...] | list[Any], what: str, rtol: float,
+def _sequence(got: object, expected: tuple[object, ...] | list[object], what: str, rtol: float,
               atol: float) -> Mismatch | None:
     if not isinstance(got, tuple | list):
         return _invalid(f"{what}: expected a {type(expected).__name__} of {len(expected)} "
@@ -152,7 +152,7 @@ def _sequence(got: Any, expected: tuple[Any, ...] | list[Any], what: str, rtol: 
     return None
 
 
-def _mapping(got: Any, expected: Mapping[Any, Any], what: str, rtol: float, atol: float
+def _mapping(got: object, expected: Mapping[object, object], what: str, rtol: float, atol: float
              ) -> Mismatch | None:
     if not isinstance(got, dict):
         return _invalid(f"{what}: expected a dict, got {describe(got)}")
@@ -169,7 +169,7 @@ def _mapping(got: Any, expected: Mapping[Any, Any], what: str, rtol: float, atol
     return None
 
 
-def _real(value: Any) -> float | None:
+def _real(value: object) -> float | None:
     """A real number (bool excluded; a 0-d array's item) as a float, or None if it is not one
     or is too large for a float."""
     if isinstance(value, np.ndarray) and value.shape == ():
@@ -181,7 +181,7 @@ def _real(value: Any) -> float | None:
     return float(value)  # np.longdouble beyond float range becomes inf (errstate: quiet)
 
 
-def _number(got: Any, expected: float, what: str, rtol: float, atol: float
+def _number(got: object, expected: float, what: str, rtol: float, atol: float
             ) -> Mismatch | None:
     g = _real(got)
     if g is None:
@@ -203,7 +203,7 @@ def _number(got: Any, expected: float, what: str, rtol: float, atol: float
 
 # ---------------------------------------------------------------------------- arrays
 
-def _numeric_leaves(value: Any, depth: int = 0) -> bool:
+def _numeric_leaves(value: object, depth: int = 0) -> bool:
     """Every leaf of a nested list/tuple is a real number, a real numeric array or a bool."""
     if depth > 64:
         return False
@@ -216,7 +216,7 @@ def _numeric_leaves(value: Any, depth: int = 0) -> bool:
     return isinstance(value, bool | float | np.bool_ | np.integer | np.floating)
 
 
-def _as_numeric(got: Any, shape: tuple[int, ...], what: str) -> np.ndarray | Mismatch:
+def _as_numeric(got: object, shape: tuple[int, ...], what: str) -> np.ndarray | Mismatch:
     """`got` as a numeric (kind b, i, u or f) ndarray, or why it is not one."""
     expected = f"an array of shape {shape}"
     if isinstance(got, list | tuple):
@@ -253,7 +253,7 @@ def _shape_and_dtype(got: np.ndarray, expected: np.ndarray, what: str) -> Mismat
     return None
 
 
-def as_array(got: Any, like: np.ndarray, what: str) -> np.ndarray | Mismatch:
+def as_array(got: object, like: np.ndarray, what: str) -> np.ndarray | Mismatch:
     """`got` as a float64 array of `like`'s shape (and a dtype fit for `like`'s), or why it
     cannot be one. For checks that use a student's array beyond comparing it."""
     if like.dtype.kind not in "biuf":
@@ -266,7 +266,7 @@ def as_array(got: Any, like: np.ndarray, what: str) -> np.ndarray | Mismatch:
         return bad if bad else arr.astype(np.float64)
 
 
-def _array(got: Any, expected: np.ndarray, what: str, rtol: float, atol: float
+def _array(got: object, expected: np.ndarray, what: str, rtol: float, atol: float
            ) -> Mismatch | None:
     arr = as_array(got, expected, what)
     if isinstance(arr, Mismatch):
@@ -296,7 +296,7 @@ def _array(got: Any, expected: np.ndarray, what: str, rtol: float, atol: float
 
 # ---------------------------------------------------------------------------- in place
 
-def changed(before: Any, after: Any) -> bool:
+def changed(before: object, after: object) -> bool:
     """Whether an argument was modified in place: `after` is not exactly `before` (same
     types, dtypes, shapes and values; NaN equals NaN). A re-typed array, a dict with other
     keys or a list of another length has changed. Never raises for any decoded `after`."""
@@ -304,7 +304,7 @@ def changed(before: Any, after: Any) -> bool:
         return not _same(before, after)
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: object, b: object) -> bool:
     if isinstance(a, np.ndarray):
         return (type(b) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape
                 and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")))

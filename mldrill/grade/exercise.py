@@ -1,4 +1,4 @@
-"""Coding assignments as data: the YAML format, checked with `path:line:col` diagnostics.
+"""Assignment files: the YAML format, loaded and checked with `path:line:col` diagnostics.
 
 An assignment file sits in a bank's `problems/` folder like any problem and is told apart by
 its top-level `assignment:` key. Its shape (docs/grading.md has the whole reference):
@@ -40,25 +40,38 @@ A test's `cases` are graded before its random draws, for every grading seed, so 
 that expose a known bug are never left to chance: a case replaces some inputs (a literal,
 or a generator) and fixes some sizes; the rest is drawn as the test says, from a generator
 seeded by the case alone (a case is the same whatever the grading seed).
+
+What a file becomes is typed data (`assignment`); the checks of `inputs:` and `cases:` are in
+`cases`, the drawing of inputs in `inputs`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from mldrill.bank.lint import Checker, did_you_mean, type_name
 from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import Diagnostic
+from mldrill.grade.assignment import (
+    NAME,
+    Assignment,
+    CallSpec,
+    Exercise,
+    Name,
+    TestSpec,
+    parse_call,
+)
+from mldrill.grade.cases import check_case_draws, check_cases, check_inputs
 
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+if TYPE_CHECKING:
+    from mldrill.grade.assignment import DimSpec
+    from mldrill.values import Yaml
+
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
-DISTS = ("normal", "uniform", "int", "positive", "distinct", "ties")
 
 TOP_KEYS = {
     "assignment": "the assignment's name, e.g. layers",
@@ -96,99 +109,11 @@ TEST_KEYS = {
     "atol": "absolute tolerance (default 1e-8)",
     "notes": "why this test exists (the bug it catches)",
 }
-CASE_KEYS = {
-    "note": "what the case exposes (shown when it fails)",
-    "dims": "sizes fixed for this case: whole numbers or expressions of earlier sizes",
-    "inputs": "inputs replaced for this case: literal values or generators",
-}
-INPUT_KEYS = {"shape", "dist", "low", "high", "dtype", "labels", "n"}
-MAX_CASES = 20
 LIMIT_KEYS = {"wall_seconds", "cpu_seconds", "memory_mb", "output_kb"}
 
 
-@dataclass(frozen=True)
-class CallSpec:
-    """`f(a, b, key=c)`: a function name and the names (or constants) of its arguments."""
-    function: str
-    args: tuple[Any, ...]            # input names (str) wrapped as Name, or constants
-    kwargs: tuple[tuple[str, Any], ...] = ()
-
-    def text(self) -> str:
-        inner = [str(a) for a in self.args] + [f"{k}={v}" for k, v in self.kwargs]
-        return f"{self.function}({', '.join(inner)})"
-
-
-@dataclass(frozen=True)
-class Name:
-    name: str
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class Case:
-    """A fixed input case of a test: inputs and sizes that replace the test's own."""
-    note: str
-    dims: tuple[tuple[str, Any], ...]       # (name, int | expression text)
-    inputs: tuple[tuple[str, Any], ...]     # (name, literal value or generator spec)
-
-
-@dataclass(frozen=True)
-class TestSpec:
-    __test__ = False  # not a pytest class
-
-    name: str
-    points: float
-    visibility: str
-    draws: int
-    dims: tuple[tuple[str, Any], ...]           # (name, [lo, hi] | int | expression text)
-    inputs: tuple[tuple[str, Any], ...]         # (name, spec)
-    call: CallSpec | None
-    compare: tuple[int, ...] | None
-    updates: tuple[str, ...]
-    backward: CallSpec | None
-    grads: tuple[str, ...]
-    prop: str | None
-    options: Mapping[str, Any]
-    rtol: float
-    atol: float
-    returns: tuple[str, ...] = ()
-    cases: tuple[Case, ...] = ()
-
-    @property
-    def kind(self) -> str:
-        return "property" if self.prop else "backward" if self.backward else "call"
-
-
-@dataclass(frozen=True)
-class Exercise:
-    id: str
-    title: str
-    functions: tuple[str, ...]
-    tests: tuple[TestSpec, ...]
-
-
-@dataclass(frozen=True)
-class Assignment:
-    name: str
-    title: str
-    about: str
-    reference: Path
-    exercises: tuple[Exercise, ...]
-    path: str
-    limits: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def functions(self) -> tuple[str, ...]:
-        return tuple(f for e in self.exercises for f in e.functions)
-
-    @property
-    def max_score(self) -> float:
-        return sum(t.points for e in self.exercises for t in e.tests)
-
-
-def is_assignment(data: Any) -> bool:
+def is_assignment(data: Yaml) -> TypeGuard[dict[str, Yaml]]:
+    """A YAML document that is an assignment: a mapping with a top-level `assignment:`."""
     return isinstance(data, dict) and "assignment" in data
 
 
@@ -209,32 +134,7 @@ def load_assignment_file(path: Path, solutions: Path | None, *, text: str | None
     return check_assignment(data, smap, shown, solutions)
 
 
-def parse_call(text: str) -> CallSpec:
-    """`f(x, w, b)` or `f(x, mode='train')`; raises ValueError naming what is wrong."""
-    try:
-        node = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise ValueError(f"not a call: {exc.msg}") from None
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-        raise ValueError("expected a call such as f(x, w, b)")
-
-    def arg(a: ast.expr) -> Any:
-        if isinstance(a, ast.Name):
-            return Name(a.id)
-        if isinstance(a, ast.Constant):
-            return a.value
-        raise ValueError(f"arguments must be input names or constants, got "
-                         f"'{ast.unparse(a)}'")
-
-    kwargs = []
-    for k in node.keywords:
-        if k.arg is None:
-            raise ValueError("**kwargs is not allowed here")
-        kwargs.append((k.arg, arg(k.value)))
-    return CallSpec(node.func.id, tuple(arg(a) for a in node.args), tuple(kwargs))
-
-
-def check_assignment(data: Any, smap: SourceMap, path: str, solutions: Path | None
+def check_assignment(data: dict[str, Yaml], smap: SourceMap, path: str, solutions: Path | None
                      ) -> tuple[Assignment | None, list[Diagnostic]]:
     """Validate a parsed assignment file; every problem is reported, each at its place."""
     c = Checker(path, smap, ())
@@ -268,7 +168,7 @@ def check_assignment(data: Any, smap: SourceMap, path: str, solutions: Path | No
                       path, limits), []
 
 
-def _limits(c: Checker, raw: Any) -> dict[str, float]:
+def _limits(c: Checker, raw: Yaml) -> dict[str, float]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -285,7 +185,7 @@ def _limits(c: Checker, raw: Any) -> dict[str, float]:
     return out
 
 
-def _exercise(c: Checker, item: Any, key: PathKey, ids: set[str]) -> Exercise | None:
+def _exercise(c: Checker, item: Yaml, key: PathKey, ids: set[str]) -> Exercise | None:
     if not isinstance(item, dict):
         c.err(key, f"an exercise must be a mapping (id, functions, tests), got "
                    f"{type_name(item)}")
@@ -310,7 +210,7 @@ def _exercise(c: Checker, item: Any, key: PathKey, ids: set[str]) -> Exercise | 
     return Exercise(ex_id, c.text(item, "title", key) or ex_id, tuple(functions), tuple(specs))
 
 
-def _number(c: Checker, raw: Any, k: str, key: PathKey, default: float) -> float:
+def _number(c: Checker, raw: dict[str, Yaml], k: str, key: PathKey, default: float) -> float:
     v = raw.get(k, default)
     if isinstance(v, str):
         try:
@@ -323,7 +223,7 @@ def _number(c: Checker, raw: Any, k: str, key: PathKey, default: float) -> float
     return float(v)
 
 
-def _test(c: Checker, raw: Any, key: PathKey, functions: set[str], names: set[str]
+def _test(c: Checker, raw: Yaml, key: PathKey, functions: set[str], names: set[str]
           ) -> TestSpec | None:
     from mldrill.grade.properties import PROPERTIES
 
@@ -346,7 +246,7 @@ def _test(c: Checker, raw: Any, key: PathKey, functions: set[str], names: set[st
         draws = 1
     dims = _dims(c, raw.get("dims"), (*key, "dims"))
     known = {d for d, _ in dims}
-    inputs = _inputs(c, raw.get("inputs"), (*key, "inputs"), known)
+    inputs = check_inputs(c, raw.get("inputs"), (*key, "inputs"), known)
     input_names = {n for n, _ in inputs}
     call = _call(c, raw, "call", key, functions, input_names)
     backward = _call(c, raw, "backward", key, functions, input_names | {"dout", "cache"})
@@ -383,18 +283,18 @@ def _test(c: Checker, raw: Any, key: PathKey, functions: set[str], names: set[st
         c.err((*key, "options"), "'options' must be a mapping")
         options = {}
     extra = {"dout"} if backward is not None and "dout" not in input_names else set()
-    cases = _cases(c, raw.get("cases"), (*key, "cases"), dict(dims), dict(inputs), extra)
+    cases = check_cases(c, raw.get("cases"), (*key, "cases"), dict(dims), dict(inputs), extra)
     if len(c.diags) > before:
         return None
     spec = TestSpec(name, _number(c, raw, "points", key, 1.0), vis, draws, dims, inputs, call,
                     tuple(compare) if compare is not None else None, tuple(updates), backward,
                     tuple(grads), prop, options, _number(c, raw, "rtol", key, 1e-5),
                     _number(c, raw, "atol", key, 1e-8), tuple(returns), cases)
-    _draw_cases(c, spec, (*key, "cases"))
+    check_case_draws(c, spec, (*key, "cases"))
     return None if len(c.diags) > before else spec
 
 
-def _call(c: Checker, raw: dict[str, Any], k: str, key: PathKey, functions: set[str],
+def _call(c: Checker, raw: dict[str, Yaml], k: str, key: PathKey, functions: set[str],
           names: set[str]) -> CallSpec | None:
     if k not in raw:
         return None
@@ -417,13 +317,13 @@ def _call(c: Checker, raw: dict[str, Any], k: str, key: PathKey, functions: set[
     return spec
 
 
-def _dims(c: Checker, raw: Any, key: PathKey) -> tuple[tuple[str, Any], ...]:
+def _dims(c: Checker, raw: Yaml, key: PathKey) -> tuple[tuple[str, DimSpec], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         c.err(key, f"'dims' must be a mapping of names to sizes, got {type_name(raw)}")
         return ()
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, DimSpec]] = []
     for k, v in raw.items():
         if not NAME.match(str(k)):
             c.err((*key, k), f"'{k}' is not a valid name", on_key=True)
@@ -447,202 +347,3 @@ def _dims(c: Checker, raw: Any, key: PathKey) -> tuple[tuple[str, Any], ...]:
                              f"{type_name(v)}")
     return tuple(out)
 
-
-def _inputs(c: Checker, raw: Any, key: PathKey, dims: set[str]
-            ) -> tuple[tuple[str, Any], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, dict):
-        c.err(key, f"'inputs' must be a mapping of names to values, got {type_name(raw)}")
-        return ()
-    out = []
-    for k, v in raw.items():
-        if not NAME.match(str(k)):
-            c.err((*key, k), f"'{k}' is not a valid name", on_key=True)
-            continue
-        _check_value(c, v, (*key, k))
-        out.append((k, v))
-    return tuple(out)
-
-
-def is_generator(v: Any) -> bool:
-    return isinstance(v, dict) and ("shape" in v or "labels" in v)
-
-
-def _check_value(c: Checker, v: Any, key: PathKey) -> None:
-    if is_generator(v):
-        c.unknown_keys(v, INPUT_KEYS, key, "an input")
-        if "shape" in v and not isinstance(v["shape"], list):
-            c.err((*key, "shape"), "'shape' must be a list of sizes, e.g. [N, D]")
-        for bound in ("low", "high"):
-            if bound in v and not _is_number(v[bound]):
-                c.err((*key, bound), f"'{bound}' must be a number, got {_shown_value(v[bound])}")
-        dist = v.get("dist", "normal")
-        if dist not in DISTS:
-            c.err((*key, "dist"), f"unknown dist '{dist}'{did_you_mean(str(dist), DISTS)}; "
-                                  f"known: {', '.join(DISTS)}")
-    elif isinstance(v, dict):
-        for k2, v2 in v.items():
-            _check_value(c, v2, (*key, k2))
-    elif isinstance(v, list):
-        for i, v2 in enumerate(v):
-            _check_value(c, v2, (*key, i))
-
-
-# ---------------------------------------------------------------------------- fixed cases
-
-def _cases(c: Checker, raw: Any, key: PathKey, dims: dict[str, Any], inputs: dict[str, Any],
-           extra: set[str]) -> tuple[Case, ...]:
-    """`cases:`: each a mapping {note, dims, inputs} naming the test's own sizes and inputs
-    (`dout` too, in a backward test that does not draw it)."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not raw or len(raw) > MAX_CASES:
-        c.err(key, f"'cases' must be a list of 1 to {MAX_CASES} cases, each a mapping with "
-                   "'inputs' and/or 'dims'")
-        return ()
-    out = []
-    for i, item in enumerate(raw):
-        where = (*key, i)
-        if not isinstance(item, dict):
-            c.err(where, f"a case must be a mapping (note, dims, inputs), got {type_name(item)}")
-            continue
-        c.unknown_keys(item, CASE_KEYS, where, "a case")
-        if not item.get("dims") and not item.get("inputs"):
-            c.err(where, "a case must give 'inputs' (values that replace the test's) and/or "
-                         "'dims' (sizes)")
-        note = c.text(item, "note", where)
-        out.append(Case(note, _case_dims(c, item.get("dims"), (*where, "dims"), dims),
-                        _case_inputs(c, item.get("inputs"), (*where, "inputs"), inputs, extra)))
-    return tuple(out)
-
-
-def _case_dims(c: Checker, raw: Any, key: PathKey, known: dict[str, Any]
-               ) -> tuple[tuple[str, Any], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, dict):
-        c.err(key, f"a case's 'dims' must be a mapping of sizes, got {type_name(raw)}")
-        return ()
-    out: list[tuple[str, Any]] = []
-    for k, v in raw.items():
-        if k not in known:
-            c.err((*key, k), f"'{k}' is not a size of this test{did_you_mean(str(k), known)}; "
-                             f"its sizes: {', '.join(known) or 'none'}", on_key=True)
-        elif isinstance(v, int) and not isinstance(v, bool) and v >= 0:
-            out.append((k, v))
-        elif isinstance(v, str) and _parses(v):
-            out.append((k, v))
-        else:
-            c.err((*key, k), f"a case fixes its sizes: '{k}' must be a whole number >= 0 or an "
-                             f"expression of earlier sizes, got {_shown_value(v)}")
-    return tuple(out)
-
-
-def _is_number(v: Any) -> bool:
-    """A number, or text YAML left unread such as 1e-3."""
-    if isinstance(v, bool):
-        return False
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _parses(text: str) -> bool:
-    try:
-        ast.parse(text, mode="eval")
-    except SyntaxError:
-        return False
-    return True
-
-
-def _shown_value(v: Any) -> str:
-    return repr(v) if isinstance(v, list | str) else type_name(v)
-
-
-def _case_inputs(c: Checker, raw: Any, key: PathKey, specs: dict[str, Any], extra: set[str]
-                 ) -> tuple[tuple[str, Any], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, dict):
-        c.err(key, f"a case's 'inputs' must be a mapping of input names to values, got "
-                   f"{type_name(raw)}")
-        return ()
-    names = [*specs, *sorted(extra)]
-    out = []
-    for k, v in raw.items():
-        if k not in specs and k not in extra:
-            c.err((*key, k), f"'{k}' is not an input of this test{did_you_mean(str(k), names)}"
-                             f"; its inputs: {', '.join(names) or 'none'}", on_key=True)
-            continue
-        _check_case_value(c, v, specs.get(k, ARRAY_HINT), (*key, k))
-        out.append((k, v))
-    return tuple(out)
-
-
-ARRAY_HINT = {"shape": None}  # how a case's `dout` is read: an array of numbers
-
-
-def _check_case_value(c: Checker, v: Any, hint: Any, key: PathKey) -> None:
-    """A case's value: a generator, or a literal read the way the test's input at the same
-    place is (a literal where the test draws an array must be a rectangular list of
-    numbers)."""
-    if is_generator(v):
-        _check_value(c, v, key)
-    elif is_generator(hint):
-        whole = "labels" in hint or hint.get("dtype") == "int"
-        try:
-            literal_array(v, whole)
-        except ValueError as exc:
-            c.err(key, f"{exc} (the test draws an array here)")
-    elif isinstance(v, dict):
-        for k2, v2 in v.items():
-            _check_case_value(c, v2, hint.get(k2) if isinstance(hint, dict) else None,
-                              (*key, k2))
-    elif isinstance(v, list):
-        for i, v2 in enumerate(v):
-            sub = hint[i] if isinstance(hint, list) and i < len(hint) else None
-            _check_case_value(c, v2, sub, (*key, i))
-
-
-def literal_array(v: Any, whole: bool = False) -> Any:
-    """A case's literal (a number or nested lists of numbers) as a float64 array (int64 when
-    `whole`); ValueError says what is wrong. YAML's 1e-3 (read as text) is a number here."""
-    import numpy as np
-
-    def number(x: Any) -> float:
-        if isinstance(x, bool) or x is None or isinstance(x, dict | list):
-            raise ValueError(f"expected a number, got {type_name(x)}")
-        try:
-            value = float(x)
-        except (TypeError, ValueError):
-            raise ValueError(f"expected a number, got {x!r}") from None
-        if whole and value != int(value):
-            raise ValueError(f"expected a whole number, got {x!r}")
-        return value
-
-    def walk(x: Any) -> Any:
-        return [walk(e) for e in x] if isinstance(x, list) else number(x)
-
-    values = walk(v)
-    try:
-        a = np.array(values, dtype=np.float64)
-    except ValueError:
-        raise ValueError("a literal array must be rectangular (rows of equal length)") from None
-    if a.size == 0:
-        raise ValueError("a literal array must not be empty")
-    return a.astype(np.int64) if whole else a
-
-
-def _draw_cases(c: Checker, spec: TestSpec, key: PathKey) -> None:
-    """Each case is drawn once (cases do not depend on the seed), so a literal of the wrong
-    shape or a size that does not evaluate is reported here, at its place."""
-    from mldrill.grade.inputs import CaseError, draw_case
-
-    for i in range(len(spec.cases)):
-        try:
-            draw_case(spec, i)
-        except CaseError as exc:
-            c.err((*key, i, *exc.where), f"fixed case {i + 1}: {exc}")

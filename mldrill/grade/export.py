@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import mldrill
-from mldrill.grade.exercise import Assignment
+from mldrill.grade.assignment import Assignment
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once when the autograder image is built.

@@ -22,13 +22,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.parse import parse_reference
-from mldrill.grade.exercise import ARRAY_HINT, TestSpec, is_generator, literal_array
+from mldrill.grade.assignment import TestSpec
+from mldrill.grade.cases import ARRAY_HINT, is_generator, literal_array
+from mldrill.values import as_float, as_int
+
+if TYPE_CHECKING:
+    from mldrill.grade.sandbox.model import Arg
+    from mldrill.values import Yaml
 
 
 class InputError(Exception):
@@ -61,20 +67,20 @@ def draw_dims(test: TestSpec, rng: np.random.Generator) -> dict[str, int]:
     return dims
 
 
-def _size(text: Any, dims: Mapping[str, int], what: str) -> int:
+def _size(text: Yaml, dims: Mapping[str, int], what: str) -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         return text
     try:
         value = evaluate(parse_reference(str(text)), dict(dims), {}, exact_ints=True)
     except Exception as exc:  # noqa: BLE001  (any failure is the file's bug)
         raise InputError(f"size '{text}' of {what}: {exc}") from None
-    if float(value) != int(value) or int(value) < 0:
+    if as_float(value) != as_int(value) or as_int(value) < 0:
         raise InputError(f"size '{text}' of {what} is {value}, not a whole number >= 0")
-    return int(value)
+    return as_int(value)
 
 
 def draw_inputs(test: TestSpec, seed: int, assignment: str, draw: int
-                ) -> tuple[dict[str, int], dict[str, Any]]:
+                ) -> tuple[dict[str, int], dict[str, Arg]]:
     """The sizes and the inputs of one draw of a test."""
     rng = rng_for(seed, assignment, test.name, draw)
     dims = draw_dims(test, rng)
@@ -82,7 +88,7 @@ def draw_inputs(test: TestSpec, seed: int, assignment: str, draw: int
     return dims, inputs
 
 
-def _value(spec: Any, dims: Mapping[str, int], rng: np.random.Generator, what: str) -> Any:
+def _value(spec: Yaml, dims: Mapping[str, int], rng: np.random.Generator, what: str) -> Arg:
     if is_generator(spec):
         return _array(spec, dims, rng, what)
     if isinstance(spec, dict):
@@ -91,19 +97,19 @@ def _value(spec: Any, dims: Mapping[str, int], rng: np.random.Generator, what: s
         return [_value(v, dims, rng, f"{what}[{i}]") for i, v in enumerate(spec)]
     if isinstance(spec, str) and spec in dims:
         return dims[spec]
-    return spec
+    return cast("Arg", spec)  # a literal: YAML's plain data
 
 
-def _array(spec: Mapping[str, Any], dims: Mapping[str, int], rng: np.random.Generator,
-           what: str) -> Any:
+def _array(spec: Mapping[str, Yaml], dims: Mapping[str, int], rng: np.random.Generator,
+           what: str) -> Arg:
     if "labels" in spec:
         classes = _size(spec["labels"], dims, what)
         n = _size(spec.get("n", "N"), dims, what)
         return rng.integers(0, classes, size=n).astype(np.int64)
-    shape = tuple(_size(s, dims, what) for s in spec["shape"])
+    shape = tuple(_size(s, dims, what) for s in cast("list[Yaml]", spec["shape"]))
     dist = spec.get("dist", "normal")
     size = int(np.prod(shape)) if shape else 1
-    low, high = (None if spec.get(k) is None else float(spec[k]) for k in ("low", "high"))
+    low, high = (None if spec.get(k) is None else as_float(spec[k]) for k in ("low", "high"))
     if dist == "normal":
         a = rng.standard_normal(size)
     elif dist == "uniform":
@@ -133,7 +139,7 @@ def case_rng(test: TestSpec, index: int, *labels: object) -> np.random.Generator
     return rng_for("fixed case", test.name, index, *labels)
 
 
-def draw_case(test: TestSpec, index: int) -> tuple[dict[str, int], dict[str, Any]]:
+def draw_case(test: TestSpec, index: int) -> tuple[dict[str, int], dict[str, Arg]]:
     """The sizes and inputs of fixed case `index` (0-based) of `test`; raises CaseError."""
     case = test.cases[index]
     rng = case_rng(test, index)
@@ -145,22 +151,22 @@ def draw_case(test: TestSpec, index: int) -> tuple[dict[str, int], dict[str, Any
     for name, value in given.items():
         _pin(value, specs.get(name, ARRAY_HINT), free, pinned, name)
     dims: dict[str, int] = {}
-    for name, spec in test.dims:
+    for name, dim in test.dims:
         try:
             if name in fixed:
                 dims[name] = _size(fixed[name], dims, name)
             elif name in pinned:
                 dims[name] = pinned[name][0]
-            elif isinstance(spec, tuple):
-                dims[name] = int(rng.integers(spec[0], spec[1] + 1))
+            elif isinstance(dim, tuple):
+                dims[name] = int(rng.integers(dim[0], dim[1] + 1))
             else:
-                dims[name] = _size(spec, dims, name)
+                dims[name] = _size(dim, dims, name)
         except InputError as exc:
             raise CaseError(str(exc), ("dims", name) if name in fixed else ()) from None
     order = list(test.inputs)
     if "dout" in given and "dout" not in specs:
         order.append(("dout", ARRAY_HINT))  # a backward test's dout, given by the case
-    inputs: dict[str, Any] = {}
+    inputs: dict[str, Arg] = {}
     for name, spec in order:
         if name in given:
             inputs[name] = _case_value(given[name], spec, dims, rng, ("inputs", name))
@@ -172,7 +178,8 @@ def draw_case(test: TestSpec, index: int) -> tuple[dict[str, int], dict[str, Any
     return dims, inputs
 
 
-def _walk_hint(value: Any, hint: Any) -> list[tuple[Any, Any, tuple[str | int, ...]]]:
+def _walk_hint(value: Yaml, hint: Yaml
+               ) -> list[tuple[Yaml, Mapping[str, Yaml], tuple[str | int, ...]]]:
     """The (literal, test's generator, path) pairs of a case's value."""
     if is_generator(value):
         return []
@@ -187,11 +194,11 @@ def _walk_hint(value: Any, hint: Any) -> list[tuple[Any, Any, tuple[str | int, .
     return []
 
 
-def _whole(hint: Any) -> bool:
+def _whole(hint: Mapping[str, Yaml]) -> bool:
     return "labels" in hint or hint.get("dtype") == "int"
 
 
-def _pin(value: Any, hint: Any, free: set[str], pinned: dict[str, tuple[int, str]],
+def _pin(value: Yaml, hint: Yaml, free: set[str], pinned: dict[str, tuple[int, str]],
          name: str) -> None:
     """The sizes a literal array pins: those its generator's shape names by a size (one the
     case's `dims` do not fix)."""
@@ -203,8 +210,8 @@ def _pin(value: Any, hint: Any, free: set[str], pinned: dict[str, tuple[int, str
             raise CaseError(f"{where}: {exc}", ("inputs", name, *path)) from None
         if "labels" in spec:
             axes = [spec.get("n", "N")]
-        elif isinstance(spec.get("shape"), list):
-            axes = spec["shape"]
+        elif isinstance(shape := spec.get("shape"), list):
+            axes = shape
         else:
             continue  # dout given by the case: no shape to pin
         if len(axes) != a.ndim:
@@ -220,8 +227,8 @@ def _pin(value: Any, hint: Any, free: set[str], pinned: dict[str, tuple[int, str
             pinned[size_name] = (int(size), where)
 
 
-def _case_value(value: Any, hint: Any, dims: Mapping[str, int], rng: np.random.Generator,
-                path: tuple[str | int, ...]) -> Any:
+def _case_value(value: Yaml, hint: Yaml, dims: Mapping[str, int], rng: np.random.Generator,
+                path: tuple[str | int, ...]) -> Arg:
     what = ".".join(map(str, path[1:]))
     if is_generator(value):
         try:
@@ -245,10 +252,10 @@ def _case_value(value: Any, hint: Any, dims: Mapping[str, int], rng: np.random.G
                             dims, rng, (*path, i)) for i, v in enumerate(value)]
     if isinstance(value, str) and value in dims:
         return dims[value]
-    return value
+    return cast("Arg", value)  # a literal: YAML's plain data
 
 
-def _check_literal(a: np.ndarray, spec: Mapping[str, Any], dims: Mapping[str, int],
+def _check_literal(a: np.ndarray, spec: Mapping[str, Yaml], dims: Mapping[str, int],
                    what: str, path: tuple[str | int, ...]) -> None:
     """A literal array has the shape the test's generator would draw (labels: in range)."""
     try:
@@ -258,11 +265,12 @@ def _check_literal(a: np.ndarray, spec: Mapping[str, Any], dims: Mapping[str, in
         else:
             classes = 0
             raw = spec.get("shape")
-            shape = None if raw is None else tuple(_size(s, dims, what) for s in raw)
+            shape = None if raw is None else tuple(_size(s, dims, what)
+                                                   for s in cast("list[Yaml]", raw))
     except InputError as exc:
         raise CaseError(str(exc), path) from None
     if shape is not None and a.shape != shape:
-        named = ", ".join(map(str, spec.get("shape", [spec.get("n", "N")])))
+        named = ", ".join(map(str, cast("list[Yaml]", spec.get("shape", [spec.get("n", "N")]))))
         raise CaseError(f"{what}: the literal has shape {_shape(a.shape)}, but the test's "
                         f"shape [{named}] is {_shape(shape)} here", path)
     if "labels" in spec and a.size and (a.min() < 0 or a.max() >= classes):

@@ -10,13 +10,18 @@ fails with probability below 1e-6 for any seed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from mldrill.grade.compare import Mismatch, MismatchKind, as_array, compare, describe
+from mldrill.values import as_float
+
+if TYPE_CHECKING:
+    from mldrill.grade.sandbox.model import Arg, Returned
+    from mldrill.values import Yaml
 
 
 class Failed(Exception):
@@ -28,12 +33,29 @@ class Failed(Exception):
         self.reason = reason
 
 
+class CallOne(Protocol):
+    """Call a student function in the sandbox: its decoded return value."""
+
+    def __call__(self, function: str, *args: Arg) -> Returned: ...
+
+
+class CallMany(Protocol):
+    """Call several in one child, in order (a later call's args may hold a `Ref` to an
+    earlier result): their decoded return values."""
+
+    def __call__(self, steps: Sequence[tuple[str, tuple[Arg, ...]]]) -> list[Returned]: ...
+
+
 @dataclass
 class Context:
-    inputs: Mapping[str, Any]
-    options: Mapping[str, Any]
-    call: Callable[..., Any]      # call(function, *args) -> the decoded return value
-    calls: Callable[..., list[Any]]  # calls([(function, args), ...]) in one child, with Refs
+    inputs: Mapping[str, Arg]
+    options: Mapping[str, Yaml]
+    call: CallOne
+    calls: CallMany
+
+    def function(self, option: str, default: str) -> str:
+        """The name of the student function an option names (`function: dropout_forward`)."""
+        return str(self.options.get(option, default))
 
 
 PROPERTIES: dict[str, Callable[[Context], None]] = {}
@@ -46,14 +68,14 @@ def register(name: str) -> Callable[[Callable[[Context], None]], Callable[[Conte
     return deco
 
 
-def _pair(value: Any, function: str) -> tuple[Any, Any]:
+def _pair(value: Returned, function: str) -> tuple[Returned, Returned]:
     if not isinstance(value, tuple | list) or len(value) != 2:
         raise Failed(f"{function} must return (out, cache), got {describe(value)}",
                      "invalid-return")
     return value[0], value[1]
 
 
-def _floats(value: Any, like: np.ndarray, what: str) -> np.ndarray:
+def _floats(value: Returned, like: np.ndarray, what: str) -> np.ndarray:
     """A student's array validated against `like` (shape, dtype) as float64, else Failed."""
     arr = as_array(value, like, what)
     if isinstance(arr, Mismatch):
@@ -61,7 +83,7 @@ def _floats(value: Any, like: np.ndarray, what: str) -> np.ndarray:
     return arr
 
 
-def _out(value: Any, x: np.ndarray, function: str) -> np.ndarray:
+def _out(value: Returned, x: np.ndarray, function: str) -> np.ndarray:
     out, _ = _pair(value, function)
     return _floats(out, x, f"{function}: out")
 
@@ -71,8 +93,8 @@ def dropout_train(ctx: Context) -> None:
     """Inverted dropout in train mode: kept units are x / p, the fraction kept is p, the
     mean is preserved, the same seed gives the same mask, another seed another mask."""
     x = np.asarray(ctx.inputs["x"], dtype=np.float64)
-    p = float(ctx.inputs["p"])
-    fn = ctx.options.get("function", "dropout_forward")
+    p = as_float(ctx.inputs["p"])
+    fn = ctx.function("function", "dropout_forward")
     out = _out(ctx.call(fn, x, {"mode": "train", "p": p, "seed": 123}), x, fn)
     kept = out != 0
     if np.allclose(out, x):
@@ -111,8 +133,8 @@ def dropout_test(ctx: Context) -> None:
     """Inverted dropout in test mode returns x unchanged, and train mode does not: a function
     that returns x whatever the mode (no dropout at all) earns nothing here."""
     x = np.asarray(ctx.inputs["x"], dtype=np.float64)
-    p = float(ctx.inputs["p"])
-    fn = ctx.options.get("function", "dropout_forward")
+    p = as_float(ctx.inputs["p"])
+    fn = ctx.function("function", "dropout_forward")
     out = _out(ctx.call(fn, x, {"mode": "test", "p": p}), x, fn)
     if not np.allclose(out, x, rtol=1e-12, atol=0):
         if np.allclose(out, x * p):
@@ -147,9 +169,9 @@ def dropout_backward(ctx: Context) -> None:
     with the wrong scale loses the forward test's points, not these too.)"""
     x = np.asarray(ctx.inputs["x"], dtype=np.float64)
     dout = np.asarray(ctx.inputs["dout"], dtype=np.float64)
-    p = float(ctx.inputs["p"])
-    fwd = ctx.options.get("forward", "dropout_forward")
-    bwd = ctx.options.get("backward", "dropout_backward")
+    p = as_float(ctx.inputs["p"])
+    fwd = ctx.function("forward", "dropout_forward")
+    bwd = ctx.function("backward", "dropout_backward")
     from mldrill.grade.sandbox import Ref
 
     first, dx = ctx.calls([(fwd, (x, {"mode": "train", "p": p, "seed": 7})),
@@ -189,8 +211,8 @@ def relu_backward_at_zero(ctx: Context) -> None:
     differences at a kink give dout / 2, so its inputs keep away from 0.)"""
     x = np.asarray(ctx.inputs["x"], dtype=np.float64)
     dout = np.asarray(ctx.inputs["dout"], dtype=np.float64)
-    fwd = ctx.options.get("forward", "relu_forward")
-    bwd = ctx.options.get("backward", "relu_backward")
+    fwd = ctx.function("forward", "relu_forward")
+    bwd = ctx.function("backward", "relu_backward")
     from mldrill.grade.sandbox import Ref
 
     first, dx = ctx.calls([(fwd, (x,)), (bwd, (dout, Ref(0, (1,))))])

@@ -21,7 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-from mldrill.grade.exercise import Assignment, CallSpec
+from mldrill.grade.assignment import Assignment, CallSpec
 from mldrill.grade.failures import GraderFailure
 
 _REFERENCES: dict[Path, ModuleType] = {}

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from mldrill.bank.catalog import Catalog
+    from mldrill.grade.assignment import Assignment
     from mldrill.grade.batch import BatchResult
-    from mldrill.grade.exercise import Assignment
     from mldrill.grade.report import GradeReport, Outcome
     from mldrill.sheets.answers import SheetGrade
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from mldrill.grade.assignment import Assignment, Exercise, TestSpec
 from mldrill.grade.compare import ReferenceTypeError
-from mldrill.grade.exercise import Assignment, Exercise, TestSpec
 from mldrill.grade.failures import GraderFailure, TestFailed
 from mldrill.grade.inputs import case_rng, draw_case, draw_inputs, rng_for
 from mldrill.grade.report import Reason, TestOutcome, TestStatus

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
+from mldrill.grade.assignment import CallSpec, Name, TestSpec
 from mldrill.grade.compare import changed, check, describe
-from mldrill.grade.exercise import CallSpec, Name, TestSpec
 from mldrill.grade.failures import GraderFailure, TestFailed, run_failure
 from mldrill.grade.properties import PROPERTIES, Context, Failed
 from mldrill.grade.reference import call_reference, check_reference_grads, forward_and_cache
-from mldrill.grade.sandbox import Call, CallResult, Ref, TestJob, TestRun
+from mldrill.grade.sandbox import Arg, Call, CallResult, Ref, Returned, TestJob, TestRun
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -95,7 +95,7 @@ def _select(value: Any, expected: Any, indices: tuple[int, ...] | None, fn: str,
              value[i], expected[i]) for i in indices]
 
 
-def call_trial(test: TestSpec, ref: ModuleType, inputs: Mapping[str, object],
+def call_trial(test: TestSpec, ref: ModuleType, inputs: Mapping[str, Arg],
                base: int) -> Trial:
     """A call test's trial: the student's function on `inputs`, judged against the
     reference's result (and the arguments it must, or must not, update in place)."""
@@ -124,7 +124,7 @@ def call_trial(test: TestSpec, ref: ModuleType, inputs: Mapping[str, object],
     return Trial(calls, judge)
 
 
-def backward_trial(test: TestSpec, ref: ModuleType, inputs: Mapping[str, object],
+def backward_trial(test: TestSpec, ref: ModuleType, inputs: Mapping[str, Arg],
                    rng: np.random.Generator, base: int) -> Trial:
     """A backward test's trial: the student's forward, then their backward on their own
     cache, judged against the reference's gradients (checked first against finite
@@ -146,7 +146,8 @@ def backward_trial(test: TestSpec, ref: ModuleType, inputs: Mapping[str, object]
                             f"{bwd.function} returns {len(grads)} values")
     check_reference_grads(ref, fwd, args, kwargs, dout, test.grads, grads)
     cache = Ref(base, (1,))  # the student's own cache, from this trial's forward call
-    student_args = tuple(cache if isinstance(v, Name) and v.name == "cache" else
+    student_args: tuple[Arg, ...] = tuple(
+        cache if isinstance(v, Name) and v.name == "cache" else
                          (dout if isinstance(v, Name) and v.name == "dout" else
                           (inputs[v.name] if isinstance(v, Name) else v)) for v in bwd.args)
     student_kwargs = {k: (cache if isinstance(v, Name) and v.name == "cache" else
@@ -193,15 +194,15 @@ def _run(box: Box, name: str, calls: Sequence[Call]) -> TestRun:
     return run
 
 
-def property_test(box: Box, test: TestSpec, inputs: Mapping[str, object]) -> None:
+def property_test(box: Box, test: TestSpec, inputs: Mapping[str, Arg]) -> None:
     """Check the test's property (see `properties`) on `inputs`, calling the child as it
     goes; TestFailed if it does not hold."""
     prop = PROPERTIES[test.prop or ""]
 
-    def call(function: str, *args: object) -> object:
+    def call(function: str, *args: Arg) -> Returned:
         return _run(box, test.name, [Call(function, args)]).calls[0].value
 
-    def calls(steps: Sequence[tuple[str, tuple[object, ...]]]) -> list[object]:
+    def calls(steps: Sequence[tuple[str, tuple[Arg, ...]]]) -> list[Returned]:
         run = _run(box, test.name, [Call(f, a) for f, a in steps])
         return [c.value for c in run.calls]
 

@@ -16,6 +16,7 @@ from mldrill.errors import UsageError
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
     from mldrill.bank.model import ProblemFamily
+    from mldrill.values import JsonObject
 
 MINUTES_PER_QUESTION = 6.0
 
@@ -64,7 +65,7 @@ class ExamPlan:
     tags: list[str]
 
     @property
-    def settings(self) -> dict[str, object]:
+    def settings(self) -> JsonObject:
         return {"topics": self.topics, "count": self.count, "minutes": self.minutes,
                 "difficulty": self.difficulty, "tags": self.tags}
 

@@ -33,6 +33,7 @@ from mldrill.variants.rng import VariantRNG
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
     from mldrill.bank.model import ProblemFamily
+    from mldrill.values import Json
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class ExamRun:
     (seconds) runs the time limit, `now` (wall time) dates the reviews."""
 
     def __init__(self, paper: Sequence[Question], minutes: float, seed: int,
-                 store: Store | None = None, settings: Mapping[str, object] | None = None,
+                 store: Store | None = None, settings: Mapping[str, Json] | None = None,
                  clock: Clock = time.monotonic, now: WallClock = utc_now) -> None:
         self.paper = list(paper)
         self.minutes = minutes

@@ -31,6 +31,7 @@ from mldrill.variants.rng import VariantRNG
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
     from mldrill.bank.model import ProblemFamily
+    from mldrill.values import Json
 
 Clock = Callable[[], float]          # seconds that only go forward (time.monotonic)
 WallClock = Callable[[], datetime]   # the time of day, aware (UTC)
@@ -186,7 +187,7 @@ class Session:
     `clock` times the answers and the session; `now` dates the reviews."""
 
     def __init__(self, catalog: Catalog, store: Store | None, seed: int, tries: int = 2,
-                 mode: str = "practice", settings: Mapping[str, object] | None = None, *,
+                 mode: str = "practice", settings: Mapping[str, Json] | None = None, *,
                  clock: Clock = time.monotonic, now: WallClock = utc_now) -> None:
         self.catalog = catalog
         self.store = store

@@ -16,7 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import fsrs
+    from fsrs.card import CardDict
 
 GOOD, HARD, AGAIN = "good", "hard", "again"
 
@@ -43,32 +47,32 @@ def rating_for(parts: Iterable[PartOutcome]) -> str | None:
     return HARD
 
 
-def _scheduler() -> Any:
+def _scheduler() -> fsrs.Scheduler:
     import fsrs
 
     return fsrs.Scheduler(enable_fuzzing=False)
 
 
-def review(card: dict[str, Any] | None, rating: str, when: datetime | None = None
-           ) -> tuple[dict[str, Any], str]:
+def review(card: CardDict | None, rating: str, when: datetime | None = None
+           ) -> tuple[CardDict, str]:
     """Apply one review to a card (None: a new card). Returns the new card as a dict and
     its due time (ISO, UTC)."""
     import fsrs
 
     when = when or datetime.now(UTC)
     if card:
-        current = fsrs.Card.from_dict(card)  # type: ignore[arg-type]
+        current = fsrs.Card.from_dict(card)
     else:
         current = fsrs.Card(card_id=1, due=when)
     grade = {GOOD: fsrs.Rating.Good, HARD: fsrs.Rating.Hard, AGAIN: fsrs.Rating.Again}[rating]
     new, _log = _scheduler().review_card(current, grade, review_datetime=when)
-    data: dict[str, Any] = dict(new.to_dict())
+    data = new.to_dict()
     return data, new.due.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def retrievability(card: dict[str, Any], when: datetime | None = None) -> float:
+def retrievability(card: CardDict, when: datetime | None = None) -> float:
     """FSRS's estimate that the student would solve this family now (0..1)."""
     import fsrs
 
-    c = fsrs.Card.from_dict(card)  # type: ignore[arg-type]
+    c = fsrs.Card.from_dict(card)
     return float(_scheduler().get_card_retrievability(c, when or datetime.now(UTC)))

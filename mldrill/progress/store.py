@@ -20,9 +20,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mldrill.errors import MldrillError
+
+if TYPE_CHECKING:
+    from fsrs.card import CardDict
+
+    from mldrill.values import JsonObject
 
 ENV_HOME = "MLDRILL_HOME"
 DB_NAME = "progress.sqlite3"
@@ -217,7 +222,7 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
-    def start_session(self, mode: str, seed: int, settings: dict[str, Any]) -> int:
+    def start_session(self, mode: str, seed: int, settings: JsonObject) -> int:
         with self.transaction() as db:
             cur = db.execute("INSERT INTO sessions (mode, seed, started_at, settings) "
                              "VALUES (?, ?, ?, ?)",
@@ -239,7 +244,7 @@ class Store:
                              tuple(row.values()))
             return int(cur.lastrowid or 0)
 
-    def save_card(self, problem_id: str, topic: str, card: dict[str, Any], due: str) -> None:
+    def save_card(self, problem_id: str, topic: str, card: CardDict, due: str) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO cards (problem_id, topic, card, due, reviews, updated_at) "
@@ -250,7 +255,7 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------
 
-    def card(self, problem_id: str) -> dict[str, Any] | None:
+    def card(self, problem_id: str) -> CardDict | None:
         row = self.db.execute("SELECT card FROM cards WHERE problem_id = ?",
                               (problem_id,)).fetchone()
         return json.loads(row["card"]) if row else None

@@ -10,23 +10,27 @@ can never be met gets an error naming the constraint and where it is written.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from mldrill.answers.base import KINDS, Context, cached_target
 from mldrill.answers.follow import bind_part_values, links
 from mldrill.bank.model import ParamSpec, ProblemFamily
+from mldrill.bank.yamlsrc import PathKey
 from mldrill.errors import BankError, ConstraintError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
-from mldrill.variants.generators import GENERATORS
+from mldrill.values import array_like
+from mldrill.variants.generators import GENERATORS, GeneratorFn
 from mldrill.variants.params import PARAM_TYPES, ParamError
 from mldrill.variants.rng import VariantRNG
 from mldrill.variants.template import render
+
+if TYPE_CHECKING:
+    from mldrill.values import Functions, Value
 
 MAX_ATTEMPTS = 1000
 
@@ -46,10 +50,10 @@ class RenderedPart:
 class Variant:
     family: ProblemFamily
     seed: int
-    params: dict[str, Any]
+    params: dict[str, Value]
     prompt: str
     parts: tuple[RenderedPart, ...]
-    functions: Mapping[str, Callable[..., Any]] = field(repr=False)
+    functions: Functions = field(repr=False)
     _ctx: Context | None = field(default=None, repr=False)
 
     @property
@@ -77,12 +81,12 @@ class Variant:
                            self.context)
 
 
-def _diag(family: ProblemFamily, key: tuple[Any, ...], message: str) -> BankError:
+def _diag(family: ProblemFamily, key: PathKey, message: str) -> BankError:
     return BankError([family.source.diag(key, message)])
 
 
-def draw_params(family: ProblemFamily, seed: int, functions: Mapping[str, Callable[..., Any]]
-                ) -> dict[str, Any]:
+def draw_params(family: ProblemFamily, seed: int, functions: Functions
+                ) -> dict[str, Value]:
     """The parameters of variant `seed`: the first attempt whose parameters meet every
     constraint. A constraint is checked as soon as the parameters it names are drawn, so an
     attempt that fails one stops early (each attempt has its own stream: the variant drawn
@@ -103,8 +107,8 @@ def draw_params(family: ProblemFamily, seed: int, functions: Mapping[str, Callab
     )
 
 
-def _met(family: ProblemFamily, i: int, params: dict[str, Any],
-         functions: Mapping[str, Callable[..., Any]]) -> bool:
+def _met(family: ProblemFamily, i: int, params: dict[str, Value],
+         functions: Functions) -> bool:
     c = family.constraints[i]
     try:
         ok = evaluate(parse_reference(c.expr), {**CONSTANTS, **params}, functions,
@@ -112,14 +116,14 @@ def _met(family: ProblemFamily, i: int, params: dict[str, Any],
     except EvaluationError as exc:
         raise _diag(family, (*c.where, "expr"),
                     f"constraint cannot be evaluated: {exc.message}") from None
-    return bool(np.all(ok))
+    return bool(np.all(array_like(ok)))
 
 
 def _draw_once(family: ProblemFamily, rng: VariantRNG,
-               functions: Mapping[str, Callable[..., Any]]
-               ) -> tuple[dict[str, Any], int | None]:
+               functions: Functions
+               ) -> tuple[dict[str, Value], int | None]:
     """One attempt: the parameters and the first constraint they fail (None: all met)."""
-    params: dict[str, Any] = {}
+    params: dict[str, Value] = {}
     waiting = list(range(len(family.constraints)))
     drawn = set(CONSTANTS)
 
@@ -140,7 +144,8 @@ def _draw_once(family: ProblemFamily, rng: VariantRNG,
             return params, failed
     if family.generator:
         gen = GENERATORS.get(family.generator)
-        fn = gen.fn if gen else functions[family.generator]
+        # else a function of the bank's solutions/ with a generator's signature
+        fn = gen.fn if gen else cast(GeneratorFn, functions[family.generator])
         extra = fn(rng.spawn("generator"), dict(params))
         params.update(extra)
     for spec in family.params:
@@ -150,7 +155,7 @@ def _draw_once(family: ProblemFamily, rng: VariantRNG,
 
 
 def _draw_param(family: ProblemFamily, spec: ParamSpec, rng: VariantRNG,
-                params: dict[str, Any], functions: Mapping[str, Callable[..., Any]]) -> None:
+                params: dict[str, Value], functions: Functions) -> None:
     """Draw one parameter into `params`, from its own stream of the variant's source."""
     stream = rng.spawn(spec.name)
     if spec.type == "constant":
@@ -158,9 +163,9 @@ def _draw_param(family: ProblemFamily, spec: ParamSpec, rng: VariantRNG,
         params[spec.name] = np.array(value) if isinstance(value, list) else value
         return
 
-    def get(option: str, spec: Any = spec) -> Any:
+    def get(option: str, spec: ParamSpec = spec) -> Value:
         if option == "=expr":
-            return _eval_option(family, spec.options["expr"], (*spec.where, "expr"),
+            return _eval_option(family, str(spec.options["expr"]), (*spec.where, "expr"),
                                 params, functions)
         raw = spec.options.get(option)
         declared = PARAM_TYPES[spec.type].options.get(option)
@@ -174,8 +179,8 @@ def _draw_param(family: ProblemFamily, spec: ParamSpec, rng: VariantRNG,
         raise _diag(family, spec.where, f"parameter '{spec.name}': {exc}") from None
 
 
-def _resolve(family: ProblemFamily, raw: Any, key: tuple[Any, ...], params: dict[str, Any],
-             functions: Mapping[str, Callable[..., Any]]) -> Any:
+def _resolve(family: ProblemFamily, raw: Value, key: PathKey, params: dict[str, Value],
+             functions: Functions) -> Value:
     if isinstance(raw, str):
         return _eval_option(family, raw, key, params, functions)
     if isinstance(raw, list):
@@ -183,8 +188,8 @@ def _resolve(family: ProblemFamily, raw: Any, key: tuple[Any, ...], params: dict
     return raw
 
 
-def _eval_option(family: ProblemFamily, text: str, key: tuple[Any, ...], params: dict[str, Any],
-                 functions: Mapping[str, Callable[..., Any]]) -> Any:
+def _eval_option(family: ProblemFamily, text: str, key: PathKey, params: dict[str, Value],
+                 functions: Functions) -> Value:
     try:
         return evaluate(parse_reference(text), {**CONSTANTS, **params}, functions,
                         exact_ints=True)
@@ -193,7 +198,7 @@ def _eval_option(family: ProblemFamily, text: str, key: tuple[Any, ...], params:
 
 
 def make_variant(family: ProblemFamily, seed: int,
-                 functions: Mapping[str, Callable[..., Any]]) -> Variant:
+                 functions: Functions) -> Variant:
     """The variant of `family` for `seed`: same inputs, same variant, anywhere."""
     params = draw_params(family, seed, functions)
     bind_part_values(family, params, functions, seed)
@@ -204,7 +209,7 @@ def make_variant(family: ProblemFamily, seed: int,
             RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
                          KINDS[p.kind].form_for(p),
                          tuple((str(k), render(str(v), params, functions))
-                               for k, v in (p.options.get("choices") or {}).items()),
+                               for k, v in p.mapping("choices").items()),
                          lk.follows(p.name))
             for p in family.parts
         )

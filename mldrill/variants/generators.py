@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from mldrill.variants.rng import VariantRNG
 
-GeneratorFn = Callable[[VariantRNG, dict[str, Any]], dict[str, Any]]
+if TYPE_CHECKING:
+    from mldrill.values import Value
+
+# (the generator's random stream, the parameters drawn so far) -> the parameters it adds
+GeneratorFn: TypeAlias = "Callable[[VariantRNG, dict[str, Value]], dict[str, Value]]"
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,13 @@ def generator(name: str, provides: tuple[str, ...]) -> Callable[[GeneratorFn], G
 
 
 @generator("cnn_layers", provides=("layers", "input_shape", "layer_names"))
-def cnn_layers(rng: VariantRNG, params: dict[str, Any]) -> dict[str, Any]:
+def cnn_layers(rng: VariantRNG, params: dict[str, Value]) -> dict[str, Value]:
     """A small LeNet-style CNN whose every conv/pool fits its input exactly:
     conv -> relu -> pool -> conv -> relu -> flatten -> dense -> dense (one pool only, so
     the flattened size stays in the thousands and the first dense layer dominates)."""
     channels = rng.choice([1, 3])
     size = rng.choice([28, 32])
-    layers: list[dict[str, Any]] = []
+    layers: list[dict[str, int | str]] = []
     names: list[str] = []
     c1 = rng.choice([4, 6, 8])
     k1 = rng.choice([3, 5])

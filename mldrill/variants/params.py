@@ -8,13 +8,22 @@ determinant, decimals with few digits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import numpy as np
 
+from mldrill.values import as_float
 from mldrill.variants.rng import VariantRNG
+
+if TYPE_CHECKING:
+    from mldrill.values import Value
+
+# An option of the parameter being drawn, by name: its value (an expression option already
+# evaluated over the parameters drawn before), or None when the YAML does not give it.
+GetOption: TypeAlias = "Callable[[str], Value]"
+Sampler: TypeAlias = "Callable[[VariantRNG, GetOption], Value]"
 
 
 class ParamError(Exception):
@@ -32,22 +41,22 @@ class Option:
 class ParamType:
     name: str
     options: dict[str, Option]
-    sample: Callable[[VariantRNG, Callable[[str], Any]], Any]
+    sample: Sampler
     doc: str
 
 
 PARAM_TYPES: dict[str, ParamType] = {}
 
 
-def param_type(name: str, doc: str, **options: Option):
-    def deco(fn: Callable[[VariantRNG, Callable[[str], Any]], Any]):
+def param_type(name: str, doc: str, **options: Option) -> Callable[[Sampler], Sampler]:
+    def deco(fn: Sampler) -> Sampler:
         PARAM_TYPES[name] = ParamType(name, options, fn, doc)
         return fn
 
     return deco
 
 
-def _int(v: Any, what: str) -> int:
+def _int(v: Value, what: str) -> int:
     if isinstance(v, (bool, np.bool_)):
         raise ParamError(f"{what} must be an integer, not {v!r}")
     if isinstance(v, (int, np.integer)):
@@ -57,7 +66,7 @@ def _int(v: Any, what: str) -> int:
     raise ParamError(f"{what} must be an integer, got {v!r}")
 
 
-def _shape(get: Callable[[str], Any]) -> tuple[int, ...]:
+def _shape(get: GetOption) -> tuple[int, ...]:
     shape = get("shape")
     if isinstance(shape, (int, np.integer)):
         shape = [shape]
@@ -69,7 +78,7 @@ def _shape(get: Callable[[str], Any]) -> tuple[int, ...]:
     return dims
 
 
-def _range(get: Callable[[str], Any], default: tuple[int, int]) -> tuple[int, int]:
+def _range(get: GetOption, default: tuple[int, int]) -> tuple[int, int]:
     low = _int(get("low") if get("low") is not None else default[0], "low")
     high = _int(get("high") if get("high") is not None else default[1], "high")
     if high < low:
@@ -79,9 +88,9 @@ def _range(get: Callable[[str], Any], default: tuple[int, int]) -> tuple[int, in
 
 @param_type("int", "a whole number in [low, high] (both included)",
             low=Option(True), high=Option(True), exclude=Option(doc="values to avoid"))
-def _sample_int(rng: VariantRNG, get: Callable[[str], Any]) -> int:
+def _sample_int(rng: VariantRNG, get: GetOption) -> int:
     low, high = _range(get, (0, 0))
-    exclude = set(get("exclude") or [])
+    exclude = set(cast("Iterable[Value]", get("exclude") or []))  # a list (or an array)
     allowed = [v for v in range(low, high + 1) if v not in exclude] if high - low < 10_000 else []
     if high - low < 10_000:
         if not allowed:
@@ -92,8 +101,8 @@ def _sample_int(rng: VariantRNG, get: Callable[[str], Any]) -> int:
 
 @param_type("real", "a decimal in [low, high], rounded to `decimals` places (default 2)",
             low=Option(True), high=Option(True), decimals=Option(expr=False))
-def _sample_real(rng: VariantRNG, get: Callable[[str], Any]) -> float:
-    low, high = float(get("low")), float(get("high"))
+def _sample_real(rng: VariantRNG, get: GetOption) -> float:
+    low, high = as_float(get("low")), as_float(get("high"))
     if high < low:
         raise ParamError(f"low ({low}) is greater than high ({high})")
     decimals = _int(get("decimals") if get("decimals") is not None else 2, "decimals")
@@ -102,7 +111,7 @@ def _sample_real(rng: VariantRNG, get: Callable[[str], Any]) -> float:
 
 @param_type("choice", "one of `values` (numbers, text, lists; taken literally)",
             values=Option(True, expr=False))
-def _sample_choice(rng: VariantRNG, get: Callable[[str], Any]) -> Any:
+def _sample_choice(rng: VariantRNG, get: GetOption) -> Value:
     values = get("values")
     if not isinstance(values, (list, tuple)) or not values:
         raise ParamError("values must be a non-empty list")
@@ -113,7 +122,7 @@ def _sample_choice(rng: VariantRNG, get: Callable[[str], Any]) -> Any:
 @param_type("int_vector", "a 1-D array of `length` whole numbers in [low, high]",
             length=Option(True), low=Option(True), high=Option(True),
             nonzero=Option(expr=False, doc="no zero entries"))
-def _sample_int_vector(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarray:
+def _sample_int_vector(rng: VariantRNG, get: GetOption) -> np.ndarray:
     length = _int(get("length"), "length")
     if not 1 <= length <= 4096:
         raise ParamError(f"length {length} is outside 1..4096")
@@ -138,7 +147,7 @@ def _ints(rng: VariantRNG, low: int, high: int, shape: tuple[int, ...], nonzero:
             shape=Option(True), low=Option(True), high=Option(True),
             symmetric=Option(expr=False), invertible=Option(expr=False),
             max_det=Option(), nonzero=Option(expr=False))
-def _sample_int_matrix(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarray:
+def _sample_int_matrix(rng: VariantRNG, get: GetOption) -> np.ndarray:
     shape = _shape(get)
     low, high = _range(get, (0, 9))
     symmetric, invertible = bool(get("symmetric")), bool(get("invertible"))
@@ -161,9 +170,9 @@ def _sample_int_matrix(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarray
 @param_type("real_matrix", "a matrix of decimals in [low, high] with `decimals` places",
             shape=Option(True), low=Option(True), high=Option(True),
             decimals=Option(expr=False))
-def _sample_real_matrix(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarray:
+def _sample_real_matrix(rng: VariantRNG, get: GetOption) -> np.ndarray:
     shape = _shape(get)
-    low, high = float(get("low")), float(get("high"))
+    low, high = as_float(get("low")), as_float(get("high"))
     decimals = _int(get("decimals") if get("decimals") is not None else 1, "decimals")
     return np.round(rng.uniforms(low, high, shape), decimals)
 
@@ -171,7 +180,7 @@ def _sample_real_matrix(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarra
 @param_type("spd_matrix",
             "a symmetric positive-definite integer matrix B^T B + I with B in [low, high]",
             size=Option(True), low=Option(), high=Option())
-def _sample_spd(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarray:
+def _sample_spd(rng: VariantRNG, get: GetOption) -> np.ndarray:
     size = _int(get("size"), "size")
     if not 1 <= size <= 16:
         raise ParamError(f"size {size} is outside 1..16")
@@ -182,5 +191,5 @@ def _sample_spd(rng: VariantRNG, get: Callable[[str], Any]) -> np.ndarray:
 
 @param_type("derived", "a value computed from earlier parameters by `expr`",
             expr=Option(True, expr=False))
-def _sample_derived(rng: VariantRNG, get: Callable[[str], Any]) -> Any:
+def _sample_derived(rng: VariantRNG, get: GetOption) -> Value:
     return get("=expr")  # evaluated by the generator, which knows the namespace

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -91,6 +91,6 @@ class VariantRNG:
         the methods above when a value is shown to students."""
         return np.random.Generator(self._bits)
 
-    def spawn(self, *parts: Any) -> VariantRNG:
+    def spawn(self, *parts: object) -> VariantRNG:
         """An independent stream for a sub-purpose."""
         return VariantRNG(self._raw(), *parts)

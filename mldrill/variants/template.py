@@ -10,15 +10,18 @@ Formats: a Python format spec for numbers (`.3f`, `.4g`), `grid` (force a grid),
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
+
+if TYPE_CHECKING:
+    from mldrill.values import Functions, Scalar, Value
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
 
@@ -50,7 +53,8 @@ def placeholders(template: str) -> Iterator[tuple[str, str | None, int]]:
         yield expr.strip(), (fmt.strip() or None), m.start(1) + lead
 
 
-def fmt_number(x: Any, spec: str | None = None) -> str:
+def fmt_number(x: Scalar, spec: str | None = None) -> str:
+    """A number without noise (`3`, not `3.0`; `0.25`), or in a format spec."""
     if isinstance(x, (bool, np.bool_)):
         return "true" if x else "false"
     if spec == "frac":
@@ -67,14 +71,14 @@ def fmt_number(x: Any, spec: str | None = None) -> str:
     return f"{v:.6g}"
 
 
-def fmt_inline(value: Any, spec: str | None = None) -> str:
+def fmt_inline(value: Value, spec: str | None = None) -> str:
     a = np.asarray(value)
     if a.ndim == 0:
         return fmt_number(a.item(), spec)
     return "[" + ", ".join(fmt_inline(x, spec) for x in a) + "]"
 
 
-def fmt_grid(value: Any, spec: str | None = None) -> str:
+def fmt_grid(value: Value, spec: str | None = None) -> str:
     """An aligned grid, one row per line, numbers right-aligned in columns."""
     a = np.asarray(value)
     if a.ndim == 1:
@@ -87,7 +91,7 @@ def fmt_grid(value: Any, spec: str | None = None) -> str:
                      + " ]" for row in cells)
 
 
-def format_value(value: Any, spec: str | None = None) -> str:
+def format_value(value: Value, spec: str | None = None) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
@@ -105,7 +109,7 @@ IDENT = re.compile(r"[A-Za-z_]\w*")
 SHAPE_SAID = re.compile(r"\d\s*[x×]\s*\d|length|shape", re.I)
 
 
-def shape_label(value: Any) -> str | None:
+def shape_label(value: Value) -> str | None:
     """`(length 3)` for a vector, `(2 x 3)` for a matrix; None for anything else."""
     if isinstance(value, str | tuple):
         return None
@@ -115,7 +119,7 @@ def shape_label(value: Any) -> str | None:
     return f"(length {a.shape[0]})" if a.ndim == 1 else "(" + " x ".join(map(str, a.shape)) + ")"
 
 
-def render(template: str, params: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]],
+def render(template: str, params: Mapping[str, Value], functions: Functions,
            shapes: bool = False) -> str:
     """Fill every {{ }} in `template`. A multi-line value (a grid) is indented to line up
     under the text before it, so `X = {{X}}` prints a matrix beside its name.

@@ -13,9 +13,9 @@ a part's reference by another route, so an error in the reference expression sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias, overload
+from typing import TYPE_CHECKING, TypeAlias, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -24,9 +24,15 @@ from mldrill.answers.base import KINDS, Context, parse_reference
 from mldrill.bank.model import PartSpec, Verification
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
+from mldrill.values import array_like, as_float
+
+if TYPE_CHECKING:
+    from mldrill.values import Value, Yaml
 
 Runner = Callable[[Verification, PartSpec, Context], list[str]]
 FloatArray: TypeAlias = NDArray[np.float64]
+# (the verification's YAML mapping, the names it may use) -> (option, message) problems
+OptionCheck = Callable[[Mapping[str, "Yaml"], set[str]], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class Method:
     name: str
     options: dict[str, tuple[bool, bool]]  # option -> (required, is an expression)
     run: Runner
-    check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]]
+    check: OptionCheck
     doc: str
     kinds: frozenset[str] | None = None  # the answer kinds it can verify (None: all)
 
@@ -43,8 +49,9 @@ METHODS: dict[str, Method] = {}
 
 
 def method(name: str, options: dict[str, tuple[bool, bool]],
-           check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]] | None = None,
-           kinds: Iterable[str] | None = None):
+           check: OptionCheck | None = None,
+           kinds: Iterable[str] | None = None) -> Callable[[Runner], Runner]:
+    """Register a verification method (its options: name -> (required, is an expression))."""
     def deco(fn: Runner) -> Runner:
         METHODS[name] = Method(name, options, fn, check or (lambda item, names: []),
                                (fn.__doc__ or "").strip(),
@@ -54,7 +61,7 @@ def method(name: str, options: dict[str, tuple[bool, bool]],
     return deco
 
 
-def _describe(x: Any) -> str:
+def _describe(x: ArrayLike) -> str:
     a = np.asarray(x)
     if a.ndim == 0:
         return f"{float(a):.6g}"
@@ -72,7 +79,7 @@ def _equal(v: Verification, part: PartSpec, ctx: Context) -> list[str]:
     return [f"reference '{part.answer}' and independent '{v.options['expr']}' disagree"]
 
 
-def _check_fd(item: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
+def _check_fd(item: Mapping[str, Yaml], names: set[str]) -> list[tuple[str, str]]:
     out = []
     wrt = item.get("wrt")
     if wrt is not None and str(wrt) not in names:
@@ -128,20 +135,20 @@ def _finite_difference(v: Verification, part: PartSpec, ctx: Context) -> list[st
     """The reference must match central differences of `function` w.r.t. `wrt`."""
     fn = parse_reference(str(v.options["function"]))
     wrt = str(v.options["wrt"])
-    h = float(v.options.get("step", 1e-6))
-    rtol = float(v.options.get("tolerance", 1e-4))
+    h = as_float(v.options.get("step", 1e-6))
+    rtol = as_float(v.options.get("tolerance", 1e-4))
     numerator = v.options.get("layout", "denominator") == "numerator"
     kind = part.kind
 
-    def check(env: dict[str, Any], reference: Any, where: str) -> list[str]:
-        def f(x: Any) -> Any:
-            return evaluate(fn, {**CONSTANTS, **env, wrt: x}, ctx.functions, exact_ints=True)
+    def check(env: dict[str, Value], reference: ArrayLike, where: str) -> list[str]:
+        def f(x: FloatArray) -> ArrayLike:
+            return array_like(evaluate(fn, {**CONSTANTS, **env, wrt: x}, ctx.functions,
+                                       exact_ints=True))
 
-        fd = numerical_gradient(f, env[wrt], h)
+        fd = np.asarray(numerical_gradient(f, array_like(env[wrt]), h), dtype=float)
         if numerator:
-            fd = np.asarray(fd).T
+            fd = fd.T
         ref = np.asarray(reference, dtype=float)
-        fd = np.asarray(fd, dtype=float)
         if ref.shape != fd.shape and ref.size == fd.size and ref.ndim <= 1:
             fd = fd.reshape(ref.shape)
         if ref.shape != fd.shape:
@@ -156,7 +163,9 @@ def _finite_difference(v: Verification, part: PartSpec, ctx: Context) -> list[st
     if kind in ("number", "vector", "matrix"):
         target = KINDS[kind].target(part.answer, part, ctx)
         env = dict(ctx.params)
-        env[wrt] = np.asarray(env[wrt], dtype=float) if np.ndim(env[wrt]) else float(env[wrt])
+        at = env[wrt]
+        env[wrt] = np.asarray(array_like(at), dtype=float) if np.ndim(array_like(at)) \
+            else as_float(at)
         return check(env, target, "at this variant")
     if kind == "expression":
         from mldrill.answers.expression import sample_points
@@ -164,7 +173,7 @@ def _finite_difference(v: Verification, part: PartSpec, ctx: Context) -> list[st
         target = KINDS[kind].target(part.answer, part, ctx)
         pts = sample_points(part, ctx)
         errors: list[str] = []
-        scalars = {k: x for k, x in ctx.params.items() if np.ndim(x) == 0}
+        scalars = {k: x for k, x in ctx.params.items() if np.ndim(array_like(x)) == 0}
         for i in range(len(next(iter(pts.values())))):
             env = {**scalars, **{k: float(x[i]) for k, x in pts.items()}}
             if not np.isfinite(target.values[i]):
@@ -178,7 +187,7 @@ def _finite_difference(v: Verification, part: PartSpec, ctx: Context) -> list[st
         from mldrill.answers.matrix_expression import instances
 
         target = KINDS[kind].target(part.answer, part, ctx)
-        scalars = {k: x for k, x in ctx.params.items() if np.ndim(x) == 0}
+        scalars = {k: x for k, x in ctx.params.items() if np.ndim(array_like(x)) == 0}
         for t, (inst, ref) in enumerate(zip(instances(part, ctx), target.values, strict=True)):
             errors = check({**scalars, **inst}, ref, f"trial {t + 1}")
             if errors:

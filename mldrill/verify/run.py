@@ -7,10 +7,13 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mldrill.errors import Diagnostic, UsageError
 from mldrill.verify.selftest import FamilyReport, selftest_family
+
+if TYPE_CHECKING:
+    from mldrill.values import JsonObject
 
 
 @dataclass
@@ -24,7 +27,7 @@ class ValidateOutcome:
             r.errors or (strict and r.warnings) for r in self.reports
         )
 
-    def to_json(self, strict: bool) -> dict[str, Any]:
+    def to_json(self, strict: bool) -> JsonObject:
         return {
             "ok": not self.failed(strict),
             "files": self.files,

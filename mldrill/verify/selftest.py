@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mldrill.answers.base import KINDS, cached_target, check_part
+from mldrill.answers.base import KINDS, Context, cached_target, check_part
 from mldrill.answers.follow import links
-from mldrill.bank.model import ProblemFamily
+from mldrill.bank.model import PartSpec, ProblemFamily
 from mldrill.errors import MldrillError
 from mldrill.verify.follow_check import check_follow
 from mldrill.verify.methods import METHODS
+
+if TYPE_CHECKING:
+    from mldrill.values import Functions, JsonObject, Value
 
 
 @dataclass
@@ -39,7 +42,7 @@ class FamilyReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"id": self.id, "path": self.path, "seeds": self.seeds,
                 "distinct_variants": self.distinct, "ok": self.ok, "errors": self.errors,
                 "warnings": self.warnings}
@@ -83,7 +86,7 @@ def variety_warning(family: ProblemFamily, seeds: int, distinct: int) -> str | N
     return None
 
 
-def _fingerprint(params: Mapping[str, Any]) -> str:
+def _fingerprint(params: Mapping[str, Value]) -> str:
     h = hashlib.sha1()
     for k in sorted(params):
         v = params[k]
@@ -94,7 +97,8 @@ def _fingerprint(params: Mapping[str, Any]) -> str:
 
 
 def selftest_family(family: ProblemFamily, seeds: Iterable[int],
-                    functions: Mapping[str, Callable[..., Any]]) -> FamilyReport:
+                    functions: Functions) -> FamilyReport:
+    """Self-test one family over `seeds`, stopping once MAX_ERRORS_PER_FAMILY errors are found."""
     from mldrill.variants.generate import make_variant
 
     report = FamilyReport(family.id, family.path)
@@ -102,10 +106,6 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     coincide: Counter[str] = Counter()
     prints: set[str] = set()
     sensitive: set[str] = set()  # parts whose reference moved with a wrong earlier answer
-
-    def fail(seed: int, message: str) -> None:
-        report.errors.append(f"seed {seed}: {message}")
-
     for seed in seeds:
         if len(report.errors) >= MAX_ERRORS_PER_FAMILY:
             break
@@ -115,59 +115,19 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
             variant.hints()
             variant.solution()
         except MldrillError as exc:
-            fail(seed, str(exc))
+            report.errors.append(f"seed {seed}: {exc}")
             continue
         except Exception as exc:  # an authoring bug surfacing as a Python error
-            fail(seed, f"variant failed: {type(exc).__name__}: {exc}")
+            report.errors.append(f"seed {seed}: variant failed: {type(exc).__name__}: {exc}")
             continue
         prints.add(_fingerprint(variant.params))
-        ctx = variant.context
-        for part in family.parts:
-            kind = KINDS[part.kind]
-            try:
-                target = cached_target(kind, part.answer, part, ctx)
-                key = kind.format(target, part, ctx)
-            except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
-                fail(seed, f"part {part.name}: reference cannot be computed: {exc}")
-                continue
-            result = check_part(part, key, ctx)
-            if result.status != "correct":
-                fail(seed, f"part {part.name}: the reference answer '{key}' is not accepted "
-                           f"({result.status}: {'; '.join(result.messages)})")
-            for m in part.mistakes:
-                try:
-                    wrong = cached_target(kind, m.answer, part, ctx)
-                except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
-                    fail(seed, f"part {part.name}: mistake '{m.tag}' cannot be computed: {exc}")
-                    continue
-                if kind.agree(wrong, target, part, ctx):
-                    coincide[f"{part.name}:{m.tag}"] += 1
-                    continue
-                typed = kind.format(wrong, part, ctx)
-                if not typed.strip():  # e.g. a select-all mistake that picks nothing
-                    coincide[f"{part.name}:{m.tag}"] += 1
-                    continue
-                got = check_part(part, typed, ctx)
-                if got.status == "correct":
-                    fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is accepted "
-                               "as correct")
-                elif got.diagnosis != f"mistake:{m.tag}":
-                    earlier = [x.tag for x in part.mistakes[: part.mistakes.index(m)]]
-                    if (got.diagnosis or "").removeprefix("mistake:") not in earlier:
-                        fail(seed, f"part {part.name}: mistake '{m.tag}' ('{typed}') is "
-                                   f"diagnosed as {got.diagnosis!r}")
+        problems = [p for part in family.parts for p in _check_part(part, variant.context,
+                                                                    coincide)]
         follow = check_follow(family, variant)
         sensitive |= follow.sensitive
-        for message in follow.errors:
-            fail(seed, message)
-        for v in family.verify:
-            part = family.part(v.part)
-            try:
-                problems = METHODS[v.method].run(v, part, ctx)
-            except (MldrillError, ValueError, TypeError, ArithmeticError, KeyError) as exc:
-                problems = [f"{v.method} could not run: {exc}"]
-            for p in problems:
-                fail(seed, f"verify {v.method} of part {v.part}: {p}")
+        problems += follow.errors
+        problems += _verify(family, variant.context)
+        report.errors += [f"seed {seed}: {p}" for p in problems]
     report.distinct = len(prints)
     low = variety_warning(family, report.seeds, report.distinct)
     if low:
@@ -184,3 +144,52 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
             report.errors.append(f"part {part_name}: mistake '{tag}' equals the reference for "
                                  "every seed tried, so it can never be diagnosed")
     return report
+
+
+def _check_part(part: PartSpec, ctx: Context, coincide: Counter[str]) -> list[str]:
+    """The part's reference, typed in, is accepted; each mistake, typed in, is diagnosed
+    (one that equals the reference here is counted in `coincide` instead)."""
+    kind = KINDS[part.kind]
+    try:
+        target = cached_target(kind, part.answer, part, ctx)
+        key = kind.format(target, part, ctx)
+    except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
+        return [f"part {part.name}: reference cannot be computed: {exc}"]
+    problems = []
+    result = check_part(part, key, ctx)
+    if result.status != "correct":
+        problems.append(f"part {part.name}: the reference answer '{key}' is not accepted "
+                        f"({result.status}: {'; '.join(result.messages)})")
+    for m in part.mistakes:
+        try:
+            wrong = cached_target(kind, m.answer, part, ctx)
+        except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
+            problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed: {exc}")
+            continue
+        typed = "" if kind.agree(wrong, target, part, ctx) else kind.format(wrong, part, ctx)
+        if not typed.strip():  # equals the reference, or e.g. a select-all that picks nothing
+            coincide[f"{part.name}:{m.tag}"] += 1
+            continue
+        got = check_part(part, typed, ctx)
+        if got.status == "correct":
+            problems.append(f"part {part.name}: mistake '{m.tag}' ('{typed}') is accepted "
+                            "as correct")
+        elif got.diagnosis != f"mistake:{m.tag}":
+            earlier = [x.tag for x in part.mistakes[: part.mistakes.index(m)]]
+            if (got.diagnosis or "").removeprefix("mistake:") not in earlier:
+                problems.append(f"part {part.name}: mistake '{m.tag}' ('{typed}') is "
+                                f"diagnosed as {got.diagnosis!r}")
+    return problems
+
+
+def _verify(family: ProblemFamily, ctx: Context) -> list[str]:
+    """Each verification confirms its part's reference independently."""
+    out = []
+    for v in family.verify:
+        part = family.part(v.part)
+        try:
+            problems = METHODS[v.method].run(v, part, ctx)
+        except (MldrillError, ValueError, TypeError, ArithmeticError, KeyError) as exc:
+            problems = [f"{v.method} could not run: {exc}"]
+        out += [f"verify {v.method} of part {v.part}: {p}" for p in problems]
+    return out

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from mldrill.grade import trials
-from mldrill.grade.exercise import Assignment, Exercise, TestSpec
+from mldrill.grade.assignment import Assignment, Exercise, TestSpec
 from mldrill.grade.failures import run_failure
 from mldrill.grade.grader import limits_for
 from mldrill.grade.reference import reference_module

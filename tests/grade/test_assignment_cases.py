@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from mldrill.bank.yamlsrc import load_yaml
-from mldrill.grade.exercise import Assignment, Case, TestSpec, check_assignment
+from mldrill.grade.assignment import Assignment, Case, TestSpec
+from mldrill.grade.exercise import check_assignment
 from mldrill.grade.grader import grade_file
 from mldrill.grade.inputs import draw_case, draw_inputs
 from mldrill.grade.testrun import trial_label

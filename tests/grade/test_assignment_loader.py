@@ -56,3 +56,33 @@ def test_a_yaml_file_that_is_not_an_assignment_is_ignored(tmp_path: Path) -> Non
     path = tmp_path / "family.yaml"
     path.write_text("id: x\nnotes: 'assignment: not at the top level'\n")
     assert load_assignment_file(path, None) == (None, [])
+
+
+def _call_file(call: str) -> str:
+    return ("assignment: drills\ntitle: t\nreference: assignments/drills.py\nexercises:\n"
+            "  - id: conv\n    functions: [conv2d]\n    tests:\n"
+            "      - name: conv\n        dims: {H: 3, W: 3}\n"
+            "        inputs: {x: {shape: [H, W]}, k: {shape: [H, W]}}\n"
+            f"        call: {call}\n")
+
+
+def test_a_call_with_a_constant_the_sandbox_cannot_send_points_at_the_call(
+        tmp_path: Path) -> None:
+    """Bytes, complex numbers and `...` in a call (which no child could receive) are refused
+    when the file is read, at the `call:` line, with what is allowed."""
+    for i, const in enumerate(["b'ab'", "1j", "...", "(1, 2)"]):
+        path = _bank(tmp_path / str(i), _call_file(f"conv2d(x, k, {const})"))
+        found, diags = load_assignment_file(path, tmp_path / str(i) / "solutions")
+        assert found is None
+        assert str(diags[0]) == (
+            f"{path}:11:15: cannot read 'conv2d(x, k, {const})': arguments must be input "
+            f"names or constants (numbers, text, True, False, None), got '{const}'")
+
+
+def test_a_call_with_sendable_constants_is_read_as_written(tmp_path: Path) -> None:
+    """Numbers, text, True/False and None are kept as the call's constants."""
+    path = _bank(tmp_path, _call_file("conv2d(x, k, 1, pad=0)"))
+    found, diags = load_assignment_file(path, tmp_path / "solutions")
+    assert diags == [] and found is not None
+    call = found.exercises[0].tests[0].call
+    assert call is not None and call.text() == "conv2d(x, k, 1, pad=0)"

@@ -27,7 +27,7 @@ from grade_harness import (
 )
 
 from mldrill.bank.catalog import bank_dirs
-from mldrill.grade.exercise import Assignment, Exercise, TestSpec
+from mldrill.grade.assignment import Assignment, Exercise, TestSpec
 from mldrill.grade.grader import grade_file, load_assignments
 from mldrill.grade.report import TestOutcome
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as npst
 
 from mldrill.bank.catalog import bank_dirs
+from mldrill.grade.assignment import Assignment, Exercise, TestSpec
 from mldrill.grade.compare import Mismatch, as_array, changed, check, compare, describe
-from mldrill.grade.exercise import Assignment, Exercise, TestSpec
 from mldrill.grade.grader import load_assignments
 from mldrill.grade.reference import reference_module
 from mldrill.grade.report import Reason

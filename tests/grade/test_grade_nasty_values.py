@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from mldrill.bank.catalog import bank_dirs
-from mldrill.grade.exercise import Assignment
+from mldrill.grade.assignment import Assignment
 from mldrill.grade.grader import grade_file, load_assignments
 from mldrill.grade.report import GradeReport
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mldrill.bank.catalog import bank_dirs
-from mldrill.grade.exercise import Assignment
+from mldrill.grade.assignment import Assignment
 from mldrill.grade.grader import grade_file, load_assignments
 from mldrill.grade.reference import reference_module
 

@@ -21,7 +21,7 @@ import pytest
 from grade_harness import Variant, all_tests, graded_function, multiplexed
 
 from mldrill.bank.catalog import bank_dirs
-from mldrill.grade.exercise import Assignment, TestSpec
+from mldrill.grade.assignment import Assignment, TestSpec
 from mldrill.grade.grader import grade_file, load_assignments
 
 STUDENTS = Path(__file__).parent / "students"

@@ -2,7 +2,8 @@
 
 A map, in the order a child lives:
 - `box.Sandbox` is the entry point: load a submission, run a test's calls, close.
-- `model` is its vocabulary as frozen dataclasses (Limits, Call, Ref, TestJob, TestRun, ...).
+- `model` is its vocabulary as frozen dataclasses (Limits, Call, Ref, TestJob, TestRun, ...),
+  and the types of what crosses the pipe: `Arg` (sent) and `Returned` (decoded).
 - `isolation` probes once per process which steps this machine allows (namespaces, uid drop,
   Landlock) and degrades step by step; `describe` reports what was achieved.
 - `view` is the allow-list: the python runtime and numpy (read-only), nothing else.
@@ -17,6 +18,7 @@ plain data.
 
 from mldrill.grade.sandbox.box import Sandbox
 from mldrill.grade.sandbox.model import (
+    Arg,
     Call,
     CallResult,
     CallStatus,
@@ -24,6 +26,7 @@ from mldrill.grade.sandbox.model import (
     LoadResult,
     Opaque,
     Ref,
+    Returned,
     RunStatus,
     SandboxError,
     StudentError,
@@ -31,5 +34,6 @@ from mldrill.grade.sandbox.model import (
     TestRun,
 )
 
-__all__ = ["Call", "CallResult", "CallStatus", "Limits", "LoadResult", "Opaque", "Ref",
-           "RunStatus", "Sandbox", "SandboxError", "StudentError", "TestJob", "TestRun"]
+__all__ = ["Arg", "Call", "CallResult", "CallStatus", "Limits", "LoadResult", "Opaque", "Ref",
+           "Returned", "RunStatus", "Sandbox", "SandboxError", "StudentError", "TestJob",
+           "TestRun"]

@@ -499,8 +499,6 @@ def main() -> None:
             _load(ch, msg, state)
         elif msg["m"] == "test":
             _run(ch, msg, arrays, state)
-        elif msg["m"] == "bye":
-            os._exit(0)
         else:
             os._exit(EXIT_BAD_REQUEST)
 

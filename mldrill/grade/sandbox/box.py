@@ -23,7 +23,7 @@ module state persists between the tests of one Sandbox, as it would in a noteboo
 Where the OS allows (see `isolation`), the child sees a filesystem built for it (`view`: the
 python runtime and numpy read-only, a private work folder, nothing else), has no network, its
 own PID, IPC and UTS namespaces, and Landlock on top. `Sandbox.isolation` says what was
-achieved, as data, and `fully_isolated` whether untrusted code is safe here; docs/grading.md
+achieved, as data, and `plan.fully_isolated` whether untrusted code is safe here; docs/grading.md
 has the threat model per level.
 
 The reply pipe is the one way in: a submission that finds it can write its own frames. They are
@@ -46,7 +46,7 @@ import tempfile
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mldrill.grade.sandbox import isolation
 from mldrill.grade.sandbox.model import (
@@ -72,6 +72,9 @@ from mldrill.grade.sandbox.protocol import (
     run_request,
 )
 from mldrill.grade.sandbox.view import WORK
+
+if TYPE_CHECKING:
+    from mldrill.values import JsonObject
 
 _T = TypeVar("_T")
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.py")
@@ -137,12 +140,6 @@ class Sandbox:
         self._cpu_used = 0.0
         self._cpu_budget = 20 * math.ceil(limits.cpu_seconds) + 30  # per child, a backstop
 
-    @property
-    def fully_isolated(self) -> bool:
-        """The child sees only the allow-list, has no network, and cannot name the grader,
-        another child or a kernel object outside (see `isolation.Plan.fully_isolated`)."""
-        return self.plan.fully_isolated
-
     def __enter__(self) -> Sandbox:
         return self
 
@@ -195,7 +192,7 @@ class Sandbox:
         if self._closed:
             raise SandboxError("this sandbox is closed")
 
-    def _config(self, workdir: str, req_fd: int, msg_fd: int) -> dict[str, Any]:
+    def _config(self, workdir: str, req_fd: int, msg_fd: int) -> JsonObject:
         lim = self.limits
         rlimits = [("RLIMIT_AS", lim.memory_bytes, lim.memory_bytes),
                    ("RLIMIT_CPU", self._cpu_budget, self._cpu_budget),

@@ -20,9 +20,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
-from mldrill.grade.sandbox.view import WORK, Runtime, plan_view, runtime, stdlib_entries
+from mldrill.grade.sandbox.view import WORK, Runtime, View, plan_view, runtime, stdlib_entries
+
+if TYPE_CHECKING:
+    from mldrill.values import Json, JsonObject
 
 NOBODY = 65534
 SETUP_FAILED = 120
@@ -76,7 +79,7 @@ def base_env(workdir: str, marker: str) -> dict[str, str]:
     return env
 
 
-def landlock_rules(plan: Plan, view: dict[str, Any], work: str) -> dict[str, list[str]]:
+def landlock_rules(plan: Plan, view: View, work: str) -> dict[str, list[str]]:
     """Landlock's allow-list: read (and execute) the runtime, write only the work folder, use
     the devices. Without the new root, the standard library is allowed entry by entry (its
     folders only listed), so a base interpreter's site-packages stays out of reach."""
@@ -94,14 +97,15 @@ def landlock_rules(plan: Plan, view: dict[str, Any], work: str) -> dict[str, lis
 
 def wrapper_config(plan: Plan, *, workdir: str, work_size: int,
                    rlimits: list[tuple[str, int, int]], argv: list[str],
-                   env: dict[str, str]) -> dict[str, Any]:
+                   env: dict[str, str]) -> JsonObject:
     """The JSON config `_wrapper.py` reads from its config pipe for one child."""
-    view = json.loads(plan_view(plan.runtime))
+    view: View = json.loads(plan_view(plan.runtime))
     work = WORK if plan.mountns else workdir
     return {
         "userns": plan.userns, "mountns": plan.mountns, "netns": plan.netns,
         "pidns": plan.pidns, "ipcns": plan.ipcns, "proc": plan.proc, "nested": plan.nested,
-        "drop": [NOBODY, NOBODY] if plan.drop else None, "view": view, "work": WORK,
+        "drop": [NOBODY, NOBODY] if plan.drop else None, "view": cast("Json", view),
+        "work": WORK,
         "workdir": workdir, "cwd": work, "work_size": work_size,
         "landlock": landlock_rules(plan, view, work) if plan.landlock else None,
         "seccomp": plan.seccomp,
@@ -113,12 +117,17 @@ def wrapper_argv(python: str, config_fd: int) -> list[str]:
     return [python, "-I", "-S", "-c", source("_wrapper.py"), str(config_fd)]
 
 
-def start_wrapper(python: str, config: dict[str, Any], **popen: Any) -> subprocess.Popen[bytes]:
-    """Start `_wrapper.py` with `config` on a pipe (never in argv, where /proc shows it)."""
+def start_wrapper(python: str, config: JsonObject, *, cwd: str, env: dict[str, str],
+                  pass_fds: tuple[int, ...] = ()) -> subprocess.Popen[bytes]:
+    """Start `_wrapper.py` with `config` on a pipe (never in argv, where /proc shows it), in a
+    new session, its stdin empty and its stdout and stderr on pipes; `pass_fds` stay open in
+    it."""
     cfg_r, cfg_w = os.pipe()
     try:
-        fds = tuple(popen.pop("pass_fds", ())) + (cfg_r,)
-        proc = subprocess.Popen(wrapper_argv(python, cfg_r), pass_fds=fds, **popen)
+        proc = subprocess.Popen(wrapper_argv(python, cfg_r), pass_fds=(*pass_fds, cfg_r),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=cwd, env=env,
+                                start_new_session=True)
     except BaseException:
         os.close(cfg_w)
         raise
@@ -144,9 +153,7 @@ def _try(plan: Plan) -> tuple[str, str] | None:
         cfg = wrapper_config(plan, workdir=workdir, work_size=1 << 20, rlimits=[],
                              argv=argv, env=env)
         try:
-            proc = start_wrapper(plan.python, cfg, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workdir,
-                                 env=env, start_new_session=True)
+            proc = start_wrapper(plan.python, cfg, cwd=workdir, env=env)
             _, err = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()

@@ -6,13 +6,29 @@ JSON or asserted in a test. `mldrill.grade.sandbox` re-exports all of these name
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CallStatus = Literal["ok", "error", "missing", "not-run"]
 RunStatus = Literal["ok", "timeout", "crashed", "memory", "output-limit", "protocol"]
 LoadStatus = Literal["ok", "syntax-error", "import-error", "timeout", "crashed"]
+
+# What a call sends to the child: plain data and arrays (a `Ref` stands for a value the child
+# kept from an earlier call of the same test).
+Arg: TypeAlias = (
+    "None | bool | int | float | str | np.ndarray | np.generic | Ref"
+    " | list[Arg] | tuple[Arg, ...] | Mapping[str, Arg]"
+)
+# What comes back, decoded (`protocol`): plain data, arrays, dicts with any hashable keys,
+# and `Opaque` for anything else the student's function returned.
+Returned: TypeAlias = (
+    "None | bool | int | float | str | np.ndarray | np.generic | Opaque"
+    " | list[Returned] | tuple[Returned, ...] | dict[Hashable, Returned]"
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +66,8 @@ class Call:
     """One call of a student function, on inputs the grader generated."""
 
     function: str
-    args: tuple[Any, ...] = ()  # ndarray, int/float/bool/str/None, dict/list/tuple of these, Ref
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    args: tuple[Arg, ...] = ()
+    kwargs: Mapping[str, Arg] = field(default_factory=dict)
     # which parts of the return value to send back; None = all of it (non-plain parts as Opaque)
     send: tuple[tuple[int | str, ...], ...] | None = None
 
@@ -93,9 +109,9 @@ class CallResult:
 
     function: str
     status: CallStatus
-    value: Any = None
-    args_after: tuple[Any, ...] = ()  # post-call state of array/dict/list args, None for others
-    kwargs_after: Mapping[str, Any] = field(default_factory=dict)
+    value: Returned = None
+    args_after: tuple[Returned, ...] = ()  # array/dict/list args after the call, None for others
+    kwargs_after: Mapping[str, Returned] = field(default_factory=dict)
     error: StudentError | None = None
     seconds: float = 0.0  # as measured (and reported) by the child
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import selectors
 import signal
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from mldrill.grade.sandbox.protocol import FrameReader, Message, ProtocolError
+
+if TYPE_CHECKING:
+    from mldrill.values import JsonObject
 
 SETUP_FAILED = 120
 EXIT_BAD_REQUEST, EXIT_CHANNEL, EXIT_MEMORY, EXIT_HARNESS = 121, 122, 123, 124
@@ -62,6 +64,20 @@ class Exchange:
     seconds: float = 0.0
 
 
+@dataclass
+class _Round:
+    """One exchange while it runs: what is left to send, what came back, the deadline."""
+
+    pending: memoryview
+    until: Callable[[Message], bool]
+    renew: Callable[[Message], bool] | None
+    renewals: int
+    timeout: float
+    output: Output
+    deadline: float
+    messages: list[Message] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Exit:
     """How a child ended, from the wrapper's exit status."""
@@ -98,18 +114,15 @@ class Child:
     """A started child: `python -I -S -c <wrapper>` in a new session, with four pipes (and its
     config on a fifth, closed once written)."""
 
-    def __init__(self, python: str, build_config: Callable[[int, int], dict[str, Any]],
+    def __init__(self, python: str, build_config: Callable[[int, int], JsonObject],
                  env: dict[str, str], cwd: str, max_message_bytes: int):
         from mldrill.grade.sandbox.isolation import start_wrapper
 
         req_r, self.req_w = os.pipe()
         self.msg_r, msg_w = os.pipe()
         try:
-            self.proc = start_wrapper(
-                python, build_config(req_r, msg_w), stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(req_r, msg_w),
-                cwd=cwd, env=env, start_new_session=True,
-            )
+            self.proc = start_wrapper(python, build_config(req_r, msg_w), cwd=cwd, env=env,
+                                      pass_fds=(req_r, msg_w))
         except BaseException:
             os.close(self.req_w)
             os.close(self.msg_r)
@@ -145,8 +158,8 @@ class Child:
     def _exchange(self, pending: memoryview, until: Callable[[Message], bool], timeout: float,
                   output: Output, renew: Callable[[Message], bool] | None, renewals: int
                   ) -> Exchange:
-        deadline = time.monotonic() + timeout
-        messages: list[Message] = []
+        st = _Round(pending, until, renew, renewals, timeout, output,
+                    time.monotonic() + timeout)
         with selectors.DefaultSelector() as sel:
             for name, fd in self.fds.items():
                 if name not in self.eof:
@@ -154,46 +167,58 @@ class Child:
             if pending:
                 sel.register(self.req_w, selectors.EVENT_WRITE, "req")
             while True:
-                left = deadline - time.monotonic()
+                left = st.deadline - time.monotonic()
                 if left <= 0:
-                    return Exchange("timeout", messages)
+                    return Exchange("timeout", st.messages)
                 for key, _ in sel.select(min(left, 0.5)):
-                    name = key.data
-                    if name == "req":
-                        try:
-                            pending = pending[os.write(self.req_w, pending[:CHUNK]):]
-                        except BlockingIOError:
-                            continue
-                        except OSError:  # the child is gone; its EOF will tell
-                            pending = pending[:0]
-                        if not pending:
-                            sel.unregister(self.req_w)
+                    if key.data == "req":
+                        self._send_some(sel, st)
                         continue
-                    try:
-                        data = os.read(key.fd, CHUNK)
-                    except BlockingIOError:
-                        continue
-                    if not data:
-                        sel.unregister(key.fd)
-                        self.eof.add(name)
-                        if name == "msg":
-                            return Exchange("eof", messages)
-                    elif name == "msg":
-                        try:
-                            new = self.reader.feed(data)
-                        except ProtocolError as e:
-                            return Exchange("protocol", messages, str(e))
-                        for m in new:
-                            messages.append(m)
-                            if until(m):
-                                return Exchange("done", messages)
-                            if renewals > 0 and renew is not None and renew(m):
-                                renewals -= 1
-                                deadline = time.monotonic() + timeout
-                    else:
-                        output.add(name, data)
-                        if output.over:
-                            return Exchange("output", messages)
+                    ended = self._read_some(sel, key, st)
+                    if ended is not None:
+                        return ended
+
+    def _send_some(self, sel: selectors.BaseSelector, st: _Round) -> None:
+        """Write what the pipe takes of the request; stop watching it once all is sent."""
+        try:
+            st.pending = st.pending[os.write(self.req_w, st.pending[:CHUNK]):]
+        except BlockingIOError:
+            return
+        except OSError:  # the child is gone; its EOF will tell
+            st.pending = st.pending[:0]
+        if not st.pending:
+            sel.unregister(self.req_w)
+
+    def _read_some(self, sel: selectors.BaseSelector, key: selectors.SelectorKey, st: _Round
+                   ) -> Exchange | None:
+        """Read a ready pipe: messages, or output; an Exchange if that ends the exchange."""
+        name = key.data
+        try:
+            data = os.read(key.fd, CHUNK)
+        except BlockingIOError:
+            return None
+        if not data:
+            sel.unregister(key.fd)
+            self.eof.add(name)
+            return Exchange("eof", st.messages) if name == "msg" else None
+        if name == "msg":
+            return self._take_messages(data, st)
+        st.output.add(name, data)
+        return Exchange("output", st.messages) if st.output.over else None
+
+    def _take_messages(self, data: bytes, st: _Round) -> Exchange | None:
+        try:
+            new = self.reader.feed(data)
+        except ProtocolError as e:
+            return Exchange("protocol", st.messages, str(e))
+        for m in new:
+            st.messages.append(m)
+            if st.until(m):
+                return Exchange("done", st.messages)
+            if st.renewals > 0 and st.renew is not None and st.renew(m):
+                st.renewals -= 1
+                st.deadline = time.monotonic() + st.timeout
+        return None
 
     def drain(self, output: Output) -> None:
         """Whatever the child has already written to stdout/stderr (without waiting)."""
@@ -217,12 +242,6 @@ class Child:
         except BlockingIOError:
             return False
         return True  # stray bytes, or the end of the pipe
-
-    def send_bye(self, request: bytes) -> None:
-        try:
-            os.write(self.req_w, request)
-        except OSError:
-            pass
 
     def _exited(self, seconds: float) -> bool:
         """Whether the wrapper exits within `seconds` (without reaping it)."""

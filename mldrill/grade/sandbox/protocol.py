@@ -18,13 +18,24 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
 import numpy as np
 
-from mldrill.grade.sandbox.model import Call, CallStatus, LoadStatus, Opaque, Ref, StudentError
+from mldrill.grade.sandbox.model import (
+    Call,
+    CallStatus,
+    LoadStatus,
+    Opaque,
+    Ref,
+    Returned,
+    StudentError,
+)
+
+if TYPE_CHECKING:
+    from mldrill.values import JsonObject
 
 KIND_JSON = b"J"
 KIND_ARRAY = b"A"
@@ -62,9 +73,9 @@ class Result:
     nonce: str
     call: int
     status: CallStatus
-    value: Any
-    args_after: tuple[Any, ...]
-    kwargs_after: dict[str, Any]
+    value: Returned
+    args_after: tuple[Returned, ...]
+    kwargs_after: dict[str, Returned]
     error: StudentError | None
     seconds: float
 
@@ -92,7 +103,7 @@ def _npy(a: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def encode_value(x: Any, arrays: list[bytes]) -> dict[str, Any]:
+def encode_value(x: object, arrays: list[bytes]) -> JsonObject:
     """A grader-made value as a node (its arrays appended to `arrays`); TypeError if unsupported."""
     if isinstance(x, Ref):
         return {"k": "ref", "call": x.call, "path": list(x.path)}
@@ -121,7 +132,7 @@ def encode_value(x: Any, arrays: list[bytes]) -> dict[str, Any]:
     raise TypeError(f"cannot send a {type(x).__name__} to the child")
 
 
-def encode_message(msg: dict[str, Any], arrays: list[bytes]) -> bytes:
+def encode_message(msg: JsonObject, arrays: list[bytes]) -> bytes:
     """A request as frames (the header gets the count of arrays)."""
     head = json.dumps({**msg, "arrays": len(arrays)}, allow_nan=False).encode()
     return frame(KIND_JSON, head) + b"".join(frame(KIND_ARRAY, a) for a in arrays)
@@ -134,7 +145,7 @@ def load_request(nonce: str, cpu_seconds: float) -> bytes:
 def run_request(nonce: str, cpu_seconds: float, calls: tuple[Call, ...]) -> bytes:
     """The request for one test. Ref must point at an earlier call (ValueError otherwise)."""
     arrays: list[bytes] = []
-    out = []
+    out: list[JsonObject] = []
     for i, call in enumerate(calls):
         for arg in (*call.args, *call.kwargs.values()):
             if isinstance(arg, Ref) and not 0 <= arg.call < i:
@@ -148,9 +159,6 @@ def run_request(nonce: str, cpu_seconds: float, calls: tuple[Call, ...]) -> byte
     return encode_message({"m": "test", "nonce": nonce, "cpu": cpu_seconds, "calls": out}, arrays)
 
 
-BYE = encode_message({"m": "bye"}, [])
-
-
 # ---------------------------------------------------------------- replies (child -> parent)
 
 
@@ -158,20 +166,20 @@ def _fail(why: str) -> ProtocolError:
     return ProtocolError(why)
 
 
-def _keys(obj: Any, keys: set[str], what: str) -> dict[str, Any]:
+def _keys(obj: object, keys: set[str], what: str) -> dict[str, object]:
     if type(obj) is not dict or set(obj) != keys:
         raise _fail(f"malformed {what}")
     return obj
 
 
-def _str(v: Any, cap: int, what: str) -> str:
+def _str(v: object, cap: int, what: str) -> str:
     if type(v) is not str or len(v) > cap:
         raise _fail(f"malformed {what}")
     return v
 
 
-def _number(v: Any, what: str) -> float:
-    if type(v) not in (int, float) or not math.isfinite(v) or v < 0:
+def _number(v: object, what: str) -> float:
+    if (type(v) is not int and type(v) is not float) or not math.isfinite(v) or v < 0:
         raise _fail(f"malformed {what}")
     return float(v)
 
@@ -184,7 +192,7 @@ class _Nodes:
         self.used: set[int] = set()
         self.count = 0
 
-    def array(self, i: Any) -> np.ndarray:
+    def array(self, i: object) -> np.ndarray:
         if type(i) is not int or not 0 <= i < len(self.raw) or i in self.used:
             raise _fail("bad array reference")
         self.used.add(i)
@@ -199,63 +207,91 @@ class _Nodes:
             raise _fail(f"an array of dtype {dt} is not plain data")
         return a.copy()
 
-    def value(self, node: Any, depth: int = 0) -> Any:
+    def value(self, node: object, depth: int = 0) -> Returned:
         self.count += 1
         if depth > MAX_DEPTH or self.count > MAX_NODES or type(node) is not dict:
             raise _fail("malformed value")
         k = node.get("k")
-        if k == "none":
-            _keys(node, {"k"}, "none")
-            return None
-        if k in ("bool", "int", "str", "float"):
-            v = _keys(node, {"k", "v"}, k)["v"]
-            expected = {"bool": bool, "int": int, "str": str, "float": str}[k]
-            if type(v) is not expected:
-                raise _fail(f"malformed {k}")
-            if k == "float":
-                assert isinstance(v, str)
-                if len(v) > 40 or not _FLOAT.fullmatch(v):
-                    raise _fail("malformed float")
-                return float(v)
-            return v
-        if k in ("array", "scalar"):
-            a = self.array(_keys(node, {"k", "i"}, k)["i"])
-            if k == "array":
-                return a
-            if a.ndim != 0:
-                raise _fail("a scalar that is not 0-d")
-            return a[()]
-        if k in ("list", "tuple"):
-            items = _keys(node, {"k", "v"}, k)["v"]
-            if type(items) is not list:
-                raise _fail(f"malformed {k}")
-            out = [self.value(n, depth + 1) for n in items]
-            return out if k == "list" else tuple(out)
-        if k == "dict":
-            pairs = _keys(node, {"k", "v"}, k)["v"]
-            if type(pairs) is not list:
-                raise _fail("malformed dict")
-            d = {}
-            for pair in pairs:
-                if type(pair) is not list or len(pair) != 2:
-                    raise _fail("malformed dict")
-                key = self.value(pair[0], depth + 1)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise _fail("an unhashable dict key") from None
-                d[key] = self.value(pair[1], depth + 1)
-            return d
-        if k == "opaque":
-            node = _keys(node, {"k", "type", "repr"}, "opaque")
-            return Opaque(_str(node["type"], 300, "opaque"), _str(node["repr"], 5000, "opaque"))
-        raise _fail("unknown value kind")
+        if type(k) is not str or (decode := _DECODERS.get(k)) is None:
+            raise _fail("unknown value kind")
+        return decode(self, node, k, depth)
 
-    def maybe(self, node: Any) -> Any:
+    def none(self, node: dict[str, object], k: str, depth: int) -> None:
+        _keys(node, {"k"}, "none")
+
+    def boolean(self, node: dict[str, object], k: str, depth: int) -> bool:
+        v = _keys(node, {"k", "v"}, k)["v"]
+        if type(v) is not bool:
+            raise _fail("malformed bool")
+        return v
+
+    def integer(self, node: dict[str, object], k: str, depth: int) -> int:
+        v = _keys(node, {"k", "v"}, k)["v"]
+        if type(v) is not int:
+            raise _fail("malformed int")
+        return v
+
+    def string(self, node: dict[str, object], k: str, depth: int) -> str:
+        v = _keys(node, {"k", "v"}, k)["v"]
+        if type(v) is not str:
+            raise _fail("malformed str")
+        return v
+
+    def float_(self, node: dict[str, object], k: str, depth: int) -> float:
+        v = _keys(node, {"k", "v"}, k)["v"]
+        if type(v) is not str or len(v) > 40 or not _FLOAT.fullmatch(v):
+            raise _fail("malformed float")
+        return float(v)
+
+    def array_or_scalar(self, node: dict[str, object], k: str, depth: int) -> Returned:
+        a = self.array(_keys(node, {"k", "i"}, k)["i"])
+        if k == "array":
+            return a
+        if a.ndim != 0:
+            raise _fail("a scalar that is not 0-d")
+        return a[()]
+
+    def sequence(self, node: dict[str, object], k: str, depth: int) -> Returned:
+        items = _keys(node, {"k", "v"}, k)["v"]
+        if type(items) is not list:
+            raise _fail(f"malformed {k}")
+        out = [self.value(n, depth + 1) for n in items]
+        return out if k == "list" else tuple(out)
+
+    def mapping(self, node: dict[str, object], k: str, depth: int) -> dict[Hashable, Returned]:
+        pairs = _keys(node, {"k", "v"}, k)["v"]
+        if type(pairs) is not list:
+            raise _fail("malformed dict")
+        d: dict[Hashable, Returned] = {}
+        for pair in pairs:
+            if type(pair) is not list or len(pair) != 2:
+                raise _fail("malformed dict")
+            key = self.value(pair[0], depth + 1)
+            try:
+                hash(key)
+            except TypeError:
+                raise _fail("an unhashable dict key") from None
+            d[cast(Hashable, key)] = self.value(pair[1], depth + 1)
+        return d
+
+    def opaque(self, node: dict[str, object], k: str, depth: int) -> Opaque:
+        node = _keys(node, {"k", "type", "repr"}, "opaque")
+        return Opaque(_str(node["type"], 300, "opaque"), _str(node["repr"], 5000, "opaque"))
+
+    def maybe(self, node: object) -> Returned:
         return None if node is None else self.value(node)
 
 
-def _error(obj: Any) -> StudentError | None:
+# Each kind of value node with its decoder (a kind not here is refused).
+_DECODERS: dict[str, Callable[[_Nodes, dict[str, object], str, int], Returned]] = {
+    "none": _Nodes.none, "bool": _Nodes.boolean, "int": _Nodes.integer,
+    "str": _Nodes.string, "float": _Nodes.float_, "array": _Nodes.array_or_scalar,
+    "scalar": _Nodes.array_or_scalar, "list": _Nodes.sequence, "tuple": _Nodes.sequence,
+    "dict": _Nodes.mapping, "opaque": _Nodes.opaque,
+}
+
+
+def _error(obj: object) -> StudentError | None:
     if obj is None:
         return None
     e = _keys(obj, {"type", "builtin", "message", "traceback"}, "error")
@@ -263,11 +299,11 @@ def _error(obj: Any) -> StudentError | None:
                         _str(e["traceback"], 20000, "error"), _str(e["builtin"], 300, "error"))
 
 
-def _nonce(v: Any) -> str:
+def _nonce(v: object) -> str:
     return _str(v, 64, "nonce")
 
 
-def decode_message(header: dict[str, Any], arrays: list[bytes]) -> Message:
+def decode_message(header: dict[str, object], arrays: list[bytes]) -> Message:
     """A header and its arrays as a message; ProtocolError for anything off-schema."""
     try:
         return _decode_message(header, arrays)
@@ -277,14 +313,15 @@ def decode_message(header: dict[str, Any], arrays: list[bytes]) -> Message:
         raise ProtocolError(f"undecodable message ({type(e).__name__})") from None
 
 
-def _decode_message(h: dict[str, Any], arrays: list[bytes]) -> Message:
+def _decode_message(h: dict[str, object], arrays: list[bytes]) -> Message:
     nodes = _Nodes(arrays)
     m = h.get("m") if type(h) is dict else None
     if m == "hello":
         h = _keys(h, {"m", "pid", "python", "numpy", "arrays"}, "hello")
-        if type(h["pid"]) is not int:
+        pid = h["pid"]
+        if type(pid) is not int:
             raise _fail("malformed hello")
-        return Hello(h["pid"], _str(h["python"], 100, "hello"), _str(h["numpy"], 100, "hello"))
+        return Hello(pid, _str(h["python"], 100, "hello"), _str(h["numpy"], 100, "hello"))
     if m == "loaded":
         h = _keys(h, {"m", "nonce", "status", "functions", "error", "arrays"}, "loaded")
         if h["status"] not in ("ok", "syntax-error", "import-error"):
@@ -298,19 +335,20 @@ def _decode_message(h: dict[str, Any], arrays: list[bytes]) -> Message:
         keys = {"m", "nonce", "call", "status", "value", "args_after", "kwargs_after", "error",
                 "seconds", "arrays"}
         h = _keys(h, keys, "result")
-        if type(h["call"]) is not int or h["status"] not in ("ok", "error", "missing"):
+        call, args_after, kwargs_after = h["call"], h["args_after"], h["kwargs_after"]
+        if type(call) is not int or h["status"] not in ("ok", "error", "missing"):
             raise _fail("malformed result")
         if (h["status"] == "error") != (h["error"] is not None):
             raise _fail("malformed result")
-        if type(h["args_after"]) is not list or type(h["kwargs_after"]) is not list:
+        if type(args_after) is not list or type(kwargs_after) is not list:
             raise _fail("malformed result")
-        after = tuple(nodes.maybe(n) for n in h["args_after"])
+        after = tuple(nodes.maybe(n) for n in args_after)
         kwafter = {}
-        for pair in h["kwargs_after"]:
+        for pair in kwargs_after:
             if type(pair) is not list or len(pair) != 2:
                 raise _fail("malformed result")
             kwafter[_str(pair[0], 300, "keyword")] = nodes.maybe(pair[1])
-        return Result(_nonce(h["nonce"]), h["call"], cast(CallStatus, h["status"]),
+        return Result(_nonce(h["nonce"]), call, cast(CallStatus, h["status"]),
                       nodes.maybe(h["value"]), after, kwafter, _error(h["error"]),
                       _number(h["seconds"], "result"))
     if m == "done":
@@ -319,18 +357,18 @@ def _decode_message(h: dict[str, Any], arrays: list[bytes]) -> Message:
     raise _fail("unknown message")
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise _fail(f"{name} in a JSON header")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     d = dict(pairs)
     if len(d) != len(pairs):
         raise _fail("duplicate keys in a JSON header")
     return d
 
 
-def parse_header(payload: bytes) -> dict[str, Any]:
+def parse_header(payload: bytes) -> dict[str, object]:
     """A J frame's JSON object, strictly (no NaN, no duplicate keys)."""
     try:
         h = json.loads(payload.decode("utf-8"), parse_constant=_reject_constant,
@@ -351,7 +389,7 @@ class FrameReader:
     def __init__(self, max_message_bytes: int):
         self.max_message_bytes = max_message_bytes
         self._buf = bytearray()
-        self._header: dict[str, Any] | None = None
+        self._header: dict[str, object] | None = None
         self._arrays: list[bytes] = []
         self._size = 0
 

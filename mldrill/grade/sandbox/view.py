@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
+from typing import TypedDict
 
 from mldrill.grade.sandbox.model import SandboxError
 
@@ -174,6 +175,16 @@ def _links_to(path: str, steps: dict[str, str], depth: int = 0) -> str:
                              depth + 1)
         cur = nxt
     return cur
+
+
+class View(TypedDict):
+    """The wrapper's steps, as `plan_view` writes them."""
+
+    links: list[list[str]]  # [path, target]
+    binds: list[list[str]]  # [path, kind]
+    covers: list[str]
+    inner: list[list[str]]  # [path, kind]
+    devices: list[str]
 
 
 @functools.cache
