@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mldrill.answers.base import PartResult, check_part
 from mldrill.answers.follow import judge
@@ -33,7 +33,7 @@ from mldrill.variants.rng import VariantRNG
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
     from mldrill.bank.model import ProblemFamily
-    from mldrill.values import Json
+    from mldrill.values import Json, JsonObject
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class PartReport:
     def score(self) -> Score:
         return Score.of_fraction(self.credit, self.points)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"part": self.name, "points": self.points, "answer": self.answer,
                 "status": self.status, "score": self.credit,
                 "diagnosis": self.result.diagnosis if self.result else None,

@@ -14,10 +14,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mldrill.sheets.build import SheetSpec, questions
 from mldrill.sheets.render import answers_yaml, sheet_markdown, sheet_tex, sheet_yaml
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
 
 
 @dataclass
@@ -53,7 +56,7 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_sheets(spec: SheetSpec, catalog: Any, out: Path, pdf: bool = True,
+def write_sheets(spec: SheetSpec, catalog: Catalog, out: Path, pdf: bool = True,
                  progress: Callable[[str], None] | None = None) -> WriteResult:
     result = WriteResult(pdf_engine=pdf_engine() if pdf else None)
     key = out / "key"

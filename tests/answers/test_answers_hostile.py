@@ -149,10 +149,11 @@ def part(spec, name):
 @pytest.mark.parametrize("name", list(KIND_SPECS))
 @pytest.mark.parametrize("text", NASTY, ids=[f"nasty{i}" for i in range(len(NASTY))])
 def test_hostile_input_gets_a_verdict(spec, ctx, name, text):
-    """Any text gives a PartResult (invalid or incorrect; blank is unanswered) within 2 s."""
-    start = time.perf_counter()
+    """Any text gives a PartResult (invalid or incorrect; blank is unanswered) within 2 s of
+    CPU (this process's, so a busy machine cannot fail it)."""
+    start = time.process_time()
     result = check_part(part(spec, name), text, ctx())
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert isinstance(result, PartResult)
     if text.strip():
         assert result.status in ("invalid", "incorrect"), result

@@ -110,14 +110,16 @@ PATHOLOGICAL = [
 
 @pytest.mark.parametrize("text", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
 def test_pathological_input_is_quick(text):
-    """Huge, deep or explosive input is read and evaluated (or refused) within 2 s."""
-    start = time.perf_counter()
+    """Huge, deep or explosive input is read and evaluated (or refused) within 2 s of CPU
+    (this process's CPU time, not the wall clock, so a busy machine cannot fail it; each
+    case takes well under 0.1 s)."""
+    start = time.process_time()
     try:
         expr = parse(text, functions=MATRIX_STUDENT, variables={"x", "a"})
         evaluate(expr, {**CONSTANTS, "x": 2.0, "a": 1.5}, STUDENT)
     except (AnswerParseError, EvaluationError):
         pass
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 @pytest.mark.parametrize("text", ["(" * 10_000, "1+" * 5000, "-" * 5000 + "1", "[" * 3000])

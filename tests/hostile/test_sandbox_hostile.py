@@ -308,7 +308,9 @@ def test_runaway_code_is_killed_on_time(sandbox: MakeBox, name: str) -> None:
     run = call(box, "f", 1) if name == "infinite_loop" else call(box, "f")
     assert run.status == "timeout"
     assert "2 s wall-clock during call 0 (f)" in run.detail
-    assert time.monotonic() - start < FAST.wall_seconds + 1.5
+    # killed long before the code would end by itself (the sleeper sleeps 100 s); the bound
+    # is loose so a busy machine's scheduling cannot fail it: the detail names the limit
+    assert time.monotonic() - start < 30
     assert run.calls[0].status == "not-run"
     box.close()
     assert leftovers(box.marker) == []
@@ -355,8 +357,8 @@ def test_output_flood_is_capped_and_killed(sandbox: MakeBox) -> None:
     box = sandbox("flood_output")
     start = time.monotonic()
     run = call(box, "f")
-    assert run.status == "output-limit"
-    assert time.monotonic() - start < FAST.wall_seconds
+    assert run.status == "output-limit"  # the cap, not the clock, ended it:
+    assert time.monotonic() - start < 30  # (an endless loop would otherwise run forever)
     kept = len(run.stdout.split("\n[...")[0]) + len(run.stderr.split("\n[...")[0])
     assert kept <= FAST.output_bytes
     run = call(box, "chatty")
@@ -368,7 +370,7 @@ def test_stdin_is_at_end_of_file(sandbox: MakeBox) -> None:
     """Reading stdin gets EOF at once (no hang)."""
     box = sandbox("read_stdin")
     run = call(box, "read")
-    assert run.calls[0].value == "" and run.seconds < 1
+    assert run.status == "ok" and run.calls[0].value == ""  # a hang would be a timeout
     err = call(box, "ask").calls[0].error
     assert err is not None and err.type == "EOFError"
 
