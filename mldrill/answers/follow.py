@@ -180,12 +180,17 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 def follow_target(family: ProblemFamily, spec: PartSpec, ctx: Context,
                   earlier: Mapping[str, Earlier]) -> object:
-    """The part's reference recomputed on the student's earlier answers."""
+    """The part's reference recomputed on the student's earlier answers (an earlier part
+    not in `earlier` keeps its reference value)."""
     uses = links(family).uses.get(spec.name, ())
-    subs = {env: earlier[part].value for env, part in uses}
+    subs = {env: earlier[part].value for env, part in uses if part in earlier}
     params = _rederive(family, ctx.params, subs, ctx.functions, ctx.seed)
     fresh = Context(ctx.problem_id, ctx.seed, params, ctx.functions)
-    return KINDS[spec.kind].target(spec.answer, spec, fresh)
+    target = KINDS[spec.kind].target(spec.answer, spec, fresh)
+    if spec.kind in CARRIED_KINDS and not np.all(np.isfinite(np.asarray(target, dtype=float))):
+        # e.g. the square root of a negative: the method is undefined on these answers
+        raise EvaluationError(f"{spec.name} is undefined on these earlier answers")
+    return target
 
 
 def credit_for(family: ProblemFamily, spec: PartSpec) -> float:
@@ -202,7 +207,9 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
     name -> the text as given). Never raises for anything the student typed."""
     result = check_part(spec, text, ctx)
     follows = links(family).follows(spec.name)
-    if result.status != "incorrect" or not follows:
+    # an answer that only looks like a rounding of the reference ("give more digits") may
+    # be exactly right for the student's own earlier answers: try follow-through on it too
+    if not follows or (result.status != "incorrect" and result.diagnosis != "too-few-digits"):
         return result
     got: dict[str, Earlier] = {}
     why: list[str] = []
