@@ -180,10 +180,11 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 def follow_target(family: ProblemFamily, spec: PartSpec, ctx: Context,
                   earlier: Mapping[str, Earlier]) -> object:
-    """The part's reference recomputed on the student's earlier answers (an earlier part
-    not in `earlier` keeps its reference value)."""
+    """The part's reference recomputed on the student's earlier answers (a followed part
+    not in `earlier` keeps its reference value: it is not recomputed from the others)."""
     uses = links(family).uses.get(spec.name, ())
-    subs = {env: earlier[part].value for env, part in uses if part in earlier}
+    subs = {env: earlier[part].value if part in earlier else ctx.params[env]
+            for env, part in uses}
     params = _rederive(family, ctx.params, subs, ctx.functions, ctx.seed)
     fresh = Context(ctx.problem_id, ctx.seed, params, ctx.functions)
     target = KINDS[spec.kind].target(spec.answer, spec, fresh)
