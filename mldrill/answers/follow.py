@@ -181,12 +181,18 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 def follow_target(family: ProblemFamily, spec: PartSpec, ctx: Context,
                   earlier: Mapping[str, Earlier]) -> Value:
-    """The part's reference recomputed on the student's earlier answers."""
+    """The part's reference recomputed on the student's earlier answers (a followed part
+    not in `earlier` keeps its reference value: it is not recomputed from the others)."""
     uses = links(family).uses.get(spec.name, ())
-    subs = {env: earlier[part].value for env, part in uses}
+    subs = {env: earlier[part].value if part in earlier else ctx.params[env]
+            for env, part in uses}
     params = _rederive(family, ctx.params, subs, ctx.functions, ctx.seed)
     fresh = Context(ctx.problem_id, ctx.seed, params, ctx.functions)
-    return KINDS[spec.kind].target(spec.answer, spec, fresh)
+    target = KINDS[spec.kind].target(spec.answer, spec, fresh)
+    if spec.kind in CARRIED_KINDS and not np.all(np.isfinite(np.asarray(target, dtype=float))):
+        # e.g. the square root of a negative: the method is undefined on these answers
+        raise EvaluationError(f"{spec.name} is undefined on these earlier answers")
+    return target
 
 
 def credit_for(family: ProblemFamily, spec: PartSpec) -> float:

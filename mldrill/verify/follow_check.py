@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mldrill.answers.base import KINDS, Context, cached_target
-from mldrill.answers.follow import follow_target, judge, links, read_earlier
+from mldrill.answers.follow import CARRIED_KINDS, follow_target, judge, links, read_earlier
 from mldrill.errors import MldrillError
 
 if TYPE_CHECKING:
@@ -47,6 +47,17 @@ def _perturbed(value: object, rng: np.random.Generator) -> object:
     for i in rng.choice(flat.size, size=min(2, flat.size), replace=False):
         flat[i] += float(rng.choice([-2, -1, 1, 2]))
     return flat.reshape(a.shape)
+
+
+def _further(part: PartSpec, target: object, right: object, rng: np.random.Generator
+             ) -> object | None:
+    """The follow-through answer changed again: numbers moved, or another choice."""
+    if part.kind == "choice":
+        others = [frozenset({str(c).upper()}) for c in part.mapping("choices")]
+        return next((c for c in others if c not in (target, right)), None)
+    if part.kind in CARRIED_KINDS:
+        return _perturbed(target, rng)
+    return None
 
 
 def _wrong_earlier(family: ProblemFamily, name: str, ctx: Context, seed: int
@@ -93,8 +104,11 @@ def _one(family: ProblemFamily, part: PartSpec, earlier: str, label: str, value:
     try:
         target = follow_target(family, part, ctx, {earlier: got})
         typed = kind.format(target, part, ctx)
+        kind.read(typed, part, ctx)
     except _SKIP:
-        return  # the reference is undefined on this wrong answer (e.g. a log of -1)
+        # the reference is undefined on this wrong answer (e.g. a log of -1), or cannot be
+        # typed (e.g. a select-all choice with nothing selected)
+        return
     if kind.agree(target, right, part, ctx):
         return  # this wrong answer does not change the part: nothing to follow
     report.sensitive.add(part.name)
@@ -104,8 +118,9 @@ def _one(family: ProblemFamily, part: PartSpec, earlier: str, label: str, value:
             f"part {part.name}: with {label} ({answers[earlier]}), the follow-through answer "
             f"'{typed}' is not accepted ({verdict.status}: {'; '.join(verdict.messages)})")
         return
-    further = _perturbed(target, np.random.default_rng(len(typed)))
-    if kind.agree(further, target, part, ctx) or kind.agree(further, right, part, ctx):
+    further = _further(part, target, right, np.random.default_rng(len(typed)))
+    if further is None or kind.agree(further, target, part, ctx) or kind.agree(
+            further, right, part, ctx):
         return
     wrong_typed = kind.format(further, part, ctx)
     verdict = judge(family, part, wrong_typed, ctx, answers)
