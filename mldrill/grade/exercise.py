@@ -54,6 +54,7 @@ from typing import Any
 from mldrill.bank.lint import Checker, did_you_mean, type_name
 from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import Diagnostic
+from mldrill.grade.intake import SubmissionSpec, check_submission
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -66,6 +67,8 @@ TOP_KEYS = {
     "about": "what the assignment asks, for the student",
     "reference": "the reference module, relative to the bank's solutions/ folder",
     "limits": "per-test limits: wall_seconds, cpu_seconds, memory_mb, output_kb",
+    "submission": "where the code is in a zipped folder (file:) and how a notebook runs "
+                  "(notebook: definitions or cells)",
     "exercises": "the exercises, each with its functions and tests",
     "notes": "free text for authors",
 }
@@ -178,6 +181,7 @@ class Assignment:
     exercises: tuple[Exercise, ...]
     path: str
     limits: Mapping[str, float] = field(default_factory=dict)
+    submission: SubmissionSpec = field(default_factory=SubmissionSpec)
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -250,6 +254,7 @@ def check_assignment(data: Any, smap: SourceMap, path: str, solutions: Path | No
         where = f"in {solutions}" if solutions is not None else "(this bank has no solutions/)"
         c.err(("reference",), f"reference module '{ref_text}' not found {where}")
     limits = _limits(c, data.get("limits"))
+    submission = check_submission(c, data.get("submission"))
     raw = data.get("exercises")
     exercises: list[Exercise] = []
     if not isinstance(raw, list) or not raw:
@@ -265,7 +270,7 @@ def check_assignment(data: Any, smap: SourceMap, path: str, solutions: Path | No
     if c.diags:
         return None, c.diags
     return Assignment(name, title, c.text(data, "about", ()), reference, tuple(exercises),
-                      path, limits), []
+                      path, limits, submission), []
 
 
 def _limits(c: Checker, raw: Any) -> dict[str, float]:

@@ -24,7 +24,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Protocol
 
@@ -215,8 +215,8 @@ def find_students(folder: Path, assignments: Sequence[_Named],
             continue
         shown = clean_line(entry.name)
         if entry.is_symlink():
-            if entry.name.endswith(".py"):
-                students.append(Student(student_id(entry.name[:-3]), None,
+            if (stem := handin_stem(entry.name)) is not None:
+                students.append(Student(student_id(stem), None,
                                         _refusal(shown, "a symbolic link").message, shown))
             else:  # a folder, or anything: never followed to find out, never dropped
                 students.append(Student(student_id(entry.name), None, link_message(shown),
@@ -224,8 +224,8 @@ def find_students(folder: Path, assignments: Sequence[_Named],
         elif entry.is_dir(follow_symlinks=False):
             students.append(_folder_student(folder, entry.name, names, student_id(entry.name),
                                             shown + "/"))
-        elif entry.name.endswith(".py"):
-            sid = student_id(entry.name[:-3])
+        elif (stem := handin_stem(entry.name)) is not None:
+            sid = student_id(stem)
             kind = _kind(entry.stat(follow_symlinks=False).st_mode)
             if kind is None:
                 students.append(Student(sid, Path(folder) / entry.name, "", shown))
@@ -272,6 +272,10 @@ def _folder_student(parent: Path, name: str | None, names: list[str], sid: str,
     files = sorted(found.files)
     named = [f for f in files if PurePath(f).stem in names]
     pick = named[0] if len(named) == 1 else files[0] if len(files) == 1 else None
+    if pick is None and found.others:
+        pick, problem = _other_pick(files, found.others, names)
+        if pick is None:
+            return Student(sid, None, problem, shown)
     if pick is not None:
         return Student(sid, root.joinpath(*pick.split("/")), "", shown)
     if not files:
@@ -280,11 +284,44 @@ def _folder_student(parent: Path, name: str | None, names: list[str], sid: str,
                               f"{' or '.join(n + '.py' for n in names)}", shown)
 
 
+def handin_stem(name: str) -> str | None:
+    """The student id part of a file that can be handed in (`.py`, `.ipynb`, an archive
+    such as `.zip` or `.tar.gz`); None for any other file."""
+    from mldrill.grade.archive import archive_kind, archive_stem
+
+    for suffix in (".py", ".ipynb"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return archive_stem(name) if archive_kind(name) else None
+
+
+def _other_pick(files: list[str], others: list[str], names: list[str]
+                ) -> tuple[str | None, str]:
+    """A student's folder with notebooks or archives and no .py file picked: the notebook
+    or archive named after the assignment, else the only one (`intake`'s rules)."""
+    from mldrill.grade.intake import Ambiguous, Wanted, choose
+
+    nbs = [o for o in others if o.endswith(".ipynb")]
+    try:
+        pick = choose(files + nbs, [Wanted(n, f"{n}.py") for n in names]) if nbs else None
+    except Ambiguous as exc:
+        return None, str(exc)
+    archives = sorted(set(others) - set(nbs))
+    if pick is None and not files and not nbs:
+        named = [a for a in archives if handin_stem(PurePath(a).name) in names]
+        pick = named[0] if len(named) == 1 else archives[0] if len(archives) == 1 else None
+    if pick is not None:
+        return pick, ""
+    return None, (f"{len(files)} .py, {len(nbs)} notebook and {len(archives)} archive files "
+                  "and none of them is the one to grade: submit only one")
+
+
 @dataclass
 class _Found:
     files: list[str]                      # relative paths of regular .py files
     links: list[str]                      # relative paths of symbolic links
     special: list[tuple[str, str]]        # (relative path, kind) of special .py files
+    others: list[str] = field(default_factory=list)  # notebooks and archives
 
 
 def _walk(parent: Path, name: str | None) -> _Found:
@@ -317,12 +354,14 @@ def _walk(parent: Path, name: str | None) -> _Found:
                                               "submit only your code")
                         stack.append((_open_dir(fd, e.name, clean_line(path)), path + "/",
                                       depth + 1))
-                    elif e.name.endswith(".py"):
+                    elif handin_stem(e.name) is not None:
                         kind = _kind(e.stat(follow_symlinks=False).st_mode)
-                        if kind is None:
+                        if kind is not None:
+                            found.special.append((clean_line(path), kind))
+                        elif e.name.endswith(".py"):
                             found.files.append(path)
                         else:
-                            found.special.append((clean_line(path), kind))
+                            found.others.append(path)
             finally:
                 os.close(fd)
     finally:
