@@ -7,8 +7,9 @@ What is run in the sandbox is built from its code cells, in order:
   `?name`, and whole `%%cell magic` cells. Python never starts a statement with `%`, `!`
   or `?`, so a cell is only rewritten when it does not parse as it is; each such line
   becomes `pass` at its own indentation (a line inside a multi-line string is kept).
-- `definitions` (the default): only imports, function and class definitions and
-  assignments of literal constants (`EPS = 1e-8`, which functions read as globals) are
+- `definitions` (the default): only imports, function and class definitions, bare string
+  constants and assignments of literal constants (`EPS = 1e-8`, which functions read as
+  globals: a literal cannot run anything) are
   taken, via `ast`; top-level code (training a model for ten minutes, plotting, calls) is
   left out, and the report says which lines. An assignment opts into `cells`: every code
   cell is run whole, in order (IPython lines still dropped).
@@ -312,6 +313,8 @@ def _keep(node: ast.stmt) -> bool:
     if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef
                   | ast.ClassDef | ast.Pass):
         return True
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        return True  # a docstring or a bare constant: harmless
     if isinstance(node, ast.Assign | ast.AnnAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         return all(isinstance(t, ast.Name) for t in targets) and node.value is not None \
