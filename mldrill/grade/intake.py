@@ -56,7 +56,7 @@ def check_submission(c: Checker, raw: Any) -> SubmissionSpec:
         return SubmissionSpec()
     c.unknown_keys(raw, SUBMISSION_KEYS, ("submission",), "submission")
     file = raw.get("file", "")
-    if not isinstance(file, str) or not _relative(file):
+    if "file" in raw and (not isinstance(file, str) or not _relative(file)):
         c.err(("submission", "file"), "'file' must be a relative path to a .py file, e.g. "
                                       "cs231n/layers.py")
         file = ""

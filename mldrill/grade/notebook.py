@@ -87,14 +87,20 @@ def read_cells(data: bytes, shown: str) -> list[Cell]:
     import nbformat
 
     text = _decode(data, shown)
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise NotGradable(f"{shown} is not a notebook: it is not valid JSON ({_why(exc)})"
+                          ) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("nbformat"), int):
+        raise NotGradable(f"{shown} is not a Jupyter notebook (it is JSON, but has no "
+                          "nbformat version)")
+    del raw
     logger = logging.getLogger("traitlets")  # nbformat logs a schema warning there
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
         nb = nbformat.reads(text, as_version=4)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise NotGradable(f"{shown} is not a notebook: it is not valid JSON ({_why(exc)})"
-                          ) from None
     except Exception as exc:  # noqa: BLE001  (nbformat raises many kinds for a non-notebook)
         raise NotGradable(f"{shown} is not a Jupyter notebook ({_why(exc)})") from None
     finally:
