@@ -259,6 +259,8 @@ def _take_cell(b: _Builder, cell: Cell) -> None:
         return
     took = False
     for node in tree.body:
+        if isinstance(node, ast.Pass):
+            continue  # nothing to run (also what an IPython line became)
         if _is_future(node):
             b.futures.append((_segment(lines, node), (cell.number, _start(node))))
             took = True

@@ -189,8 +189,8 @@ def test_cells_mode_runs_whole_cells() -> None:
     """With `notebook: cells`, top-level code is kept (IPython lines still dropped)."""
     code = notebook_code([Cell(1, "%matplotlib inline\nY = [i for i in range(3)]\nprint(Y)")],
                          "cells")
-    assert code.source.decode().splitlines() == ["pass", "Y = [i for i in range(3)]",
-                                                 "print(Y)"]
+    assert code.source.decode().splitlines() == ["Y = [i for i in range(3)]", "print(Y)"]
+    assert code.where(1) == "cell 1, line 2" and code.where(2) == "cell 1, line 3"
     assert code.cells == (1,) and code.mode == "cells"
 
 
