@@ -11,8 +11,10 @@ What is run in the sandbox is built from its code cells, in order:
   constants and assignments of literal constants (`EPS = 1e-8`, which functions read as
   globals: a literal cannot run anything) are
   taken, via `ast`; top-level code (training a model for ten minutes, plotting, calls) is
-  left out, and the report says which lines. An assignment opts into `cells`: every code
-  cell is run whole, in order (IPython lines still dropped).
+  left out, and the report says which lines. An import that fails in the sandbox (a
+  module only the student's machine has, e.g. `from cs231n.data_utils import *`) is
+  skipped, not fatal: a function that needs it fails its own tests. An assignment opts
+  into `cells`: every code cell is run whole, in order (IPython lines still dropped).
 - Every generated line remembers its (cell, line), so errors and tracebacks say "cell N,
   line M" (cells are numbered from 1 over all cells, as they appear in the notebook).
 A syntax error in any code cell makes the notebook not gradable, naming the cell and line.
@@ -263,6 +265,11 @@ def _take_cell(b: _Builder, cell: Cell) -> None:
             continue  # nothing to run (also what an IPython line became)
         if _is_future(node):
             b.futures.append((_segment(lines, node), (cell.number, _start(node))))
+            took = True
+        elif b.mode == "definitions" and isinstance(node, ast.Import | ast.ImportFrom):
+            b.emit("try: " + _segment(lines, node), cell.number, _start(node))
+            b.out.append("except ImportError: pass")  # a module only the notebook had
+            b.places.append(b.places[-1])
             took = True
         elif b.mode == "cells" or _keep(node):
             b.emit(_segment(lines, node), cell.number, _start(node))
