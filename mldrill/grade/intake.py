@@ -148,3 +148,33 @@ def choose(paths: Sequence[str], wants: Sequence[Wanted]) -> str | None:
     if len(nbs) == 1:
         return nbs[0]
     return py[0] if len(py) == 1 else None
+
+
+def handin_stem(name: str) -> str | None:
+    """The student id part of a file that can be handed in (`.py`, `.ipynb`, an archive
+    such as `.zip` or `.tar.gz`); None for any other file."""
+    from mldrill.grade.archive import archive_kind, archive_stem
+
+    for suffix in (".py", ".ipynb"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return archive_stem(name) if archive_kind(name) else None
+
+
+def other_pick(files: list[str], others: list[str], names: list[str]
+                ) -> tuple[str | None, str]:
+    """A student's folder with notebooks or archives and no .py file picked: the notebook
+    or archive named after the assignment, else the only one (`intake`'s rules)."""
+    nbs = [o for o in others if o.endswith(".ipynb")]
+    try:
+        pick = choose(files + nbs, [Wanted(n, f"{n}.py") for n in names]) if nbs else None
+    except Ambiguous as exc:
+        return None, str(exc)
+    archives = sorted(set(others) - set(nbs))
+    if pick is None and not files and not nbs:
+        named = [a for a in archives if handin_stem(PurePosixPath(a).name) in names]
+        pick = named[0] if len(named) == 1 else archives[0] if len(archives) == 1 else None
+    if pick is not None:
+        return pick, ""
+    return None, (f"{len(files)} .py, {len(nbs)} notebook and {len(archives)} archive files "
+                  "and none of them is the one to grade: submit only one")

@@ -9,10 +9,12 @@ blocking), at most `MAX_BYTES` of them, and the bytes read are the bytes graded.
 
 - `read_source(path, root)` opens every component below `root` with O_NOFOLLOW, one
   directory descriptor at a time, and refuses what is not a plain regular file.
-- `find_students(folder, ...)` lists a class folder without following links: a `.py` file is
-  a student, a sub-folder is a student whose `.py` file is chosen by name. Every entry that
-  could be a student becomes one (a link or a special file: a not-gradable row, never
-  dropped), and two entries that would share an id are refused before any grading.
+- `find_students(folder, ...)` lists a class folder without following links: a `.py` file, a
+  notebook (`.ipynb`) or an archive (`.zip`, `.tar.gz`, ...) is a student, a sub-folder is
+  a student whose `.py` file is chosen by name (else its notebook or archive, `intake`).
+  Every entry that could be a student becomes one (a link or a special file: a
+  not-gradable row, never dropped), and two entries that would share an id are refused
+  before any grading.
 - `find_submission(folder, ...)` is the same for one student's folder (Gradescope's layout).
 """
 
@@ -29,6 +31,7 @@ from pathlib import Path, PurePath
 from typing import Protocol
 
 from mldrill.errors import MldrillError, UsageError
+from mldrill.grade.intake import handin_stem, other_pick
 from mldrill.text import clean_line
 
 MAX_BYTES = 1 << 20           # a submission or answer file larger than this is refused
@@ -201,8 +204,9 @@ def _names(assignments: Sequence[_Named], only: str | None) -> list[str]:
 
 def find_students(folder: Path, assignments: Sequence[_Named],
                   only: str | None = None) -> list[Student]:
-    """The students of a class folder, sorted by entry name. A `.py` file directly in
-    `folder` is a student (id: the file name without .py); a sub-folder is a student (id:
+    """The students of a class folder, sorted by entry name. A `.py`, `.ipynb` or archive
+    file directly in `folder` is a student (id: the name without its suffix, `handin_stem`);
+    a sub-folder is a student (id:
     its name) whose `.py` file is graded: the one named after the assignment, else the only
     one. Entries starting with '.' are skipped. Raises UsageError, naming the entries, when
     two of them would be graded as the same student."""
@@ -273,7 +277,7 @@ def _folder_student(parent: Path, name: str | None, names: list[str], sid: str,
     named = [f for f in files if PurePath(f).stem in names]
     pick = named[0] if len(named) == 1 else files[0] if len(files) == 1 else None
     if pick is None and found.others:
-        pick, problem = _other_pick(files, found.others, names)
+        pick, problem = other_pick(files, found.others, names)
         if pick is None:
             return Student(sid, None, problem, shown)
     if pick is not None:
@@ -282,38 +286,6 @@ def _folder_student(parent: Path, name: str | None, names: list[str], sid: str,
         return Student(sid, None, "no .py file in the folder", shown)
     return Student(sid, None, f"{len(files)} .py files and none named "
                               f"{' or '.join(n + '.py' for n in names)}", shown)
-
-
-def handin_stem(name: str) -> str | None:
-    """The student id part of a file that can be handed in (`.py`, `.ipynb`, an archive
-    such as `.zip` or `.tar.gz`); None for any other file."""
-    from mldrill.grade.archive import archive_kind, archive_stem
-
-    for suffix in (".py", ".ipynb"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return archive_stem(name) if archive_kind(name) else None
-
-
-def _other_pick(files: list[str], others: list[str], names: list[str]
-                ) -> tuple[str | None, str]:
-    """A student's folder with notebooks or archives and no .py file picked: the notebook
-    or archive named after the assignment, else the only one (`intake`'s rules)."""
-    from mldrill.grade.intake import Ambiguous, Wanted, choose
-
-    nbs = [o for o in others if o.endswith(".ipynb")]
-    try:
-        pick = choose(files + nbs, [Wanted(n, f"{n}.py") for n in names]) if nbs else None
-    except Ambiguous as exc:
-        return None, str(exc)
-    archives = sorted(set(others) - set(nbs))
-    if pick is None and not files and not nbs:
-        named = [a for a in archives if handin_stem(PurePath(a).name) in names]
-        pick = named[0] if len(named) == 1 else archives[0] if len(archives) == 1 else None
-    if pick is not None:
-        return pick, ""
-    return None, (f"{len(files)} .py, {len(nbs)} notebook and {len(archives)} archive files "
-                  "and none of them is the one to grade: submit only one")
 
 
 @dataclass
