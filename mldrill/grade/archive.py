@@ -4,8 +4,9 @@ The archive's bytes arrive already read safely (`submissions.read_source`, at mo
 `ARCHIVE_BYTES`). Its members are checked against an allow-list before anything is read:
 only regular files and folders with safe relative names are accepted, and anything else
 makes the whole archive not gradable, the refusal naming the member:
-- a name that is absolute (`/x`, `C:x`), climbs out (`..`), holds `.` or empty parts, a
-  NUL or another control character (`\\` counts as a separator, as Windows tools write it);
+- a name that is absolute (`/x`, `C:x`), climbs out (`..`), or holds a NUL or another
+  control character (`\\` counts as a separator, as Windows tools write it; `.` and empty
+  parts are dropped, so `tar czf s.tgz .` gives `./cs231n/layers.py` = `cs231n/layers.py`);
 - a symbolic or hard link, a device, a FIFO, a sparse file, anything not a file or folder;
 - two members whose names are equal once case and Unicode are normalised (a file and a
   folder of the same name too);
@@ -105,14 +106,12 @@ def safe_name(raw: str) -> tuple[str, bool]:
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         raise ValueError("has an absolute path")
     folder = name.endswith("/")
-    parts = name.rstrip("/").split("/")
+    parts = [p for p in name.split("/") if p not in ("", ".")]  # `./a//b` is `a/b`
     if ".." in parts:
         raise ValueError("points outside the archive (a '..' in its path)")
-    if any(p in ("", ".") for p in parts):
-        raise ValueError("has an empty or '.' part in its path")
     if len(name) > 1024 or len(parts) > 32:
         raise ValueError("has a path too long or too deep")
-    return "/".join(parts), folder
+    return "/".join(parts), folder or not parts
 
 
 def _refuse(shown: str, member: str, why: str) -> Refused:
@@ -195,9 +194,8 @@ def _open_zip(data: bytes, shown: str) -> Archive:
             name, folder = safe_name(raw)
         except ValueError as exc:
             raise _refuse(shown, raw, str(exc)) from None
-        mode = info.external_attr >> 16
-        if info.create_system == 3 and mode and stat.S_IFMT(mode) not in (
-                0, stat.S_IFREG, stat.S_IFDIR):
+        mode = info.external_attr >> 16  # unix mode bits, whichever tool wrote them
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
             kind = "is a symbolic link" if stat.S_ISLNK(mode) else "is not a regular file"
             raise _refuse(shown, raw, kind)
         if info.flag_bits & 0x1:
@@ -316,9 +314,9 @@ def _open_tar(data: bytes, shown: str) -> Archive:
             if count > MAX_MEMBERS:
                 raise Refused(f"{shown} has more than {MAX_MEMBERS} members: submit only "
                               "your code")
-            _check_tar_member(info, names, shown)
-            if info.isreg():
-                members[safe_name(info.name)[0]] = info
+            name, folder = _check_tar_member(info, names, shown)
+            if info.isreg() and not folder:
+                members[name] = info
     except (tarfile.TarError, EOFError, OSError, UnicodeError) as exc:
         raise NotGradable(f"{shown} is damaged ({clean_line(str(exc))[:120]})") from None
 
@@ -335,7 +333,8 @@ def _open_tar(data: bytes, shown: str) -> Archive:
     return Archive(shown, tuple(Member(n, i.size) for n, i in members.items()), read)
 
 
-def _check_tar_member(info: tarfile.TarInfo, names: _Names, shown: str) -> None:
+def _check_tar_member(info: tarfile.TarInfo, names: _Names, shown: str
+                      ) -> tuple[str, bool]:
     raw = info.name
     try:
         name, folder = safe_name(raw)
@@ -348,4 +347,6 @@ def _check_tar_member(info: tarfile.TarInfo, names: _Names, shown: str) -> None:
         raise _refuse(shown, raw, why)
     if not (info.isreg() or info.isdir()):
         raise _refuse(shown, raw, "is not a regular file or folder")
-    names.add(name, folder or info.isdir(), raw)
+    folder = folder or info.isdir()
+    names.add(name, folder, raw)
+    return name, folder

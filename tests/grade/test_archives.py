@@ -109,6 +109,21 @@ def test_a_notebook_alone_in_a_zip_is_graded_as_a_notebook() -> None:
                                    "cell 2, line 2: %autoreload 2 (IPython, not run)")
 
 
+def test_dot_slash_names_and_windows_separators_are_the_same_paths() -> None:
+    """`tar czf s.tgz .` writes `./cs231n/layers.py` and Windows tools `cs231n\\layers.py`:
+    both are cs231n/layers.py, and a `./` twin of a name is a duplicate."""
+    root = tarfile.TarInfo(".")
+    root.type = tarfile.DIRTYPE
+    got = from_bytes(make_tar([root, ("./cs231n/layers.py", LAYERS)]), "s.tgz", "s.tgz",
+                     ASSIGNMENTS)
+    assert got.origin.member == "cs231n/layers.py" and got.source == LAYERS
+    got = from_bytes(make_zip({"cs231n\\layers.py": LAYERS}), "s.zip", "s.zip", ASSIGNMENTS)
+    assert got.origin.member == "cs231n/layers.py"
+    with pytest.raises(NotGradable, match="the member 'a//layers.py' appears twice"):
+        from_bytes(make_zip({"a/layers.py": LAYERS, "a//layers.py": LAYERS}), "s.zip",
+                   "s.zip", ASSIGNMENTS)
+
+
 def test_two_candidates_at_one_depth_are_ambiguous() -> None:
     """Two layers.py at the same depth (and no declared path) name both, not gradable."""
     data = make_zip({"a/layers.py": LAYERS, "b/layers.py": LAYERS})
@@ -133,6 +148,26 @@ def _symlink_zip() -> bytes:
         info.create_system = 3
         info.external_attr = (0o120777 << 16)
         z.writestr(info, "/etc/passwd")
+    return buf.getvalue()
+
+
+def _symlink_zip_any_system() -> bytes:
+    """A link's mode bits written by a tool that does not say it is unix."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        info = zipfile.ZipInfo("layers.py")
+        info.create_system = 0
+        info.external_attr = (0o120777 << 16)
+        z.writestr(info, "/etc/passwd")
+    return buf.getvalue()
+
+
+def _zip_mode(mode: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        info = zipfile.ZipInfo("layers.py")
+        info.create_system, info.external_attr = 3, mode << 16
+        z.writestr(info, LAYERS)
     return buf.getvalue()
 
 
@@ -192,6 +227,10 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str, str]] = {
                  "s.zip: the member 'layers.py\\x00.txt' has a NUL byte in its name"),
     "zip-symlink": (_symlink_zip, "s.zip",
                     f"s.zip: the member 'cs231n/layers.py' is a symbolic link: {REFUSED}"),
+    "zip-symlink-dos": (_symlink_zip_any_system, "s.zip",
+                        "s.zip: the member 'layers.py' is a symbolic link"),
+    "zip-fifo": (lambda: _zip_mode(0o010644), "s.zip",
+                 "s.zip: the member 'layers.py' is not a regular file"),
     "duplicate": (lambda: _patched({"cs231n/layers.py": LAYERS, "cs231n/layerz.py": b"x"},
                                    b"layerz", b"layers"), "s.zip",
                   "s.zip: the member 'cs231n/layers.py' appears twice"),
