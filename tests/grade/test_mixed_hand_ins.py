@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import pytest
 from test_archives import HOSTILE, LAYERS, cs231n_files, make_zip
 from test_notebooks import notebook
+from typer.testing import CliRunner
+
+from mldrill.cli.app import app
 
 
 def _class(folder: Path) -> None:
@@ -70,3 +79,32 @@ def test_gradescope_folder_with_a_zip_or_a_notebook(grade, tmp_path) -> None:
         data_out = json.loads(out.read_text())
         assert data_out["score"] == sum(t["max_score"] for t in data_out["tests"]) > 0
         assert f"Graded: {sub / name}{graded}" in data_out["output"].splitlines()
+
+
+@pytest.mark.skipif(os.name != "posix" or not shutil.which("bash"),
+                    reason="run_autograder is a bash script")
+def test_exported_autograder_grades_a_zip_and_a_notebook(tmp_path) -> None:
+    """The exported Gradescope autograder, run as Gradescope runs it, grades a submission
+    folder holding a zipped assignment folder, or a notebook, into results.json."""
+    zpath = tmp_path / "autograder.zip"
+    result = CliRunner().invoke(app, ["export", "gradescope", "-a", "layers", "-o", str(zpath),
+                                      "--secret", "s"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zpath) as z:
+        z.extractall(root / "source")
+    (root / "submission_metadata.json").write_text(json.dumps({"id": 3}))
+    env = {**os.environ, "AUTOGRADER": str(root), "MLDRILL_PYTHON": sys.executable}
+    env.pop("MLDRILL_BANK", None)
+    for name, data, graded in (
+            ("submission.zip", make_zip(cs231n_files()), "submission.zip: cs231n/layers.py"),
+            ("hw.ipynb", notebook(("code", LAYERS.decode())), "hw.ipynb, cells 1")):
+        shutil.rmtree(root / "submission", ignore_errors=True)
+        (root / "submission").mkdir()
+        (root / "submission" / name).write_bytes(data)
+        done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        out = json.loads((root / "results" / "results.json").read_text())
+        assert out["score"] == sum(t["max_score"] for t in out["tests"]) > 0, out["output"]
+        assert f"/submission/{graded}" in out["output"]
