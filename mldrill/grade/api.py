@@ -1,7 +1,7 @@
 """Grading from Python and Jupyter: check a file, or the functions of a running notebook.
 
     from mldrill.grade.api import grade
-    grade("cs231n/layers.py", assignment="layers")      # a .py, a notebook or an archive
+    grade("cs231n/layers.py", assignment="layers")      # a .py, a notebook, an archive, a folder
     grade(affine_forward, affine_backward, assignment="layers")   # functions, by source
     grade(assignment="layers")                          # this notebook's cells so far
 
@@ -90,8 +90,16 @@ def grade(*targets: Target, assignment: str | None = None, seed: int | None = No
         path = Path(targets[0])
         if not os.path.lexists(path):
             raise UsageError(f"'{path}' does not exist")
-        report = grade_file(path, assignments, seed, only=assignment)
-        return _visible(report, f"grade({str(path)!r}{again}")
+        root = None
+        if path.is_dir():  # one student's folder: its file chosen as for Gradescope's
+            from mldrill.grade.submissions import find_submission
+
+            me = find_submission(path, assignments, assignment)
+            if me.path is None:
+                raise UsageError(f"nothing to grade in {path}: {me.problem}")
+            root, path = path, me.path
+        report = grade_file(path, assignments, seed, only=assignment, root=root)
+        return _visible(report, f"grade({str(targets[0])!r}{again}")
     if targets:
         if not all(callable(t) for t in targets):
             raise UsageError("give one file path, or functions and classes")

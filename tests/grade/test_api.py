@@ -92,6 +92,21 @@ def test_functions_are_graded_by_source_never_called_here(tmp_path) -> None:
                                "assignment='layers', seed=1)")
 
 
+def test_a_folder_is_graded_through_its_file(tmp_path) -> None:
+    """grade(folder) grades the assignment's file in it (here cs231n/layers.py of an
+    assignment folder), and a folder with nothing to grade is a usage error."""
+    folder = tmp_path / "assignment2"
+    (folder / "cs231n").mkdir(parents=True)
+    (folder / "cs231n" / "layers.py").write_bytes((STUDENTS / "layers_loops.py").read_bytes())
+    check = grade_api(str(folder), assignment="layers", seed=2)
+    assert check.report.graded is not None
+    assert check.report.graded.file == str(folder / "cs231n" / "layers.py")
+    assert check.report.score.points == check.report.score.max_points > 0
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="nothing to grade in .*empty: no .py file"):
+        grade_api(str(tmp_path / "empty"), assignment="layers", seed=2)
+
+
 def test_functions_without_source_or_not_functions_are_usage_errors() -> None:
     """A builtin or a non-function is a UsageError saying what to give instead."""
     with pytest.raises(UsageError, match="len is not a function or class defined in Python"):
