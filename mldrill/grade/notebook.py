@@ -148,9 +148,17 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def _ast(text: str) -> ast.Module:
+    """The cell's syntax tree; top-level `await` is allowed, as in Jupyter."""
+    tree = compile(text, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                   dont_inherit=True)
+    assert isinstance(tree, ast.Module)
+    return tree
+
+
 def _parses(text: str) -> bool:
     try:
-        ast.parse(text)
+        _ast(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -288,7 +296,7 @@ def _take_cell(b: _Builder, cell: Cell) -> None:
 
 def _parse(text: str, where: str) -> ast.Module:
     try:
-        return ast.parse(text)
+        return _ast(text)
     except SyntaxError as exc:
         msg = exc.msg if isinstance(exc.msg, str) else "invalid syntax"
         line = f", line {exc.lineno}" if exc.lineno else ""

@@ -187,6 +187,15 @@ def test_semicolon_neighbours_and_future_imports() -> None:
                              "not run)",)
 
 
+def test_top_level_await_is_jupyter_not_a_syntax_error() -> None:
+    """Jupyter allows `await` at the top of a cell: it is top-level code, left out, not a
+    syntax error."""
+    code = notebook_code([Cell(1, "import asyncio\nawait asyncio.sleep(0)\ndef f(): pass")])
+    assert code.defined == {"f"}
+    assert code.left_out == ("cell 1, line 2: await asyncio.sleep(0) (top-level code, not "
+                             "run)",)
+
+
 def test_cells_mode_runs_whole_cells() -> None:
     """With `notebook: cells`, top-level code is kept (IPython lines still dropped)."""
     code = notebook_code([Cell(1, "%matplotlib inline\nY = [i for i in range(3)]\nprint(Y)")],
