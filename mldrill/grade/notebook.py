@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import tokenize
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -102,7 +103,9 @@ def read_cells(data: bytes, shown: str) -> list[Cell]:
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # e.g. cells without ids (nbformat 4.4): still read
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # noqa: BLE001  (nbformat raises many kinds for a non-notebook)
         raise NotGradable(f"{shown} is not a Jupyter notebook ({_why(exc)})") from None
     finally:

@@ -144,6 +144,16 @@ def test_what_is_not_a_notebook_is_not_gradable(data: bytes, message: str) -> No
     assert caught.value.message.startswith(message), caught.value.message
 
 
+def test_old_notebook_without_cell_ids_is_read_quietly(recwarn) -> None:
+    """A notebook whose cells lack ids (older tools) is read, with no warning printed."""
+    raw = json.loads(notebook(("code", "def relu_forward(x):\n    return x, x\n")))
+    raw["nbformat_minor"] = 5  # claims 4.5, where ids are required
+    for cell in raw["cells"]:
+        del cell["id"]
+    got = from_bytes(json.dumps(raw).encode(), "hw.ipynb", "hw.ipynb", ASSIGNMENTS)
+    assert b"def relu_forward" in got.source and not recwarn.list
+
+
 def test_utf16_notebook_is_read() -> None:
     """A notebook saved as UTF-16 (JSON allows it) is read like its UTF-8 twin."""
     text = notebook(("code", "def relu_forward(x):\n    return x, x\n")).decode()
