@@ -330,8 +330,9 @@ def exam(
 @handle_errors
 def grade(
     path: Annotated[Path, typer.Argument(
-        metavar="PATH", help="A student's .py file, or a folder with one file or sub-folder "
-        "per student.", show_default=False)],
+        metavar="PATH", help="A student's .py file, notebook (.ipynb) or zipped folder (.zip, "
+        ".tar.gz), or a folder with one of those or a sub-folder per student.",
+        show_default=False)],
     assignment: Annotated[str | None, typer.Option(
         "--assignment", "-a", help="Grade only this assignment (default: every assignment "
         "whose functions the file defines).")] = None,

@@ -39,6 +39,7 @@ def render_report(report: GradeReport, reproduce: str) -> None:
     if report.assignments:
         head += f" · assignment {', '.join(report.assignments)}"
     plain(con, head, "bold")
+    _render_origin(report)
     if not report.gradable:
         word = "NOT GRADABLE" if report.outcome == "not gradable" else "GRADER FAILURE"
         plain(con, f"{word}: {report.message}", "bold red")
@@ -69,6 +70,21 @@ def render_report(report: GradeReport, reproduce: str) -> None:
     if report.isolation:
         plain(con, "isolation: " + ", ".join(report.isolation), "dim")
     plain(con, f"reproduce: {reproduce}", "dim")
+
+
+def _render_origin(report: GradeReport) -> None:
+    """Which file of an archive, which cells of a notebook were graded, and what was left
+    out (a .py file graded as it is says nothing more)."""
+    origin = report.graded
+    if origin is None or origin.kind == "python":
+        return
+    con = console()
+    if origin.member or origin.cells or origin.mode:
+        plain(con, f"graded: {origin.describe()}", "dim")
+    for note in origin.left_out[:8]:
+        plain(con, f"  left out: {note}", "dim")
+    if len(origin.left_out) > 8:
+        plain(con, f"  left out: {len(origin.left_out) - 8} more (see --format json)", "dim")
 
 
 def emit(data: object, output: Path | None) -> None:

@@ -2,7 +2,12 @@
 
 A map, in the order a submission travels:
 - `submissions` finds each student's file in a class folder and reads it without following
-  links (the bytes read are the bytes graded).
+  links (the bytes read are the bytes graded); `handin` makes what was handed in (a .py,
+  a notebook, an archive) the Python to run, in memory: `notebook` reads .ipynb cells
+  (IPython lines dropped, definitions only unless the assignment says `cells`), `archive`
+  checks a zip's or tar's members against an allow-list and reads one with its bytes
+  counted, `intake` chooses the file graded and holds the assignment's `submission:`
+  option, `origin` says what was graded (member, cells, what was left out).
 - `exercise` loads the assignment format (YAML, checked with `path:line:col` diagnostics)
   into the typed `assignment` (exercises, tests, calls, cases); `cases` checks a test's
   `inputs:` and fixed `cases:`; `inputs` draws each test's cases and random inputs from an
@@ -21,6 +26,8 @@ A map, in the order a submission travels:
 - `batch` grades a class folder (one typed `BatchEntry` per student, resumable);
   `gradebook` writes the gradebook CSV and the batch JSON from typed rows, for code and
   answer files alike; `export` writes a Gradescope autograder.
+- `api` is grading from Python and Jupyter (a file, functions by source, the running
+  notebook), shown by `api_html`.
 - `run` is the one call behind `mldrill grade PATH` (`grade_path`: a file, a class folder,
   a Gradescope submission folder, or a sheet's answer files, decided from the path) and
   `mldrill export gradescope`, each returning a dataclass for the CLI to render.

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from mldrill.grade.intake import SubmissionSpec
+
 if TYPE_CHECKING:
     from mldrill.values import Yaml
 
@@ -98,6 +100,7 @@ class Assignment:
     exercises: tuple[Exercise, ...]
     path: str
     limits: Mapping[str, float] = field(default_factory=dict)
+    submission: SubmissionSpec = field(default_factory=SubmissionSpec)  # where, and how
 
     @property
     def functions(self) -> tuple[str, ...]:

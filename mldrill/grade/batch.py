@@ -164,11 +164,18 @@ def _intake_digest(problem: str) -> str:
     return "intake:" + digest(problem.encode("utf-8", "surrogatepass"))
 
 
+def _limit(path: Path | str) -> int:
+    """The most bytes the file may have (a notebook or an archive may be larger)."""
+    from mldrill.grade.handin import size_limit
+
+    return size_limit(Path(path).name)
+
+
 def _current_digest(s: Student, folder: Path) -> str:
     if s.path is None:
         return _intake_digest(s.problem)
     try:
-        return digest(read_source(s.path, folder))
+        return digest(read_source(s.path, folder, limit=_limit(s.path)))
     except NotGradable as exc:
         return _intake_digest(exc.message)
 
@@ -198,7 +205,7 @@ def _grade_one(task: _Task) -> BatchEntry:
         if task.path is None:
             return task.missed("not gradable", task.problem, _intake_digest(task.problem))
         try:
-            source = read_source(Path(task.path), Path(task.root))
+            source = read_source(Path(task.path), Path(task.root), limit=_limit(task.path))
         except NotGradable as exc:
             return task.missed("not gradable", exc.message, _intake_digest(exc.message))
         from mldrill.bank.catalog import bank_dirs

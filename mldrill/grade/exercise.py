@@ -65,6 +65,7 @@ from mldrill.grade.assignment import (
     parse_call,
 )
 from mldrill.grade.cases import check_case_draws, check_cases, check_inputs
+from mldrill.grade.intake import check_submission
 
 if TYPE_CHECKING:
     from mldrill.grade.assignment import DimSpec
@@ -79,6 +80,8 @@ TOP_KEYS = {
     "about": "what the assignment asks, for the student",
     "reference": "the reference module, relative to the bank's solutions/ folder",
     "limits": "per-test limits: wall_seconds, cpu_seconds, memory_mb, output_kb",
+    "submission": "where the code is in a zipped folder (file:) and how a notebook runs "
+                  "(notebook: definitions or cells)",
     "exercises": "the exercises, each with its functions and tests",
     "notes": "free text for authors",
 }
@@ -150,6 +153,7 @@ def check_assignment(data: dict[str, Yaml], smap: SourceMap, path: str, solution
         where = f"in {solutions}" if solutions is not None else "(this bank has no solutions/)"
         c.err(("reference",), f"reference module '{ref_text}' not found {where}")
     limits = _limits(c, data.get("limits"))
+    submission = check_submission(c, data.get("submission"))
     raw = data.get("exercises")
     exercises: list[Exercise] = []
     if not isinstance(raw, list) or not raw:
@@ -165,7 +169,7 @@ def check_assignment(data: dict[str, Yaml], smap: SourceMap, path: str, solution
     if c.diags:
         return None, c.diags
     return Assignment(name, title, c.text(data, "about", ()), reference, tuple(exercises),
-                      path, limits), []
+                      path, limits, submission), []
 
 
 def _limits(c: Checker, raw: Yaml) -> dict[str, float]:

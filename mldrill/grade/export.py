@@ -2,7 +2,9 @@
 
 The zip holds, at its top level (Gradescope's layout):
 - `setup.sh`: creates a virtual environment and installs mldrill's dependencies;
-- `run_autograder`: grades /autograder/submission into /autograder/results/results.json;
+- `run_autograder`: grades /autograder/submission into /autograder/results/results.json
+  (a folder holding the `.py` file, a notebook, or a zipped assignment folder: the same
+  forms `mldrill grade` takes, chosen as for one student's folder);
 - `vendor/`: this mldrill (the package, the bank's problems/ and solutions/), so the
   bundle grades exactly as the instructor's machine does;
 - `seed.py` and `secret.txt`: each submission's input seed is derived from the bundle's
@@ -88,7 +90,7 @@ def requirements() -> list[str]:
         reqs = []
     base = [r.split(";")[0].strip() for r in reqs if "extra ==" not in r]
     return base or ["typer>=0.12", "rich>=13", "numpy>=1.26", "sympy>=1.12", "pyyaml>=6",
-                    "fsrs>=6,<7", "platformdirs>=3"]
+                    "fsrs>=6,<7", "platformdirs>=3", "nbformat>=5.7"]
 
 
 def _ignore(_dir: str, names: list[str]) -> set[str]:

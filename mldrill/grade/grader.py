@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mldrill.errors import Diagnostic, UsageError
 from mldrill.grade.exercise import Assignment, load_assignment_file
 from mldrill.grade.failures import GraderFailure
+from mldrill.grade.handin import HandedIn, file_kind, from_bytes, read_handed_in
 from mldrill.grade.inputs import InputError
+from mldrill.grade.origin import Origin
 from mldrill.grade.reference import reference_module
 from mldrill.grade.report import GradeReport, TestOutcome
 from mldrill.grade.sandbox import Limits, LoadResult, SandboxError
-from mldrill.grade.submissions import NotGradable, read_source
+from mldrill.grade.submissions import NotGradable
 from mldrill.grade.testrun import run_test
 
 if TYPE_CHECKING:
@@ -91,23 +94,48 @@ def choose_by_name(assignments: Sequence[Assignment], only: str | None) -> list[
 def grade_file(path: Path, assignments: Sequence[Assignment], seed: int, *,
                only: str | None = None, limits: Limits | None = None,
                root: Path | None = None, source: bytes | None = None) -> GradeReport:
-    """Grade `path`; never raises for anything the submission does. The file is read once
-    with `read_source` (no link followed below `root`, default its folder), unless its
-    bytes, already read that way, are given as `source`: those bytes are what is graded."""
-    from mldrill.grade.sandbox import Sandbox
-
+    """Grade `path` (a .py file, a notebook or an archive: see `handin`); never raises for
+    anything the submission does. The file is read once with `read_source` (no link
+    followed below `root`, default its folder), unless its bytes, already read that way,
+    are given as `source`: those bytes are what is graded. The report says which file
+    (member, cells) was graded, and a notebook's errors point at its cells."""
     started = time.monotonic()
     shown = str(path)
+    try:
+        handed = from_bytes(source, shown, path.name, assignments, only) \
+            if source is not None else read_handed_in(path, root, assignments, only)
+    except NotGradable as exc:
+        return GradeReport(shown, seed, "not gradable", message=exc.message,
+                           seconds=time.monotonic() - started,
+                           graded=Origin(shown, file_kind(path.name)))
+    return grade_handed_in(handed, shown, assignments, seed, only=only, limits=limits)
+
+
+def grade_handed_in(handed: HandedIn, shown: str, assignments: Sequence[Assignment],
+                    seed: int, *, only: str | None = None,
+                    limits: Limits | None = None) -> GradeReport:
+    """Grade the Python made from what was handed in, in one sandbox."""
+    started = time.monotonic()
+    report = _grade_source(handed, shown, assignments, seed, only, limits, started)
+
+    origin = handed.origin
+    where = origin.file + (f": {origin.member}" if origin.member else "")
+
+    def at(text: str) -> str:
+        return handed.relocate(text, where)
+
+    return replace(report, message=at(report.message), graded=handed.origin,
+                   tests=tuple(replace(t, output=at(t.output)) for t in report.tests))
+
+
+def _grade_source(handed: HandedIn, shown: str, assignments: Sequence[Assignment], seed: int,
+                  only: str | None, limits: Limits | None, started: float) -> GradeReport:
+    from mldrill.grade.sandbox import Sandbox
+
     chosen = choose_by_name(assignments, only)
     box_limits = limits or (limits_for(chosen[0]) if chosen else Limits())
-    if source is None:
-        try:
-            source = read_source(path, root)
-        except NotGradable as exc:
-            return GradeReport(shown, seed, "not gradable", message=exc.message,
-                               seconds=time.monotonic() - started)
     try:
-        with Sandbox(source, box_limits, name=path.name) as box:
+        with Sandbox(handed.source, box_limits, name=handed.name) as box:
             loaded = box.load()
             iso = box.isolation
             if loaded.status != "ok":

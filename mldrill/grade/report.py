@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar, get_args
 
 from mldrill.grade.gradescope import GradescopeTest, results_json
+from mldrill.grade.origin import Origin
 from mldrill.score import Score, total
 from mldrill.text import clean, clean_line
 
@@ -74,6 +75,7 @@ class GradeReport:
     stdout: str = ""          # what the submission printed at import
     seconds: float = 0.0
     functions: tuple[str, ...] = field(default=())  # what the submission defines
+    graded: Origin | None = None  # which file (member, cells) was graded; JSON "graded"
 
     def __post_init__(self) -> None:  # student text enters reports only cleaned
         _clean_fields(self, ("submission",), ("message", "stdout"))
@@ -96,7 +98,8 @@ class GradeReport:
                 "outcome": self.outcome, "seed": self.seed,
                 "assignments": list(self.assignments), "message": self.message,
                 "isolation": list(self.isolation), "seconds": round(self.seconds, 3),
-                "tests": [t.to_json() for t in self.tests]}
+                "tests": [t.to_json() for t in self.tests],
+                **({"graded": self.graded.to_json()} if self.graded is not None else {})}
 
     @classmethod
     def from_json(cls, data: object) -> GradeReport:
@@ -108,7 +111,8 @@ class GradeReport:
         report = cls(_get(d, "submission", str), _get(d, "seed", int),
                      _choice(d, "outcome", OUTCOMES), _strings(d, "assignments"),
                      tuple(TestOutcome.from_json(t) for t in tests), _get(d, "message", str),
-                     _strings(d, "isolation"), seconds=_number(d, "seconds"))
+                     _strings(d, "isolation"), seconds=_number(d, "seconds"),
+                     graded=Origin.from_json(d["graded"]) if "graded" in d else None)
         if report.to_json() != d:
             raise ValueError("not a report as mldrill writes it")
         return report
@@ -116,6 +120,8 @@ class GradeReport:
     def to_gradescope(self) -> dict[str, object]:
         """Gradescope's results.json: score, output, visibility and the tests."""
         lines = [f"mldrill grade, seed {self.seed}."]
+        if self.graded is not None and self.graded.kind != "python":
+            lines.append(f"Graded: {self.graded.describe()}.")
         if self.message:
             lines.append(self.message)
         if self.isolation:

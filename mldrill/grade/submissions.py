@@ -9,10 +9,12 @@ blocking), at most `MAX_BYTES` of them, and the bytes read are the bytes graded.
 
 - `read_source(path, root)` opens every component below `root` with O_NOFOLLOW, one
   directory descriptor at a time, and refuses what is not a plain regular file.
-- `find_students(folder, ...)` lists a class folder without following links: a `.py` file is
-  a student, a sub-folder is a student whose `.py` file is chosen by name. Every entry that
-  could be a student becomes one (a link or a special file: a not-gradable row, never
-  dropped), and two entries that would share an id are refused before any grading.
+- `find_students(folder, ...)` lists a class folder without following links: a `.py` file, a
+  notebook (`.ipynb`) or an archive (`.zip`, `.tar.gz`, ...) is a student, a sub-folder is
+  a student whose `.py` file is chosen by name (else its notebook or archive, `intake`).
+  Every entry that could be a student becomes one (a link or a special file: a
+  not-gradable row, never dropped), and two entries that would share an id are refused
+  before any grading.
 - `find_submission(folder, ...)` is the same for one student's folder (Gradescope's layout).
 """
 
@@ -24,11 +26,12 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Protocol
 
 from mldrill.errors import MldrillError, UsageError
+from mldrill.grade.intake import handin_stem, other_pick
 from mldrill.text import clean_line
 
 MAX_BYTES = 1 << 20           # a submission or answer file larger than this is refused
@@ -201,8 +204,9 @@ def _names(assignments: Sequence[_Named], only: str | None) -> list[str]:
 
 def find_students(folder: Path, assignments: Sequence[_Named],
                   only: str | None = None) -> list[Student]:
-    """The students of a class folder, sorted by entry name. A `.py` file directly in
-    `folder` is a student (id: the file name without .py); a sub-folder is a student (id:
+    """The students of a class folder, sorted by entry name. A `.py`, `.ipynb` or archive
+    file directly in `folder` is a student (id: the name without its suffix, `handin_stem`);
+    a sub-folder is a student (id:
     its name) whose `.py` file is graded: the one named after the assignment, else the only
     one. Entries starting with '.' are skipped. Raises UsageError, naming the entries, when
     two of them would be graded as the same student."""
@@ -215,8 +219,8 @@ def find_students(folder: Path, assignments: Sequence[_Named],
             continue
         shown = clean_line(entry.name)
         if entry.is_symlink():
-            if entry.name.endswith(".py"):
-                students.append(Student(student_id(entry.name[:-3]), None,
+            if (stem := handin_stem(entry.name)) is not None:
+                students.append(Student(student_id(stem), None,
                                         _refusal(shown, "a symbolic link").message, shown))
             else:  # a folder, or anything: never followed to find out, never dropped
                 students.append(Student(student_id(entry.name), None, link_message(shown),
@@ -224,8 +228,8 @@ def find_students(folder: Path, assignments: Sequence[_Named],
         elif entry.is_dir(follow_symlinks=False):
             students.append(_folder_student(folder, entry.name, names, student_id(entry.name),
                                             shown + "/"))
-        elif entry.name.endswith(".py"):
-            sid = student_id(entry.name[:-3])
+        elif (stem := handin_stem(entry.name)) is not None:
+            sid = student_id(stem)
             kind = _kind(entry.stat(follow_symlinks=False).st_mode)
             if kind is None:
                 students.append(Student(sid, Path(folder) / entry.name, "", shown))
@@ -272,6 +276,10 @@ def _folder_student(parent: Path, name: str | None, names: list[str], sid: str,
     files = sorted(found.files)
     named = [f for f in files if PurePath(f).stem in names]
     pick = named[0] if len(named) == 1 else files[0] if len(files) == 1 else None
+    if pick is None and found.others:
+        pick, problem = other_pick(files, found.others, names)
+        if pick is None:
+            return Student(sid, None, problem, shown)
     if pick is not None:
         return Student(sid, root.joinpath(*pick.split("/")), "", shown)
     if not files:
@@ -285,6 +293,7 @@ class _Found:
     files: list[str]                      # relative paths of regular .py files
     links: list[str]                      # relative paths of symbolic links
     special: list[tuple[str, str]]        # (relative path, kind) of special .py files
+    others: list[str] = field(default_factory=list)  # notebooks and archives
 
 
 def _walk(parent: Path, name: str | None) -> _Found:
@@ -317,12 +326,14 @@ def _walk(parent: Path, name: str | None) -> _Found:
                                               "submit only your code")
                         stack.append((_open_dir(fd, e.name, clean_line(path)), path + "/",
                                       depth + 1))
-                    elif e.name.endswith(".py"):
+                    elif handin_stem(e.name) is not None:
                         kind = _kind(e.stat(follow_symlinks=False).st_mode)
-                        if kind is None:
+                        if kind is not None:
+                            found.special.append((clean_line(path), kind))
+                        elif e.name.endswith(".py"):
                             found.files.append(path)
                         else:
-                            found.special.append((clean_line(path), kind))
+                            found.others.append(path)
             finally:
                 os.close(fd)
     finally:
