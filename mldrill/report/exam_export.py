@@ -16,7 +16,10 @@ Exams are listed oldest first; the report reads each student's latest exam.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from mldrill.report.model import Response, StudentRecord
 from mldrill.report.read_json import (
@@ -26,6 +29,7 @@ from mldrill.report.read_json import (
     number,
     optional_text,
 )
+from mldrill.text import clean_line
 
 FORMAT = "mldrill-exam-attempts"
 VERSION = 1
@@ -87,3 +91,25 @@ def _attempt(a: Mapping[str, object]) -> Response:
     return Response(f"{problem} {part}", problem, field(a, "topic", str), str(status),
                     round(number(a, "score", 0.0, 1.0) * points, 6), points,
                     answer or None, optional_text(a, "diagnosis"))
+
+
+def write_export(path: Path, student: str | None,
+                 rows: Sequence[Mapping[str, object]]) -> ExamsExported:
+    """Write the export of `rows` (the store's exam attempts) for `student` to `path`."""
+    from mldrill.errors import UsageError
+    from mldrill.grade.gradebook import write_atomic
+    from mldrill.progress.store import now_iso
+
+    if not student or not student.strip():
+        raise UsageError("give --student ID: your id on the class roster")
+    data = export_exams([dict(r) for r in rows], clean_line(student.strip()), now_iso())
+    exams = data["exams"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, indent=1))
+    return ExamsExported(path, len(exams) if isinstance(exams, list) else 0)
+
+
+@dataclass(frozen=True)
+class ExamsExported:
+    path: Path
+    exams: int
