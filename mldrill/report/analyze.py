@@ -108,8 +108,9 @@ def _also_missed(name: str, students: Sequence[str], missed: dict[str, set[str]]
 
 def _diagnoses(name: str, rows: list[_Row], missed: dict[str, set[str]]
                ) -> tuple[Group, ...]:
+    """Wrong answers grouped by diagnosis (an unreadable answer is counted in `invalid`)."""
     keyed = [(r.response.diagnosis, r) for r in rows
-             if r.response.diagnosis and not r.response.right]
+             if r.response.diagnosis and r.response.status == "incorrect"]
     return _groups(name, [(k, r) for k, r in keyed if k], missed, lambda r: r.message)
 
 
@@ -168,7 +169,7 @@ def _profile(s: StudentRecord, kind: str) -> StudentProfile:
             continue
         if kind == "code" and r.status == "failed":
             labels[_failure_label(r)].append(r)
-        elif r.diagnosis:
+        elif r.diagnosis and r.status == "incorrect":  # not "unreadable": counted apart
             labels[r.diagnosis].append(r)
     shown = sorted(((k, rs) for k, rs in labels.items() if len(rs) >= 2),
                    key=lambda kv: (-len(kv[1]), kv[0]))

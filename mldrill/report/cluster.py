@@ -20,6 +20,7 @@ _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"(?<![A-Za-z_'])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
                      r"|\b(?:nan|inf|NaN|Inf)\b")
 _RUN = re.compile(r"#(?:[\s,;\[\]]+#){4,}")
+_WHERE = re.compile(r"\s*\[(?:fixed case|random)[^\]]*\]?\s*$")  # which trial: not the cause
 
 
 def answer_key(text: str) -> str:
@@ -29,8 +30,9 @@ def answer_key(text: str) -> str:
 
 
 def message_shape(text: str) -> str:
-    """The first non-blank line of `text`, its numbers as `#`, runs of 5 or more as `#…`."""
-    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    """The first non-blank line of `text` without the trailing "[fixed case ...]" / "[random
+    ...]" note of which trial failed, its numbers as `#`, runs of 5 or more as `#…`."""
+    line = _WHERE.sub("", next((ln for ln in text.splitlines() if ln.strip()), ""))
     shape = _RUN.sub("#…", _NUMBER.sub("#", _SPACE.sub(" ", line.strip())))
     return shape[:MAX_SHAPE] + ("…" if len(shape) > MAX_SHAPE else "")
 
