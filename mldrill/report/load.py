@@ -46,9 +46,7 @@ def load_class(path: Path, sources: CatalogSource, key: Path | None = None) -> C
     if not os.path.lexists(path):
         raise UsageError(f"'{clean_line(str(path))}' does not exist")
     if path.is_dir():
-        from mldrill.grade.run import is_answers
-
-        if is_answers(path):
+        if _holds_answer_files(path):
             return _sheet_folder(path, sources, key)
         return _json_folder(path, sources)
     if path.suffix == ".csv":
@@ -63,6 +61,22 @@ def load_class(path: Path, sources: CatalogSource, key: Path | None = None) -> C
                      "give a folder of answer files, a code batch's gradebook (.csv) or "
                      "reports folder, the JSON of `mldrill grade --format json`, or exam "
                      "exports (`mldrill history --export`)")
+
+
+def _holds_answer_files(folder: Path) -> bool:
+    """Whether `folder` is a sheet's class folder: an answer file (`<id>.yaml`) or a
+    student folder with one (`<id>/answers.yaml`), no link followed to tell."""
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.name.startswith(".") or entry.name == "key":
+                continue
+            if entry.name.endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False):
+                return True
+            if entry.is_dir(follow_symlinks=False) and any(
+                    os.path.lexists(folder / entry.name / f)
+                    for f in ("answers.yaml", "answers.yml")):
+                return True
+    return False
 
 
 def _topics(sources: CatalogSource) -> Topics:

@@ -1,0 +1,104 @@
+"""The report of a graded code batch with planted bugs: each test's pass rate, its
+failures clustered by message shape with exactly the students who share them; a corrupt
+or tampered report file is a warning, never a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Invoke
+
+LAYERS = Path(__file__).parents[2] / "solutions" / "assignments" / "layers.py"
+AFFINE = "    out = x.reshape(x.shape[0], -1) @ w + b\n    return out, (x, w, b)"
+RELU = "    return np.maximum(0, x), x"
+TRANSPOSED = ["carol", "dave"]   # affine_forward returns out.T
+NO_RELU = ["erin"]               # relu_forward returns x unchanged
+GOOD = ["alice", "bob"]
+
+
+@pytest.fixture(scope="module")
+def graded_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gradebook of a class of five graded on the bundled `layers` assignment."""
+    from typer.testing import CliRunner
+
+    from mldrill.cli.app import app
+
+    base = tmp_path_factory.mktemp("code")
+    src = LAYERS.read_text()
+    assert AFFINE in src and RELU in src
+    folder = base / "cls"
+    folder.mkdir()
+    for sid in GOOD:
+        (folder / f"{sid}.py").write_text(src)
+    for sid in TRANSPOSED:
+        (folder / f"{sid}.py").write_text(src.replace(AFFINE, AFFINE.replace(
+            "return out,", "return out.T,")))
+    for sid in NO_RELU:
+        (folder / f"{sid}.py").write_text(src.replace(RELU, "    return x.copy(), x"))
+    result = CliRunner().invoke(app, ["grade", str(folder), "--assignment", "layers",
+                                      "--seed", "3", "-o", str(base / "book.csv"),
+                                      "-j", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return base / "book.csv"
+
+
+def _items(cli: Invoke, path: Path) -> tuple[dict, dict[str, dict]]:
+    result = cli("report", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    return data, {i["item"]: i for i in data["items"]}
+
+
+def test_failures_are_clustered_by_message_shape(cli: Invoke, graded_batch: Path) -> None:
+    """The transposed output fails both affine_forward tests, each as one cluster of
+    exactly the two students (numbers replaced by #); the missing ReLU is its own."""
+    data, items = _items(cli, graded_batch)
+    assert data["kind"] == "code" and data["graded"] == 5
+    batch1 = items["affine_forward with batch size 1"]
+    assert (batch1["correct"], batch1["students"]) == (3, 5)
+    assert [(f["label"], f["students"]) for f in batch1["failures"]] == [
+        ("wrong: affine_forward: out: expected shape (#, #), got (#, #) (it would "
+         "broadcast, but the shape must be exact)", TRANSPOSED)]
+    assert "expected shape (1, " in batch1["failures"][0]["example"]
+    relu = items["relu_forward on a 4-d array"]
+    assert [(f["label"].split(":")[0], f["students"]) for f in relu["failures"]] == [
+        ("wrong", NO_RELU)]
+    assert items["affine_backward on 3-d inputs"]["failures"] == []
+    assert items["affine_backward on 3-d inputs"]["p_correct"] == 1.0
+    assert [(f["students"], f["also_missed"]) for f in items[
+        "affine_forward on a batch of 3-d inputs"]["failures"]] == [
+        (TRANSPOSED, [{"item": "affine_forward with batch size 1", "count": 2}])]
+
+
+def test_reports_folder_is_read_like_its_gradebook(cli: Invoke, graded_batch: Path) -> None:
+    """The reports folder itself gives the same report as the gradebook beside it."""
+    a, _ = _items(cli, graded_batch)
+    b, _ = _items(cli, graded_batch.with_name("book-reports"))
+    assert a["items"] == b["items"] and a["students"] == b["students"]
+
+
+def test_corrupt_and_tampered_reports_are_warnings(cli: Invoke, graded_batch: Path,
+                                                   tmp_path: Path) -> None:
+    """A truncated report, a report whose score was edited, a non-JSON file and a link
+    are each left out with a warning naming the file; the rest is reported."""
+    import shutil
+
+    reports = tmp_path / "r-reports"
+    shutil.copytree(graded_batch.with_name("book-reports"), reports)
+    (reports / "alice.json").write_text((reports / "alice.json").read_text()[:100])
+    bob = json.loads((reports / "bob.json").read_text())
+    bob["score"] = 999
+    (reports / "bob.json").write_text(json.dumps(bob))
+    (reports / "zed.json").write_bytes(b"\xff\xfe not json")
+    (reports / "link.json").symlink_to(reports / "carol.json")
+    result = cli("report", str(reports), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sorted(s["student"] for s in data["students"]) == ["carol", "dave", "erin"]
+    warned = sorted(w.split(":")[0] for w in data["warnings"])
+    assert warned == ["alice.json", "bob.json", "link.json", "zed.json"]
+    assert "not a report as mldrill writes it" in next(
+        w for w in data["warnings"] if w.startswith("bob.json"))
+    assert "warning: alice.json: left out: not JSON" in result.stderr
