@@ -64,7 +64,8 @@ def planted_class(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("planted")
     runner = CliRunner()
     result = runner.invoke(app, ["sheet", "new", "--problems", PROBLEMS, "--seed", "11",
-                                 "--out", str(base / "hw"), "--no-pdf", "--students",
+                                 "--out", str(base / "hw"), "--no-pdf", "--secret", "report-tests",
+                                 "--students",
                                  str(roster(base / "roster.csv", IDS))],
                            catch_exceptions=False)
     assert result.exit_code == 0, result.output

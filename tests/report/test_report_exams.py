@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import Invoke
+from plant import catalog
 
 from mldrill.answers.base import KINDS, cached_target
 from mldrill.practice.exam import ExamRun, build_paper
 from mldrill.progress.store import open_store
-from plant import catalog
 
 FAMILY = "params-conv-layer"
 
