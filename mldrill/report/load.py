@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,7 +35,14 @@ MAX_FILES = 100_000
 
 
 class CatalogSource(Protocol):
-    """Where the problem bank comes from (for a sheet's key and its topics)."""
+    """Where the problem bank comes from (for a sheet's key and its topics): the extra
+    bank folders, whether the bundled bank is used, and the catalog they make."""
+
+    @property
+    def extra(self) -> Sequence[str]: ...
+
+    @property
+    def bundled(self) -> bool: ...
 
     def catalog(self) -> Catalog: ...
 
@@ -93,19 +100,20 @@ def _topics(sources: CatalogSource) -> Topics:
 
 
 def _sheet_folder(folder: Path, sources: CatalogSource, key: Path | None) -> ClassData:
-    from mldrill.sheets.answers import find_key, grade_answer_folder, load_spec
+    from mldrill.report.grade_sheets import grade_sheet_folder
+    from mldrill.sheets.answers import find_key
 
     key_dir = key or find_key(folder / "x" / "answers.yaml")
     if key_dir is None:
         raise UsageError("give --key DIR/key: the key folder written by `mldrill sheet new`")
     cat = sources.catalog()
-    grades = grade_answer_folder(folder, load_spec(key_dir), cat)
+    grades = grade_sheet_folder(folder, key_dir, cat, tuple(sources.extra), sources.bundled)
 
     def topic(problem: str) -> str:
         family = cat.families.get(problem)
         return family.topic if family is not None else "?"
 
-    students = tuple(sheet_student(g.to_json(), topic) for g in grades)
+    students = tuple(sheet_student(g, topic) for g in grades)
     return _finish("sheets", folder, students, [])
 
 

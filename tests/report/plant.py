@@ -13,7 +13,7 @@ import yaml
 from mldrill.answers.base import KINDS, cached_target
 from mldrill.bank.catalog import Catalog, load_catalog
 from mldrill.sheets.answers import load_spec
-from mldrill.sheets.build import questions
+from mldrill.sheets.build import Question, SheetSpec, questions
 
 REFERENCE = "reference"
 # what to type for (question, part): REFERENCE, "mistake:<tag>", None (blank), or text
@@ -27,7 +27,10 @@ def catalog() -> Catalog:
 def typed(cat: Catalog, key: Path, student: str, question: int, part: str,
           what: str) -> str:
     """The text a student types for `what` (REFERENCE or "mistake:<tag>")."""
-    q = questions(load_spec(key), cat, student)[question - 1]
+    return _typed(questions(load_spec(key), cat, student)[question - 1], part, what)
+
+
+def _typed(q: Question, part: str, what: str) -> str:
     p = q.variant.family.part(part)
     kind, ctx = KINDS[p.kind], q.variant.context
     expr = p.answer
@@ -37,15 +40,17 @@ def typed(cat: Catalog, key: Path, student: str, question: int, part: str,
     return kind.format(cached_target(kind, expr, p, ctx), p, ctx)
 
 
-def fill(cat: Catalog, hw: Path, student: str, plan: Plan) -> None:
+def fill(cat: Catalog, hw: Path, student: str, plan: Plan, spec: SheetSpec | None = None
+         ) -> None:
     """Write `student`'s answers.yaml in `hw` as `plan` says (parts not in it: blank)."""
     path = hw / student / "answers.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    qs = questions(spec or load_spec(hw / "key"), cat, student)
     answers: dict[str, dict[str, str | None]] = {}
     for (q, part), what in plan.items():
         text = what
         if what is not None and (what == REFERENCE or what.startswith("mistake:")):
-            text = typed(cat, hw / "key", student, q, part, what)
+            text = _typed(qs[q - 1], part, what)
         answers.setdefault(f"q{q}", {})[part] = text
     data["answers"] = answers
     path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
