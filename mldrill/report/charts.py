@@ -32,10 +32,10 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _integers(ax: Axes) -> None:
+def _integers(ax: Axes, ticks: int = 6) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=ticks, integer=True))
 
 
 def _svg(fig: Figure) -> str:
@@ -64,13 +64,14 @@ def histogram_svg(bins: Sequence[Bin]) -> str:
 
 def distribution_svg(item: ItemStats) -> str:
     """Students per score on one item (full marks in green, none in red)."""
-    fig, ax = _figure(3.2, 1.6)
+    fig, ax = _figure(3.2, 1.8)
     scores = [s for s, _ in item.distribution]
     colours = [GREEN if s >= item.max_score else RED if s <= 0 else BLUE for s in scores]
     ax.bar(range(len(scores)), [c for _, c in item.distribution], color=colours)
     ax.set_xticks(range(len(scores)), [f"{s:g}" for s in scores], parse_math=False)
     ax.set_xlabel("points", parse_math=False)
-    _integers(ax)
+    ax.set_ylabel("students", parse_math=False)
+    _integers(ax, 3)
     return _svg(fig)
 
 
