@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mldrill.report.model import Response, StudentRecord
@@ -76,9 +76,19 @@ def exam_student(data: object) -> StudentRecord:
     if not exams:
         return StudentRecord(student, "not gradable", (), "no exam in the export")
     latest = mapping(exams[-1], "an exam")
-    responses = tuple(_attempt(mapping(a, "an attempt"))
-                      for a in field(latest, "attempts", list))
-    return StudentRecord(student, "graded", responses)
+    attempts = [_attempt(mapping(a, "an attempt")) for a in field(latest, "attempts", list)]
+    return StudentRecord(student, "graded", _numbered(attempts))
+
+
+def _numbered(attempts: list[Response]) -> tuple[Response, ...]:
+    """A paper can hold a problem twice (with new numbers): its second sitting of a part
+    is item "<problem> <part> #2", and so on."""
+    seen: dict[str, int] = {}
+    out = []
+    for r in attempts:
+        n = seen[r.item] = seen.get(r.item, 0) + 1
+        out.append(r if n == 1 else replace(r, item=f"{r.item} #{n}"))
+    return tuple(out)
 
 
 def _attempt(a: Mapping[str, object]) -> Response:

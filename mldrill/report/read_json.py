@@ -17,6 +17,8 @@ from mldrill.report.model import Response, StudentRecord
 T = TypeVar("T")
 Topics = Callable[[str], str]  # a problem id's topic ("?" when unknown)
 MAX_TEXT = 4000                # an answer or message longer than this is cut
+MAX_NAME = 200                 # an id, item, problem or topic longer than this: refused
+LONG = frozenset({"message", "answer", "output"})
 
 
 def mapping(data: object, what: str = "an object") -> Mapping[str, object]:
@@ -29,6 +31,8 @@ def field(d: Mapping[str, object], key: str, kind: type[T]) -> T:
     value = d.get(key)
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ValueError(f"'{key}' must be a {kind.__name__}")
+    if isinstance(value, str) and len(value) > MAX_NAME and key not in LONG:
+        raise ValueError(f"'{key}' is longer than {MAX_NAME} characters")
     return value
 
 
@@ -78,12 +82,22 @@ def sheet_part(d: Mapping[str, object], topics: Topics) -> Response:
                     _first_message(d))
 
 
+def once(responses: list[Response]) -> tuple[Response, ...]:
+    """`responses`, refusing an item given twice (the graders never write one twice)."""
+    seen: set[str] = set()
+    for r in responses:
+        if r.item in seen:
+            raise ValueError(f"'{r.item}' is given twice")
+        seen.add(r.item)
+    return tuple(responses)
+
+
 def sheet_student(data: object, topics: Topics) -> StudentRecord:
     """A student of a sheet: `SheetGrade.to_json`."""
     d = mapping(data)
     parts = field(d, "parts", list)
     return StudentRecord(field(d, "student", str), field(d, "outcome", str),
-                         tuple(sheet_part(mapping(p, "a part"), topics) for p in parts),
+                         once([sheet_part(mapping(p, "a part"), topics) for p in parts]),
                          field(d, "message", str)[:MAX_TEXT])
 
 

@@ -70,8 +70,9 @@ def test_grade_json_output_is_read(cli: Invoke, planted_class: Path, tmp_path: P
 
 
 def test_tampered_exports_are_warnings(cli: Invoke, tmp_path: Path) -> None:
-    """An export with a score out of range, a wrong version, a status not in the list or a
-    list where text goes is left out with a warning; the good one is reported."""
+    """An export with a score out of range, a NaN, a wrong version, a status not in the
+    list, a list where text goes or a 201-character id is left out with a warning; the good
+    one is reported."""
     def export(student: str, **attempt: object) -> dict:
         a = {"problem_id": "p", "topic": "t", "seed": 1, "part": "a", "answer": "1",
              "status": "correct", "score": 1.0, "points": 1.0, "diagnosis": None, **attempt}
@@ -82,7 +83,8 @@ def test_tampered_exports_are_warnings(cli: Invoke, tmp_path: Path) -> None:
     folder.mkdir()
     files = {"good": export("good"), "big": export("big", score=50.0),
              "ver": {**export("ver"), "version": 2}, "st": export("st", status="<b>"),
-             "ans": export("ans", answer=["x"])}
+             "ans": export("ans", answer=["x"]), "long": export("x" * 201),
+             "nan": export("nan", points=float("nan"))}
     for name, data in files.items():
         (folder / f"{name}.json").write_text(json.dumps(data))
     result = cli("report", str(folder), "--json")
@@ -90,7 +92,7 @@ def test_tampered_exports_are_warnings(cli: Invoke, tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert [s["student"] for s in data["students"]] == ["good"]
     assert sorted(w.split(":")[0] for w in data["warnings"]) == [
-        "ans.json", "big.json", "st.json", "ver.json"]
+        "ans.json", "big.json", "long.json", "nan.json", "st.json", "ver.json"]
 
 
 def test_paths_the_report_does_not_read(cli: Invoke, tmp_path: Path) -> None:
@@ -106,3 +108,24 @@ def test_paths_the_report_does_not_read(cli: Invoke, tmp_path: Path) -> None:
         result = cli("report", path)
         assert result.exit_code == 2, result.output
         assert message in result.output
+
+
+def test_repeated_items(cli: Invoke, tmp_path: Path) -> None:
+    """A sheet report listing a part twice is refused (a warning); an exam that holds a
+    problem twice numbers the second sitting `#2`."""
+    part = {"question": 1, "part": "a", "problem_id": "p", "answer": "1", "status": "correct",
+            "score": 1.0, "max_score": 1.0, "diagnosis": None, "messages": []}
+    sheet = {"student": "s", "outcome": "graded", "message": "", "parts": [part, part]}
+    ok = {**sheet, "student": "t", "parts": [part]}
+    (tmp_path / "g.json").write_text(json.dumps({"gradebook": "b.csv",
+                                                 "reports": [sheet, ok]}))
+    data = json.loads(cli("report", "g.json", "--json").stdout)
+    assert [s["student"] for s in data["students"]] == ["t"]
+    assert data["warnings"] == ["report #1: left out: 'Q1 a' is given twice"]
+    a = {"problem_id": "p", "topic": "t", "seed": 1, "part": "a", "answer": "1",
+         "status": "correct", "score": 1.0, "points": 1.0, "diagnosis": None}
+    export = {"format": "mldrill-exam-attempts", "version": 1, "student": "u",
+              "exams": [{"session": 1, "started_at": "", "attempts": [a, {**a, "seed": 2}]}]}
+    (tmp_path / "u.json").write_text(json.dumps(export))
+    data = json.loads(cli("report", "u.json", "--json").stdout)
+    assert [i["item"] for i in data["items"]] == ["p a", "p a #2"]
