@@ -82,7 +82,8 @@ def _item(name: str, rows: list[_Row], missed: dict[str, set[str]], kind: str
         tuple(distribution),
         () if code else _diagnoses(name, rows, missed),
         () if code else _unexplained(name, first.problem, rows),
-        _failures(name, rows, missed) if code else ())
+        _failures(name, rows, missed) if code else (),
+        tuple(sorted(r.student for r in rows if r.response.followed)))
 
 
 def _groups(name: str, keyed: Iterable[tuple[str, _Row]], missed: dict[str, set[str]],

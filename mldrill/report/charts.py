@@ -1,8 +1,8 @@
 """The report's charts as inline SVG, drawn by matplotlib (imported here, lazily: only a
-report pays for it) on a bare `Figure`, so no GUI backend and no global pyplot state.
-Labels are drawn as plain text (never parsed as mathtext), SVG ids are fixed by a salt
-(the same report gives the same bytes), and the XML prolog is dropped so the SVG can sit
-inside HTML."""
+report pays for it) on a bare `Figure` with the Agg backend selected: no GUI backend and no
+global pyplot state. Labels are drawn as plain text (never parsed as mathtext), SVG ids are
+fixed by a salt (the same report gives the same bytes), and the XML prolog is dropped so
+the SVG can sit inside HTML."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ GREEN = "#4f8a4b"
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # never a GUI backend, whatever the environment asks for
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=72)

@@ -85,6 +85,13 @@ def _unexplained(groups: tuple[AnswerGroup, ...]) -> str:
             f"<pre class=yaml>{esc(yaml)}</pre>")
 
 
+def _followed(i: ItemStats) -> str:
+    if not i.follow_through:
+        return ""
+    return (f"<p>{len(i.follow_through)} right only for their own wrong earlier answers "
+            f"(follow-through credit): {esc(', '.join(i.follow_through))}</p>")
+
+
 def item_section(i: ItemStats, kind: str) -> str:
     wrong = i.students - i.correct - i.blank
     return "\n".join([
@@ -95,6 +102,7 @@ def item_section(i: ItemStats, kind: str) -> str:
         f"<p>{i.correct} of {i.students} with full marks (p = {num(i.p_correct)}), "
         f"{wrong} wrong, {i.blank} blank; r = {num(i.point_biserial)}, "
         f"U−L = {num(i.upper_lower)}</p>",
+        _followed(i),
         _groups("Diagnoses", i.diagnoses, example=False),
         _unexplained(i.unexplained),
         _groups("Failures (same message shape)", i.failures, example=True),

@@ -12,6 +12,7 @@ from mldrill.text import clean, clean_line
 
 Kind = Literal["sheets", "code", "exams"]
 RIGHT = frozenset({"correct", "passed"})
+FOLLOW_THROUGH = "follow-through"  # the diagnosis of a part right for earlier wrong answers
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,14 @@ class Response:
 
     @property
     def right(self) -> bool:
-        """Full marks: a correct part or a passed test."""
-        return self.status in RIGHT
+        """Full marks: a correct part or a passed test, all its points earned (a part
+        correct by follow-through may earn less)."""
+        return self.status in RIGHT and self.score >= self.max_score - 1e-9
+
+    @property
+    def followed(self) -> bool:
+        """Right for the student's own wrong earlier answers (follow-through credit)."""
+        return self.diagnosis == FOLLOW_THROUGH and self.status == "correct"
 
     @property
     def wrong(self) -> bool:

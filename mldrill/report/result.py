@@ -72,6 +72,7 @@ class ItemStats:
     diagnoses: tuple[Group, ...]                  # sheets and exams
     unexplained: tuple[AnswerGroup, ...]          # sheets and exams
     failures: tuple[Group, ...]                   # code
+    follow_through: tuple[str, ...] = ()          # right for their own wrong earlier parts
 
     def to_json(self) -> dict[str, object]:
         return {"item": self.item, "problem": self.problem, "topic": self.topic,
@@ -82,7 +83,8 @@ class ItemStats:
                 "distribution": [{"score": s, "count": c} for s, c in self.distribution],
                 "diagnoses": [g.to_json() for g in self.diagnoses],
                 "unexplained": [a.to_json() for a in self.unexplained],
-                "failures": [g.to_json() for g in self.failures]}
+                "failures": [g.to_json() for g in self.failures],
+                "follow_through": list(self.follow_through)}
 
 
 @dataclass(frozen=True)

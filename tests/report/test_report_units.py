@@ -129,3 +129,28 @@ def test_repeated_items(cli: Invoke, tmp_path: Path) -> None:
     (tmp_path / "u.json").write_text(json.dumps(export))
     data = json.loads(cli("report", "u.json", "--json").stdout)
     assert [i["item"] for i in data["items"]] == ["p a", "p a #2"]
+
+
+def test_follow_through_is_counted_apart(cli: Invoke, tmp_path: Path) -> None:
+    """A part right only for the student's own wrong earlier answer (follow-through, half
+    credit) is listed as such, is not full marks, and is no unexplained wrong answer."""
+    def part(name: str, status: str, score: float, diagnosis: str | None,
+             follow: dict | None = None) -> dict:
+        return {"question": 1, "part": name, "problem_id": "p", "answer": "7",
+                "status": status, "score": score, "max_score": 1.0, "diagnosis": diagnosis,
+                "messages": ["m"], "follow_through": follow}
+
+    follow = {"from": {"a": "7"}, "wrong": ["a"], "credit": 0.5, "earlier_diagnoses": {}}
+    reports = [{"student": s, "outcome": "graded", "message": "", "parts": parts}
+               for s, parts in (
+                   ("x", [part("a", "incorrect", 0, None),
+                          part("b", "correct", 0.5, "follow-through", follow)]),
+                   ("y", [part("a", "correct", 1, None), part("b", "correct", 1, None)]))]
+    (tmp_path / "g.json").write_text(json.dumps({"gradebook": "b", "reports": reports}))
+    data = json.loads(cli("report", "g.json", "--json").stdout)
+    b = next(i for i in data["items"] if i["item"] == "Q1 b")
+    assert (b["follow_through"], b["correct"], b["unexplained"], b["diagnoses"]) == (
+        ["x"], 1, [], [])
+    assert cli("report", "g.json", "-o", "g.html").exit_code == 0
+    assert "1 right only for their own wrong earlier answers (follow-through credit): x" \
+        in (tmp_path / "g.html").read_text()
