@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from mldrill.report import stats
-from mldrill.report.cluster import answer_key, message_shape, yaml_entry
+from mldrill.report.cluster import answer_key, message_shape, relation, yaml_entry
 from mldrill.report.model import ClassData, Response, StudentRecord
 from mldrill.report.result import (
     AnswerGroup,
@@ -116,18 +116,31 @@ def _diagnoses(name: str, rows: list[_Row], missed: dict[str, set[str]]
 
 
 def _unexplained(name: str, problem: str, rows: list[_Row]) -> tuple[AnswerGroup, ...]:
-    """Wrong answers (read, not right) no diagnosis explained, grouped by their text."""
+    """Wrong answers no catalogued mistake explained (see `Response.uncatalogued`),
+    grouped by how they relate to the student's own reference where that is known (see
+    `cluster.relation`), else by their text."""
     by: dict[str, list[_Row]] = defaultdict(list)
+    how: dict[str, tuple[str, str]] = {}
     for r in rows:
         resp = r.response
-        if resp.status == "incorrect" and not resp.diagnosis and resp.answer:
-            by[answer_key(resp.answer)].append(r)
+        if not resp.uncatalogued or not resp.answer:
+            continue
+        rel = relation(resp.answer, resp.reference) if resp.reference else None
+        key = "1:" + rel[0] if rel else "2:" + answer_key(resp.answer)
+        if rel:
+            how[key] = rel
+        by[key].append(r)
     ranked = sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:MAX_GROUPS]
     out = []
-    for _, rs in ranked:
+    for key, rs in ranked:
         students = tuple(sorted(r.student for r in rs))
         typed = rs[0].response.answer or ""
-        out.append(AnswerGroup(typed, students, yaml_entry(name, problem, typed, students)))
+        rel = how.get(key)
+        expr = rs[0].response.expression
+        written = rel[1].format(expr) if rel and expr else None
+        out.append(AnswerGroup(typed, students,
+                               yaml_entry(name, problem, typed, students, written),
+                               rel[0] if rel else None, rs[0].response.diagnosis))
     return tuple(out)
 
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
+    from mldrill.sheets.answers import SheetGrade
+    from mldrill.sheets.build import SheetSpec
 
 IN_PROCESS_BELOW = 60   # students: a pool costs more than it saves below this
 
@@ -30,7 +32,35 @@ def _grade(folder: Path, key: Path, cat: Catalog, ids: list[str] | None
            ) -> list[dict[str, object]]:
     from mldrill.sheets.answers import grade_answer_folder, load_spec
 
-    return [g.to_json() for g in grade_answer_folder(folder, load_spec(key), cat, ids)]
+    spec = load_spec(key)
+    return [_with_references(g, spec, cat) for g in grade_answer_folder(folder, spec, cat, ids)]
+
+
+def _with_references(grade: SheetGrade, spec: SheetSpec, cat: Catalog) -> dict[str, object]:
+    """The grade's JSON, each wrong part no catalogued mistake explained given the student's own
+    reference answer (`reference`) and the bank's expression for it (`expression`), so
+    the report can tell how the answer relates to it. Recomputed only for those students;
+    one that cannot be is left without."""
+    from mldrill.sheets.build import questions
+
+    data = grade.to_json()
+    todo = [p for p in grade.parts if p.status == "incorrect" and p.result is not None
+            and not (p.result.diagnosis or "").startswith("mistake:")]
+    if not todo or not grade.gradable:
+        return data
+    try:
+        qs = questions(spec, cat, grade.student)
+        extra = {(p.question, p.part): (qs[p.question - 1].variant.answer_text(p.part),
+                                        str(qs[p.question - 1].variant.family.part(
+                                            p.part).answer)) for p in todo}
+    except Exception:  # noqa: BLE001  (the report goes on without the relation)
+        return data
+    parts = data.get("parts")
+    for part in parts if isinstance(parts, list) else []:
+        found = extra.get((part.get("question"), part.get("part")))
+        if found is not None:
+            part["reference"], part["expression"] = found
+    return data
 
 
 def grade_sheet_folder(folder: Path, key: Path, cat: Catalog, banks: tuple[str, ...],

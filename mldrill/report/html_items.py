@@ -73,13 +73,22 @@ def _groups(title: str, groups: tuple[Group, ...], example: bool) -> str:
             f"<tbody>{_group_rows(groups, example)}</tbody></table>")
 
 
+def _answer(a: AnswerGroup) -> str:
+    generic = f" <span class=muted>({esc(a.diagnosis)})</span>" if a.diagnosis else ""
+    if a.relation:
+        return (f"<b>{esc(a.relation)}</b>{generic} <span class=muted>e.g. "
+                f"<code>{esc(a.answer)}</code></span>")
+    return f"<code>{esc(a.answer)}</code>{generic}"
+
+
 def _unexplained(groups: tuple[AnswerGroup, ...]) -> str:
     if not groups:
         return ""
-    rows = "".join(f"<tr><td><code>{esc(a.answer)}</code></td><td class=n>{a.count}</td>"
+    rows = "".join(f"<tr><td>{_answer(a)}</td><td class=n>{a.count}</td>"
                    f"<td>{esc(', '.join(a.students))}</td></tr>" for a in groups)
     yaml = "\n\n".join(a.yaml for a in groups if a.count >= 2) or groups[0].yaml
-    return ("<h4>Wrong answers no diagnosis explained</h4><table><thead><tr><th>answer</th>"
+    return ("<h4>Wrong answers no catalogued mistake explained</h4><table><thead><tr>"
+            "<th>answer (generic diagnosis)</th>"
             f"<th>students</th><th>who</th></tr></thead><tbody>{rows}</tbody></table>"
             "<p class=muted>To catalogue one, paste into the part's YAML:</p>"
             f"<pre class=yaml>{esc(yaml)}</pre>")

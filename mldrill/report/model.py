@@ -23,7 +23,9 @@ class Response:
     exam); `problem`: the problem id (sheets, exams) or assignment (code); `status`:
     correct/incorrect/invalid/unanswered (parts) or passed/failed/not attempted (tests);
     `diagnosis`: the grader's tag for a wrong answer; `message`: the first feedback line, or
-    a failed test's output; `reason`: why a test failed (code only)."""
+    a failed test's output; `reason`: why a test failed (code only); `reference` and
+    `expression`: the student's reference answer and the bank's expression for it (known
+    for a sheet graded by the report, for its unexplained wrong answers)."""
 
     item: str
     problem: str
@@ -35,11 +37,13 @@ class Response:
     diagnosis: str | None = None
     message: str = ""
     reason: str | None = None
+    reference: str | None = None    # the student's own reference answer, where known
+    expression: str | None = None   # the part's reference expression in the bank
 
     def __post_init__(self) -> None:
         for name in ("item", "problem", "topic", "status"):
             object.__setattr__(self, name, clean_line(getattr(self, name)))
-        for name in ("answer", "diagnosis", "reason"):
+        for name in ("answer", "diagnosis", "reason", "reference", "expression"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, clean(value))
@@ -50,6 +54,13 @@ class Response:
         """Full marks: a correct part or a passed test, all its points earned (a part
         correct by follow-through may earn less)."""
         return self.status in RIGHT and self.score >= self.max_score - 1e-9
+
+    @property
+    def uncatalogued(self) -> bool:
+        """A wrong answer (read, not right) that no catalogued mistake explains: no
+        diagnosis, or only a generic one ("factor", "transposed", "shape", ...)."""
+        return self.status == "incorrect" and not (self.diagnosis or "").startswith(
+            "mistake:")
 
     @property
     def followed(self) -> bool:

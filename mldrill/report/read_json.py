@@ -18,7 +18,7 @@ T = TypeVar("T")
 Topics = Callable[[str], str]  # a problem id's topic ("?" when unknown)
 MAX_TEXT = 4000                # an answer or message longer than this is cut
 MAX_NAME = 200                 # an id, item, problem or topic longer than this: refused
-LONG = frozenset({"message", "answer", "output"})
+LONG = frozenset({"message", "answer", "output", "reference", "expression"})
 
 
 def mapping(data: object, what: str = "an object") -> Mapping[str, object]:
@@ -79,7 +79,8 @@ def sheet_part(d: Mapping[str, object], topics: Topics) -> Response:
     return Response(f"Q{question} {part}", problem, topics(problem),
                     _status(d, PART_STATUSES), min(number(d, "score"), high), high,
                     optional_text(d, "answer"), optional_text(d, "diagnosis"),
-                    _first_message(d))
+                    _first_message(d), reference=optional_text(d, "reference"),
+                    expression=optional_text(d, "expression"))
 
 
 def once(responses: list[Response]) -> tuple[Response, ...]:

@@ -36,20 +36,25 @@ class Group:
 
 @dataclass(frozen=True)
 class AnswerGroup:
-    """A wrong answer no diagnosis explained, the students who typed it, and the YAML
-    `mistakes:` entry to paste into the problem's file."""
+    """A wrong answer no catalogued mistake explained (`diagnosis`: the generic one the
+    grader gave it, if any: "factor", "shape", ...), the students who typed it (or, with
+    `relation`, who typed their own reference changed the same way; `answer` is then one
+    of theirs), and the YAML `mistakes:` entry to paste into the problem's file."""
 
     answer: str
     students: tuple[str, ...]
     yaml: str
+    relation: str | None = None   # e.g. "reference × 2": the same slip on each one's numbers
+    diagnosis: str | None = None  # the generic diagnosis the grader gave it, if any
 
     @property
     def count(self) -> int:
         return len(self.students)
 
     def to_json(self) -> dict[str, object]:
-        return {"answer": self.answer, "count": self.count, "students": list(self.students),
-                "yaml": self.yaml}
+        return {"answer": self.answer, "relation": self.relation,
+                "diagnosis": self.diagnosis, "count": self.count,
+                "students": list(self.students), "yaml": self.yaml}
 
 
 @dataclass(frozen=True)
