@@ -20,7 +20,8 @@ GOOD = ["alice", "bob"]
 
 @pytest.fixture(scope="module")
 def graded_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The gradebook of a class of five graded on the bundled `layers` assignment."""
+    """The gradebook of a class of six graded on the bundled `layers` assignment (zoe's
+    file does not parse)."""
     from typer.testing import CliRunner
 
     from mldrill.cli.app import app
@@ -37,6 +38,7 @@ def graded_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "return out,", "return out.T,")))
     for sid in NO_RELU:
         (folder / f"{sid}.py").write_text(src.replace(RELU, "    return x.copy(), x"))
+    (folder / "zoe.py").write_text("def affine_forward(x, w, b):\n    return (\n")
     result = CliRunner().invoke(app, ["grade", str(folder), "--assignment", "layers",
                                       "--seed", "3", "-o", str(base / "book.csv"),
                                       "-j", "2"], catch_exceptions=False)
@@ -55,7 +57,9 @@ def test_failures_are_clustered_by_message_shape(cli: Invoke, graded_batch: Path
     """The transposed output fails both affine_forward tests, each as one cluster of
     exactly the two students (numbers replaced by #); the missing ReLU is its own."""
     data, items = _items(cli, graded_batch)
-    assert data["kind"] == "code" and data["graded"] == 5
+    assert (data["kind"], data["graded"], data["students_total"]) == ("code", 5, 6)
+    zoe = next(s for s in data["students"] if s["student"] == "zoe")
+    assert zoe["outcome"] == "not gradable" and "SyntaxError" in zoe["message"]
     batch1 = items["affine_forward with batch size 1"]
     assert (batch1["correct"], batch1["students"]) == (3, 5)
     assert [(f["label"], f["students"]) for f in batch1["failures"]] == [
@@ -96,9 +100,22 @@ def test_corrupt_and_tampered_reports_are_warnings(cli: Invoke, graded_batch: Pa
     result = cli("report", str(reports), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert sorted(s["student"] for s in data["students"]) == ["carol", "dave", "erin"]
+    assert sorted(s["student"] for s in data["students"]) == ["carol", "dave", "erin", "zoe"]
     warned = sorted(w.split(":")[0] for w in data["warnings"])
     assert warned == ["alice.json", "bob.json", "link.json", "zed.json"]
     assert "not a report as mldrill writes it" in next(
         w for w in data["warnings"] if w.startswith("bob.json"))
     assert "warning: alice.json: left out: not JSON" in result.stderr
+
+
+def test_code_html_and_summary(cli: Invoke, graded_batch: Path, tmp_path: Path) -> None:
+    """The page shows each failure cluster with its example output, escaped, and the
+    terminal summary names the most frequent failure of each test."""
+    result = cli("report", str(graded_batch), "-o", "code.html")
+    assert result.exit_code == 0, result.output
+    assert "6 students (code), 5 graded" in result.stdout
+    assert "wrong: affine_forward: out: expected shape (#, #), got (#, #)" in result.stdout
+    page = (tmp_path / "code.html").read_text()
+    assert "<h2>Tests</h2>" in page and "Failures (same message shape)" in page
+    assert "expected shape (#, #), got (#, #) (it would broadcast" in page
+    assert "<td class=n>2</td><td>carol, dave</td>" in page
