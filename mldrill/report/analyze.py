@@ -6,6 +6,7 @@ Students are listed by id everywhere, so the same class gives the same report.""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -148,6 +149,23 @@ def _failure_label(r: Response) -> str:
     return f"{r.reason or 'failed'}: {message_shape(r.message)}"
 
 
+_FUNCTION = re.compile(r"[A-Za-z_][A-Za-z0-9_]*: ")
+BY_REASON = {"mutated": "modifies an input in place", "invalid-return":
+             "returns the wrong kind of value", "error": "raises an error",
+             "missing": "a function is missing", "timeout": "runs out of time",
+             "memory": "runs out of memory", "crashed": "crashes",
+             "output-limit": "prints too much"}
+
+
+def _habit_label(r: Response) -> str:
+    """A failure as a student's habit: the kind of failure, or for a wrong value its
+    message shape without the function it was met in, so the same slip in two functions
+    (an input modified, a transposed result) is one."""
+    if r.reason in BY_REASON:
+        return f"{r.reason}: {BY_REASON[r.reason]}"
+    return f"{r.reason or 'failed'}: {_FUNCTION.sub('', message_shape(r.message), count=1)}"
+
+
 def _failures(name: str, rows: list[_Row], missed: dict[str, set[str]]
               ) -> tuple[Group, ...]:
     keyed = [(_failure_label(r.response), r) for r in rows if r.response.status == "failed"]
@@ -182,7 +200,7 @@ def _profile(s: StudentRecord, kind: str) -> StudentProfile:
         if r.right:
             continue
         if kind == "code" and r.status == "failed":
-            labels[_failure_label(r)].append(r)
+            labels[_habit_label(r)].append(r)
         elif r.diagnosis and r.status == "incorrect":  # not "unreadable": counted apart
             labels[r.diagnosis].append(r)
     shown = sorted(((k, rs) for k, rs in labels.items() if len(rs) >= 2),
