@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "report"))
 
-from plant import REFERENCE, catalog, fill, roster  # noqa: E402
+from report_plant import REFERENCE, catalog, fill, roster  # noqa: E402
 
 PROBLEMS = "params-conv-layer,conv-backward,conv-forward-2d"
 WRONG = ["0", "12345", "[[0, 0], [0, 0]]", "1"]

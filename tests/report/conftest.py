@@ -4,7 +4,6 @@ class of answer files with planted answers in known proportions."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,35 +11,18 @@ from typer.testing import CliRunner, Result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from plant import REFERENCE, Plan, catalog, fill, roster  # noqa: E402
+from report_plant import (  # noqa: E402
+    BROKEN,
+    IDS,
+    PROBLEMS,
+    Invoke,
+    catalog,
+    fill,
+    plan_of,
+    roster,
+)
 
 from mldrill.cli.app import app  # noqa: E402
-
-Invoke = Callable[..., Result]
-PROBLEMS = "params-conv-layer,conv-backward"
-PARTS = [(1, "params"), (1, "outputs"), (2, "dK"), (2, "db"), (2, "dX")]
-RIGHT = ["s01", "s02", "s03", "s04"]            # every part right
-UPSTREAM = ["s05", "s06", "s07"]                # forgot-input-channels in Q1, forgot-upstream
-GARBAGE = ["s08", "s09"]                        # the same unexplained "12345" in Q1 outputs
-INVALID = ["s10"]                               # an unreadable Q1 params, the rest blank
-BLANK = ["s11"]                                 # nothing answered
-BROKEN = ["s12"]                                # not an answer file at all
-IDS = RIGHT + UPSTREAM + GARBAGE + INVALID + BLANK + BROKEN
-
-
-def plan_of(student: str) -> Plan:
-    """What `student` types for each part (see the lists above)."""
-    ref: dict[tuple[int, str], str | None] = {k: REFERENCE for k in PARTS}
-    if student in UPSTREAM:
-        ref[(1, "params")] = "mistake:forgot-input-channels"
-        ref[(2, "db")] = ref[(2, "dX")] = "mistake:forgot-upstream"
-    elif student in GARBAGE:
-        ref[(1, "outputs")] = "12345"
-    elif student in INVALID:
-        return {(1, "params"): "[[1, 2"}
-    elif student in BLANK:
-        return {}
-    return ref
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Invoke
-from plant import catalog
+from report_plant import Invoke, catalog
 
 from mldrill.answers.base import KINDS, cached_target
 from mldrill.practice.exam import ExamRun, build_paper

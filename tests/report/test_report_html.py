@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import Invoke
+from report_plant import Invoke
 
 HOSTILE_IDS = ['<script>alert("id")</script>', "o'neil\"><img src=x onerror=alert(1)>",
                "bell\x07\x1b[31mred", "</td></tr></table><h1>x"]

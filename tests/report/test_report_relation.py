@@ -9,8 +9,7 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import Invoke
-from plant import REFERENCE, catalog, fill, roster, typed
+from report_plant import REFERENCE, Invoke, catalog, fill, roster, typed
 
 DOUBLED = ["d1", "d2", "d3"]
 SHIFTED = ["p1", "p2"]

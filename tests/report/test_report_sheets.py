@@ -9,19 +9,21 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from conftest import (
+from report_plant import (
     BLANK,
     BROKEN,
     GARBAGE,
     IDS,
     INVALID,
     PARTS,
+    REFERENCE,
     RIGHT,
     UPSTREAM,
     Invoke,
+    catalog,
     plan_of,
+    typed,
 )
-from plant import REFERENCE, catalog, typed
 
 
 def _report(cli: Invoke, hw: Path, *extra: str) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import GARBAGE, UPSTREAM, Invoke
+from report_plant import GARBAGE, UPSTREAM, Invoke
 
 from mldrill.report import stats
 from mldrill.report.cluster import answer_key, message_shape

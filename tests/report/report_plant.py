@@ -1,14 +1,17 @@
 """Build a class of filled answer files with planted answers: each part's reference, or a
 catalogued mistake's value (computed from the family's mistake expression, the way the
-bank self-test types it), or any given text. Used by the report tests and the benchmark."""
+bank self-test types it), or any given text; and the planted class of the report tests
+(who types what, below). Used by the report tests and benchmarks/report_speed.py. (Test
+modules import from here, never from `conftest`, which other test folders also have.)"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
+from typer.testing import Result
 
 from mldrill.answers.base import KINDS, cached_target
 from mldrill.bank.catalog import Catalog, load_catalog
@@ -59,3 +62,32 @@ def fill(cat: Catalog, hw: Path, student: str, plan: Plan, spec: SheetSpec | Non
 def roster(path: Path, ids: Sequence[str]) -> Path:
     path.write_text("id,name\n" + "".join(f"{i},\n" for i in ids), encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------- the planted class of the tests
+
+Invoke = Callable[..., Result]
+PROBLEMS = "params-conv-layer,conv-backward"
+PARTS = [(1, "params"), (1, "outputs"), (2, "dK"), (2, "db"), (2, "dX")]
+RIGHT = ["s01", "s02", "s03", "s04"]            # every part right
+UPSTREAM = ["s05", "s06", "s07"]                # forgot-input-channels in Q1, forgot-upstream
+GARBAGE = ["s08", "s09"]                        # the same unexplained "12345" in Q1 outputs
+INVALID = ["s10"]                               # an unreadable Q1 params, the rest blank
+BLANK = ["s11"]                                 # nothing answered
+BROKEN = ["s12"]                                # not an answer file at all
+IDS = RIGHT + UPSTREAM + GARBAGE + INVALID + BLANK + BROKEN
+
+
+def plan_of(student: str) -> Plan:
+    """What `student` types for each part (see the lists above)."""
+    ref: dict[tuple[int, str], str | None] = {k: REFERENCE for k in PARTS}
+    if student in UPSTREAM:
+        ref[(1, "params")] = "mistake:forgot-input-channels"
+        ref[(2, "db")] = ref[(2, "dX")] = "mistake:forgot-upstream"
+    elif student in GARBAGE:
+        ref[(1, "outputs")] = "12345"
+    elif student in INVALID:
+        return {(1, "params"): "[[1, 2"}
+    elif student in BLANK:
+        return {}
+    return ref
