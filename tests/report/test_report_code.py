@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from report_plant import Invoke
 
+pytestmark = pytest.mark.slow  # whole CLI runs: sheets graded, sandboxes, browsers
+
 LAYERS = Path(__file__).parents[2] / "solutions" / "assignments" / "layers.py"
 AFFINE = "    out = x.reshape(x.shape[0], -1) @ w + b\n    return out, (x, w, b)"
 RELU = "    return np.maximum(0, x), x"

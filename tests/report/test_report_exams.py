@@ -14,6 +14,8 @@ from mldrill.answers.base import KINDS, cached_target
 from mldrill.practice.exam import ExamRun, build_paper
 from mldrill.progress.store import open_store
 
+pytestmark = pytest.mark.slow  # whole CLI runs: sheets graded, sandboxes, browsers
+
 FAMILY = "params-conv-layer"
 
 

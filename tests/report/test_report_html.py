@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from report_plant import Invoke
 
+pytestmark = pytest.mark.slow  # whole CLI runs: sheets graded, sandboxes, browsers
+
 HOSTILE_IDS = ['<script>alert("id")</script>', "o'neil\"><img src=x onerror=alert(1)>",
                "bell\x07\x1b[31mred", "</td></tr></table><h1>x"]
 HOSTILE_ANSWER = '"><script>alert(2)</script><svg onload=alert(3)>'

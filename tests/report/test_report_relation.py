@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from report_plant import REFERENCE, Invoke, catalog, fill, roster, typed
+
+pytestmark = pytest.mark.slow  # whole CLI runs: sheets graded, sandboxes, browsers
 
 DOUBLED = ["d1", "d2", "d3"]
 SHIFTED = ["p1", "p2"]

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 from report_plant import (
     BLANK,
@@ -25,6 +26,7 @@ from report_plant import (
     typed,
 )
 
+pytestmark = pytest.mark.slow  # whole CLI runs: sheets graded, sandboxes, browsers
 
 def _report(cli: Invoke, hw: Path, *extra: str) -> dict:
     result = cli("report", str(hw), "--json", *extra)

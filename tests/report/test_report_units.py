@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from report_plant import GARBAGE, UPSTREAM, Invoke
 
 from mldrill.report import stats
@@ -55,6 +56,7 @@ def test_anonymised_hides_ids_in_text_too() -> None:
     assert bob.message == f"{bob.student}!"
 
 
+@pytest.mark.slow
 def test_grade_json_output_is_read(cli: Invoke, planted_class: Path, tmp_path: Path
                                    ) -> None:
     """The JSON `grade DIR --format json` printed gives the report of the folder itself."""
