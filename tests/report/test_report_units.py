@@ -156,3 +156,30 @@ def test_follow_through_is_counted_apart(cli: Invoke, tmp_path: Path) -> None:
     assert cli("report", "g.json", "-o", "g.html").exit_code == 0
     assert "1 right only for their own wrong earlier answers (follow-through credit): x" \
         in (tmp_path / "g.html").read_text()
+
+
+@pytest.mark.slow
+def test_grading_across_workers_gives_the_same_class(planted_class: Path,
+                                                      monkeypatch: pytest.MonkeyPatch
+                                                      ) -> None:
+    """A class graded for the report by two worker processes (each grading every other
+    student) is the class graded in this process, student for student, in folder order."""
+    from report_plant import catalog
+
+    from mldrill.report import grade_sheets
+
+    cat, key = catalog(), planted_class / "key"
+    here = grade_sheets.grade_sheet_folder(planted_class, key, cat, (), True)
+    monkeypatch.setattr(grade_sheets, "IN_PROCESS_BELOW", 2)
+    shares: list[int] = []
+
+    class Counting(grade_sheets.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            shares.append(len(args[2]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(grade_sheets, "ProcessPoolExecutor", Counting)
+    pooled = grade_sheets.grade_sheet_folder(planted_class, key, cat, (), True, jobs=2)
+    assert shares == [6, 6]
+    assert pooled == here
+    assert [g["student"] for g in here] == sorted(g["student"] for g in here)
