@@ -473,17 +473,61 @@ def history(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1,
                                        help="How many attempts.")] = 20,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    export: Annotated[Path | None, typer.Option(
+        "--export", metavar="FILE", help="Write every exam you sat to FILE (JSON) for your "
+        "instructor's `mldrill report` (with --student; see docs/report.md).")] = None,
+    student: Annotated[str | None, typer.Option(
+        "--student", help="Your id on the class roster, recorded in the --export file.")
+    ] = None,
 ) -> None:
-    """Your recent answers, newest first."""
+    """Your recent answers, newest first; --export writes your exams for the instructor."""
     from mldrill.cli import render
     from mldrill.progress.store import open_store
 
+    if export is not None:
+        from mldrill.cli.report import render_exported
+        from mldrill.report.exam_export import write_export
+
+        with open_store() as store:
+            rows = [dict(r) for r in store.attempts(mode="exam")]
+        render_exported(write_export(export, student, rows))
+        return
     with open_store() as store:
         rows = [dict(r) for r in store.attempts(limit=limit)]
     if json_out:
         render.dump_json(rows)
     else:
         render.render_history(rows)
+
+
+@app.command()
+@handle_errors
+def report(
+    path: Annotated[Path, typer.Argument(
+        metavar="PATH", help="A folder of a sheet's answer files, a code batch's gradebook "
+        "(.csv) or reports folder, the JSON of `grade --format json`, or a folder of exam "
+        "exports (`history --export`).", show_default=False)],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="The HTML file to write (default: <name>-report.html; with "
+        "--json, none unless given).")] = None,
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Print the report as JSON (shape: docs/report.md).")] = False,
+    students: Annotated[Path | None, typer.Option(
+        "--students", metavar="DIR", help="Write one small file per student into DIR.")
+    ] = None,
+    anonymous: Annotated[bool, typer.Option(
+        "--anonymous", help="Replace every student id by student-NNN.")] = False,
+    key: Annotated[Path | None, typer.Option(
+        "--key", "-k", help="For answer files: the key folder of `mldrill sheet new` "
+        "(default: DIR/key).")] = None,
+) -> None:
+    """What did the class get wrong? Item analysis, diagnoses, unexplained answers,
+    code-test failures and per-student profiles, as a self-contained HTML page."""
+    from mldrill.cli.report import render_report_made
+    from mldrill.report.run import ReportRequest, make_report
+
+    request = ReportRequest(path, output, json_out, students, anonymous, key)
+    render_report_made(make_report(request, BANKS), json_out)
 
 
 def main(terminal: Terminal | None = None) -> None:
