@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mldrill.answers.base import KINDS, AnswerKind, Context, PartResult, check_part
+from mldrill.answers.base import (
+    KINDS,
+    AnswerKind,
+    Context,
+    PartResult,
+    cached_target,
+    check_part,
+)
 from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
@@ -239,6 +246,9 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
         return result
     if not agrees:
         return _not_even_for_yours(result, kind, value, target, spec, ctx, wrong)
+    trivial = simplified(family, spec, ctx, {n: got[n].value for n in wrong}, target)
+    if trivial:
+        return replace(result, messages=(*result.messages, f"no follow-through: {trivial}"))
     credit = credit_for(family, spec)
     ft = FollowThrough(
         used=tuple((n, got[n].text) for n in follows), wrong=wrong, credit=credit,
@@ -250,6 +260,41 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
         message += f" ({credit:.0%} of the points)"
     return PartResult(spec.name, "correct", credit, (message,), diagnosis="follow-through",
                       read_as=result.read_as, points=spec.points, follow_through=ft)
+
+
+def _degenerate(value: object) -> str | None:
+    """How a numeric value is trivial ("0", "all zeros"), or None if it is not. Only zero
+    counts: a constant such as [4, 4] is an honest slip's value often enough."""
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if a.size == 0 or not np.all(a == 0):
+        return None
+    return "0" if a.size == 1 else "all zeros"
+
+
+def simplified(family: ProblemFamily, spec: PartSpec, ctx: Context,
+               wrong: Mapping[str, Value], target: Value) -> str | None:
+    """Why follow-through is refused although the answer matches: the student's own wrong
+    earlier answers made this part trivial (as a human marker gives no follow-through marks
+    when the working has been simplified). A wrong earlier answer that is 0 or all zeros
+    where the right one is not, or a recomputed answer that is, leaves nothing to compute:
+    entering H = 0 must not earn every later part. None: not simplified."""
+    for name, value in wrong.items():
+        e_spec = family.part(name)
+        how = _degenerate(value)
+        if how and not _degenerate(cached_target(KINDS[e_spec.kind], e_spec.answer, e_spec,
+                                                 ctx)):
+            return f"your {name} is {how}, which leaves nothing to compute for {spec.name}"
+    if spec.kind not in CARRIED_KINDS:
+        return None
+    how = _degenerate(target)
+    if how and not _degenerate(cached_target(KINDS[spec.kind], spec.answer, spec, ctx)):
+        them = " and ".join(wrong)
+        return (f"with your {them}, {spec.name} would be {how}, a simpler problem than the "
+                "one asked")
+    return None
 
 
 def _not_even_for_yours(result: PartResult, kind: AnswerKind, value: object, target: object,

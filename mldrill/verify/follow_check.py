@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mldrill.answers.base import KINDS, Context, cached_target
-from mldrill.answers.follow import CARRIED_KINDS, follow_target, judge, links, read_earlier
+from mldrill.answers.follow import (
+    CARRIED_KINDS,
+    follow_target,
+    judge,
+    links,
+    read_earlier,
+    simplified,
+)
 from mldrill.errors import MldrillError
 
 if TYPE_CHECKING:
@@ -111,6 +118,8 @@ def _one(family: ProblemFamily, part: PartSpec, earlier: str, label: str, value:
         return
     if kind.agree(target, right, part, ctx):
         return  # this wrong answer does not change the part: nothing to follow
+    if simplified(family, part, ctx, {earlier: got.value}, target):
+        return  # a trivial earlier answer (all zeros...) rightly earns no follow-through
     report.sensitive.add(part.name)
     verdict = judge(family, part, typed, ctx, answers)
     if verdict.follow_through is None or verdict.status != "correct":

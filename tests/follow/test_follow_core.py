@@ -225,3 +225,34 @@ def test_wrong_even_for_own_earlier_answer_says_where() -> None:
     assert o.messages[-1] == ("not follow-through either: compared with what your own K "
                               "gives, right shape; 1 of 4 entries wrong, at (2, 2) (row, "
                               "column counted from 1)")
+
+
+@pytest.mark.parametrize(("j", "why"), [
+    ("zeros", "your J is all zeros, which leaves nothing to compute for K"),
+    ("negative", "with your K, O would be all zeros, a simpler problem than the one asked"),
+])
+def test_a_trivial_earlier_answer_earns_no_follow_through(j: str, why: str) -> None:
+    """Entering J = 0 makes pooling trivial, and an all-negative K makes the ReLU trivial:
+    the later part, though 'right for your J', earns nothing and says why (a marker gives
+    no follow-through for simplified work)."""
+    cat = load_catalog()
+    v = make_variant(cat.get("conv-pool-relu-pipeline"), 3, cat.functions)
+    m, mk = int(v.params["m"]), int(v.params["mk"])
+    if j == "zeros":
+        J = "[" + "; ".join(" ".join(["0"] * m) for _ in range(m)) + "]"
+        answers, part = {"J": J, "K": "[" + "; ".join(["0 " * mk] * mk) + "]"}, 1
+    else:  # an honest-looking K, every entry negative: the ReLU leaves nothing
+        K = "[" + "; ".join(" ".join(str(-1 - r - c) for c in range(mk))
+                            for r in range(mk)) + "]"
+        answers, part = {"K": K, "O": "[" + "; ".join(["0 " * mk] * mk) + "]"}, 1
+    k = check_answers(v, answers, only_given=True).parts[part]
+    assert k.status == "incorrect" and k.follow_through is None and k.credit == 0.0
+    assert k.messages[-1] == f"no follow-through: {why}"
+
+
+def test_a_wrong_but_honest_earlier_answer_still_follows(steps) -> None:
+    """The guard refuses only trivial earlier answers: an honest slip still follows through."""
+    v, w0, c, eta = steps
+    g0 = w0 - c  # not 0: the start is never the minimum
+    w1 = check_answers(v, {"g0": f"{g0:g}", "w1": f"{w0 - eta * g0:g}"}).parts[1]
+    assert w1.follow_through is not None
