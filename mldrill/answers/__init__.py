@@ -1,5 +1,11 @@
 """Answer kinds, each a registered checker. Importing this package registers the built-ins.
 
+- `base`: the kind interface, `PartResult`, `check_part` (one answer to one part: read,
+  compare, catalogued mistakes, generic diagnoses); `diagnose` holds the generic ones.
+- `number`, `matrix`, `expression`, `matrix_expression`, `choice`: the built-in kinds.
+- `follow`: follow-through: a part judged on the student's own earlier answers (`judge`,
+  the one entry point every front end uses).
+
 To add a kind: subclass `AnswerKind[V]` (V: the value it reads answers as and compares) in a
 new module here, decorate it with `@register_kind`, and import the module below.
 """
