@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mldrill.answers.base import PartResult
 from mldrill.answers.follow import judge
 from mldrill.errors import UsageError
 from mldrill.score import NOTHING, Score
 from mldrill.variants.generate import Variant
+
+if TYPE_CHECKING:
+    from mldrill.bank.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -54,3 +58,16 @@ def check_answers(variant: Variant, answers: Mapping[str, str | None], *,
         results.append(judge(variant.family, spec, answers.get(spec.name), variant.context,
                              answers))
     return CheckResult(variant.id, variant.seed, tuple(results))
+
+
+def check_problem(catalog: Catalog, problem_id: str, seed: int,
+                  answers: Mapping[str, str]) -> CheckResult:
+    """`mldrill check ID --seed N NAME=ANSWER...`: the variant drawn and the answers given
+    judged (at least one is needed; a part not given counts as unanswered)."""
+    from mldrill.variants.generate import make_variant
+
+    family = catalog.get(problem_id)
+    if not answers:
+        raise UsageError(f"give at least one answer as NAME=ANSWER; the parts of "
+                         f"'{problem_id}' are: {', '.join(p.name for p in family.parts)}")
+    return check_answers(make_variant(family, seed, catalog.functions), answers)

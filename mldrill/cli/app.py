@@ -185,18 +185,10 @@ def check(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Check answers to one variant without a session. Exit 0 if all correct, 1 if not."""
-    from mldrill.check import check_answers
+    from mldrill.check import check_problem
     from mldrill.cli import render
-    from mldrill.errors import UsageError
-    from mldrill.variants.generate import make_variant
 
-    given = _answers_by_part(answers or ())
-    cat = _catalog()
-    family = cat.get(problem_id)
-    if not given:
-        raise UsageError(f"give at least one answer as NAME=ANSWER; the parts of "
-                         f"'{problem_id}' are: {', '.join(p.name for p in family.parts)}")
-    result = check_answers(make_variant(family, seed, cat.functions), given)
+    result = check_problem(_catalog(), problem_id, seed, _answers_by_part(answers or ()))
     if json_out:
         render.dump_json(result.to_json())
     else:
@@ -454,13 +446,12 @@ def stats(
 ) -> None:
     """Your progress: mastery and accuracy per topic, streak, attempts, what is due."""
     from mldrill.cli import render
-    from mldrill.progress.stats import compute
+    from mldrill.progress.stats import stats_of
     from mldrill.progress.store import open_store
 
     cat = _catalog()
     with open_store() as store:
-        result = compute([dict(r) for r in store.attempts()], [dict(r) for r in store.cards()],
-                         {f.id: f.topic for f in cat.families.values()})
+        result = stats_of(store, {f.id: f.topic for f in cat.families.values()})
     if json_out:
         render.dump_json(result.to_json())
     else:

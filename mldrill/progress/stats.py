@@ -14,8 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from mldrill.progress.due import Row, reviews_at, utc_now
+
+if TYPE_CHECKING:
+    from mldrill.progress.store import Store
 
 JUDGED = ("correct", "incorrect", "revealed")
 
@@ -125,3 +129,9 @@ def compute(attempts: Sequence[Row], cards: Sequence[Row], families: Mapping[str
         total = max(t.families, t.seen)
         t.mastery = sum(recall.get(topic, [])) / total if total else 0.0
     return out
+
+
+def stats_of(store: Store, families: Mapping[str, str], now: datetime | None = None) -> Stats:
+    """`mldrill stats`: `compute` over everything in `store`."""
+    return compute([dict(r) for r in store.attempts()], [dict(r) for r in store.cards()],
+                   families, now)
