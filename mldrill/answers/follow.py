@@ -246,7 +246,7 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
         return result
     if not agrees:
         return _not_even_for_yours(result, kind, value, target, spec, ctx, wrong)
-    trivial = simplified(family, spec, ctx, {n: got[n].value for n in wrong}, target)
+    trivial = simplified(family, spec, ctx, {n: got[n].value for n in wrong})
     if trivial:
         return replace(result, messages=(*result.messages, f"no follow-through: {trivial}"))
     credit = credit_for(family, spec)
@@ -262,38 +262,31 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
                       read_as=result.read_as, points=spec.points, follow_through=ft)
 
 
-def _degenerate(value: object) -> str | None:
-    """How a numeric value is trivial ("0", "all zeros"), or None if it is not. Only zero
-    counts: a constant such as [4, 4] is an honest slip's value often enough."""
+def _is_zero(value: object) -> str | None:
+    """"0" or "all zeros" for a numeric value that is (to rounding) zero, else None."""
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return None
-    if a.size == 0 or not np.all(a == 0):
+    if a.size == 0 or not np.all(np.abs(a) <= 1e-12):
         return None
     return "0" if a.size == 1 else "all zeros"
 
 
 def simplified(family: ProblemFamily, spec: PartSpec, ctx: Context,
-               wrong: Mapping[str, Value], target: Value) -> str | None:
-    """Why follow-through is refused although the answer matches: the student's own wrong
-    earlier answers made this part trivial (as a human marker gives no follow-through marks
-    when the working has been simplified). A wrong earlier answer that is 0 or all zeros
-    where the right one is not, or a recomputed answer that is, leaves nothing to compute:
-    entering H = 0 must not earn every later part. None: not simplified."""
+               wrong: Mapping[str, Value]) -> str | None:
+    """Why follow-through is refused although the answer matches: a wrong earlier answer
+    that is 0 or all zeros (where the right one is not) leaves nothing to compute, as a
+    human marker gives no follow-through marks when the working has been simplified:
+    entering H = 0 must not earn every later part. (A later answer that merely comes out
+    0 from an honest slip, e.g. a ReLU of an all-negative K, still earns it.) None: not
+    simplified."""
     for name, value in wrong.items():
         e_spec = family.part(name)
-        how = _degenerate(value)
-        if how and not _degenerate(cached_target(KINDS[e_spec.kind], e_spec.answer, e_spec,
-                                                 ctx)):
+        how = _is_zero(value)
+        if how and not _is_zero(cached_target(KINDS[e_spec.kind], e_spec.answer, e_spec,
+                                              ctx)):
             return f"your {name} is {how}, which leaves nothing to compute for {spec.name}"
-    if spec.kind not in CARRIED_KINDS:
-        return None
-    how = _degenerate(target)
-    if how and not _degenerate(cached_target(KINDS[spec.kind], spec.answer, spec, ctx)):
-        them = " and ".join(wrong)
-        return (f"with your {them}, {spec.name} would be {how}, a simpler problem than the "
-                "one asked")
     return None
 
 

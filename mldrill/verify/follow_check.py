@@ -118,7 +118,7 @@ def _one(family: ProblemFamily, part: PartSpec, earlier: str, label: str, value:
         return
     if kind.agree(target, right, part, ctx):
         return  # this wrong answer does not change the part: nothing to follow
-    if simplified(family, part, ctx, {earlier: got.value}, target):
+    if simplified(family, part, ctx, {earlier: got.value}):
         return  # a trivial earlier answer (all zeros...) rightly earns no follow-through
     report.sensitive.add(part.name)
     verdict = judge(family, part, typed, ctx, answers)

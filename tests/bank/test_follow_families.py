@@ -331,7 +331,7 @@ def _exercise(case: Case, variant: Variant) -> str | None:
             continue  # this slip does not reach the later part
         if isinstance(read_earlier(family, case.earlier, wrong_text, ctx), str):
             continue  # e.g. a wrong-shaped earlier answer: nothing carries forward
-        if simplified(family, lspec, ctx, {case.earlier: wrong_value}, mine):
+        if simplified(family, lspec, ctx, {case.earlier: wrong_value}):
             continue  # a slip to zero leaves nothing to do: no follow-through (tests/follow)
         answers = {p.name: variant.answer_text(p.name) for p in family.parts}
         answers[case.earlier] = wrong_text

@@ -227,27 +227,30 @@ def test_wrong_even_for_own_earlier_answer_says_where() -> None:
                               "column counted from 1)")
 
 
-@pytest.mark.parametrize(("j", "why"), [
-    ("zeros", "your J is all zeros, which leaves nothing to compute for K"),
-    ("negative", "with your K, O would be all zeros, a simpler problem than the one asked"),
-])
-def test_a_trivial_earlier_answer_earns_no_follow_through(j: str, why: str) -> None:
-    """Entering J = 0 makes pooling trivial, and an all-negative K makes the ReLU trivial:
-    the later part, though 'right for your J', earns nothing and says why (a marker gives
-    no follow-through for simplified work)."""
+def test_an_all_zero_earlier_answer_earns_no_follow_through() -> None:
+    """Entering J = 0 makes pooling trivial: K = 0, though 'right for your J', earns nothing
+    and says why (a marker gives no follow-through for simplified work)."""
     cat = load_catalog()
     v = make_variant(cat.get("conv-pool-relu-pipeline"), 3, cat.functions)
     m, mk = int(v.params["m"]), int(v.params["mk"])
-    if j == "zeros":
-        J = "[" + "; ".join(" ".join(["0"] * m) for _ in range(m)) + "]"
-        answers, part = {"J": J, "K": "[" + "; ".join(["0 " * mk] * mk) + "]"}, 1
-    else:  # an honest-looking K, every entry negative: the ReLU leaves nothing
-        K = "[" + "; ".join(" ".join(str(-1 - r - c) for c in range(mk))
-                            for r in range(mk)) + "]"
-        answers, part = {"K": K, "O": "[" + "; ".join(["0 " * mk] * mk) + "]"}, 1
-    k = check_answers(v, answers, only_given=True).parts[part]
+    J = "[" + "; ".join(["0 " * m] * m) + "]"
+    k = check_answers(v, {"J": J, "K": "[" + "; ".join(["0 " * mk] * mk) + "]"},
+                      only_given=True).parts[1]
     assert k.status == "incorrect" and k.follow_through is None and k.credit == 0.0
-    assert k.messages[-1] == f"no follow-through: {why}"
+    assert k.messages[-1] == ("no follow-through: your J is all zeros, which leaves nothing "
+                              "to compute for K")
+
+
+def test_an_honest_slip_that_makes_the_next_part_zero_still_follows() -> None:
+    """An all-negative K (a real slip) makes O = ReLU(K) all zeros: that is still the
+    student's own work carried forward, and earns O."""
+    cat = load_catalog()
+    v = make_variant(cat.get("conv-pool-relu-pipeline"), 3, cat.functions)
+    mk = int(v.params["mk"])
+    K = "[" + "; ".join(" ".join(str(-1 - r - c) for c in range(mk)) for r in range(mk)) + "]"
+    o = check_answers(v, {"K": K, "O": "[" + "; ".join(["0 " * mk] * mk) + "]"},
+                      only_given=True).parts[1]
+    assert o.status == "correct" and o.follow_through is not None
 
 
 def test_a_wrong_but_honest_earlier_answer_still_follows(steps) -> None:
@@ -256,3 +259,12 @@ def test_a_wrong_but_honest_earlier_answer_still_follows(steps) -> None:
     g0 = w0 - c  # not 0: the start is never the minimum
     w1 = check_answers(v, {"g0": f"{g0:g}", "w1": f"{w0 - eta * g0:g}"}).parts[1]
     assert w1.follow_through is not None
+
+
+def test_a_zero_scalar_earlier_answer_earns_no_follow_through(steps) -> None:
+    """g0 = 0 makes the step w1 = w0 trivial: no follow-through for w1, and it says why."""
+    v, w0, c, eta = steps
+    w1 = check_answers(v, {"g0": "0", "w1": f"{w0:g}"}).parts[1]
+    assert w1.status == "incorrect" and w1.follow_through is None
+    assert w1.messages[-1] == ("no follow-through: your g0 is 0, which leaves nothing to "
+                               "compute for w1")
