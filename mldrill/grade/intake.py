@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from mldrill.bank.lint import Checker
+    from mldrill.values import Yaml
 
 NotebookMode = Literal["definitions", "cells"]
 NOTEBOOK_MODES: tuple[NotebookMode, ...] = ("definitions", "cells")
@@ -44,7 +45,7 @@ class SubmissionSpec:
     notebook: NotebookMode = "definitions"
 
 
-def check_submission(c: Checker, raw: Any) -> SubmissionSpec:
+def check_submission(c: Checker, raw: Yaml) -> SubmissionSpec:
     """`submission:` validated, each problem at its place (`path:line:col`)."""
     from mldrill.bank.lint import did_you_mean, type_name
 
