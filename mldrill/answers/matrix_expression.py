@@ -27,9 +27,10 @@ from mldrill.answers.base import (
 from mldrill.answers.matrix import shape_text
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, BroadcastError, EvaluationError
+from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
-from mldrill.expr.parse import MATRIX_ANSWER, Expr, check_names, parse
+from mldrill.expr.parse import MATRIX_ANSWER, Expr, Grammar, check_names, parse
 from mldrill.values import array_like
 from mldrill.variants.rng import VariantRNG
 
@@ -171,7 +172,6 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
         from mldrill.answers.expression import constant_nodes
-        from mldrill.expr import nodes as n
 
         parsed = parse_reference(expr)
         scalars = _scalars(ctx)
@@ -211,6 +211,48 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         # say shapes in the problem's own dimension letters, not the random trial sizes
         return Finding(found.tag, _named(found.message, spec, ctx))
 
+    def _by_terms(self, value: MatrixValue, target: MatrixValue, spec: PartSpec,
+                  ctx: Context) -> Finding | None:
+        """A term of the right answer left out (A @ x for (A + A.T) @ x), or one term's
+        sign flipped."""
+        from mldrill.answers.terms import term_finding
+
+        def add(vs: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+            return tuple(sum(trial[1:], trial[0]) for trial in zip(*vs, strict=True))
+
+        def same(x: tuple[np.ndarray, ...], y: tuple[np.ndarray, ...]) -> bool:
+            return all(_same(a, b, spec) for a, b in zip(x, y, strict=True))
+
+        return term_finding(
+            target.expr.root, value.values,
+            lambda node: _trial_values(self, node, target.expr.grammar, spec, ctx), add,
+            lambda v: tuple(-a for a in v), same)
+
+    def _transposed_operand(self, value: MatrixValue, target: MatrixValue, spec: PartSpec,
+                            ctx: Context) -> Finding | None:
+        """`W @ delta` for `W.T @ delta`: the answer is right with one square matrix of it
+        transposed (checked before "only for symmetric matrices", which it also is)."""
+        used = value.expr.names
+        for s in symbol_specs(spec):
+            if s.name not in used or len(s.shape) != 2 or s.shape[0] != s.shape[1]:
+                continue
+            flipped = []
+            for env in instances(spec, ctx):
+                swapped = {**env, s.name: env[s.name].T}
+                try:
+                    v = evaluate(value.expr, {**CONSTANTS, **_scalars(ctx), **swapped}, _FUNCS,
+                                 strict_broadcast=not spec.options.get("broadcast", False))
+                except EvaluationError:
+                    break
+                flipped.append(np.asarray(array_like(v), dtype=float))
+            else:
+                if all(_same(a, b, spec) for a, b in zip(flipped, target.values, strict=True)):
+                    return Finding("transposed-operand",
+                                   f"{s.name} is used the wrong way round: your answer is "
+                                   f"right with {s.name} transposed where it appears (check "
+                                   "the shapes of each product)")
+        return None
+
     def _diagnose(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
                   ) -> Finding | None:
         if value.error:
@@ -240,6 +282,12 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
             label = {2.0: "2", 0.5: "1/2"}.get(round(k, 9), f"{k:.4g}")
             return Finding("factor", f"off by a constant factor: yours is {label} times the "
                                      "right one")
+        found_terms = self._by_terms(value, target, spec, ctx)
+        if found_terms is not None:
+            return found_terms
+        moved = self._transposed_operand(value, target, spec, ctx)
+        if moved is not None:
+            return moved
         if any(s.shape and len(s.shape) == 2 and s.shape[0] == s.shape[1]
                for s in symbol_specs(spec)):
             sym_v = self._values(value.expr, spec, ctx, _FUNCS, symmetric=True)
@@ -251,6 +299,12 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
                                "matrices here are not symmetric (e.g. d(x^T A x)/dx is "
                                "(A + A^T) x, which is 2 A x only when A = A^T)")
         return None
+
+
+def _trial_values(kind: MatrixExpressionKind, node: n.Node, grammar: Grammar, spec: PartSpec,
+                  ctx: Context) -> tuple[np.ndarray, ...] | None:
+    got = kind._values(Expr(node, n.to_text(node), grammar), spec, ctx, ctx.functions)
+    return None if got.error else got.values
 
 
 def _named(message: str, spec: PartSpec, ctx: Context) -> str:

@@ -125,7 +125,7 @@ def test_sign_and_factor(check, quadratic):
 
 def test_wrong_without_diagnosis(check, quadratic):
     """A plain wrong answer of the right shape is incorrect with no diagnosis."""
-    result = check(quadratic, "A @ x")
+    result = check(quadratic, "A @ A @ x")
     assert (result.status, result.diagnosis, result.messages) == ("incorrect", None, ())
 
 
