@@ -170,6 +170,33 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
             values.append(np.asarray(array_like(v), dtype=float))
         return MatrixValue(expr, tuple(values))
 
+    def written_as(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:
+        return ctx.cached(("written", spec.name, expr), lambda: self._written(expr, spec, ctx))
+
+    def _written(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:
+        try:
+            return self._reference_expr(expr, spec, ctx).text
+        except (AnswerParseError, EvaluationError):
+            return None
+
+    def same_text(self, value: MatrixValue, typed: str) -> bool:
+        try:
+            written = parse(typed, MATRIX_ANSWER, functions=MATRIX_STUDENT)
+        except AnswerParseError:
+            return False
+        return bool(written.root == value.expr.root)
+
+    def _reference_expr(self, expr: str, spec: PartSpec, ctx: Context) -> Expr:
+        from mldrill.answers.expression import constant_nodes
+
+        parsed = parse_reference(expr)
+        scalars = _scalars(ctx)
+        names = {s.name for s in symbol_specs(spec)}
+        root = n.substitute(parsed.root, constant_nodes(scalars, exclude=names))
+        if root is not parsed.root:
+            parsed = Expr(root, n.to_text(root), parsed.grammar)
+        return parsed
+
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
         from mldrill.answers.expression import constant_nodes
 

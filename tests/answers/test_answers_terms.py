@@ -75,3 +75,53 @@ def test_unrelated_wrong_answers_get_no_structural_diagnosis(check, spec):
     result = check(spec("matrix_expression", "(A + A.T) @ x", options=QUADRATIC),
                    "A @ A @ x")
     assert result.diagnosis not in ("missing-term", "sign-of-term", "transposed-operand")
+
+
+BACKPROP_BATCH = {"symbols": {"Z": ["n", "h"], "Y": ["n", "k"], "X": ["n", "k"]}}
+
+
+def test_a_mistake_that_cannot_be_computed_is_matched_as_written(check, spec, wrong):
+    """The commonest backprop slip, `Z @ (Y - X)` for `Z.T @ (Y - X)`, fails on the
+    declared shapes; a student who writes it (spacing aside) gets its feedback; another
+    uncomputable answer does not."""
+    s = spec("matrix_expression", "Z.T @ (Y - X)", options=BACKPROP_BATCH,
+             mistakes=[wrong("Z @ (Y - X)", "Z is n x h: to get h x k, transpose it.",
+                             "forgot-transpose")])
+    for text in ("Z @ (Y - X)", "Z@(Y-X)", "Z @ (Y - X)  "):
+        result = check(s, text)
+        assert result.diagnosis == "mistake:forgot-transpose", (text, result)
+        assert result.messages == ("Z is n x h: to get h x k, transpose it.",)
+    other = check(s, "Z @ (X - Y)")
+    assert other.status == "incorrect" and other.diagnosis == "shape"
+
+
+def test_validate_accepts_such_a_mistake_and_checks_it_is_diagnosed(tmp_path):
+    """validate: an uncomputable mistake is typed as written and must be diagnosed as
+    itself (no 'cannot be computed' error)."""
+    from mldrill.bank.catalog import load_catalog
+    from mldrill.verify.selftest import selftest_family
+
+    (tmp_path / "p.yaml").write_text('''
+id: grad-w
+title: T
+topic: t
+tags: [x]
+prompt: "Z is n x h, Y and X are n x k. dL/dW for L = ||Z W - Y||^2/2 ..."
+parts:
+  - name: G
+    kind: matrix_expression
+    answer: "Z.T @ (Y - X)"
+    symbols: {Z: [n, h], Y: [n, k], X: [n, k]}
+    mistakes:
+      - answer: "Z @ (Y - X)"
+        tag: forgot-transpose
+        feedback: "Check the shapes: Z is n x h."
+      - answer: "Z.T @ (X - Y)"
+        tag: sign
+        feedback: "Check the sign."
+hints: ["a", "b"]
+solution: "s"
+''')
+    cat = load_catalog([tmp_path], bundled=False, strict=False)
+    report = selftest_family(cat.get("grad-w"), range(5), cat.functions)
+    assert report.ok, report.errors
