@@ -26,7 +26,8 @@ from mldrill.answers.base import (
 from mldrill.answers.matrix import shape_text
 from mldrill.bank.model import PartSpec
 from mldrill.errors import EvaluationError
-from mldrill.expr.evaluate import evaluate
+from mldrill.expr import nodes as n
+from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
 from mldrill.expr.parse import MATRIX_ANSWER, Expr, check_names, parse
 from mldrill.values import array_like
@@ -114,7 +115,8 @@ class MatrixValue:
 class MatrixExpressionKind(AnswerKind[MatrixValue]):
     name = "matrix_expression"
     summary = "a NumPy-style matrix formula, e.g. A @ x + A.T @ x"
-    form = "a matrix formula in NumPy syntax: @ for products, .T transpose, inv(K), trace(A)"
+    form = ("a matrix formula: A @ x or A x for products, .T or ^T transpose, inv(K), "
+            "trace(A); LaTeX such as A^\\top x is read too")
     options = {
         "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
                    "true}}; letters are dimensions",
@@ -122,13 +124,14 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
     }
 
     def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
-                symmetric: bool = False) -> MatrixValue:
+                symmetric: bool = False, products: dict[int, str] | None = None
+                ) -> MatrixValue:
         scalars = _scalars(ctx)
         values = []
         for env in instances(spec, ctx, symmetric):
             try:
                 v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
-                             strict_broadcast=True)
+                             strict_broadcast=True, products=products)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
             values.append(np.asarray(array_like(v), dtype=float))
@@ -136,7 +139,6 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
 
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
         from mldrill.answers.expression import constant_nodes
-        from mldrill.expr import nodes as n
 
         parsed = parse_reference(expr)
         scalars = _scalars(ctx)
@@ -157,7 +159,10 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         expr = parse(text, MATRIX_ANSWER, functions=MATRIX_STUDENT, variables=names)
         check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
-        return self._values(expr, spec, ctx, _FUNCS), expr.text
+        # `A x` is read as on paper (A @ x; 2A is 2*A): say which, once the shapes are known
+        products: dict[int, str] = {}
+        value = self._values(expr, spec, ctx, _FUNCS, products=products)
+        return value, n.to_text(resolved(expr.root, products))
 
     def agree(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
               ) -> bool:
