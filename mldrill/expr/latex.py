@@ -293,6 +293,9 @@ class _Translator:
         elif raw in ("-T", "-\\top", "-\\intercal"):
             self.skip_argument()
             self.emit("⁻¹ᵀ", pos)
+        elif self.matrix and raw.startswith("-"):
+            raise self.fail(pos, "a negative power other than ^{-1} is elementwise here",
+                            "inv(K) @ inv(K) for the inverse squared")
         else:
             self.emit("^", pos)
             self.argument(pos, "^", wrap=True)

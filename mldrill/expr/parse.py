@@ -178,7 +178,7 @@ def _second_operand(src: str, start: int, end: int) -> int:
         if ch in "([":
             depth += 1
         elif ch in ")]":
-            depth -= 1
+            depth = max(depth - 1, 0)  # Python's range may start inside a bracket
             ended = depth == 0
         elif depth == 0 and not ch.isspace():
             ended = ch.isalnum() or ch in "_."
