@@ -115,9 +115,10 @@ def _sympy_log(sp: ModuleType, x: SympyExpr, base: SympyExpr | None = None) -> S
 
 def _inv(a: ArrayLike) -> Value:
     """The inverse of a matrix; of a number, its reciprocal (λ⁻¹ in a matrix answer)."""
-    if np.ndim(a) == 0:
-        return 1.0 / np.asarray(a, dtype=float)[()]
-    return np.linalg.inv(a)
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim == 0:
+        return 1.0 / arr[()]
+    return np.linalg.inv(arr)
 
 
 def _relu(z: ArrayLike) -> Value:
