@@ -66,11 +66,13 @@ def _tokenize(text: str, strings: bool, variables: Collection[str] = ()) -> list
     space = False
     while i < len(text):
         ch = text[i]
-        if ch in _PREFIX:
+        prefix = _PREFIX.get(ch) or (ch == "Σ" and pick(GREEK_CHARS[ch], variables) == "sum"
+                                     and "sum")
+        if prefix:
             # √2, √x and ∑x mean sqrt(2), sqrt(x) and sum(x); √(x + 1) is an ordinary call
             m = _TOKEN_RE.match(text, i + 1)
             if m is not None and m.lastgroup in ("number", "name"):
-                tokens += [Token("name", _PREFIX[ch], i, space), Token("op", "(", i),
+                tokens += [Token("name", prefix, i, space), Token("op", "(", i),
                            Token(m.lastgroup, m.group(), i + 1), Token("op", ")", m.end() - 1)]
                 space = False
                 i = m.end()

@@ -58,7 +58,7 @@ GREEK: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Greek capitals drawn like Latin ones (Α is not A to a computer, but is to a reader).
 LATIN_LOOKALIKES = {"Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
-                    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X"}
+                    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X"}
 
 # One Unicode Greek character -> its spellings.
 GREEK_CHARS: dict[str, tuple[str, ...]] = {
