@@ -162,3 +162,18 @@ def test_unreadable_latex_is_invalid_with_caret(check, spec, kind, answer, optio
     result = check(spec(kind, answer, options=options), text)
     assert (result.status, result.error_col) == ("invalid", col)
     assert result.messages[0].startswith(start)
+
+
+@pytest.mark.parametrize("text", [r"6 \times 28 \times 28", r"\left(6, 28, 28\right)",
+                                  r"(6 \times 28 \times 28)", "$6 \\times 28 \\times 28$"])
+def test_shape_in_latex(check, spec, text):
+    """A shape typed with \\times or \\left( \\right) is read as the sizes."""
+    result = check(spec("shape", "(6, 28, 28)"), text)
+    assert (result.status, result.read_as) == ("correct", "(6, 28, 28)")
+
+
+def test_shape_in_latex_points_at_the_bad_size(check, spec):
+    """A size that is not whole is pointed at in what was typed."""
+    result = check(spec("shape", "(6, 28, 28)"), r"6 \times 28 \times 2.5")
+    assert (result.status, result.error_col) == ("invalid", 19)
+    assert result.messages[0].startswith("'2.5' is not a whole number")
