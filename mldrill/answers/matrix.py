@@ -29,7 +29,8 @@ from mldrill.answers.number import (
 )
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
-from mldrill.expr.evaluate import evaluate
+from mldrill.expr import nodes as n
+from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.latex import looks_like_latex
 from mldrill.expr.parse import parse
@@ -78,7 +79,9 @@ def read_array(text: str) -> tuple[np.ndarray, str]:
         raise AnswerParseError(text.replace("\n", " "), max(0, exc.col - shift), exc.message,
                                exc.expected) from None
     numbers_only(expr)
-    value = evaluate(expr, CONSTANTS, _FUNCS)
+    products: dict[int, str] = {}  # matrices side by side are a matrix product: echo the @
+    value = evaluate(expr, CONSTANTS, _FUNCS, products=products)
+    shown = n.to_text(resolved(expr.root, products))
     arr = np.asarray(value, dtype=float)
     if arr.ndim > 3:
         raise AnswerParseError(text, 0, "too many levels of brackets")
@@ -86,8 +89,8 @@ def read_array(text: str) -> tuple[np.ndarray, str]:
         raise EvaluationError("some entries are not numbers (0/0, log of a negative, ...)")
     if source is not text and any(line.strip().startswith(";")
                                   for line in text.strip().splitlines()[1:]):
-        return arr, f"{expr.text} (a new line already ends a row: no ';' is needed)"
-    return arr, expr.text
+        return arr, f"{shown} (a new line already ends a row: no ';' is needed)"
+    return arr, shown
 
 
 def as_vector_like(value: np.ndarray, target: np.ndarray) -> np.ndarray | None:

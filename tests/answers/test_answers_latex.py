@@ -53,6 +53,13 @@ def test_matrix_in_latex(check, spec, text):
     assert result.status == "correct", result.messages
 
 
+def test_matrix_product_of_literals_is_echoed_with_at(check, spec):
+    """Two LaTeX matrices side by side are read (and echoed) as a matrix product."""
+    result = check(spec("matrix", "[[3], [7]]"), r"\begin{bmatrix} 1 & 2 \\ 3 & 4 "
+                   r"\end{bmatrix} \begin{bmatrix} 1 \\ 1 \end{bmatrix}")
+    assert (result.status, result.read_as) == ("correct", "[[1, 2], [3, 4]] @ [[1], [1]]")
+
+
 def test_vector_in_latex(check, spec):
     """A LaTeX column or row is accepted for a vector."""
     s = spec("vector", "[1, 2, 3]")
