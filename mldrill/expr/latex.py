@@ -19,15 +19,14 @@ from dataclasses import dataclass
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr import latex_commands as cmd
-from mldrill.expr.symbols import GREEK, pick, subscripted
+from mldrill.expr import latex_rules as rules
+from mldrill.expr.symbols import subscripted
 
 MAX_DEPTH = 60  # as convert.MAX_DEPTH: braces and arguments nested deeper are refused
 
 _TOKEN_RE = re.compile(r"\\(?:[A-Za-z]+|.)|\s+|[A-Za-z][A-Za-z0-9]*|\d+\.?\d*|\.\d+|.", re.S)
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRANSPOSE = frozenset({"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}",
                         "\\text{T}", "{T}", "{\\top}"})
-_CONSTANTS = frozenset({"e", "pi", "inf"})
 
 
 def looks_like_latex(text: str) -> bool:
@@ -46,20 +45,20 @@ class Translation:
 
 
 @dataclass(frozen=True)
-class _Tok:
+class Tok:
     kind: str  # cmd (\name), sym (\ and one character), space, word, number, char
     text: str
     pos: int
 
 
 @dataclass
-class _Env:
+class Env:
     name: str
     pos: int
     cell: int  # where the current entry starts in the output
 
 
-def _tokens(text: str) -> list[_Tok]:
+def _tokens(text: str) -> list[Tok]:
     out = []
     for m in _TOKEN_RE.finditer(text):
         t = m.group()
@@ -73,7 +72,7 @@ def _tokens(text: str) -> list[_Tok]:
             kind = "number"
         else:
             kind = "char"
-        out.append(_Tok(kind, t, m.start()))
+        out.append(Tok(kind, t, m.start()))
     return out
 
 
@@ -81,12 +80,12 @@ def translate(text: str, *, functions: Collection[str] = (),
               variables: Collection[str] = (), matrix: bool = False) -> Translation:
     """The answer-language reading of LaTeX `text`; AnswerParseError (caret in `text`) for
     anything not on the allow-list, unbalanced braces or nesting deeper than MAX_DEPTH."""
-    t = _Translator(text, set(functions), set(variables), matrix)
+    t = Translator(text, set(functions), set(variables), matrix)
     t.run()
     return Translation("".join(t.out), t.origin)
 
 
-class _Translator:
+class Translator:
     def __init__(self, text: str, functions: set[str], variables: set[str], matrix: bool):
         self.text = text
         self.functions = functions
@@ -149,7 +148,7 @@ class _Translator:
             raise self.fail(self.toks[stack[-1]].pos, "this '{' is never closed", "'}'")
         return match
 
-    def peek(self) -> _Tok | None:
+    def peek(self) -> Tok | None:
         """The next token that is not a space (the position is left on it)."""
         while self.i < len(self.toks) and self.toks[self.i].kind == "space":
             self.i += 1
@@ -163,7 +162,7 @@ class _Translator:
         if not "".join(self.out).strip():
             raise self.fail(0, "nothing to read: no maths in this LaTeX", "an expression")
 
-    def seq(self, end: int, env: _Env | None) -> None:
+    def seq(self, end: int, env: Env | None) -> None:
         """Translate tokens up to index `end` (or, in an environment, up to its \\end)."""
         while self.i < end:
             tok = self.toks[self.i]
@@ -181,7 +180,7 @@ class _Translator:
         if self.depth > MAX_DEPTH:
             raise self.fail(pos, f"LaTeX nested more than {MAX_DEPTH} deep")
 
-    def one(self, env: _Env | None = None) -> None:
+    def one(self, env: Env | None = None) -> None:
         """Translate the token at self.i (and the arguments it takes)."""
         tok = self.toks[self.i]
         self.i += 1
@@ -318,7 +317,7 @@ class _Translator:
         self.drop_name()
         self.emit(subscripted(base, raw, self.variables), at, name=True)
 
-    def separator(self, tok: _Tok, env: _Env | None) -> None:
+    def separator(self, tok: Tok, env: Env | None) -> None:
         """`&` between entries and `\\\\` between rows of a matrix environment."""
         if env is None:
             what = "'&' separates entries" if tok.text == "&" else "'\\\\' separates rows"
@@ -334,200 +333,26 @@ class _Translator:
             self.emit(")], [(", tok.pos)
         env.cell = len(self.out)
 
-    def check_entry(self, env: _Env, pos: int) -> None:
+    def check_entry(self, env: Env, pos: int) -> None:
         if not "".join(self.out[env.cell:]).strip():
             raise self.fail(pos, "empty matrix entry", "a number or expression")
 
     # -- commands --------------------------------------------------------------------------
-    def command(self, name: str, pos: int, env: _Env | None) -> None:
-        if name in cmd.SIMPLE:
-            self.emit(cmd.SIMPLE[name], pos)
-        elif name in GREEK:
-            picked = pick(GREEK[name][1], self.variables)
-            if picked in self.functions and picked not in self.variables:
-                self.function(picked, pos)
-            else:
-                self.emit(picked, pos, name=True)
-        elif name in cmd.FUNCTION_COMMANDS:
-            self.function(cmd.FUNCTIONS[name], pos)
-        elif name in ("frac", "dfrac", "tfrac", "cfrac"):
-            self.emit("(", pos)
-            self.argument(pos, f"\\{name}")
-            self.emit("/", pos)
-            self.argument(pos, f"\\{name}")
-            self.emit(")", pos)
-        elif name == "sqrt":
-            self.sqrt(pos)
-        elif name in cmd.FONTS:
-            self.font(pos, name)
-        elif name in cmd.ACCENTS:
-            self.accent(pos, name)
-        elif name in cmd.WORDS:
-            self.word(pos, name)
-        elif name in cmd.OPENERS or name in cmd.CLOSERS or name in cmd.SIZES:
-            self.delimiter(pos, name)
-        elif name == "sum":
-            nxt = self.peek()
-            if nxt is not None and nxt.text in ("_", "^"):
-                raise self.fail(nxt.pos, "a sum with limits cannot be read",
-                                "sum(x) for the sum of the entries of x")
-            self.function("sum", pos)
-        elif name == "begin":
-            self.environment(pos)
-        elif name in cmd.PROGRAMMING:
-            raise self.fail(pos, f"'\\{name}' is not allowed in an answer: only maths "
-                                 "commands are read")
-        else:
-            hint = _suggest(name)
-            raise self.fail(pos, f"unknown LaTeX command '\\{name}'{hint}")
 
-    def function(self, fname: str, pos: int) -> None:
-        """\\log x is log(x): a function before a single name or number takes it (with its
-        scripts) as argument; before a bracket it is an ordinary call."""
-        if fname == "log":
-            nxt = self.peek()
-            if nxt is not None and nxt.text == "_":
-                self.i += 1
-                base = self.raw().strip("{}")
-                if base not in ("2", "10", "e"):
-                    raise self.fail(pos, f"log base {base} cannot be read",
-                                    "\\log_2, \\log_{10} or \\ln")
-                self.skip_argument()
-                fname = {"2": "log2", "10": "log10", "e": "log"}[base]
-        self.emit(fname, pos, name=True)
-        nxt = self.peek()
-        if nxt is None or not (nxt.kind in ("word", "number") or nxt.text.startswith("\\")
-                               and nxt.text[1:] in (set(GREEK) | cmd.FONTS | {"frac"})):
-            return
-        self.name_at = None
-        self.emit("(", nxt.pos)
-        self.one()
-        while (after := self.peek()) is not None and after.text in ("^", "_"):
-            self.one()
-        self.emit(")", self.at_end_pos())
+    def command(self, name: str, pos: int, env: Env | None) -> None:
+        rules.command(self, name, pos, env)
 
-    def sqrt(self, pos: int) -> None:
-        nxt = self.peek()
-        if nxt is None or nxt.text != "[":
-            self.emit("sqrt", pos)
-            self.argument(pos, "\\sqrt")
-            return
-        close = next((k for k in range(self.i + 1, len(self.toks))
-                      if self.toks[k].text == "]"), None)
-        if close is None:
-            raise self.fail(nxt.pos, "this '[' is never closed", "']'")
-        start = self.i + 1
-        self.i = close + 1
-        self.emit("(", pos)
-        self.argument(pos, "\\sqrt")
-        self.emit("**(1/(", pos)
-        after = self.i
-        self.i = start
-        self.enter(pos)
-        self.seq(close, None)
-        self.depth -= 1
-        self.i = after
-        self.emit(")))", pos)
-
-    def font(self, pos: int, name: str) -> None:
-        """\\mathbf{x} is x; \\mathbf{a + b} is (a + b)."""
-        start = len(self.out)
-        self.argument(pos, f"\\{name}", wrap=False)
-        inside = "".join(self.out[start:]).strip()
-        if _NAME_RE.fullmatch(inside):
-            self.name_at = start
-        elif inside:
-            self.out.insert(start, "(")
-            self.origin.insert(start, pos)
-            self.emit(")", pos)
-
-    def accent(self, pos: int, name: str) -> None:
-        raw = self.raw().strip("{}")
-        if not _NAME_RE.fullmatch(raw):
-            raise self.fail(pos, f"\\{name} goes on a single name, as in \\{name}{{y}}")
-        self.skip_argument()
-        suffix = cmd.ACCENTS[name]
-        self.emit(pick((raw + suffix, f"{raw}_{suffix}"), self.variables), pos, name=True)
-
-    def word(self, pos: int, name: str) -> None:
-        """\\operatorname{tr} is trace; \\mathrm{x} is x; \\text{ cm} is a label (ignored)."""
-        raw = self.raw().strip("{}").strip()
-        if raw in cmd.FUNCTIONS:
-            self.skip_argument()
-            self.function(cmd.FUNCTIONS[raw], pos)
-        elif raw in self.functions:
-            self.skip_argument()
-            self.function(raw, pos)
-        elif raw in self.variables or raw in _CONSTANTS or raw == "T":
-            self.skip_argument()
-            self.emit(raw, pos, name=True)
-        elif name == "operatorname":
-            raise self.fail(pos, f"unknown operator '{raw}'"
-                                 f"{_suggest(raw, set(cmd.FUNCTIONS) | self.functions)}")
-        else:
-            self.skip_argument()  # a unit or a label: \text{ nats}, \mathrm{cm}
-
-    def delimiter(self, pos: int, name: str) -> None:
-        tok = self.peek()
-        if tok is None:
-            raise self.fail(pos, f"\\{name} needs a delimiter", "( ) [ ] | or .")
-        key = tok.text
-        if key not in cmd.DELIMITERS:
-            raise self.fail(tok.pos, f"'{key}' cannot be a delimiter here", "( ) [ ] | or .")
-        opening, closing = cmd.DELIMITERS[key]
-        if name in cmd.SIZES:  # \big( and \big): the delimiter says which
-            if opening != "(":
-                raise self.fail(pos, f"\\{name}{key} is ambiguous",
-                                f"\\{name}l{key} or \\{name}r{key}")
-            opening = closing = key.strip("\\").replace("[", "(").replace("]", ")")
-            opening = {"{": "(", "}": ")"}.get(opening, opening)
-        self.i += 1
-        self.emit(opening if name in cmd.OPENERS or name in cmd.SIZES else closing, pos)
-
-    def environment(self, pos: int) -> None:
-        tok = self.peek()
-        if tok is None or tok.text != "{":
-            raise self.fail(pos, "\\begin needs an environment", "\\begin{bmatrix}")
-        name = self.raw()
-        if name not in cmd.ENVIRONMENTS:
-            raise self.fail(tok.pos, f"unknown environment '{name}'"
-                                     f"{_suggest(name, set(cmd.ENVIRONMENTS))}")
-        self.skip_argument()
-        if name == "array" and (spec := self.peek()) is not None and spec.text == "{":
-            self.skip_argument()  # the column spec {cc}
-        opening, closing = cmd.ENVIRONMENTS[name]
-        if opening.startswith("det") and "det" not in self.functions:
-            raise self.fail(pos, "a determinant (vmatrix) cannot be read here: work out "
-                                 "its value")
-        self.enter(pos)
-        self.emit(opening, pos)
-        env = _Env(name, pos, len(self.out))
-        self.seq(len(self.toks), env)
-        end = self.toks[self.i]
-        self.i += 1
-        if self.raw() != name:
-            raise self.fail(end.pos, f"\\begin{{{name}}} ends with \\end{{{self.raw()}}}",
-                            f"\\end{{{name}}}")
-        self.skip_argument()
-        self.check_entry(env, end.pos)
-        self.emit(closing, end.pos)
-        self.depth -= 1
+    def new_env(self, name: str, pos: int) -> Env:
+        return Env(name, pos, len(self.out))
 
 
 def _word_char(c: str) -> bool:
     return c.isascii() and (c.isalnum() or c == "_")
 
 
-def _rest(tok: _Tok) -> _Tok:
+def _rest(tok: Tok) -> Tok:
     """What is left of a word or number after its first character was taken."""
     rest = tok.text[1:]
     kind = "word" if rest[0].isalpha() else "number" if rest[0].isdigit() or len(rest) > 1 \
         else "char"
-    return _Tok(kind, rest, tok.pos + 1)
-
-
-def _suggest(name: str, known: Collection[str] = cmd.ALLOWED) -> str:
-    from mldrill.expr.parse import suggest
-
-    hint = suggest(name, known)
-    return hint.replace(" '", " '\\") if known is cmd.ALLOWED else hint
+    return Tok(kind, rest, tok.pos + 1)
