@@ -1,4 +1,4 @@
-r"""The safe expression language shared by answers, references and parameters.
+"""The safe expression language shared by answers, references and parameters.
 
 A map, in the order a text travels:
 - `latex` translates a LaTeX answer (`\\frac{1}{2}`, `A^\\top x`) into the answer language,
