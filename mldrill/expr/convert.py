@@ -170,6 +170,11 @@ class Converter:
             value = self.convert(node.value, d)
             if self.matrix:
                 return n.Call("inv", (value,), pos=pos)
+            if any(isinstance(x, n.ListExpr) for x in n.walk(value)):
+                # never the elementwise reciprocal; and a numeric answer is worked out
+                raise AnswerParseError(self.text, self.norm.column(end - 3), "the inverse "
+                                       "of a matrix cannot be typed here: work out its "
+                                       "entries")
             return n.Bin("**", value, n.Num(-1), pos=pos)
         if node.attr != "T":
             raise self.fail_at_dot(node, f"'.{node.attr}' is not allowed (the only attribute "

@@ -98,6 +98,7 @@ class Translator:
         self.out: list[str] = []
         self.origin: list[int] = []
         self.name_at: int | None = None  # where the name the output ends with starts
+        self.bars: dict[str, int | None] = {"|": None, "\\|": None}  # an open |x| or \|x\|
 
     # -- output --------------------------------------------------------------------------
     def fail(self, pos: int, message: str, expected: str | None = None) -> AnswerParseError:
@@ -159,6 +160,9 @@ class Translator:
 
     def run(self) -> None:
         self.seq(len(self.toks), None)
+        for bar, opened in self.bars.items():
+            if opened is not None:
+                raise self.fail(opened, f"this '{bar}' is never closed", f"'{bar}'")
         if not "".join(self.out).strip():
             raise self.fail(0, "nothing to read: no maths in this LaTeX", "an expression")
 
@@ -201,6 +205,8 @@ class Translator:
             self.separator(tok, env)
         elif t == "$":
             pass  # $...$ around maths
+        elif t in self.bars:
+            self.bar(t, pos)
         elif t == "~":
             self.emit(" ", pos)
         elif kind == "sym":
@@ -213,6 +219,15 @@ class Translator:
             raise self.fail(pos, "a lone backslash", "a command such as \\frac")
         else:
             self.emit(t, pos)
+
+    def bar(self, t: str, pos: int) -> None:
+        """|x| is abs(x) and \\|x\\| is norm(x): a bar opens, the next one closes."""
+        if self.bars[t] is None:
+            self.bars[t] = pos
+            self.emit("abs(" if t == "|" else "norm(", pos)
+        else:
+            self.bars[t] = None
+            self.emit(")", pos)
 
     def group(self, k: int, wrap: bool) -> None:
         """The brace group opening at token k: its translation, in brackets if `wrap`."""

@@ -60,6 +60,16 @@ def test_matrix_product_of_literals_is_echoed_with_at(check, spec):
     assert (result.status, result.read_as) == ("correct", "[[1, 2], [3, 4]] @ [[1], [1]]")
 
 
+def test_inverse_of_a_typed_matrix_is_not_an_answer(check, spec):
+    """A matrix typed out with ^{-1} is neither read elementwise nor computed for the student
+    (a matrix answer is its entries): invalid, with the caret under the ^."""
+    result = check(spec("matrix", "[[1, -1], [0, 1]]"),
+                   r"\begin{bmatrix} 1 & 1 \\ 0 & 1 \end{bmatrix}^{-1}")
+    assert (result.status, result.error_col) == ("invalid", 44)
+    assert result.messages[0].startswith("the inverse of a matrix cannot be typed here: work "
+                                         "out its entries")
+
+
 def test_vector_in_latex(check, spec):
     """A LaTeX column or row is accepted for a vector."""
     s = spec("vector", "[1, 2, 3]")
