@@ -121,6 +121,14 @@ def test_latex_in_matrix_answers(latex, reading):
     assert matrix(latex) == reading
 
 
+def test_problem_names_win_over_latex_conventions():
+    """Where the problem has a variable T or e, x^T and e^{x} are powers of it."""
+    assert parse("x^T", functions=SCALAR_STUDENT, variables={"x", "T"}).text == "x**T"
+    assert parse(r"x^\top", MATRIX_ANSWER, functions=MATRIX_STUDENT,
+                 variables={"x", "T"}).text == "x.T"
+    assert parse("e^{x}", functions=SCALAR_STUDENT, variables={"x", "e"}).text == "e**x"
+
+
 def test_juxtaposition_is_marked_as_a_product_on_paper():
     """`(A + A^\\top)\\mathbf{x}` and `4\\sigma(4z)` are products written as on paper."""
     root = parse(r"(A + A^\top)\mathbf{x}", MATRIX_ANSWER, functions=MATRIX_STUDENT,
