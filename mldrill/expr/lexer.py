@@ -29,10 +29,9 @@ from mldrill.expr.symbols import (
     subscripted,
 )
 
-# Characters people paste from notes or type on some keyboards, and what they mean (the
-# tables live in symbols.py; this one is the plain substitutions, kept for its readers).
-UNICODE_SUBSTITUTES = {**OPERATORS, **dict.fromkeys(PAPER_PRODUCTS, "*"), "π": "pi",
-                       "σ": "sigma", "λ": "lambda_", "²": "**2", "³": "**3"}
+# Characters people paste from notes or type on some keyboards, and what they mean: the
+# tables are in symbols.py (Greek letters and scripts have their own rules below).
+UNICODE_SUBSTITUTES = OPERATORS
 # Prefix operators that take the number or name right after them: √2, √x, ∑x.
 _PREFIX = {"√": "sqrt", "∑": "sum"}
 
