@@ -9,6 +9,7 @@ to tell a student that their answer is "correct only for symmetric matrices".
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from mldrill.answers.base import (
 )
 from mldrill.answers.matrix import shape_text
 from mldrill.bank.model import PartSpec
-from mldrill.errors import EvaluationError
+from mldrill.errors import AnswerParseError, BroadcastError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
@@ -121,17 +122,53 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
                    "true}}; letters are dimensions",
         "tolerance": "{rel, abs}: numeric agreement",
+        "broadcast": "true: NumPy broadcasting is allowed (y * x.T is an outer product); "
+                     "default: true where the prompt says NumPy, else shapes must match",
     }
 
+    def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
+        b = options.get("broadcast")
+        if b is not None and not isinstance(b, bool):
+            return [("broadcast", f"broadcast must be true or false, got {b!r}")]
+        return []
+
+    def _meant_numpy(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
+                     symmetric: bool) -> bool:
+        """Does the NumPy (broadcasting) reading of a student's expression give a result of
+        the right shape? Then they meant NumPy's operation (y * x.T for y @ x.T) and are
+        told why it is not read so; otherwise the shapes are simply wrong."""
+        from mldrill.answers.base import cached_target
+
+        try:
+            target = cached_target(self, spec.answer, spec, ctx)
+            loose = MatrixExpressionKind._values(
+                self, expr, dataclasses.replace(spec, options={**spec.options,
+                                                               "broadcast": True}),
+                ctx, functions, symmetric)
+        except (EvaluationError, AnswerParseError):
+            return False
+        return not loose.error and all(
+            np.shape(a) == np.shape(b) for a, b in zip(loose.values, target.values, strict=True))
+
     def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
-                symmetric: bool = False, products: dict[int, str] | None = None
-                ) -> MatrixValue:
+                symmetric: bool = False, student: bool = False,
+                products: dict[int, str] | None = None) -> MatrixValue:
+        """The expression on every trial. For a student's answer (`student`) that would
+        only work by NumPy broadcasting where the part wants equal shapes, the reason is
+        raised (the answer is re-asked, not marked wrong). `products` records how each
+        product written as on paper (`A x`) was read, for the echo."""
         scalars = _scalars(ctx)
         values = []
+        strict = not spec.options.get("broadcast", False)
         for env in instances(spec, ctx, symmetric):
             try:
                 v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
-                             strict_broadcast=True, products=products)
+                             strict_broadcast=strict, products=products)
+            except BroadcastError as exc:
+                if student and self._meant_numpy(expr, spec, ctx, functions, symmetric):
+                    # the caret is a column of what was typed (expr.source), not of the echo
+                    raise AnswerParseError(expr.source, exc.col or 0, exc.message) from None
+                return MatrixValue(expr, (), exc.mismatch)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
             values.append(np.asarray(array_like(v), dtype=float))
@@ -161,7 +198,7 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
                     forbidden=FORBIDDEN_IN_ANSWERS)
         # `A x` is read as on paper (A @ x; 2A is 2*A): say which, once the shapes are known
         products: dict[int, str] = {}
-        value = self._values(expr, spec, ctx, _FUNCS, products=products)
+        value = self._values(expr, spec, ctx, _FUNCS, student=True, products=products)
         return value, n.to_text(resolved(expr.root, products))
 
     def agree(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
