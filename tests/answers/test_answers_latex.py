@@ -194,3 +194,15 @@ def test_shape_in_latex_points_at_the_bad_size(check, spec):
     result = check(spec("shape", "(6, 28, 28)"), r"6 \times 28 \times 2.5")
     assert (result.status, result.error_col) == ("invalid", 19)
     assert result.messages[0].startswith("'2.5' is not a whole number")
+
+
+def test_outer_product_side_by_side_and_broadcast_reask(check, spec):
+    """`\\mathbf{y}\\mathbf{x}^\\top` is the outer product y @ x.T; `*` would only work by
+    NumPy broadcasting: re-asked, with the caret in the LaTeX as typed."""
+    s = spec("matrix_expression", "y @ x.T", options={"symbols": {"y": ["m", 1],
+                                                                 "x": ["n", 1]}})
+    result = check(s, r"\mathbf{y}\mathbf{x}^\top")
+    assert (result.status, result.read_as) == ("correct", "y @ x.T")
+    result = check(s, r"\mathbf{y} * \mathbf{x}^\top")
+    assert (result.status, result.error_col) == ("invalid", 8)
+    assert result.messages[0].splitlines()[1] == r"  \mathbf{y} * \mathbf{x}^\top"
