@@ -346,7 +346,9 @@ def _emit_gap(
     if prev is not None and _ends_operand(prev):
         sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
     if implicit and prev is not None and prev.kind == "name" and prev.text in functions \
+            and prev.text not in variables \
             and tok.text != "(" and (_starts_operand(tok) or tok.kind == "number"):
+        # (a problem's variable named like a function, sigma for a spread, is a variable)
         raise AnswerParseError(text, tok.pos, f"'{prev.text}' is a function",
                                f"{prev.text}({tok.text}) with brackets")
     if sep:

@@ -206,3 +206,17 @@ def test_outer_product_side_by_side_and_broadcast_reask(check, spec):
     result = check(s, r"\mathbf{y} * \mathbf{x}^\top")
     assert (result.status, result.error_col) == ("invalid", 8)
     assert result.messages[0].splitlines()[1] == r"  \mathbf{y} * \mathbf{x}^\top"
+
+
+@pytest.mark.parametrize("text", [
+    r"\frac{1}{\sqrt{2\pi}\sigma} e^{-\frac{(x-\mu)^2}{2\sigma^2}}",
+    r"\frac{1}{\sigma\sqrt{2\pi}}\exp\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)",
+    "1/(σ√(2π)) exp(−(x−μ)²/(2σ²))",
+])
+def test_gaussian_density_with_a_variable_named_sigma(check, spec, text):
+    r"""Where sigma is the problem's variable (a spread), \sigma and σ are that variable,
+    even next to a function (`\sigma\sqrt{2\pi}` is a product)."""
+    s = spec("expression", "exp(-(x - mu)**2/(2*sigma**2))/(sqrt(2*pi)*sigma)",
+             options={"variables": {"x": None, "mu": None, "sigma": {"domain": [0.5, 2]}}})
+    result = check(s, text)
+    assert result.status == "correct", result.messages
