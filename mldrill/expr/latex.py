@@ -86,6 +86,9 @@ def translate(text: str, *, functions: Collection[str] = (),
 
 
 class Translator:
+    """One translation: reads tokens left to right, emits answer-language text and, per
+    character, the input column (latex_rules.py translates the commands)."""
+
     def __init__(self, text: str, functions: set[str], variables: set[str], matrix: bool):
         self.text = text
         self.functions = functions
