@@ -137,7 +137,9 @@ class ExpressionKind(AnswerKind[Symbolic]):
     def _evaluate_tree(self, tree: n.Node, spec: PartSpec, ctx: Context, functions: Functions
                        ) -> np.ndarray:
         env = {**CONSTANTS, **_numbers(ctx), **sample_points(spec, ctx)}
-        value = np.asarray(array_like(evaluate(tree, env, functions)), dtype=float)
+        # the arrays are sample points of scalar variables: `x y` is a scalar product
+        value = np.asarray(array_like(evaluate(tree, env, functions, paper_products=False)),
+                           dtype=float)
         if value.shape not in ((), (POINTS,)):
             raise EvaluationError("a formula must give a single number, not a list or matrix")
         return np.broadcast_to(value, (POINTS,)).copy()

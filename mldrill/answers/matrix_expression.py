@@ -28,7 +28,7 @@ from mldrill.answers.matrix import shape_text
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, BroadcastError, EvaluationError
 from mldrill.expr import nodes as n
-from mldrill.expr.evaluate import evaluate
+from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
 from mldrill.expr.parse import MATRIX_ANSWER, Expr, Grammar, check_names, parse
 from mldrill.values import array_like
@@ -116,7 +116,8 @@ class MatrixValue:
 class MatrixExpressionKind(AnswerKind[MatrixValue]):
     name = "matrix_expression"
     summary = "a NumPy-style matrix formula, e.g. A @ x + A.T @ x"
-    form = "a matrix formula in NumPy syntax: @ for products, .T transpose, inv(K), trace(A)"
+    form = ("a matrix formula: A @ x or A x for products, .T or ^T transpose, inv(K), "
+            "trace(A); LaTeX such as A^\\top x is read too")
     options = {
         "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
                    "true}}; letters are dimensions",
@@ -150,20 +151,23 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
             np.shape(a) == np.shape(b) for a, b in zip(loose.values, target.values, strict=True))
 
     def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
-                symmetric: bool = False, student: bool = False) -> MatrixValue:
+                symmetric: bool = False, student: bool = False,
+                products: dict[int, str] | None = None) -> MatrixValue:
         """The expression on every trial. For a student's answer (`student`) that would
         only work by NumPy broadcasting where the part wants equal shapes, the reason is
-        raised (the answer is re-asked, not marked wrong)."""
+        raised (the answer is re-asked, not marked wrong). `products` records how each
+        product written as on paper (`A x`) was read, for the echo."""
         scalars = _scalars(ctx)
         values = []
         strict = not spec.options.get("broadcast", False)
         for env in instances(spec, ctx, symmetric):
             try:
                 v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
-                             strict_broadcast=strict)
+                             strict_broadcast=strict, products=products)
             except BroadcastError as exc:
                 if student and self._meant_numpy(expr, spec, ctx, functions, symmetric):
-                    raise AnswerParseError(expr.text, exc.col or 0, exc.message) from None
+                    # the caret is a column of what was typed (expr.source), not of the echo
+                    raise AnswerParseError(expr.source, exc.col or 0, exc.message) from None
                 return MatrixValue(expr, (), exc.mismatch)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
@@ -219,7 +223,10 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         expr = parse(text, MATRIX_ANSWER, functions=MATRIX_STUDENT, variables=names)
         check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
-        return self._values(expr, spec, ctx, _FUNCS, student=True), expr.text
+        # `A x` is read as on paper (A @ x; 2A is 2*A): say which, once the shapes are known
+        products: dict[int, str] = {}
+        value = self._values(expr, spec, ctx, _FUNCS, student=True, products=products)
+        return value, n.to_text(resolved(expr.root, products))
 
     def agree(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
               ) -> bool:

@@ -97,12 +97,11 @@ def test_both_sides_broadcasting_is_a_shape_error(check, quadratic):
     assert "shapes do not match for '+': n x 1 and 1 x n" in result.messages[0]
 
 
-def test_juxtaposed_matrices_must_say_which_product(check, quadratic):
-    """`A x` is not guessed: the student is asked for @ or *, and it is not counted."""
+def test_juxtaposed_matrices_are_a_matrix_product(check, quadratic):
+    """`A x` means what it means on paper, A @ x, and the echo says so (it used to be
+    refused with "is it A @ x or A * x?")."""
     result = check(quadratic, "A x + A' x")
-    assert result.status == "invalid"
-    assert "missing operator before 'x'; expected @ for a matrix product (A @ x)" \
-        in result.messages[0]
+    assert (result.status, result.read_as) == ("correct", "A @ x + A.T @ x")
 
 
 def test_scalar_times_matrix_may_be_juxtaposed(check, quadratic):
@@ -193,11 +192,11 @@ def test_scalar_parameters_are_available(check, spec):
     assert check(s, "0.5x", params={"lam": 0.5}).status == "correct"
 
 
-def test_juxtaposed_bracket_suggests_a_product_with_the_group(check, quadratic):
-    """`A (x + x)` is asked for `A @ (...)`, not the odd `A @ (`."""
+def test_juxtaposed_bracket_is_a_matrix_product_with_the_group(check, quadratic):
+    """`A (x + x)` is A @ (x + x), a matrix times the bracket (it used to be refused)."""
     result = check(quadratic, "A (x + x)")
-    assert result.status == "invalid"
-    assert "(A @ (...))" in result.messages[0]
+    assert (result.status, result.read_as) == ("incorrect", "A @ (x + x)")
+    assert result.diagnosis == "symmetric-only"
 
 
 @pytest.mark.parametrize("text", ["sum(dY, axis=0)", "sum(dY, 0)"])
