@@ -198,6 +198,8 @@ class ExpressionKind(AnswerKind[Symbolic]):
                 f"symbolically within {SYMPY_SECONDS:g} s, so the numeric verdict stands"]
 
     def format(self, target: Symbolic, spec: PartSpec, ctx: Context) -> str:
+        if any(isinstance(x, n.IfExp) for x in n.walk(target.tree)):
+            return n.to_text(n.typable(target.tree))  # `1 if x > y else 0` is not typable
         return target.text
 
     def diagnose(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context

@@ -217,10 +217,19 @@ class Converter:
 
     def call(self, node: ast.AST, f: ast.AST, args: list[ast.expr], kws: list[ast.keyword],
              d: int, pos: int) -> n.Call:
+        if isinstance(f, ast.Attribute) and f.attr in METHODS:
+            # NumPy's methods as their functions: A.dot(B) is dot(A, B), dY.sum(axis=0) is
+            # sum(dY, axis=0)
+            return self.call(node, ast.Name(METHODS[f.attr], ctx=ast.Load(), lineno=0,
+                                            col_offset=f.value.col_offset,
+                                            end_col_offset=f.value.col_offset),
+                             [f.value, *args], kws, d, pos)
         if not isinstance(f, ast.Name):
             if isinstance(f, ast.Attribute):
                 raise self.fail_at_dot(f, f"'.{f.attr}(...)' is not allowed: call functions "
-                                          "by name, e.g. inv(K) instead of np.linalg.inv(K)")
+                                          "by name, e.g. inv(K) instead of np.linalg.inv(K) "
+                                          f"(methods that work: "
+                                          f"{', '.join('.' + m for m in sorted(METHODS))})")
             raise self.fail(f, "only named functions can be called")
         if f.id.startswith("_"):
             raise self.fail(f, f"the name '{f.id}' is not allowed")
@@ -238,6 +247,10 @@ class Converter:
 
 
 _NO_LOGIC = "'and', 'or' and 'not' are not allowed in an answer"
+
+# NumPy array methods read as the function of the same meaning (an allow-list).
+METHODS = {"dot": "dot", "sum": "sum", "mean": "mean", "transpose": "transpose",
+           "trace": "trace", "max": "max", "min": "min"}
 
 # The Python syntax an expression may use, each with its converter (a registry: anything
 # not here is refused, with a message from _REFUSED where one fits).

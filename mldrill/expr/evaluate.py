@@ -142,7 +142,11 @@ class _Evaluator:
         return v
 
     def ev_if_exp(self, node: n.IfExp) -> Value:
-        return self.ev(node.body) if _truth(self.ev(node.test)) else self.ev(node.orelse)
+        test = self.ev(node.test)
+        if isinstance(test, np.ndarray) and test.size > 1:
+            # `1 if x > y else 0` at many sample points: elementwise, as where(x > y, 1, 0)
+            return np.where(test, self.ev(node.body), self.ev(node.orelse))  # type: ignore[arg-type]
+        return self.ev(node.body) if _truth(test) else self.ev(node.orelse)
 
     def ev_call(self, node: n.Call) -> Value:
         name = node.func
