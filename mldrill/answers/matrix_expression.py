@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from mldrill.values import Functions, Value
 
 TRIALS = 3
+MAX_SIZE = 12  # of a fixed dimension (`sizes:`)
 _FUNCS = {k: REGISTRY[k].numeric for k in MATRIX_STUDENT}
 _PROPS = ("symmetric", "spd", "invertible", "diagonal")
 
@@ -75,12 +76,15 @@ def instances(spec: PartSpec, ctx: Context, symmetric: bool = False
 def _draw_instances(spec: PartSpec, ctx: Context, symmetric: bool
                     ) -> list[dict[str, np.ndarray]]:
     specs = symbol_specs(spec)
-    letters = sorted({d for s in specs for d in s.shape if isinstance(d, str)})
+    fixed = {str(k): int(cast(int, v)) for k, v in spec.mapping("sizes").items()}
+    letters = sorted({d for s in specs for d in s.shape if isinstance(d, str)} - set(fixed))
     trials = []
     for t in range(TRIALS):
         rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "matrix", t)
-        sizes = rng.shuffled(list(range(2, 2 + max(len(letters), 1) + 3)))
-        dims = {letter: sizes[i] for i, letter in enumerate(letters)}
+        free = [x for x in range(2, 2 + max(len(letters), 1) + 3 + len(fixed))
+                if x not in fixed.values()]
+        sizes = rng.shuffled(free)
+        dims = {**{letter: sizes[i] for i, letter in enumerate(letters)}, **fixed}
         if t == 0:
             ctx.cache[("dims", spec.name)] = dims
         env: dict[str, np.ndarray] = {}
@@ -122,15 +126,26 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
                    "true}}; letters are dimensions",
         "tolerance": "{rel, abs}: numeric agreement",
+        "sizes": "{letter: size, ...}: fix dimension sizes (e.g. {n: 6, d: 3} for a tall X); "
+                 "other letters get distinct random sizes from 2 up",
         "broadcast": "true: NumPy broadcasting is allowed (y * x.T is an outer product); "
                      "default: true where the prompt says NumPy, else shapes must match",
     }
 
     def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
+        out = []
         b = options.get("broadcast")
         if b is not None and not isinstance(b, bool):
-            return [("broadcast", f"broadcast must be true or false, got {b!r}")]
-        return []
+            out.append(("broadcast", f"broadcast must be true or false, got {b!r}"))
+        sizes = options.get("sizes")
+        if sizes is not None:
+            ok = isinstance(sizes, Mapping) and all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                and 1 <= v <= MAX_SIZE for k, v in sizes.items())
+            if not ok:
+                out.append(("sizes", f"sizes must map dimension letters to whole numbers from "
+                                     f"1 to {MAX_SIZE}, e.g. {{n: 6, d: 3}}"))
+        return out
 
     def _meant_numpy(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
                      symmetric: bool) -> bool:

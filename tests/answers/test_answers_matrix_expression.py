@@ -264,3 +264,26 @@ def test_the_broadcast_default_follows_the_prompt(tmp_path):
            for f in cat.families.values()}
     assert got == {"a.yaml": True, "b.yaml": False, "c.yaml": False}
     assert any("broadcast must be true or false" in d.message for d in cat.diagnostics)
+
+
+def test_fixed_sizes_give_a_tall_matrix(check, spec):
+    """`sizes: {n: 6, d: 3}` fixes X as 6 x 3 on every trial (normal equations need a tall
+    X: X.T @ X is then invertible); the other letters stay distinct and random."""
+    from mldrill.answers.matrix_expression import instances
+    from tests.answers.conftest import make_ctx
+
+    opts = {"symbols": {"X": ["n", "d"], "y": ["n", 1], "B": ["k", "k"]},
+            "sizes": {"n": 6, "d": 3}}
+    s = spec("matrix_expression", "inv(X.T @ X) @ X.T @ y", options=opts)
+    ctx = make_ctx()
+    for env in instances(s, ctx):
+        assert env["X"].shape == (6, 3) and env["B"].shape[0] not in (6, 3)
+    assert check(s, "inv(X.T @ X) @ X.T @ y", ctx=ctx).status == "correct"
+
+
+@pytest.mark.parametrize("sizes", [{"n": 0}, {"n": 99}, {"n": "six"}, [6, 3], {"n": True}])
+def test_bad_sizes_are_refused(sizes):
+    """sizes: must map letters to whole numbers from 1 to 12."""
+    from mldrill.answers.base import KINDS
+
+    assert KINDS["matrix_expression"].option_errors({"sizes": sizes})
