@@ -155,14 +155,22 @@ def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: 
         plain(con, "(not saved: --no-save)", "dim")
     timer = Timer(run, term)
     interrupted = False
+    at: list[int | None] = [1]  # where the student is: a Ctrl-C they take back resumes there
     try:
-        _sit(term, run, timer)
+        while True:
+            try:
+                _sit(term, run, timer, at)
+                break
+            except EndSession as end:
+                if not end.interrupted or _hand_in_after_ctrl_c(term, run):
+                    interrupted = end.interrupted
+                    break
+            except KeyboardInterrupt:  # Ctrl-C away from a prompt
+                if _hand_in_after_ctrl_c(term, run):
+                    interrupted = True
+                    break
     except TimeUp:
         pass
-    except EndSession as end:
-        interrupted = end.interrupted
-    except KeyboardInterrupt:  # Ctrl-C away from a prompt
-        interrupted = True
     finally:
         ignore_ctrl_c()  # from here on a press would only stop the paper being handed in
         timer.stop()
@@ -177,18 +185,44 @@ def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: 
     return ExitStatus.INTERRUPTED if interrupted else ExitStatus.OK
 
 
-def _sit(term: Terminal, run: ExamRun, timer: Timer) -> None:
+def _sit(term: Terminal, run: ExamRun, timer: Timer, where: list[int | None]) -> None:
     n = len(run.paper)
-    at: int | None = 1
     while True:
+        at = where[0]
         try:
             if at is None:
                 _review(term, run, timer)
                 return
             _question(term, run, timer, at)
-            at = at + 1 if at < n else None
+            where[0] = at + 1 if at < n else None
         except _Move as move:
-            at = move.to
+            where[0] = move.to
+
+
+def _hand_in_after_ctrl_c(term: Terminal, run: ExamRun) -> bool:
+    """A first Ctrl-C while parts are still unanswered asks before handing the paper in
+    (a second Ctrl-C, or 'y', hands it in; anything else goes back to the paper). With
+    every part answered, or once the time is up, Ctrl-C hands in at once."""
+    from mldrill.cli.terminal import rearm_ctrl_c
+
+    left = run.parts_open()
+    if not left or run.time_up:
+        return True
+    rearm_ctrl_c()
+    plain(term.console, f"\nCtrl-C: {left} part{'s are' if left != 1 else ' is'} still "
+                        "unanswered. Hand the paper in now? y to hand in, Enter to go back "
+                        "(Ctrl-C again hands in)", "bold yellow")
+    try:
+        reply = read_answer(term, "hand in? [y/N] ", frozenset())
+    except (EndSession, KeyboardInterrupt):
+        return True
+    if run.time_up:
+        return True
+    if reply.strip().lower() in ("y", "yes"):
+        return True
+    rearm_ctrl_c()
+    plain(term.console, "back to the paper", "dim")
+    return False
 
 
 def _ask(term: Terminal, run: ExamRun, timer: Timer | _NoTimer, prompt: str) -> str:

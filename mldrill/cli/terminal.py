@@ -83,6 +83,13 @@ def interactive() -> Iterator[None]:
                 termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, saved)
 
 
+def rearm_ctrl_c() -> None:
+    """The next Ctrl-C raises KeyboardInterrupt again (after a press that was answered
+    with a question, e.g. the exam's "hand in now?")."""
+    if _State.ctrl_c is not None and not _State.ctrl_c.ignoring:
+        _State.ctrl_c.seen = False
+
+
 def ignore_ctrl_c() -> None:
     """From now until the interactive command ends, Ctrl-C does nothing: the command is
     storing the answers and printing its summary, which a press must not cut short."""

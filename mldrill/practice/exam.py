@@ -228,6 +228,11 @@ class ExamRun:
     def question(self, number: int) -> Question:
         return self.paper[number - 1]
 
+    def parts_open(self) -> int:
+        """Parts of the paper with no answer kept yet."""
+        return sum(1 for number, q in enumerate(self.paper, 1) for p in q.family.parts
+                   if (number, p.name) not in self.entries)
+
     def answer(self, number: int, part: str, text: str) -> Accepted:
         """Keep `text` as the answer to a part, unless it cannot be read or time is up."""
         if self.report is not None or self.time_up:

@@ -138,9 +138,9 @@ def test_eof_submits_what_was_answered(run) -> None:
 
 def test_ctrl_c_hands_in_and_a_second_press_does_not_stop_the_marking(
         run, monkeypatch) -> None:
-    """Ctrl-C (a real SIGINT) while an answer is read hands the paper in with the answers
-    given (status 130); another press while it is marked is ignored, so the report is
-    whole and the paper stored."""
+    """Ctrl-C (a real SIGINT) while an answer is read, confirmed with 'y', hands the paper
+    in with the answers given (status 130); another press while it is marked is ignored,
+    so the report is whole and the paper stored."""
     import signal
 
     from mldrill.practice.exam import ExamRun
@@ -160,8 +160,9 @@ def test_ctrl_c_hands_in_and_a_second_press_does_not_stop_the_marking(
 
     monkeypatch.setattr(ExamRun, "answer", press_on_second_answer)
     monkeypatch.setattr(ExamRun, "submit", press_while_marking)
-    result = _exam(run, 6, 1, [first, *rest, "submit"])
+    result = _exam(run, 6, 1, [first, rest[0], "y"])
     assert result.exit_code == 130
+    assert "still unanswered. Hand the paper in now?" in result.output
     assert "interrupted: the paper was submitted with the answers given." in result.output
     assert f"1 of {1 + len(rest)} parts answered" in result.output
     assert "By topic" in result.output or "Stored in your history" in result.output
@@ -242,3 +243,81 @@ def test_no_matching_problems_is_a_usage_error(run) -> None:
     """An exam over a topic with no problems says so instead of starting."""
     result = run("exam", "--topics", "nonexistent-topic")
     assert result.exit_code != 0
+
+
+def _press_once_on_second_answer(monkeypatch, paper, times=1):
+    """Ctrl-C (a real SIGINT) on the second answer given, `times` times in all."""
+    import signal
+
+    from mldrill.practice.exam import ExamRun
+
+    answer = ExamRun.answer
+    pressed = []
+
+    def press(self, number, name, text):
+        if self.current(1, paper[0].family.parts[0].name) is not None and \
+                len(pressed) < times:
+            pressed.append(name)
+            signal.raise_signal(signal.SIGINT)
+        return answer(self, number, name, text)
+
+    monkeypatch.setattr(ExamRun, "answer", press)
+
+
+def test_ctrl_c_with_parts_open_asks_and_enter_goes_back(run, monkeypatch) -> None:
+    """A first Ctrl-C with parts unanswered asks; Enter goes back to the same question
+    (its first part kept), the student finishes and submits: status 0, all correct."""
+    paper = _paper(1, 6)
+    first, *rest = _reference_lines(paper)
+    _press_once_on_second_answer(monkeypatch, paper)
+    result = _exam(run, 6, 1, [first, rest[0], "", "", *rest, "submit"])
+    assert "Hand the paper in now?" in result.output and "back to the paper" in result.output
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("history", "--json").output)
+    assert sorted(r["status"] for r in rows) == ["correct"] * (1 + len(rest))
+
+
+def test_a_second_ctrl_c_hands_in(run, monkeypatch) -> None:
+    """Ctrl-C, then Ctrl-C again at the question: the paper is handed in (status 130)."""
+    import signal
+
+    from mldrill.cli import exam as exam_cli
+
+    paper = _paper(1, 6)
+    first, *rest = _reference_lines(paper)
+    _press_once_on_second_answer(monkeypatch, paper)
+    read = exam_cli.read_answer
+
+    def press_at_the_question(term, prompt, commands=frozenset()):
+        if prompt.startswith("hand in?"):
+            signal.raise_signal(signal.SIGINT)
+        return read(term, prompt, commands)
+
+    monkeypatch.setattr(exam_cli, "read_answer", press_at_the_question)
+    result = _exam(run, 6, 1, [first, rest[0], "never read", *rest])
+    assert result.exit_code == 130
+    assert "interrupted: the paper was submitted with the answers given." in result.output
+
+
+def test_ctrl_c_with_every_part_answered_hands_in_at_once(run, monkeypatch) -> None:
+    """With nothing left unanswered there is nothing to protect: Ctrl-C hands in."""
+    import signal
+
+    from mldrill.practice.exam import ExamRun
+
+    paper = _paper(1, 6)
+    lines = _reference_lines(paper)
+    answer = ExamRun.answer
+
+    def press_after_last(self, number, name, text):
+        kept = answer(self, number, name, text)
+        if self.parts_open() == 0 and not getattr(self, "_pressed", False):
+            self._pressed = True
+            signal.raise_signal(signal.SIGINT)
+        return kept
+
+    monkeypatch.setattr(ExamRun, "answer", press_after_last)
+    result = _exam(run, 6, 1, [*lines, "submit"])
+    assert result.exit_code == 130
+    assert "Hand the paper in now?" not in result.output
+    assert f"score {len(lines)}/{len(lines)}" in result.output

@@ -193,10 +193,10 @@ def test_ctrl_c_mid_line_acts_at_once_in_practice(env: dict[str, str]) -> None:
     assert json.loads(_mldrill(env, "history", "--json")) == []
 
 
-def test_ctrl_c_mid_answer_hands_the_exam_in_at_once(env: dict[str, str]) -> None:
-    """Ctrl-C while an exam answer is half typed hands the paper in at once, with no
-    further key: the answer given is marked and stored, the half-typed one is not;
-    status 130."""
+def test_ctrl_c_twice_mid_answer_hands_the_exam_in(env: dict[str, str]) -> None:
+    """Ctrl-C while an exam answer is half typed, with a part still open, asks before
+    handing in; a second Ctrl-C hands the paper in with no further key: the answer given
+    is marked and stored, the half-typed one is not; status 130."""
     (first, answer), (second, _) = _exam_paper()
     child = _spawn_args(env, *EXAM, "--minutes", "30")
     try:
@@ -205,6 +205,9 @@ def test_ctrl_c_mid_answer_hands_the_exam_in_at_once(env: dict[str, str]) -> Non
         child.expect_exact("saved")
         child.expect_exact(f"Q1 {second}> ")
         _half_typed_then_ctrl_c(child, "0.5")
+        child.expect_exact("Hand the paper in now?")
+        child.expect_exact("hand in? [y/N] ")
+        child.sendintr()
         child.expect_exact("interrupted: the paper was submitted with the answers given.")
         child.expect_exact("Exam report")
         child.expect_exact("1 of 2 parts answered")
