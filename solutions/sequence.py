@@ -34,6 +34,8 @@ __all__ = [
     "rnn_jacobian_product",
     "rnn_jacobian_product_brute",
     "rnn_inputs_for_states",
+    "lstm_scalar_step",
+    "lstm_scalar_step_loops",
 ]
 
 _ACTS = ("tanh", "relu", "identity")
@@ -237,3 +239,27 @@ def rnn_param_count_loops(d, h, cell="rnn", layers=1, bidirectional=False, out=0
     if out:
         total += np.zeros((out, d_in)).size + np.zeros(out).size
     return total
+
+
+# --------------------------------------------------------------------------
+# one LSTM cell step on scalars
+# --------------------------------------------------------------------------
+
+
+def lstm_scalar_step(c_prev, f, i, g, o):
+    """(c_t, h_t) of an LSTM cell from its gate values: c = f c_prev + i g, h = o tanh(c)."""
+    for name, v in (("f", f), ("i", i), ("o", o)):
+        if not 0 <= v <= 1:
+            raise ValueError(f"the {name} gate is a sigmoid output in [0, 1], got {v}")
+    c = f * c_prev + i * g
+    return float(c), float(o * np.tanh(c))
+
+
+def lstm_scalar_step_loops(c_prev, f, i, g, o):
+    """The same step, the state as a sum over (gate, value) pairs and tanh from exp."""
+    import math
+    c = 0.0
+    for gate, value in ((f, c_prev), (i, g)):
+        c += float(gate) * float(value)
+    t = (math.exp(c) - math.exp(-c)) / (math.exp(c) + math.exp(-c))
+    return c, float(o) * t

@@ -93,3 +93,13 @@ def test_jacobian_product_hand_example(sol):
     assert sol.rnn_jacobian_product_brute(x, 2, 1, 0) == pytest.approx(1.92, rel=1e-7)
     with pytest.raises(ValueError, match="between"):
         sol.rnn_inputs_for_states([1.0], 2)
+
+
+def test_lstm_scalar_step_hand_example(sol):
+    """c_prev = 2, f = 0.5, i = 0.8, g = -0.5, o = 0.9: c = 1 - 0.4 = 0.6,
+    h = 0.9 tanh(0.6) = 0.48570...; gates outside [0, 1] are refused."""
+    for step in (sol.lstm_scalar_step, sol.lstm_scalar_step_loops):
+        c, h = step(2, 0.5, 0.8, -0.5, 0.9)
+        assert c == pytest.approx(0.6) and h == pytest.approx(0.9 * math.tanh(0.6))
+    with pytest.raises(ValueError, match="forget|f gate"):
+        sol.lstm_scalar_step(2, 1.5, 0.8, -0.5, 0.9)
