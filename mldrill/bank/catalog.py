@@ -12,16 +12,19 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
 
 if TYPE_CHECKING:
+    from mldrill.bank.index import FamilyInfo
     from mldrill.bank.model import ProblemFamily
     from mldrill.values import Function
+
+F = TypeVar("F", "ProblemFamily", "FamilyInfo")
 
 ENV_BANK = "MLDRILL_BANK"
 # a coding assignment (mldrill/grade/exercise.py) in a problems/ folder: `assignment:` at the
@@ -172,6 +175,29 @@ def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic],
     return functions
 
 
+def list_families(extra: Iterable[str | Path] = (), *, bundled: bool = True
+                  ) -> tuple[list[FamilyInfo] | None, Catalog | None]:
+    """What a listing needs: the families' metadata from the index when every problem file
+    is unchanged since the last full load (no numpy, no expressions), else (None, the
+    fully loaded catalog, whose diagnostics the caller shows)."""
+    from mldrill.bank.index import read_index
+
+    banks = bank_dirs(extra, bundled=bundled)
+    infos = read_index(banks, [f for b in banks for f in problem_files(b)])
+    if infos is not None:
+        return infos, None
+    return None, load_catalog(extra, bundled=bundled, strict=False)
+
+
+def select_families(families: Sequence[F], topics: Iterable[str] = (),
+                    tags: Iterable[str] = (), difficulty: str | None = None) -> list[F]:
+    """Catalog.select over any families with id, topic, tags and difficulty (a listing's
+    FamilyInfo too)."""
+    cat = Catalog()
+    cat.families = {f.id: f for f in families}  # type: ignore[misc]
+    return cast("list[F]", cat.select(topics, tags, difficulty))
+
+
 def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
                  strict: bool = True, paths: Iterable[Path] | None = None) -> Catalog:
     """Load the banks. With strict=True, any problem in any file raises BankError listing
@@ -186,6 +212,7 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
     catalog.files = files
     cache = FamilyCache(catalog.functions)
     first_seen: dict[str, ProblemFamily] = {}
+    loaded: list[tuple[Path, ProblemFamily]] = []
     for path in files:
         shown = _shown(path)
         try:
@@ -212,6 +239,11 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
             continue
         first_seen[family.id] = family
         catalog.families[family.id] = family
+        loaded.append((path, family))
+    if paths is None:  # the whole of every bank: what `list` can answer from next time
+        from mldrill.bank.index import write_index
+
+        write_index(banks, loaded, catalog.assignment_files)
     if strict and catalog.diagnostics:
         raise BankError(catalog.diagnostics)
     return catalog

@@ -107,6 +107,10 @@ class ProblemFamily:
     few_variants: str | None = None
     follow_credit: float = 1.0  # the fraction of a part's points follow-through earns
 
+    @property
+    def part_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parts)
+
     def part(self, name: str) -> PartSpec:
         for p in self.parts:
             if p.name == name:

@@ -16,6 +16,7 @@ from mldrill.cli.errors import ExitStatus, State, handle_errors
 
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
+    from mldrill.bank.index import FamilyInfo
     from mldrill.errors import Diagnostic
     from mldrill.grade.assignment import Assignment
 
@@ -49,15 +50,33 @@ class Banks:
     def bundled(self) -> bool:
         return not self.only
 
-    def catalog(self) -> Catalog:
-        from mldrill.bank.catalog import load_catalog
+    def _check_only(self) -> None:
         from mldrill.errors import UsageError
 
         if self.only and not (self.extra or os.environ.get("MLDRILL_BANK")):
             raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
+
+    def catalog(self) -> Catalog:
+        from mldrill.bank.catalog import load_catalog
+
+        self._check_only()
         cat = load_catalog(self.extra, bundled=self.bundled, strict=False)
         _warn_broken(cat.diagnostics)
         return cat
+
+    def listing(self) -> list[FamilyInfo]:
+        """The families' metadata: from the bank index when nothing changed since the last
+        full load (a quick start), else from a full load (with its warnings)."""
+        from mldrill.bank.catalog import list_families
+        from mldrill.bank.index import FamilyInfo
+
+        self._check_only()
+        infos, cat = list_families(self.extra, bundled=self.bundled)
+        if infos is not None:
+            return infos
+        assert cat is not None
+        _warn_broken(cat.diagnostics)
+        return [FamilyInfo.of(f) for f in cat.families.values()]
 
     def assignments(self) -> list[Assignment]:
         from mldrill.bank.catalog import bank_dirs
@@ -143,7 +162,9 @@ def list_cmd(
         else:
             render_functions(rows)
         return
-    families = _catalog().select(topic or (), tag or (), difficulty)
+    from mldrill.bank.catalog import select_families
+
+    families = select_families(BANKS.listing(), topic or (), tag or (), difficulty)
     if json_out:
         render.dump_json([render.family_json(f) for f in families])
     else:
@@ -461,9 +482,9 @@ def stats(
     from mldrill.progress.stats import stats_of
     from mldrill.progress.store import open_store
 
-    cat = _catalog()
+    topics = {f.id: f.topic for f in BANKS.listing()}
     with open_store() as store:
-        result = stats_of(store, {f.id: f.topic for f in cat.families.values()})
+        result = stats_of(store, topics)
     if json_out:
         render.dump_json(result.to_json())
     else:

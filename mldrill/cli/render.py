@@ -21,6 +21,7 @@ from mldrill.score import Score
 
 if TYPE_CHECKING:
     from mldrill.answers.base import PartResult
+    from mldrill.bank.index import FamilyInfo
     from mldrill.bank.model import ProblemFamily
     from mldrill.check import CheckResult
     from mldrill.errors import Diagnostic
@@ -170,12 +171,12 @@ def warn_broken(diagnostics: list[Diagnostic], limit: int = 10) -> None:
 
 # --- list -------------------------------------------------------------------------------
 
-def family_json(f: ProblemFamily) -> dict[str, object]:
+def family_json(f: ProblemFamily | FamilyInfo) -> dict[str, object]:
     return {"id": f.id, "title": f.title, "topic": f.topic, "difficulty": f.difficulty,
-            "tags": list(f.tags), "parts": [p.name for p in f.parts], "path": f.path}
+            "tags": list(f.tags), "parts": list(f.part_names), "path": f.path}
 
 
-def render_list(families: Iterable[ProblemFamily]) -> None:
+def render_list(families: Iterable[ProblemFamily | FamilyInfo]) -> None:
     """Families grouped under a heading per topic; titles are cut to fit, never wrapped."""
     con = console()
     rows = list(families)
