@@ -19,7 +19,8 @@ def test_forward_tanh_hand_example(sol):
     expected = [h1, math.tanh(h1 - 0.5)]
     for f in (sol.rnn_scalar_forward, sol.rnn_scalar_forward_loops):
         assert np.allclose(f([0, -1], 1, 1, 0.5), expected, rtol=1e-12)
-    assert np.allclose(sol.rnn_scalar_forward_loops([0, 30], 1, 1, 0.5), [h1, math.tanh(30.5 + h1)])
+    # large pre-activations do not overflow the loops' exponential form
+    assert np.allclose(sol.rnn_scalar_forward_loops([0, -400], 1, 1, 0.5), [h1, -1.0])
 
 
 def test_bptt_identity_hand_example(sol):
@@ -63,12 +64,12 @@ def test_bptt_tanh_agrees_with_forward_mode(sol):
 
 
 @pytest.mark.parametrize("kw,expected", [
-    (dict(cell="rnn"), 12),                      # 2*(2+3) + 2
-    (dict(cell="gru"), 36),                      # 3 * 12
-    (dict(cell="lstm"), 48),                     # 4 * 12
-    (dict(cell="lstm", layers=2, bidirectional=True), 208),   # 2*48 + 2*4*(2*6+2)
+    (dict(cell="rnn"), 12),                                         # 2*(2+3) + 2
+    (dict(cell="gru"), 36),                                         # 3 * 12
+    (dict(cell="lstm"), 48),                                        # 4 * 12
+    (dict(cell="lstm", layers=2, bidirectional=True), 208),         # 2*48 + 2*4*(2*6+2)
     (dict(cell="lstm", layers=2, bidirectional=True, out=5), 233),  # + 5*4 + 5
-    (dict(cell="rnn", layers=3), 12 + 2 * 10),   # upper layers read h = 2: 2*4 + 2
+    (dict(cell="rnn", layers=3), 12 + 2 * 10),                      # upper: 2*(2+2) + 2
 ])
 def test_param_counts_hand_examples(sol, kw, expected):
     """d = 3, h = 2: one block is h(h + d) + h = 12; LSTM 4 blocks, GRU 3; stacked layers
@@ -92,3 +93,13 @@ def test_jacobian_product_hand_example(sol):
     assert sol.rnn_jacobian_product_brute(x, 2, 1, 0) == pytest.approx(1.92, rel=1e-7)
     with pytest.raises(ValueError, match="between"):
         sol.rnn_inputs_for_states([1.0], 2)
+
+
+def test_lstm_scalar_step_hand_example(sol):
+    """c_prev = 2, f = 0.5, i = 0.8, g = -0.5, o = 0.9: c = 1 - 0.4 = 0.6,
+    h = 0.9 tanh(0.6) = 0.48570...; gates outside [0, 1] are refused."""
+    for step in (sol.lstm_scalar_step, sol.lstm_scalar_step_loops):
+        c, h = step(2, 0.5, 0.8, -0.5, 0.9)
+        assert c == pytest.approx(0.6) and h == pytest.approx(0.9 * math.tanh(0.6))
+    with pytest.raises(ValueError, match="forget|f gate"):
+        sol.lstm_scalar_step(2, 1.5, 0.8, -0.5, 0.9)
