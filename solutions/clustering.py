@@ -267,8 +267,11 @@ def lloyd_objective(X, C):
 
 
 def lloyd_has_ties(X, C0, gap=1e-9):
-    """True when some iteration from ``C0`` meets a point equidistant from two nearest
-    centroids, or leaves a cluster empty (either makes a hand trace ambiguous)."""
+    """True when some iteration from ``C0`` meets a tie or leaves a cluster empty.
+
+    A tie is a point equidistant from its two nearest centroids; either makes a hand
+    trace ambiguous.
+    """
     X = _points(X)
     C = _points(C0).copy()
     labels = None
