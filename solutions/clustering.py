@@ -6,9 +6,10 @@ Conventions:
 * Hierarchical clustering starts from singletons and merges, at each step, the two
   clusters at the smallest cluster distance: ``single`` (the closest pair of members),
   ``complete`` (the farthest pair) or ``average`` (the mean over all member pairs,
-  UPGMA).  The references update the distance matrix after each merge by the
-  Lance-Williams formulas; the checks recompute every cluster distance from the original
-  point distances.  A partition is reported as labels: each point gets the (1-based)
+  UPGMA); ``weighted`` (WPGMA: the mean of the two merged clusters' old distances,
+  whatever their sizes) is there to model a mistake.  The references update the
+  distance matrix after each merge by the Lance-Williams formulas; the checks recompute
+  every cluster distance from the original point distances.  A partition is reported as labels: each point gets the (1-based)
   number of the lowest-numbered point of its cluster, e.g. ``[1, 2, 1, 4, 2]``.
 * k-means (Lloyd): assign each point to the nearest centroid (squared Euclidean distance;
   equal distances go to the lower index), then move each centroid to the mean of its
@@ -36,25 +37,32 @@ __all__ = [
     "hc_has_ties",
     "hc_smallest_distances",
     "hc_steps_text",
+    "hc_join_height",
+    "hc_first_merge_others",
     "lloyd_run",
     "lloyd_moving_iterations",
     "lloyd_labels",
     "lloyd_objective",
     "lloyd_has_ties",
     "lloyd_trace_text",
+    "km_assigned_objective",
+    "km_cluster_means",
     "gmm1d_responsibilities",
     "gmm1d_log_odds",
     "gmm1d_mstep",
     "hc_heights_brute",
     "hc_labels_brute",
+    "hc_join_height_brute",
     "lloyd_run_loops",
     "lloyd_objective_loops",
     "lloyd_moving_iterations_loops",
+    "km_assigned_objective_loops",
+    "km_cluster_means_loops",
     "gmm1d_responsibilities_loops",
     "gmm1d_mstep_brute",
 ]
 
-METHODS = ("single", "complete", "average")
+METHODS = ("single", "complete", "average", "weighted")
 
 
 def _distances(D):
@@ -94,6 +102,8 @@ def _lance_williams(D, method):
             row = np.minimum(M[a], M[b])
         elif method == "complete":
             row = np.maximum(M[a], M[b])
+        elif method == "weighted":  # WPGMA: the two old distances count equally
+            row = (M[a] + M[b]) / 2
         else:
             row = (na * M[a] + nb * M[b]) / (na + nb)
         merges.append((sorted(clusters[a]), sorted(clusters[b]), float(M[a, b])))
@@ -161,6 +171,13 @@ def hc_first_merge_row(D, method="average"):
     return (D[i, rest] + D[j, rest]) / 2
 
 
+def hc_first_merge_others(D):
+    """The points (0-based, in order) not in the first merge, the closest pair."""
+    D = _distances(D)
+    a, b, _ = _lance_williams(D, "single")[0]
+    return np.array([t for t in range(D.shape[0]) if t not in (a[0], b[0])])
+
+
 def hc_has_ties(D, method="single", gap=1e-9):
     """True when some merge step has two candidate pairs at the same smallest distance."""
     D = _distances(D)
@@ -187,6 +204,14 @@ def hc_smallest_distances(D, m):
     """The ``m`` smallest point-to-point distances of ``D`` (above the diagonal), ascending."""
     D = _distances(D)
     return np.sort(D[np.triu_indices(D.shape[0], 1)])[: int(m)]
+
+
+def hc_join_height(D, method, i, j):
+    """The merge height at which points ``i`` and ``j`` (0-based) first share a cluster."""
+    for a, b, h in _lance_williams(D, method):
+        if (i in a and j in b) or (i in b and j in a):
+            return h
+    raise ValueError("i and j must be two different points")
 
 
 def _set_text(members):
@@ -320,6 +345,25 @@ def lloyd_trace_text(x, c0):
     return "\n".join(lines)
 
 
+def km_assigned_objective(X, z, C):
+    """k-means objective of a GIVEN assignment: ``sum_i ||x_i - C[z_i]||^2`` (z from 0)."""
+    X = _points(X)
+    C = _points(C)
+    z = np.asarray(z)
+    if z.shape != (X.shape[0],) or np.any(z < 0) or np.any(z >= C.shape[0]) \
+            or np.any(z != np.round(z)):
+        raise ValueError(f"z must hold {X.shape[0]} cluster indices in 0..{C.shape[0] - 1}")
+    return float(np.sum((X - C[z.astype(np.int64)]) ** 2))
+
+
+def km_cluster_means(X, z, k):
+    """The mean of each cluster of a given assignment (k, d); NaN for an empty cluster."""
+    X = _points(X)
+    z = np.asarray(z)
+    return np.array([X[z == j].mean(axis=0) if np.any(z == j) else np.full(X.shape[1], np.nan)
+                     for j in range(int(k))])
+
+
 # --------------------------------------------------------------------------
 # 1-D Gaussian mixtures
 # --------------------------------------------------------------------------
@@ -414,6 +458,16 @@ def hc_labels_brute(D, method="single", k=2):
     return np.array(labels)
 
 
+def hc_join_height_brute(D, method, i, j):
+    """The height where points i and j first share a cluster, by recomputing from pairs."""
+    last = None
+    for clusters, d in _agglomerate_pairs(D, method):
+        if any(i in c and j in c for c in clusters):
+            return last
+        last = d
+    raise ValueError("i and j must be two different points")
+
+
 def lloyd_run_loops(X, C0, iters=None):
     """k-means run by explicit loops over points, centroids and coordinates."""
     flat = np.asarray(C0).ndim == 1
@@ -468,6 +522,29 @@ def lloyd_moving_iterations_loops(X, C0):
             return count
         count, previous = count + 1, C
     return count
+
+
+def km_assigned_objective_loops(X, z, C):
+    """The objective of a given assignment by loops over points and coordinates."""
+    total = 0.0
+    for p, j in zip(np.atleast_2d(np.asarray(X, dtype=float)), z, strict=True):
+        c = np.atleast_1d(np.asarray(C, dtype=float)[int(j)])
+        total += sum((float(a) - float(b)) ** 2 for a, b in zip(p, c, strict=True))
+    return total
+
+
+def km_cluster_means_loops(X, z, k):
+    """Cluster means by running sums and counts, in loops."""
+    X = [[float(v) for v in row] for row in np.asarray(X, dtype=float)]
+    out = []
+    for j in range(int(k)):
+        total, count = [0.0] * len(X[0]), 0
+        for p, lab in zip(X, z, strict=True):
+            if int(lab) == j:
+                total = [t + v for t, v in zip(total, p, strict=True)]
+                count += 1
+        out.append([t / count for t in total])
+    return np.array(out)
 
 
 def gmm1d_responsibilities_loops(x, pi, mu, var):
