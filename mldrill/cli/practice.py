@@ -185,7 +185,8 @@ def _ask_part(term: Terminal, run: ProblemRun, name: str) -> None:
             continue
         verdict = run.answer(name, text)
         render_part_result(con, verdict.result, indent="",
-                           credit=verdict.credit if verdict.counted else None, typed=text)
+                           credit=verdict.credit if verdict.counted else None, typed=text,
+                           reveal=verdict.done)
         if not verdict.counted:
             plain(con, "not counted; try again", "dim")
             continue

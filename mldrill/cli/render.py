@@ -148,7 +148,7 @@ def warn_broken(diagnostics: list[Diagnostic], limit: int = 10) -> None:
         files = len({d.path for d in found})
         left_out = ("the families in " + ("them" if files != 1 else "it")) if \
             what == "problem file" else "what is broken in " + ("them" if files != 1 else "it")
-        plain(con, f"warning: {len(found)} problem{'s' if len(found) != 1 else ''} in "
+        plain(con, f"warning: {len(found)} error{'s' if len(found) != 1 else ''} in "
                    f"{files} {what}{'s' if files != 1 else ''}; {left_out} "
                    f"{'are' if what == 'problem file' else 'is'} left out (`mldrill validate` "
                    "checks a bank):", "yellow")
@@ -280,10 +280,11 @@ def _same(a: str, b: str) -> bool:
 
 def render_part_result(con: Console, r: PartResult, indent: str = "  ",
                        credit: float | None = None, typed: str | None = None,
-                       echo: bool = False) -> None:
+                       echo: bool = False, reveal: bool = True) -> None:
     """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit;
     "read as" is left out when it only repeats what was `typed`; `echo` shows the typed
-    answer under the verdict (in a report, long after it was typed)."""
+    answer under the verdict (in a report, long after it was typed); `reveal` False holds
+    back the feedback that gives the answer away (a try is left)."""
     head = Text(indent)
     head.append(f"{r.name}: ", style="bold")
     word = STATUS_WORD[r.status]
@@ -307,7 +308,7 @@ def render_part_result(con: Console, r: PartResult, indent: str = "  ",
         label = indent + "  read as: "
         for i, row in enumerate(rows):
             plain(con, (label if i == 0 else " " * len(label)) + row, "dim")
-    for m in r.messages:
+    for m in r.shown if reveal else r.messages:
         body = wrap_prose(m, con.width - len(indent) - 4)
         for i, line in enumerate(body.splitlines()):
             plain(con, indent + ("  - " if i == 0 else "    ") + line)
@@ -318,6 +319,9 @@ def render_check(result: CheckResult) -> None:
     for r in result.parts:
         render_part_result(con, r)
     plain(con, f"score: {result.fraction * 100:.0f}%", "bold")
+    if result.unchecked:
+        plain(con, f"not checked (no answer given): {', '.join(result.unchecked)}; --all "
+                   "counts them as unanswered", "dim")
 
 
 # --- validate ---------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def render_sheet_grade(g: SheetGrade, key_dir: Path) -> None:
             line.append(f"   answer: {p.answer.replace(chr(10), ' ')}", style="dim")
         con.print(line)
         if p.result is not None:
-            for m in p.result.messages:
+            for m in p.result.shown:
                 plain(con, f"    - {m}")
     score = g.score
     plain(con, "")
