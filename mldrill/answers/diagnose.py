@@ -18,10 +18,20 @@ _NAMED_FACTORS = {2.0: "2", 0.5: "1/2", 4.0: "4", 0.25: "1/4", 3.0: "3", 1 / 3: 
 
 
 def _allclose(a: np.ndarray, b: np.ndarray, tol: Tolerance) -> bool:
+    """Every entry within the tolerance; with `sigfigs`, an entry also agrees when it is
+    the right value rounded to that many significant figures (as a number part)."""
     if a.shape != b.shape:
         return False
     diff = np.abs(a - b)
-    return bool(np.all((diff <= tol.abs) | (diff <= tol.rel * np.abs(b))))
+    close = (diff <= tol.abs) | (diff <= tol.rel * np.abs(b))
+    if tol.sigfigs and not close.all():
+        from mldrill.answers.number import same_rounding
+
+        close = close | np.array([same_rounding(float(x), float(y), tol.sigfigs)
+                                  if np.isfinite(x) and np.isfinite(y) else x == y
+                                  for x, y in zip(a.ravel(), b.ravel(), strict=True)],
+                                 dtype=bool).reshape(close.shape)
+    return bool(np.all(close))
 
 
 def factor_finding(value: np.ndarray, target: np.ndarray, tol: Tolerance,

@@ -254,8 +254,8 @@ def judge(family: ProblemFamily, spec: PartSpec, text: str | None, ctx: Context,
         used=tuple((n, got[n].text) for n in follows), wrong=wrong, credit=credit,
         earlier=tuple((n, tag) for n in wrong if (tag := got[n].result.diagnosis)))
     them = " and ".join(wrong)
-    message = (f"correct for your {them} ({them} itself {'was' if len(wrong) == 1 else 'were'}"
-               " wrong): follow-through credit")
+    were = "itself was" if len(wrong) == 1 else "themselves were"
+    message = f"correct for your {them} ({them} {were} wrong): follow-through credit"
     if credit < 1:
         message += f" ({credit:.0%} of the points)"
     return PartResult(spec.name, "correct", credit, (message,), diagnosis="follow-through",

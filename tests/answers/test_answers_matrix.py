@@ -236,3 +236,15 @@ def test_matrix_wrong_entries_are_not_excused_as_rounding(check, spec, text):
     re-asked."""
     result = check(spec("matrix", "[[1/3, 2], [-2/3, 0.5]]"), text)
     assert result.status == "incorrect"
+
+
+def test_vector_and_matrix_parts_honour_sigfigs(check, spec):
+    """A vector or matrix part with sigfigs 3 accepts each entry rounded to 3 significant
+    figures, as a number part does; a wrong rounding is still wrong."""
+    from mldrill.bank.model import Tolerance
+
+    v = spec("vector", "[0.10120639, 2.0, -0.0034567]", tolerance=Tolerance(sigfigs=3))
+    assert check(v, "[0.101, 2, -0.00346]").status == "correct"
+    assert check(v, "[0.102, 2, -0.00346]").status == "incorrect"
+    m = spec("matrix", "[[1.23456, 0.5], [7.891, -10.05]]", tolerance=Tolerance(sigfigs=3))
+    assert check(m, "[[1.23, 0.5], [7.89, -10.1]]").status == "correct"
