@@ -61,6 +61,14 @@ class Terminal:
         self.write(prompt + text + "\n")
         return text
 
+    def typed_so_far(self) -> str:
+        """The half-typed line on a terminal (read when a signal interrupts it), else ""."""
+        if not self.isatty:
+            return ""
+        from mldrill.cli.terminal import typed_so_far
+
+        return typed_so_far().strip()
+
     def write(self, text: str) -> None:
         """`text` as it is, on the console's stream, at once (the echo of a scripted answer,
         the exam timer's warning printed over a line being typed)."""

@@ -88,6 +88,7 @@ class Timer:
         self.run, self.term = run, term
         self.waiting = False
         self.prompt = ""
+        self.partial = ""  # the line being typed when the time ran out
         self.pending = [w for w in warn_marks() if run.time_left() > w + 1]
         self.enabled = hasattr(signal, "setitimer") and term.isatty
         if self.enabled:
@@ -104,6 +105,7 @@ class Timer:
         left = self.run.time_left()
         if left <= 0:
             if self.waiting:
+                self.partial = self.term.typed_so_far()
                 raise TimeUp
             return
         due = [w for w in self.pending if w >= left - 0.5]
@@ -259,7 +261,12 @@ def _ask_part(term: Terminal, run: ExamRun, timer: Timer, number: int, name: str
         if current is not None:
             plain(con, f"  your answer: {current.replace(chr(10), ' ')}   "
                        "(Enter keeps it)", "dim")
-        text = _ask(term, run, timer, f"Q{number} {name}> ")
+        try:
+            text = _ask(term, run, timer, f"Q{number} {name}> ")
+        except TimeUp:
+            if timer.partial and timer.partial.lower() not in COMMANDS:
+                run.keep_at_bell(number, name, timer.partial)  # half typed: it counts
+            raise
         if _command(term, run, text, number, name):
             continue
         if not text:

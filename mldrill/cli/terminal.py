@@ -40,6 +40,7 @@ class _State:
     editing = False                             # readline's line handler is installed
     wake: tuple[int, int] | None = None         # the wake-up pipe (read end, write end)
     ctrl_c: _CtrlC | None = None                # the running session's Ctrl-C policy
+    cooked: bytes = b""                         # typed so far, without readline
 
 
 # -- Ctrl-C over a whole command ------------------------------------------------------------
@@ -123,6 +124,19 @@ def read_line(prompt: str) -> str:
         if rl is None:
             return _read_cooked(prompt, wake)
         return rl.read(prompt, wake)
+
+
+def typed_so_far() -> str:
+    """What has been typed on the line being read and not yet entered ("" if none): the
+    exam keeps it as the answer when the time runs out mid-line."""
+    if _State.editing:
+        rl = _readline()
+        if rl is not None:
+            try:
+                return str(rl.readline.get_line_buffer())
+            except Exception:  # readline in an odd state: nothing to keep
+                return ""
+    return _decode(_State.cooked)
 
 
 def redraw(prompt: str) -> None:
@@ -237,7 +251,7 @@ def _read_cooked(prompt: str, wake: int) -> str:
     sys.stdout.write(prompt)
     sys.stdout.flush()
     fd = sys.stdin.fileno()
-    got = b""
+    got = _State.cooked = b""
     while not got.endswith(b"\n"):
         if not _wait(fd, wake):
             continue
@@ -250,6 +264,8 @@ def _read_cooked(prompt: str, wake: int) -> str:
                 raise EOFError
             break
         got += chunk
+        _State.cooked = got
+    _State.cooked = b""
     return _decode(got.rstrip(b"\n"))
 
 

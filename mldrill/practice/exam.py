@@ -228,6 +228,18 @@ class ExamRun:
     def question(self, number: int) -> Question:
         return self.paper[number - 1]
 
+    def keep_at_bell(self, number: int, part: str, text: str) -> bool:
+        """The answer being typed when the time ran out, kept if it can be read (as a
+        marker keeps what is on the page when pens go down); True if kept."""
+        if self.report is not None:
+            return False
+        q = self.question(number)
+        result = check_part(q.family.part(part), text, q.variant.context)
+        if not result.counted:
+            return False
+        self.entries[(number, part)] = Entry(text, result, self.clock() - self.started)
+        return True
+
     def parts_open(self) -> int:
         """Parts of the paper with no answer kept yet."""
         return sum(1 for number, q in enumerate(self.paper, 1) for p in q.family.parts

@@ -245,8 +245,10 @@ def test_exam_timer_warns_redraws_and_submits_while_typing(
         env: dict[str, str], tmp_path: Path) -> None:
     """In a tty the exam's timer warns while an answer is being typed, shows the line
     again, lets typing go on, and hands the paper in when the time is up, mid-answer:
-    the half-typed answer is not kept, the paper is stored, status 0."""
-    (first, _), _ = _exam_paper()
+    the answer on the line (not yet entered) is kept, as a marker keeps what is on the
+    page when pens go down; the paper is stored, status 0."""
+    (first, answer), _ = _exam_paper()
+    head, tail = answer[: len(answer) // 2], answer[len(answer) // 2:]
     clock = tmp_path / "clock"
     _set_clock(clock, 0)
     env = {**env, "MLDRILL_EXAM_WARN": "30"}  # warn 30 s before the end
@@ -254,14 +256,14 @@ def test_exam_timer_warns_redraws_and_submits_while_typing(
                         command=[sys.executable, "-c", CLOCKED])
     try:
         child.expect_exact(f"[01:00] Q1 {first}> ")
-        child.send("[1 2")
-        child.expect_exact("[1 2")
+        child.send(head)
+        child.expect_exact(head)
         _set_clock(clock, 35)
         child.kill(signal.SIGALRM)           # the timer's alarm, 35 s into the exam
         child.expect_exact("[30 seconds left]")
-        child.expect(re.escape(f"Q1 {first}> ") + ANSI + re.escape("[1 2"))  # shown again
-        child.send(" 3")                     # typing goes on in the same line
-        child.expect_exact(" 3")
+        child.expect(re.escape(f"Q1 {first}> ") + ANSI + re.escape(head))  # shown again
+        child.send(tail)                     # typing goes on in the same line
+        child.expect_exact(tail)
         _set_clock(clock, 61)
         child.kill(signal.SIGALRM)           # and the time is up
         child.expect_exact("Time is up: the paper was submitted")
@@ -273,7 +275,9 @@ def test_exam_timer_warns_redraws_and_submits_while_typing(
     assert child.exitstatus == 0, child.before
     rows = json.loads(_mldrill(env, "history", "--json"))
     assert rows and {r["mode"] for r in rows} == {"exam"}
-    assert {r["status"] for r in rows} == {"unanswered"}
+    kept = {r["part"]: (r["status"], r["answer"]) for r in rows}
+    assert kept[first] == ("correct", answer)
+    assert {s for p, (s, _) in kept.items() if p != first} == {"unanswered"}
 
 
 def test_exam_timer_hands_the_paper_in_by_itself(env: dict[str, str]) -> None:
