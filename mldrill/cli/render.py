@@ -289,6 +289,40 @@ def _same(a: str, b: str) -> bool:
     return "".join(a.split()) == "".join(b.split())
 
 
+def caret_lines(text: str, caret: str, width: int) -> list[str]:
+    """An echoed answer (`text`, indented) and the caret line under it, cut into pieces of
+    at most `width` characters so that a long answer never wraps on the terminal: the
+    caret follows the piece that holds its column, exactly under the character."""
+    lead = len(text) - len(text.lstrip(" "))
+    body, col = text[lead:], caret.index("^") - lead
+    room = max(10, width - lead)
+    if lead + len(body) <= width:
+        return [text, caret]
+    out = []
+    for start in range(0, max(len(body), col + 1), room):
+        out.append(" " * lead + body[start:start + room])
+        if start <= col < start + room:
+            out.append(" " * (lead + col - start) + "^")
+    return out
+
+
+def _with_carets(message: str, width: int) -> str:
+    """`wrap_prose` for a verdict's message, except an answer echoed above a caret line,
+    which is cut (not wrapped at spaces) so the caret stays under its character."""
+    lines = message.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if nxt.strip() == "^" and nxt.index("^") >= len(nxt) - 1:
+            out += caret_lines(lines[i], nxt, width)
+            i += 2
+            continue
+        out.append(wrap_prose(lines[i], width))
+        i += 1
+    return "\n".join(out)
+
+
 def render_part_result(con: Console, r: PartResult, indent: str = "  ",
                        credit: float | None = None, typed: str | None = None,
                        echo: bool = False, reveal: bool = True) -> None:
@@ -318,7 +352,7 @@ def render_part_result(con: Console, r: PartResult, indent: str = "  ",
         for i, row in enumerate(rows):
             plain(con, (label if i == 0 else " " * len(label)) + row, "dim")
     for m in r.shown if reveal else r.messages:
-        body = wrap_prose(m, con.width - len(indent) - 4)
+        body = _with_carets(m, con.width - len(indent) - 4)
         for i, line in enumerate(body.splitlines()):
             plain(con, indent + ("  - " if i == 0 else "    ") + line)
 

@@ -39,3 +39,28 @@ def test_stats_due_list_wraps_between_ids(monkeypatch, capsys) -> None:
     for i in ids:
         assert any(i in line for line in lines), (i, out)
     assert all(len(line) <= 60 for line in lines)
+
+
+def test_the_caret_under_a_long_answer_sits_under_its_character(monkeypatch, capsys) -> None:
+    """An unreadable answer longer than the terminal is cut into pieces, not wrapped at
+    spaces, and the caret is printed under the exact character it points at."""
+    from mldrill.answers.base import PartResult
+    from mldrill.cli.render import caret_lines, console, render_part_result
+    from mldrill.errors import AnswerParseError
+
+    text = "[[1, 2, 3, 4, 5, 6, 7, 8], [9, 10, 11, 12, 13, 14, 15, 16], [17, 18 19, 20]]"
+    col = text.index("19")
+    err = AnswerParseError(text, col, "two numbers with nothing between them")
+    monkeypatch.setenv("COLUMNS", "40")
+    render_part_result(console(), PartResult("M", "invalid", 0.0, (err.render(),),
+                                             error_col=col))
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    k = next(i for i, line in enumerate(lines) if line.strip() == "^")
+    above, caret = lines[k - 1], lines[k]
+    assert above[caret.index("^"):].startswith("19")
+    for width in range(12, 90):  # the piece with the caret, at every width
+        got = caret_lines("  " + text, "  " + " " * col + "^", width)
+        k = next(i for i, line in enumerate(got) if line.strip() == "^")
+        assert got[k - 1][got[k].index("^")] == "1"  # the "1" of "19"
+        assert "".join(g[2:] for i, g in enumerate(got) if i != k) == text
