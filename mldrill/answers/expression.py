@@ -152,8 +152,10 @@ class ExpressionKind(AnswerKind[Symbolic]):
 
             tree = _from_sympy(to_sympy(tree, _sympy_symbols(spec, ctx)))
         else:
-            # parameters become numbers, so the answer text is something a student can type
-            tree = n.substitute(tree, constant_nodes(_numbers(ctx), exclude=domains(spec)))
+            # parameters become numbers, so the answer text is something a student can type;
+            # (8 - 4)*log(1 - t) is shown as 4*log(1 - t)
+            tree = n.folded(n.substitute(tree, constant_nodes(_numbers(ctx),
+                                                              exclude=domains(spec))))
         values = self._evaluate_tree(tree, spec, ctx, ctx.functions)
         return Symbolic(parsed, tree, values, n.to_text(tree))
 

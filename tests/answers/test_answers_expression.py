@@ -186,3 +186,17 @@ def test_step_and_comparison(check, spec):
     s = spec("expression", "step(z)", options={"variables": {"z": [-2, 2]}})
     assert check(s, "z > 0").status == "correct"
     assert check(s, "heaviside(z)").status == "correct"
+
+
+def test_the_key_shows_worked_out_arithmetic(spec):
+    """Parameters become numbers in the key, with whole-number arithmetic worked out:
+    `a*log(t) + (b - a)*log(1 - t)` with a = 4, b = 8 is `4*log(t) + 4*log(1 - t)`."""
+    from mldrill.answers.base import KINDS, cached_target
+    from tests.answers.conftest import make_ctx
+
+    s = spec("expression", "a*log(t) + (b - a)*log(1 - t)",
+             options={"variables": {"t": [0.1, 0.9]}})
+    ctx = make_ctx({"a": 4, "b": 8})
+    kind = KINDS["expression"]
+    assert kind.format(cached_target(kind, s.answer, s, ctx), s, ctx) == \
+        "4*log(t) + 4*log(1 - t)"
