@@ -521,9 +521,12 @@ def lasso_1d_brute(x, y, lam, mean=False):
     X, ys = _one_column(x, y)
     bound = 1.0 + sum(abs(v) for v in ys) * sum(abs(r[0]) for r in X) \
         / sum(r[0] * r[0] for r in X)
-    w = _argmin_convex_1d(lambda v: _lasso_objective_loops(X, ys, [v], lam, mean),
-                          -bound, bound)
-    return 0.0 if abs(w) < 1e-9 else w
+    def f(v):
+        return _lasso_objective_loops(X, ys, [v], lam, mean)
+
+    w = _argmin_convex_1d(f, -bound, bound)
+    # the search ends within float noise of the kink at 0; land on it if it is no worse
+    return 0.0 if f(0.0) <= f(w) else w
 
 
 def lasso_1d_lambda_max_brute(x, y, mean=False):
@@ -604,7 +607,8 @@ def lasso_cd_steps_brute(X, y, lam, w0, order):
             return _lasso_objective_loops(Xl, ys, trial, lam, False)
 
         wj = _argmin_convex_1d(f, -bound, bound)
-        w[j] = 0.0 if abs(wj) < 1e-9 else wj
+        # the search ends within float noise of the kink at 0; land on it if it is no worse
+        w[j] = 0.0 if f(0.0) <= f(wj) else wj
         rhos.append(rho)
         W.append(list(w))
     return np.array(rhos), np.array(W)
