@@ -33,6 +33,39 @@ def _letters(value: Value | frozenset[str]) -> frozenset[str]:
     raise EvaluationError(f"a choice answer must be letters, got {value!r}")
 
 
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("`", "").split()).strip(" .")
+
+
+def _by_option_text(text: str, spec: PartSpec, ctx: Context | None) -> str | None:
+    """Letters for an answer given as the options' own words, as shown ("green" or
+    "G) green" for `G) green`; "red, green" for select-all), or None. Only a text that
+    names exactly one option each way counts; anything else is read as letters."""
+    from mldrill.variants.template import render
+
+    options: dict[str, str] = {}
+    for letter, shown in spec.mapping("choices").items():
+        try:
+            words = render(str(shown), ctx.params, ctx.functions) if ctx else str(shown)
+        except (AnswerParseError, EvaluationError):
+            words = str(shown)
+        options[str(letter).upper()] = _words(words)
+    if len(set(options.values())) != len(options):
+        return None  # two options read alike: only letters can tell them apart
+    by_words = {w: letter for letter, w in options.items() if w}
+    pieces = [text] if not spec.options.get("select_all") else re.split(r"[,;]", text)
+    letters = []
+    for piece in pieces:
+        said = _words(piece)
+        m = re.match(r"^\(?([a-z])\)?[).:]?\s+(.+)$", said)
+        if m and by_words.get(m.group(2)) == m.group(1).upper():
+            said = m.group(2)  # "G) green": the letter and its words agree
+        if said not in by_words:
+            return None
+        letters.append(by_words[said])
+    return ", ".join(letters) if letters else None
+
+
 @register_kind
 class ChoiceKind(AnswerKind[frozenset[str]]):
     name = "choice"
@@ -62,7 +95,7 @@ class ChoiceKind(AnswerKind[frozenset[str]]):
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[frozenset[str], str]:
         choices = [str(c).upper() for c in spec.mapping("choices")]
-        cleaned = text.strip().strip("()[]{}").strip()
+        cleaned = _by_option_text(text, spec, ctx) or text.strip().strip("()[]{}").strip()
         if not _LITERAL_LETTERS.match(cleaned):
             raise AnswerParseError(text, 0, "expected a letter",
                                    f"one of {', '.join(choices)}" if choices else None)

@@ -9,6 +9,7 @@ to tell a student that their answer is "correct only for symmetric matrices".
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from mldrill.answers.base import (
 )
 from mldrill.answers.matrix import shape_text
 from mldrill.bank.model import PartSpec
-from mldrill.errors import EvaluationError
+from mldrill.errors import AnswerParseError, BroadcastError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
 from mldrill.expr.parse import MATRIX_ANSWER, Expr, check_names, parse
@@ -119,16 +120,50 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
                    "true}}; letters are dimensions",
         "tolerance": "{rel, abs}: numeric agreement",
+        "broadcast": "true: NumPy broadcasting is allowed (y * x.T is an outer product); "
+                     "default: true where the prompt says NumPy, else shapes must match",
     }
 
+    def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
+        b = options.get("broadcast")
+        if b is not None and not isinstance(b, bool):
+            return [("broadcast", f"broadcast must be true or false, got {b!r}")]
+        return []
+
+    def _meant_numpy(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
+                     symmetric: bool) -> bool:
+        """Does the NumPy (broadcasting) reading of a student's expression give a result of
+        the right shape? Then they meant NumPy's operation (y * x.T for y @ x.T) and are
+        told why it is not read so; otherwise the shapes are simply wrong."""
+        from mldrill.answers.base import cached_target
+
+        try:
+            target = cached_target(self, spec.answer, spec, ctx)
+            loose = MatrixExpressionKind._values(
+                self, expr, dataclasses.replace(spec, options={**spec.options,
+                                                               "broadcast": True}),
+                ctx, functions, symmetric)
+        except (EvaluationError, AnswerParseError):
+            return False
+        return not loose.error and all(
+            np.shape(a) == np.shape(b) for a, b in zip(loose.values, target.values, strict=True))
+
     def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
-                symmetric: bool = False) -> MatrixValue:
+                symmetric: bool = False, student: bool = False) -> MatrixValue:
+        """The expression on every trial. For a student's answer (`student`) that would
+        only work by NumPy broadcasting where the part wants equal shapes, the reason is
+        raised (the answer is re-asked, not marked wrong)."""
         scalars = _scalars(ctx)
         values = []
+        strict = not spec.options.get("broadcast", False)
         for env in instances(spec, ctx, symmetric):
             try:
                 v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
-                             strict_broadcast=True)
+                             strict_broadcast=strict)
+            except BroadcastError as exc:
+                if student and self._meant_numpy(expr, spec, ctx, functions, symmetric):
+                    raise AnswerParseError(expr.text, exc.col or 0, exc.message) from None
+                return MatrixValue(expr, (), exc.mismatch)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
             values.append(np.asarray(array_like(v), dtype=float))
@@ -157,7 +192,7 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         expr = parse(text, MATRIX_ANSWER, functions=MATRIX_STUDENT, variables=names)
         check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
-        return self._values(expr, spec, ctx, _FUNCS), expr.text
+        return self._values(expr, spec, ctx, _FUNCS, student=True), expr.text
 
     def agree(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
               ) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 
-from mldrill.errors import EvaluationError
+from mldrill.errors import BroadcastError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.parse import Expr
 
@@ -188,6 +188,13 @@ class _Evaluator:
             if self.strict_broadcast and x.ndim and y.ndim and x.shape != y.shape:
                 # (n x 1) + (1 x n) silently makes an n x n matrix in NumPy; in matrix
                 # algebra only a scalar combines with a matrix of another shape.
+                if size:
+                    raise BroadcastError(
+                        f"'{op}' of a {_dims(x)} and a {_dims(y)} would broadcast in NumPy "
+                        f"(to {_dims(np.empty(np.broadcast_shapes(x.shape, y.shape)))}), but "
+                        "here shapes must match: write the product you mean with @ (an outer "
+                        "product is y @ x.T)", _shape_message(op, x, y, ValueError()),
+                        self.source, node.pos)
                 raise self.fail(node, _shape_message(op, x, y, ValueError()))
         try:
             result = _BIN[op](x, y)
@@ -238,6 +245,10 @@ def _truth(v: Value) -> bool:
     if isinstance(v, np.ndarray):
         return bool(v.all())
     return bool(v)
+
+
+def _dims(x: np.ndarray) -> str:
+    return " x ".join(map(str, x.shape))
 
 
 def _shape_message(op: str, x: Value, y: Value, exc: Exception) -> str:
