@@ -176,6 +176,16 @@ class AnswerKind(Generic[V]):
         """Extra facts about a wrong answer (which entries are wrong, ...)."""
         return []
 
+    def written_as(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:
+        """For a catalogued mistake that cannot be computed on the part's inputs (a shape
+        error is the mistake): the text a student would type for it, matched by its
+        structure instead of its values. None: this kind matches values only."""
+        return None
+
+    def same_text(self, value: V, typed: str) -> bool:
+        """Is `value` (a student's answer) the expression `typed`, structurally?"""
+        return False
+
     def precheck(self, text: str, value: V, target: V, spec: PartSpec, ctx: Context
                  ) -> PartResult | None:
         """A verdict that short-circuits comparison (e.g. too few digits: re-ask)."""
@@ -233,9 +243,13 @@ def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) 
     for mistake in spec.mistakes:
         try:
             wrong = cached_target(kind, mistake.answer, spec, ctx)
+            matches = kind.agree(value, wrong, spec, ctx)
         except (AnswerParseError, EvaluationError, ValueError, ArithmeticError):
-            continue  # a catalogued answer that cannot be computed here never matches
-        if kind.agree(value, wrong, spec, ctx):
+            # a slip that cannot be computed here (Z @ (Y - X) for Z.T @ (Y - X)) matches
+            # an answer written the same way, where the kind can tell
+            written = kind.written_as(mistake.answer, spec, ctx)
+            matches = written is not None and kind.same_text(value, written)
+        if matches:
             return _verdict(spec, status="incorrect", credit=mistake.credit,
                             messages=(rendered(mistake.feedback, ctx),),
                             revealing=(rendered(mistake.reveal, ctx),) if mistake.reveal

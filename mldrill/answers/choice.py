@@ -17,6 +17,7 @@ from mldrill.answers.base import (
 )
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.expr.latex import looks_like_latex, translate
 from mldrill.values import array_like, as_int
 
 if TYPE_CHECKING:
@@ -153,6 +154,13 @@ class ShapeKind(AnswerKind[tuple[int, ...]]):
         return tuple(as_int(v) for v in cast("Iterable[Value]", value))
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[tuple[int, ...], str]:
+        if looks_like_latex(text):  # 6 \times 28 \times 28, \left(6, 28\right)
+            latex = translate(text)  # never LaTeX again: no backslash, brace or $ is left
+            try:
+                return self.read(latex.source.replace("·", "x"), spec, ctx)
+            except AnswerParseError as exc:
+                col = latex.origin[exc.col] if exc.col < len(latex.origin) else len(text)
+                raise AnswerParseError(text, col, exc.message, exc.expected) from None
         inner = text.strip()
         if inner[:1] in "([" and inner[-1:] in ")]":
             inner = inner[1:-1]

@@ -234,7 +234,14 @@ def _check_part(part: PartSpec, ctx: Context, coincide: Counter[str]) -> list[st
         try:
             wrong = cached_target(kind, m.answer, part, ctx)
         except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
-            problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed: {exc}")
+            written = kind.written_as(m.answer, part, ctx)
+            if written is None:
+                problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed: "
+                                f"{exc}")
+            elif (got := check_part(part, written, ctx)).diagnosis != f"mistake:{m.tag}":
+                problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed "
+                                f"({exc}), and typed as '{written}' it is diagnosed as "
+                                f"{got.diagnosis!r}")
             continue
         typed = "" if kind.agree(wrong, target, part, ctx) else kind.format(wrong, part, ctx)
         if not typed.strip():  # equals the reference, or e.g. a select-all that picks nothing

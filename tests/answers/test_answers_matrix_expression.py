@@ -97,12 +97,11 @@ def test_both_sides_broadcasting_is_a_shape_error(check, quadratic):
     assert "shapes do not match for '+': n x 1 and 1 x n" in result.messages[0]
 
 
-def test_juxtaposed_matrices_must_say_which_product(check, quadratic):
-    """`A x` is not guessed: the student is asked for @ or *, and it is not counted."""
+def test_juxtaposed_matrices_are_a_matrix_product(check, quadratic):
+    """`A x` means what it means on paper, A @ x, and the echo says so (it used to be
+    refused with "is it A @ x or A * x?")."""
     result = check(quadratic, "A x + A' x")
-    assert result.status == "invalid"
-    assert "missing operator before 'x'; expected @ for a matrix product (A @ x)" \
-        in result.messages[0]
+    assert (result.status, result.read_as) == ("correct", "A @ x + A.T @ x")
 
 
 def test_scalar_times_matrix_may_be_juxtaposed(check, quadratic):
@@ -125,7 +124,7 @@ def test_sign_and_factor(check, quadratic):
 
 def test_wrong_without_diagnosis(check, quadratic):
     """A plain wrong answer of the right shape is incorrect with no diagnosis."""
-    result = check(quadratic, "A @ x")
+    result = check(quadratic, "A @ A @ x")
     assert (result.status, result.diagnosis, result.messages) == ("incorrect", None, ())
 
 
@@ -193,11 +192,11 @@ def test_scalar_parameters_are_available(check, spec):
     assert check(s, "0.5x", params={"lam": 0.5}).status == "correct"
 
 
-def test_juxtaposed_bracket_suggests_a_product_with_the_group(check, quadratic):
-    """`A (x + x)` is asked for `A @ (...)`, not the odd `A @ (`."""
+def test_juxtaposed_bracket_is_a_matrix_product_with_the_group(check, quadratic):
+    """`A (x + x)` is A @ (x + x), a matrix times the bracket (it used to be refused)."""
     result = check(quadratic, "A (x + x)")
-    assert result.status == "invalid"
-    assert "(A @ (...))" in result.messages[0]
+    assert (result.status, result.read_as) == ("incorrect", "A @ (x + x)")
+    assert result.diagnosis == "symmetric-only"
 
 
 @pytest.mark.parametrize("text", ["sum(dY, axis=0)", "sum(dY, 0)"])
@@ -265,3 +264,26 @@ def test_the_broadcast_default_follows_the_prompt(tmp_path):
            for f in cat.families.values()}
     assert got == {"a.yaml": True, "b.yaml": False, "c.yaml": False}
     assert any("broadcast must be true or false" in d.message for d in cat.diagnostics)
+
+
+def test_fixed_sizes_give_a_tall_matrix(check, spec):
+    """`sizes: {n: 6, d: 3}` fixes X as 6 x 3 on every trial (normal equations need a tall
+    X: X.T @ X is then invertible); the other letters stay distinct and random."""
+    from mldrill.answers.matrix_expression import instances
+    from tests.answers.conftest import make_ctx
+
+    opts = {"symbols": {"X": ["n", "d"], "y": ["n", 1], "B": ["k", "k"]},
+            "sizes": {"n": 6, "d": 3}}
+    s = spec("matrix_expression", "inv(X.T @ X) @ X.T @ y", options=opts)
+    ctx = make_ctx()
+    for env in instances(s, ctx):
+        assert env["X"].shape == (6, 3) and env["B"].shape[0] not in (6, 3)
+    assert check(s, "inv(X.T @ X) @ X.T @ y", ctx=ctx).status == "correct"
+
+
+@pytest.mark.parametrize("sizes", [{"n": 0}, {"n": 99}, {"n": "six"}, [6, 3], {"n": True}])
+def test_bad_sizes_are_refused(sizes):
+    """sizes: must map letters to whole numbers from 1 to 12."""
+    from mldrill.answers.base import KINDS
+
+    assert KINDS["matrix_expression"].option_errors({"sizes": sizes})
