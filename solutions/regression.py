@@ -48,6 +48,19 @@ __all__ = [
     "logreg_hessian_loops",
     "shrunk_mean_risk",
     "shrunk_mean_risk_brute",
+    "lasso_soft_threshold",
+    "lasso_1d",
+    "lasso_1d_brute",
+    "lasso_1d_lambda_max",
+    "lasso_1d_lambda_max_brute",
+    "lasso_cd_steps",
+    "lasso_cd_steps_brute",
+    "polyreg_design",
+    "polyreg_design_loops",
+    "polyreg_feature_count",
+    "polyreg_feature_count_brute",
+    "wls_fit",
+    "wls_fit_loops",
 ]
 
 
@@ -414,3 +427,265 @@ def shrunk_mean_risk_brute(values, n, c, target=0.0, probs=None):
     variance = sum(p * (t - expected) ** 2 for p, t in sets)
     mse = sum(p * (t - theta) ** 2 for p, t in sets)
     return expected - theta, variance, mse
+
+
+# --------------------------------------------------------------------------
+# Lasso: soft-thresholding and coordinate descent
+# --------------------------------------------------------------------------
+#
+# The Lasso objective here is (1/2) ||y - X w||^2 + lam ||w||_1 (``mean=False``),
+# or (1/(2n)) ||y - X w||^2 + lam ||w||_1 (``mean=True``, scikit-learn's scaling),
+# which is the first with lam replaced by n lam.
+
+
+def _vector(v, name):
+    """``v`` as a non-empty float vector."""
+    v = np.asarray(v)
+    if v.ndim != 1 or v.size == 0 or not np.issubdtype(v.dtype, np.number):
+        raise ValueError(f"{name} must be a non-empty numeric vector, got shape {v.shape}")
+    return v.astype(np.float64)
+
+
+def _lasso_1d_inputs(x, y, lam):
+    x = _vector(x, "x")
+    y = _targets(y, x.size)
+    if lam < 0:
+        raise ValueError(f"lam must be non-negative, got {lam}")
+    if not np.any(x != 0):
+        raise ValueError("x must not be all zeros")
+    return x, y
+
+
+def lasso_soft_threshold(z, t):
+    """The soft-thresholding operator ``S(z, t) = sign(z) max(|z| - t, 0)``, elementwise."""
+    if np.any(np.asarray(t) < 0):
+        raise ValueError(f"the threshold must be non-negative, got {t}")
+    z = np.asarray(z, dtype=np.float64)
+    out = np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def lasso_1d(x, y, lam, mean=False):
+    """One-feature Lasso without intercept: ``w = S(x^T y, c lam) / x^T x`` (c = n if mean).
+
+    Minimises ``(1/2) ||y - x w||^2 + lam |w|`` (``mean=False``) or
+    ``(1/(2n)) ||y - x w||^2 + lam |w|`` (``mean=True``).
+    """
+    x, y = _lasso_1d_inputs(x, y, lam)
+    c = x.size if mean else 1
+    return lasso_soft_threshold(float(x @ y), c * lam) / float(x @ x)
+
+
+def lasso_1d_lambda_max(x, y, mean=False):
+    """The smallest lam for which the one-feature Lasso gives ``w = 0``: ``|x^T y| / c``."""
+    x, y = _lasso_1d_inputs(x, y, 0.0)
+    return abs(float(x @ y)) / (x.size if mean else 1)
+
+
+def _lasso_objective_loops(X, y, w, lam, mean):
+    """(1/2) sum of squared residuals (/n if mean) + lam sum |w_j|, with loops (lists)."""
+    n = len(y)
+    sq = 0.0
+    for i in range(n):
+        r = y[i]
+        for j in range(len(w)):
+            r -= X[i][j] * w[j]
+        sq += r * r
+    return sq / (2 * n if mean else 2) + lam * sum(abs(v) for v in w)
+
+
+def _argmin_convex_1d(f, lo, hi, iters=200):
+    """Minimise a convex function of one variable on [lo, hi] by ternary search."""
+    for _ in range(iters):
+        a = lo + (hi - lo) / 3
+        b = hi - (hi - lo) / 3
+        if f(a) <= f(b):
+            hi = b
+        else:
+            lo = a
+    return (lo + hi) / 2
+
+
+def _one_column(x, y):
+    xs = [float(v) for v in np.asarray(x).ravel()]
+    ys = [float(v) for v in np.asarray(y).ravel()]
+    if len(xs) != len(ys) or not xs or all(v == 0 for v in xs):
+        raise ValueError("x and y must have equal non-zero length and x must not be all zeros")
+    return [[v] for v in xs], ys
+
+
+def lasso_1d_brute(x, y, lam, mean=False):
+    """Independent check of ``lasso_1d``: ternary search of the objective, written with loops."""
+    if lam < 0:
+        raise ValueError(f"lam must be non-negative, got {lam}")
+    X, ys = _one_column(x, y)
+    bound = 1.0 + sum(abs(v) for v in ys) * sum(abs(r[0]) for r in X) \
+        / sum(r[0] * r[0] for r in X)
+    def f(v):
+        return _lasso_objective_loops(X, ys, [v], lam, mean)
+
+    w = _argmin_convex_1d(f, -bound, bound)
+    # the search ends within float noise of the kink at 0; land on it if it is no worse
+    return 0.0 if f(0.0) <= f(w) else w
+
+
+def lasso_1d_lambda_max_brute(x, y, mean=False):
+    """Independent check of ``lasso_1d_lambda_max``: bisection on lam with a ternary-search fit."""
+    X, ys = _one_column(x, y)
+    bound = 1.0 + sum(abs(v) for v in ys) * sum(abs(r[0]) for r in X) \
+        / sum(r[0] * r[0] for r in X)
+
+    def fit(lam):
+        return _argmin_convex_1d(lambda v: _lasso_objective_loops(X, ys, [v], lam, mean),
+                                 -bound, bound)
+
+    lo, hi = 0.0, 1.0
+    while abs(fit(hi)) > 1e-7:
+        hi *= 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if abs(fit(mid)) > 1e-7:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def lasso_cd_steps(X, y, lam, w0, order):
+    """Coordinate descent on ``(1/2)||y - X w||^2 + lam ||w||_1``: one exact update per step.
+
+    ``order`` lists the coordinates updated, in turn.  Step ``k`` on coordinate
+    ``j`` computes ``rho = x_j^T (y - X w + x_j w_j)`` (the residual without
+    feature j) and sets ``w_j = S(rho, lam) / ||x_j||^2``.  Returns the tuple
+    ``(rhos, W)``: the ``rho`` of each step and the weight vector after it.
+    """
+    X = _design(X)
+    y = _targets(y, X.shape[0])
+    w = _weights(w0, X.shape[1]).copy()
+    if lam < 0:
+        raise ValueError(f"lam must be non-negative, got {lam}")
+    rhos, W = [], []
+    for j in np.asarray(order, dtype=int).ravel():
+        xj = X[:, j]
+        if not np.any(xj != 0):
+            raise ValueError(f"column {j} of X is all zeros")
+        rho = float(xj @ (y - X @ w + xj * w[j]))
+        w[j] = lasso_soft_threshold(rho, lam) / float(xj @ xj)
+        rhos.append(rho)
+        W.append(w.copy())
+    return np.array(rhos), np.array(W)
+
+
+def lasso_cd_steps_brute(X, y, lam, w0, order):
+    """Independent check of ``lasso_cd_steps``: each step minimises the objective in w_j.
+
+    The full objective (loops) is minimised over the one coordinate by ternary
+    search, the others held fixed; ``rho`` is summed example by example.
+    """
+    if lam < 0:
+        raise ValueError(f"lam must be non-negative, got {lam}")
+    Xl = [[float(v) for v in row] for row in np.asarray(X)]
+    ys = [float(v) for v in np.asarray(y).ravel()]
+    w = [float(v) for v in np.asarray(w0).ravel()]
+    if len(Xl) != len(ys) or any(len(row) != len(w) for row in Xl):
+        raise ValueError("X, y and w0 have inconsistent shapes")
+    bound = 1.0 + sum(abs(v) for v in ys) * sum(abs(v) for row in Xl for v in row) \
+        + sum(abs(v) for v in w) * 10
+    rhos, W = [], []
+    for j in [int(v) for v in np.asarray(order).ravel()]:
+        rho = 0.0
+        for i in range(len(ys)):
+            partial = ys[i]
+            for k in range(len(w)):
+                if k != j:
+                    partial -= Xl[i][k] * w[k]
+            rho += Xl[i][j] * partial
+
+        def f(v, j=j):
+            trial = list(w)
+            trial[j] = v
+            return _lasso_objective_loops(Xl, ys, trial, lam, False)
+
+        wj = _argmin_convex_1d(f, -bound, bound)
+        # the search ends within float noise of the kink at 0; land on it if it is no worse
+        w[j] = 0.0 if f(0.0) <= f(wj) else wj
+        rhos.append(rho)
+        W.append(list(w))
+    return np.array(rhos), np.array(W)
+
+
+# --------------------------------------------------------------------------
+# polynomial regression
+# --------------------------------------------------------------------------
+
+
+def polyreg_design(x, p):
+    """Design matrix of degree-p polynomial regression on scalar inputs: columns x^0 .. x^p."""
+    x = _vector(x, "x")
+    if isinstance(p, bool) or int(p) != p or p < 0:
+        raise ValueError(f"the degree must be a whole number >= 0, got {p!r}")
+    return x[:, None] ** np.arange(int(p) + 1)[None, :]
+
+
+def polyreg_design_loops(x, p):
+    """Independent check of ``polyreg_design``: each power built by repeated multiplication."""
+    rows = []
+    for v in np.asarray(x, dtype=np.float64).ravel().tolist():
+        row, power = [], 1.0
+        for _ in range(int(p) + 1):
+            row.append(power)
+            power *= v
+        rows.append(row)
+    return np.array(rows)
+
+
+def polyreg_feature_count(d, p, constant=True):
+    """Monomials of degree <= p in d variables: ``C(d + p, p)`` (minus 1 without the constant)."""
+    for v, name in ((d, "d"), (p, "p")):
+        if isinstance(v, bool) or int(v) != v or v < 0:
+            raise ValueError(f"{name} must be a whole number >= 0, got {v!r}")
+    return math.comb(int(d) + int(p), int(p)) - (0 if constant else 1)
+
+
+def polyreg_feature_count_brute(d, p, constant=True):
+    """Independent check of ``polyreg_feature_count``: enumerate the exponent tuples."""
+    count = 0
+    for exps in itertools.product(range(int(p) + 1), repeat=int(d)):
+        if sum(exps) <= p and (constant or sum(exps) > 0):
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------
+# weighted least squares
+# --------------------------------------------------------------------------
+
+
+def wls_fit(X, y, weights):
+    """Weighted least squares: ``(X^T W X)^{-1} X^T W y`` with ``W = diag(weights)``.
+
+    Minimises ``sum_i weights_i (y_i - x_i^T w)^2``; the weights must be positive.
+    """
+    X = _design(X)
+    y = _targets(y, X.shape[0])
+    c = _targets(weights, X.shape[0], "weights")
+    if np.any(c <= 0):
+        raise ValueError("the weights must be positive")
+    Wm = np.diag(c)
+    return _solve(X.T @ Wm @ X, X.T @ Wm @ y, "X^T W X")
+
+
+def wls_fit_loops(X, y, weights):
+    """Independent check of ``wls_fit``: weighted sums with loops, then Cramer's rule."""
+    X = _design(X)
+    y = _targets(y, X.shape[0])
+    c = _targets(weights, X.shape[0], "weights")
+    N, D = X.shape
+    G = [[0.0] * D for _ in range(D)]
+    r = [0.0] * D
+    for i in range(N):
+        for j in range(D):
+            r[j] += float(c[i]) * float(X[i, j]) * float(y[i])
+            for k in range(D):
+                G[j][k] += float(c[i]) * float(X[i, j]) * float(X[i, k])
+    return _cramer_loops(G, r)

@@ -204,3 +204,88 @@ def test_shrunk_mean_risk_enum_with_probabilities(sol):
         sol.shrunk_mean_risk_brute([0, 1], 2, 1, probs=[0.5, 0.6])
     with pytest.raises(ValueError, match="positive integer"):
         sol.shrunk_mean_risk(0, 1, 0, 1)
+
+
+# --------------------------------------------------------------------------
+# Lasso, polynomial regression, weighted least squares (issue 15)
+# --------------------------------------------------------------------------
+
+
+def test_lasso_soft_threshold_hand_values(sol):
+    """S(5, 2) = 3, S(-5, 2) = -3, S(1, 2) = 0: shrink towards 0 by t, and stop at 0."""
+    assert sol.lasso_soft_threshold(5, 2) == 3
+    assert sol.lasso_soft_threshold(-5, 2) == -3
+    assert sol.lasso_soft_threshold(1, 2) == 0
+    np.testing.assert_allclose(sol.lasso_soft_threshold(np.array([4, -1]), 1.5), [2.5, 0])
+    with pytest.raises(ValueError, match="non-negative"):
+        sol.lasso_soft_threshold(1, -1)
+
+
+def test_lasso_1d_hand_example(sol):
+    """x = [1, 2, 0], y = [3, 1, 2]: x^T y = 5, x^T x = 5, so w = (5 - 2)/5 = 0.6 at lam = 2.
+
+    With the 1/(2n) scaling (n = 3) the threshold is 3 lam: 6 > 5 gives w = 0 at lam = 2,
+    and (5 - 3)/5 = 0.4 at lam = 1. The smallest lam giving 0 is 5, or 5/3 scaled.
+    """
+    x, y = [1, 2, 0], [3, 1, 2]
+    for f in (sol.lasso_1d, sol.lasso_1d_brute):
+        assert f(x, y, 2) == pytest.approx(0.6, abs=1e-7)
+        assert f(x, y, 2, mean=True) == pytest.approx(0.0, abs=1e-7)
+        assert f(x, y, 1, mean=True) == pytest.approx(0.4, abs=1e-7)
+    for f in (sol.lasso_1d_lambda_max, sol.lasso_1d_lambda_max_brute):
+        assert f(x, y) == pytest.approx(5, abs=1e-6)
+        assert f(x, y, mean=True) == pytest.approx(5 / 3, abs=1e-6)
+
+
+@FAST
+@given(arrays(np.int64, 4, elements=st.integers(-3, 3)),
+       arrays(np.int64, 4, elements=st.integers(-4, 4)), st.sampled_from([0.5, 1, 2, 3]),
+       st.booleans())
+def test_lasso_1d_brute_agrees(sol, x, y, lam, mean):
+    """The ternary search of the objective lands on the soft-thresholded closed form."""
+    if not np.any(x != 0):
+        return
+    assert sol.lasso_1d(x, y, lam, mean) == pytest.approx(
+        sol.lasso_1d_brute(x, y, lam, mean), abs=1e-6)
+
+
+def test_lasso_cd_hand_example(sol):
+    """X = [[1, 0], [1, 1], [0, 1]], y = [2, 3, 1], lam = 1, from w = 0, coordinates 0, 1, 0.
+
+    Step 1: rho = x0^T y = 5, w0 = (5 - 1)/2 = 2. Step 2: residual without x1 is
+    [0, 1, 1], rho = 2, w1 = (2 - 1)/2 = 1/2. Step 3: residual without x0 is
+    [2, 5/2, 1/2], rho = 9/2, w0 = (9/2 - 1)/2 = 7/4.
+    """
+    X, y = [[1, 0], [1, 1], [0, 1]], [2, 3, 1]
+    for f in (sol.lasso_cd_steps, sol.lasso_cd_steps_brute):
+        rhos, W = f(X, y, 1, [0, 0], [0, 1, 0])
+        np.testing.assert_allclose(rhos, [5, 2, 4.5], atol=1e-7)
+        np.testing.assert_allclose(W, [[2, 0], [2, 0.5], [1.75, 0.5]], atol=1e-7)
+
+
+def test_polyreg_design_and_counts_hand_values(sol):
+    """x = [2, -1], degree 3: rows [1, 2, 4, 8] and [1, -1, 1, -1]; 2 variables of degree <= 2
+    give 1, a, b, a^2, ab, b^2 = 6 = C(4, 2) features (5 without the constant); 3 give 10."""
+    for f in (sol.polyreg_design, sol.polyreg_design_loops):
+        np.testing.assert_array_equal(f([2, -1], 3), [[1, 2, 4, 8], [1, -1, 1, -1]])
+    for f in (sol.polyreg_feature_count, sol.polyreg_feature_count_brute):
+        assert f(2, 2) == 6
+        assert f(2, 2, constant=False) == 5
+        assert f(3, 2) == 10
+        assert f(4, 3) == 35
+
+
+def test_wls_hand_example(sol):
+    """x = 0, 1, 2, y = 1, 3, 2, weights 1, 2, 1, line b + m x: b = 7/4, m = 1/2.
+
+    X^T W X = [[4, 4], [4, 6]], X^T W y = [9, 10], det 8,
+    theta = [[6, -4], [-4, 4]] [9, 10] / 8 = [14, 4] / 8.
+    """
+    X = np.array([[1, 0], [1, 1], [1, 2]])
+    for f in (sol.wls_fit, sol.wls_fit_loops):
+        np.testing.assert_allclose(f(X, [1, 3, 2], [1, 2, 1]), [1.75, 0.5])
+    # equal weights: ordinary least squares
+    np.testing.assert_allclose(sol.wls_fit(X, [1, 3, 2], [2, 2, 2]),
+                               sol.linreg_fit(X, np.array([1, 3, 2])))
+    with pytest.raises(ValueError, match="positive"):
+        sol.wls_fit(X, [1, 3, 2], [1, 0, 1])
