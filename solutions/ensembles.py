@@ -319,10 +319,11 @@ def bagging_trees_needed_brute(s2, rho, target):
     """
     B = 1
     while True:
+        # the B x B covariance matrix holds B diagonal entries s2 and B (B - 1)
+        # off-diagonal entries rho s2: count them row by row
         var = 0.0
-        for i in range(B):
-            for j in range(B):
-                var += s2 if i == j else rho * s2
+        for _row in range(B):
+            var += s2 + (B - 1) * rho * s2
         if var / B ** 2 <= target + 1e-9:
             return B
         B += 1
