@@ -338,26 +338,24 @@ def gboost_round_brute(x, y, thresholds, nu):
     negative gradients by central differences; the stump is chosen by trying every
     threshold and, on each side, every constant on a grid of step 1/120.
     """
-    x, y = list(map(float, x)), list(map(float, y))
-    lo, hi = min(y), max(y)
-    grid = [lo + k / 1200 for k in range(int((hi - lo) * 1200) + 1)]
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    grid = y.min() + np.arange(int(round((y.max() - y.min()) * 1200)) + 1) / 1200
 
-    def loss(c, vals):
-        return sum((v - c) ** 2 for v in vals)
+    def best_constant(vals, grid):
+        losses = ((vals[None, :] - grid[:, None]) ** 2).sum(axis=1)
+        k = int(np.argmin(losses))
+        return grid[k], float(losses[k])
 
-    F0 = min(grid, key=lambda c: loss(c, y))
+    F0, _ = best_constant(y, grid)
     eps = 1e-6
-    r = [-((0.5 * (yi - F0 - eps) ** 2) - (0.5 * (yi - F0 + eps) ** 2)) / (2 * eps)
-         for yi in y]
-    rgrid = [min(r) + k / 120 for k in range(int((max(r) - min(r)) * 120) + 1)]
+    r = -((0.5 * (y - F0 - eps) ** 2) - (0.5 * (y - F0 + eps) ** 2)) / (2 * eps)
+    rgrid = r.min() + np.arange(int(round((r.max() - r.min()) * 120)) + 1) / 120
     best = None
     for k, t in enumerate(thresholds):
-        sides = [[ri for xi, ri in zip(x, r, strict=True) if xi < t],
-                 [ri for xi, ri in zip(x, r, strict=True) if xi >= t]]
-        vals = [min(rgrid, key=lambda c, s=s: loss(c, s)) for s in sides]
-        sse = loss(vals[0], sides[0]) + loss(vals[1], sides[1])
+        fits = [best_constant(r[x < t], rgrid), best_constant(r[x >= t], rgrid)]
+        sse = fits[0][1] + fits[1][1]
         if best is None or sse < best[0] - 1e-9:
-            best = (sse, k, vals)
+            best = (sse, k, [fits[0][0], fits[1][0]])
     _, k, vals = best
-    F1 = [F0 + nu * (vals[0] if xi < thresholds[k] else vals[1]) for xi in x]
-    return {"F0": F0, "r": np.array(r), "t": k, "leaves": np.array(vals), "F1": np.array(F1)}
+    F1 = F0 + nu * np.where(x < thresholds[k], vals[0], vals[1])
+    return {"F0": float(F0), "r": r, "t": k, "leaves": np.array(vals), "F1": F1}
