@@ -9,7 +9,8 @@ Conventions:
   UPGMA); ``weighted`` (WPGMA: the mean of the two merged clusters' old distances,
   whatever their sizes) is there to model a mistake.  The references update the
   distance matrix after each merge by the Lance-Williams formulas; the checks recompute
-  every cluster distance from the original point distances.  A partition is reported as labels: each point gets the (1-based)
+  every cluster distance from the original point distances.  A partition is reported as
+  labels: each point gets the (1-based)
   number of the lowest-numbered point of its cluster, e.g. ``[1, 2, 1, 4, 2]``.
 * k-means (Lloyd): assign each point to the nearest centroid (squared Euclidean distance;
   equal distances go to the lower index), then move each centroid to the mean of its
