@@ -48,8 +48,10 @@ class Bank:
 def bank_at(root: Path) -> Bank:
     if not root.exists():
         raise UsageError(f"bank folder '{root}' does not exist")
-    if root.is_file():
-        return Bank(root.parent, root, None)
+    if not root.is_dir():
+        raise UsageError(f"bank '{root}' is a file, not a folder: give the folder that holds "
+                         f"the bank's problem files (--bank {root.parent}); `mldrill validate "
+                         f"{root}` checks one file")
     problems = root / "problems" if (root / "problems").is_dir() else root
     solutions = root / "solutions" if (root / "solutions").is_dir() else None
     return Bank(root, problems, solutions)
@@ -139,21 +141,28 @@ def parse_difficulty(text: str | None) -> tuple[int, int]:
     return low, high
 
 
-def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]
-                        ) -> dict[str, Function]:
+def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic],
+                        fallback: Bank | None = None) -> dict[str, Function]:
+    """The functions problems may call: the built-ins, then each bank's solutions/ (a name
+    defined twice is an error naming both files). `fallback` (the bundled bank under
+    --only-bank) adds its helpers (`conv2d`, ...) without its problems; a bank's own
+    function of the same name wins over it, silently."""
     from mldrill.bank.solutions import load_solutions
     from mldrill.expr.functions import REGISTRY
 
     functions: dict[str, Function] = {k: f.numeric for k, f in REGISTRY.items()}
     origin: dict[str, str] = {}
-    for bank in banks:
+    for bank in [*banks, *([fallback] if fallback is not None else [])]:
         if bank.solutions is None:
             continue
         found, where, problems = load_solutions(bank.solutions)
-        diagnostics.extend(problems)
+        if bank is not fallback:
+            diagnostics.extend(problems)
         for name, fn in found.items():
             if name in REGISTRY:
                 continue  # built-ins keep their meaning everywhere (answers and references)
+            if bank is fallback and name in functions:
+                continue
             if name in origin:
                 diagnostics.append(Diagnostic(where[name], 1, 1, f"'{name}' is also defined "
                                                                  f"in {origin[name]}"))
@@ -171,7 +180,8 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
 
     banks = bank_dirs(extra, bundled=bundled)
     catalog = Catalog()
-    catalog.functions = reference_functions(banks, catalog.diagnostics)
+    catalog.functions = reference_functions(
+        banks, catalog.diagnostics, fallback=None if bundled else bank_at(bundled_root()))
     files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
     catalog.files = files
     cache = FamilyCache(catalog.functions)

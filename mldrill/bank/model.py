@@ -48,10 +48,11 @@ class Constraint:
 @dataclass(frozen=True)
 class Mistake:
     answer: str
-    feedback: str
+    feedback: str  # shown at once, while the student may still have a try left
     tag: str
     credit: float
     where: PathKey
+    reveal: str = ""  # numbers that give the answer away: shown only once no try is left
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,14 @@ def _sympy_log(sp: ModuleType, x: SympyExpr, base: SympyExpr | None = None) -> S
     return sp.log(x) if base is None else sp.log(x, base)
 
 
+def _inv(a: ArrayLike) -> Value:
+    """The inverse of a matrix; of a number, its reciprocal (λ⁻¹ in a matrix answer)."""
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim == 0:
+        return 1.0 / arr[()]
+    return np.linalg.inv(arr)
+
+
 def _relu(z: ArrayLike) -> Value:
     return np.maximum(z, 0)
 
@@ -143,7 +151,7 @@ register("floor", _ufunc(np.floor), lambda sp, x: sp.floor(x))
 register("ceil", _ufunc(np.ceil), lambda sp, x: sp.ceiling(x))
 
 # --- matrices (students and references) -----------------------------------------------
-register("inv", np.linalg.inv)
+register("inv", _inv)
 register("det", np.linalg.det)
 register("logdet", _logdet, doc="log of the determinant (of a positive-definite matrix)")
 register("trace", lambda a, offset=0: np.trace(a, offset), aliases=("tr",))

@@ -45,6 +45,9 @@ class Bin(Node):
     op: str  # + - * / // % ** @
     left: Node
     right: Node
+    # a product written as on paper (`A x`, `2x`, `a·b`): a scalar product when either side
+    # is a number, else a matrix product; printed `*` and equal to an ordinary `*`
+    implicit: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
