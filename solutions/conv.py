@@ -47,6 +47,8 @@ __all__ = [
     "avgpool2d_loops",
     "maxpool2d_backward_loops",
     "receptive_field_loops",
+    "conv_maxpool_backward",
+    "conv_maxpool_backward_loops",
 ]
 
 
@@ -562,3 +564,54 @@ def receptive_field_loops(layers):
                 below.add(u * stride + d)
         units = below
     return max(units) - min(units) + 1
+
+
+def conv_maxpool_backward(x, k, bias, dp, size=2, stride=1):
+    """Conv (stride 1, no padding) then max pooling, and the backward pass from ``dp``.
+
+    ``J = conv2d(x, k, bias=bias)``, ``P = maxpool2d(J, size, stride)``; returns
+    ``{'J', 'P', 'dJ', 'dK', 'db', 'dX'}`` with ``dJ = dL/dJ`` (routed to each window's
+    first maximum, overlapping windows adding up) and the conv's gradients from it.
+    """
+    J = conv2d(x, k, bias=bias)
+    P = maxpool2d(J, size, stride=stride)
+    dJ = maxpool2d_backward(J, dp, size, stride=stride)
+    dX, dK, db = conv2d_backward(x, k, dJ)
+    return {"J": J, "P": P, "dJ": dJ, "dK": dK, "db": db, "dX": dX}
+
+
+def conv_maxpool_backward_loops(x, k, bias, dp, size=2, stride=1):
+    """Check of conv_maxpool_backward: every product and every window visited in plain loops.
+
+    dK and dX are accumulated from each (output position, kernel entry) product, in the
+    direction of the forward pass, rather than as correlations of arrays.
+    """
+    x, k, dp = np.asarray(x, float).tolist(), np.asarray(k, float).tolist(), \
+        np.asarray(dp, float).tolist()
+    H, W, fh, fw = len(x), len(x[0]), len(k), len(k[0])
+    oh, ow = H - fh + 1, W - fw + 1
+    J = [[sum(x[i + a][j + c] * k[a][c] for a in range(fh) for c in range(fw)) + float(bias)
+          for j in range(ow)] for i in range(oh)]
+    ph, pw = (oh - size) // stride + 1, (ow - size) // stride + 1
+    P = [[0.0] * pw for _ in range(ph)]
+    dJ = [[0.0] * ow for _ in range(oh)]
+    for i in range(ph):
+        for j in range(pw):
+            best = (i * stride, j * stride)
+            for a in range(size):
+                for c in range(size):
+                    r, q = i * stride + a, j * stride + c
+                    if J[r][q] > J[best[0]][best[1]]:
+                        best = (r, q)
+            P[i][j] = J[best[0]][best[1]]
+            dJ[best[0]][best[1]] += dp[i][j]
+    dK = [[0.0] * fw for _ in range(fh)]
+    dX = [[0.0] * W for _ in range(H)]
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(fh):
+                for c in range(fw):
+                    dK[a][c] += x[i + a][j + c] * dJ[i][j]
+                    dX[i + a][j + c] += k[a][c] * dJ[i][j]
+    return {"J": np.array(J), "P": np.array(P), "dJ": np.array(dJ), "dK": np.array(dK),
+            "db": sum(map(sum, dJ)), "dX": np.array(dX)}

@@ -50,6 +50,10 @@ __all__ = [
     "mlp2_mse_grads_loops",
     "autoencoder_hinge_grads",
     "sigmoid_neuron_grads",
+    "sigmoid_softmax_net",
+    "sigmoid_softmax_net_loops",
+    "mlp3_relu_grads",
+    "mlp3_relu_grads_loops",
 ]
 
 
@@ -522,3 +526,119 @@ def sigmoid_neuron_grads(w, x, b):
     s = float(sigmoid(w @ x + b))
     dz = s * (1 - s)
     return {"L": s, "dw": dz * x, "db": dz, "dx": dz * w}
+
+
+def sigmoid_softmax_net(x, W1, b1, W2, b2, y):
+    """One example through sigmoid hidden units and a softmax cross-entropy: values, grads.
+
+    Row vectors: ``z1 = x W1 + b1``, ``h = sigmoid(z1)``, ``z2 = h W2 + b2``,
+    ``p = softmax(z2)``, ``L = -ln p[y]``. Returns ``{'z1', 'h', 'z2', 'p', 'L', 'dz2',
+    'dW2', 'db2', 'dh', 'dz1', 'dW1', 'db1'}``; every gradient has its variable's shape.
+    """
+    x, W1, b1 = _float_array(x, "x"), _float_array(W1, "W1"), _float_array(b1, "b1")
+    W2, b2 = _float_array(W2, "W2"), _float_array(b2, "b2")
+    if x.ndim != 1 or W1.shape != (x.size, b1.size) or W2.shape != (b1.size, b2.size):
+        raise ValueError(f"shapes do not fit: x {x.shape}, W1 {W1.shape}, b1 {b1.shape}, "
+                         f"W2 {W2.shape}, b2 {b2.shape}")
+    y = int(_labels(np.array([y]), 1, b2.size)[0])
+    z1 = x @ W1 + b1
+    h = sigmoid(z1)
+    z2 = h @ W2 + b2
+    p = softmax(z2)
+    dz2 = p - onehot(np.array([y]), b2.size)[0]
+    dh = W2 @ dz2
+    dz1 = dh * h * (1 - h)
+    return {"z1": z1, "h": h, "z2": z2, "p": p, "L": float(-log_softmax(z2)[y]),
+            "dz2": dz2, "dW2": np.outer(h, dz2), "db2": dz2, "dh": dh, "dz1": dz1,
+            "dW1": np.outer(x, dz1), "db1": dz1}
+
+
+def sigmoid_softmax_net_loops(x, W1, b1, W2, b2, y):
+    """Check of sigmoid_softmax_net: the forward pass and the chain rule, entry by entry.
+
+    The softmax Jacobian is applied in full (dp_k/dz_j = p_k (1[k = j] - p_j)) to
+    dL/dp = -1/p_y at class y, instead of the shortcut p - onehot(y).
+    """
+    x = [float(v) for v in np.ravel(x)]
+    W1, W2 = np.asarray(W1, float).tolist(), np.asarray(W2, float).tolist()
+    b1, b2 = [float(v) for v in np.ravel(b1)], [float(v) for v in np.ravel(b2)]
+    n_in, n_h, n_out = len(x), len(b1), len(b2)
+    z1 = [sum(x[i] * W1[i][j] for i in range(n_in)) + b1[j] for j in range(n_h)]
+    h = [1.0 / (1.0 + math.exp(-z)) for z in z1]
+    z2 = [sum(h[j] * W2[j][k] for j in range(n_h)) + b2[k] for k in range(n_out)]
+    top = max(z2)
+    e = [math.exp(z - top) for z in z2]
+    p = [v / sum(e) for v in e]
+    dp = [(-1.0 / p[y]) if k == y else 0.0 for k in range(n_out)]
+    dz2 = [sum(dp[k] * p[k] * ((1.0 if k == j else 0.0) - p[j]) for k in range(n_out))
+           for j in range(n_out)]
+    dh = [sum(W2[j][k] * dz2[k] for k in range(n_out)) for j in range(n_h)]
+    dz1 = [dh[j] * h[j] * (1.0 - h[j]) for j in range(n_h)]
+    return {"z1": np.array(z1), "h": np.array(h), "z2": np.array(z2), "p": np.array(p),
+            "L": -math.log(p[y]), "dz2": np.array(dz2),
+            "dW2": np.array([[h[j] * dz2[k] for k in range(n_out)] for j in range(n_h)]),
+            "db2": np.array(dz2), "dh": np.array(dh), "dz1": np.array(dz1),
+            "dW1": np.array([[x[i] * dz1[j] for j in range(n_h)] for i in range(n_in)]),
+            "db1": np.array(dz1)}
+
+
+def mlp3_relu_grads(x, W1, b1, W2, b2, w3, b3, y):
+    """A 3-layer ReLU network on one column vector, squared error: values and gradients.
+
+    ``z1 = W1 x + b1``, ``h1 = relu(z1)``, ``z2 = W2 h1 + b2``, ``h2 = relu(z2)``,
+    ``yhat = w3 . h2 + b3``, ``L = (yhat - y)^2 / 2``. Returns the forward values and
+    ``dyhat, dw3, db3, dh2, dz2, dW2, db2, dh1, dz1, dW1, db1, dx`` (shapes of the variables).
+    """
+    x, W1, b1 = _float_array(x, "x"), _float_array(W1, "W1"), _float_array(b1, "b1")
+    W2, b2, w3 = _float_array(W2, "W2"), _float_array(b2, "b2"), _float_array(w3, "w3")
+    if W1.shape != (b1.size, x.size) or W2.shape != (b2.size, b1.size) or w3.shape != b2.shape:
+        raise ValueError(f"shapes do not fit: x {x.shape}, W1 {W1.shape}, W2 {W2.shape}, "
+                         f"w3 {w3.shape}")
+    z1 = W1 @ x + b1
+    h1 = np.maximum(z1, 0)
+    z2 = W2 @ h1 + b2
+    h2 = np.maximum(z2, 0)
+    yhat = float(w3 @ h2 + b3)
+    dyhat = yhat - float(y)
+    dh2 = dyhat * w3
+    dz2 = dh2 * (z2 > 0)
+    dh1 = W2.T @ dz2
+    dz1 = dh1 * (z1 > 0)
+    return {"z1": z1, "h1": h1, "z2": z2, "h2": h2, "yhat": yhat,
+            "L": 0.5 * dyhat ** 2, "dyhat": dyhat, "dw3": dyhat * h2, "db3": dyhat,
+            "dh2": dh2, "dz2": dz2, "dW2": np.outer(dz2, h1), "db2": dz2, "dh1": dh1,
+            "dz1": dz1, "dW1": np.outer(dz1, x), "db1": dz1, "dx": W1.T @ dz1}
+
+
+def mlp3_relu_grads_loops(x, W1, b1, W2, b2, w3, b3, y):
+    """Check of mlp3_relu_grads: each weight's gradient as a sum over the paths to the output.
+
+    dL/dW1[j, i] = dyhat * sum_k w3[k] 1[z2_k > 0] W2[k, j] 1[z1_j > 0] x_i, written out
+    path by path rather than layer by layer.
+    """
+    x = [float(v) for v in np.ravel(x)]
+    W1, W2 = np.asarray(W1, float).tolist(), np.asarray(W2, float).tolist()
+    b1, b2 = [float(v) for v in np.ravel(b1)], [float(v) for v in np.ravel(b2)]
+    w3 = [float(v) for v in np.ravel(w3)]
+    n0, n1, n2 = len(x), len(b1), len(b2)
+    z1 = [sum(W1[j][i] * x[i] for i in range(n0)) + b1[j] for j in range(n1)]
+    h1 = [z if z > 0 else 0.0 for z in z1]
+    z2 = [sum(W2[k][j] * h1[j] for j in range(n1)) + b2[k] for k in range(n2)]
+    h2 = [z if z > 0 else 0.0 for z in z2]
+    yhat = sum(w3[k] * h2[k] for k in range(n2)) + float(b3)
+    g = yhat - float(y)
+    on1 = [1.0 if z > 0 else 0.0 for z in z1]
+    on2 = [1.0 if z > 0 else 0.0 for z in z2]
+    # d yhat / d z1_j, summed over the paths j -> k -> output
+    path1 = [sum(w3[k] * on2[k] * W2[k][j] for k in range(n2)) * on1[j] for j in range(n1)]
+    return {"h1": np.array(h1), "h2": np.array(h2), "yhat": yhat, "L": 0.5 * g * g,
+            "dw3": np.array([g * h2[k] for k in range(n2)]),
+            "dz2": np.array([g * w3[k] * on2[k] for k in range(n2)]),
+            "dW2": np.array([[g * w3[k] * on2[k] * h1[j] for j in range(n1)]
+                             for k in range(n2)]),
+            "dh1": np.array([g * sum(w3[k] * on2[k] * W2[k][j] for k in range(n2))
+                             for j in range(n1)]),
+            "dz1": np.array([g * path1[j] for j in range(n1)]),
+            "dW1": np.array([[g * path1[j] * x[i] for i in range(n0)] for j in range(n1)]),
+            "dx": np.array([g * sum(path1[j] * W1[j][i] for j in range(n1))
+                            for i in range(n0)])}

@@ -26,10 +26,34 @@ EXTENDED = ("activations", "losses", "gradient-descent", "optimizers", "initiali
             "unsupervised")
 
 
+# The rest of CS189 / CS229 / a deep-learning course (issue 15): each a topic of its own.
+COURSE = ("svm", "gda", "glm", "ensembles", "trees", "clustering", "dim-reduction",
+          "evaluation", "probability", "nn-design", "sequence", "attention")
+
+
 def test_bank_is_broad() -> None:
-    """At least 45 families across at least 15 topics."""
-    assert len(FAMILIES) >= 45, PER_TOPIC
-    assert len(PER_TOPIC) >= 15, PER_TOPIC
+    """The whole course: at least 150 families across at least 28 topics."""
+    assert len(FAMILIES) >= 150, PER_TOPIC
+    assert len(PER_TOPIC) >= 28, PER_TOPIC
+
+
+@pytest.mark.parametrize("topic", COURSE)
+def test_course_topic_goes_from_easy_to_exam_hard(topic: str) -> None:
+    """Each topic of the rest of the course has at least 4 families, one of them at
+    difficulty 4 or 5 with at least 3 parts that follow through from earlier ones."""
+    from mldrill.answers.follow import links
+
+    families = [f for f in FAMILIES if f.topic == topic]
+    assert len(families) >= 4, [f.id for f in families]
+    hard = [f for f in families if f.difficulty >= 4 and len(f.parts) >= 3
+            and links(f).follows_any()]
+    assert hard, [(f.id, f.difficulty) for f in families]
+
+
+def test_every_topic_has_an_exam_hard_item() -> None:
+    """Every topic of the bank has an item at difficulty 4 or more."""
+    hardest = {t: max(f.difficulty for f in FAMILIES if f.topic == t) for t in PER_TOPIC}
+    assert all(d >= 4 for d in hardest.values()), {t: d for t, d in hardest.items() if d < 4}
 
 
 @pytest.mark.parametrize("topic", CORE)

@@ -606,3 +606,42 @@ def test_layer_stack_text_hand_example(sol):
         sol.layer_stack_text(["conv"], [(3, 1), (2, 2)])
     with pytest.raises(ValueError, match="kernel, stride"):
         sol.layer_stack_text(["conv"], [(3, 1, 1)])
+
+
+def test_conv_maxpool_backward_hand_example(sol):
+    """X = [[1,0,0,0],[0,2,0,0],[0,0,0,0],[0,0,0,3]], K = [[1,0],[0,1]], b = 0:
+    J = [[3,0,0],[0,2,0],[0,0,3]]; 2x2 pooling, stride 1: P = [[3,2],[2,3]]; dP = [[1,2],
+    [3,4]]: J[1,1] = 2 is the max of the two off-diagonal windows, so dJ[1,1] = 2 + 3,
+    dJ = [[1,0,0],[0,5,0],[0,0,4]]; dK[a,c] = sum X[i+a, j+c] dJ[i,j] = [[11,0],[0,14]];
+    dX[i+a, j+c] += K[a,c] dJ[i,j] (worked by hand)."""
+    X = [[1, 0, 0, 0], [0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 3]]
+    out = sol.conv_maxpool_backward(X, [[1, 0], [0, 1]], 0, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(out["J"], [[3, 0, 0], [0, 2, 0], [0, 0, 3]])
+    np.testing.assert_array_equal(out["P"], [[3, 2], [2, 3]])
+    np.testing.assert_array_equal(out["dJ"], [[1, 0, 0], [0, 5, 0], [0, 0, 4]])
+    np.testing.assert_array_equal(out["dK"], [[1 + 10, 0], [0, 2 + 12]])
+    np.testing.assert_array_equal(out["dX"], [[1, 0, 0, 0], [0, 6, 0, 0], [0, 0, 9, 0],
+                                              [0, 0, 0, 4]])
+    assert out["db"] == 10
+    loops = sol.conv_maxpool_backward_loops(X, [[1, 0], [0, 1]], 0, [[1, 2], [3, 4]])
+    for key in out:
+        np.testing.assert_array_equal(loops[key], out[key])
+
+
+def test_conv_maxpool_backward_matches_numerical_gradient(sol):
+    """Random real input (no ties): dK, dX and db are central differences of sum(dP * P)."""
+    rng = np.random.default_rng(4)
+    X, K, dP = rng.normal(size=(5, 5)), rng.normal(size=(2, 2)), rng.normal(size=(3, 3))
+
+    def f(x, k, b=0.3):
+        return float(np.sum(dP * sol.maxpool2d(sol.conv2d(x, k, bias=b), 2, stride=1)))
+
+    out = sol.conv_maxpool_backward(X, K, 0.3, dP)
+    np.testing.assert_allclose(out["dK"], numerical_gradient(lambda k: f(X, k), K, 1e-6),
+                               atol=1e-6)
+    np.testing.assert_allclose(out["dX"], numerical_gradient(lambda x: f(x, K), X, 1e-6),
+                               atol=1e-6)
+    assert out["db"] == pytest.approx(dP.sum())
+    loops = sol.conv_maxpool_backward_loops(X, K, 0.3, dP)
+    for key in ("J", "P", "dJ", "dK", "dX"):
+        np.testing.assert_allclose(loops[key], out[key], atol=1e-12)

@@ -384,3 +384,74 @@ def test_logsumexp_hand_example(sol):
     assert sol.logsumexp_loops([1000, 1000]) == pytest.approx(1000 + np.log(2))
     assert sol.logsumexp_loops([3]) == 3
     assert np.allclose(sol.softmax_loops([1000, 0]), [1, 0])
+
+
+# --------------------------------------------------------------------------
+# exam networks: sigmoid + softmax cross-entropy, 3-layer ReLU
+# --------------------------------------------------------------------------
+
+
+def test_sigmoid_softmax_net_hand_example(sol):
+    """x = [-2, -2], W1 = ln3 [[1, 0], [-1, 0]], b1 = ln3 [0, 1]: h = [1/2, 3/4];
+    z2 = ln2 [2, 1, 4]: p = [2, 1, 8]/11, L = ln(11/2); dz2 = [-9/11, 1/11, 8/11];
+    dh = 4 ln2 [25/11, -17/11]; dz1 = ln2 [25/11, -51/44] (worked by hand)."""
+    l2, l3 = np.log(2), np.log(3)
+    out = sol.sigmoid_softmax_net([-2, -2], l3 * np.array([[1, 0], [-1, 0]]), l3 * np.array(
+        [0, 1]), 4 * l2 * np.array([[-1, 0, 2], [2, 1, 0]]), l2 * np.array([-2, -2, 0]), 0)
+    np.testing.assert_allclose(out["h"], [0.5, 0.75])
+    np.testing.assert_allclose(out["p"], np.array([2, 1, 8]) / 11)
+    assert out["L"] == pytest.approx(np.log(11 / 2))
+    np.testing.assert_allclose(out["dz2"], [-9 / 11, 1 / 11, 8 / 11])
+    np.testing.assert_allclose(out["dW2"], [[-9 / 22, 1 / 22, 4 / 11], [-27 / 44, 3 / 44, 6 / 11]])
+    np.testing.assert_allclose(out["dh"], 4 * l2 * np.array([25, -17]) / 11)
+    np.testing.assert_allclose(out["dz1"], l2 * np.array([25 / 11, -51 / 44]))
+    np.testing.assert_allclose(out["dW1"], -2 * l2 * np.array([[25 / 11, -51 / 44]] * 2))
+
+
+def test_sigmoid_softmax_net_matches_loops_and_numerical_gradient(sol):
+    """Random weights: the vectorised pass, the full-Jacobian loops and central differences
+    agree on dW1, dW2, db1 and db2."""
+    rng = np.random.default_rng(5)
+    p = {"x": rng.normal(size=3), "W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=2),
+         "W2": rng.normal(size=(2, 4)), "b2": rng.normal(size=4)}
+    out = sol.sigmoid_softmax_net(**p, y=2)
+    loops = sol.sigmoid_softmax_net_loops(**p, y=2)
+    for key in loops:
+        np.testing.assert_allclose(loops[key], out[key], atol=1e-12, err_msg=key)
+    check_param_grads(sol, lambda q: sol.sigmoid_softmax_net(p["x"], **q, y=2)["L"],
+                      {k: v for k, v in p.items() if k != "x"}, out)
+    with pytest.raises(ValueError, match="labels"):
+        sol.sigmoid_softmax_net(**p, y=4)
+
+
+def test_mlp3_hand_example(sol):
+    """x = [1, 2], W1 = [[1, 1], [-1, 0]], b1 = 0: z1 = [3, -1], h1 = [3, 0];
+    W2 = [[1, 2], [-1, 1]], b2 = [0, 1]: z2 = [3, -2], h2 = [3, 0]; w3 = [2, 1], b3 = 1:
+    yhat = 7; y = 4: dyhat = 3, dw3 = [9, 0], dz2 = [6, 0], dW2 = [[18, 0], [0, 0]],
+    dh1 = [6, 12], dz1 = [6, 0], dW1 = [[6, 12], [0, 0]], dx = [6, 6] (by hand)."""
+    out = sol.mlp3_relu_grads([1, 2], [[1, 1], [-1, 0]], [0, 0], [[1, 2], [-1, 1]], [0, 1],
+                              [2, 1], 1, 4)
+    assert out["yhat"] == 7 and out["L"] == 4.5
+    np.testing.assert_array_equal(out["h1"], [3, 0])
+    np.testing.assert_array_equal(out["h2"], [3, 0])
+    np.testing.assert_array_equal(out["dw3"], [9, 0])
+    np.testing.assert_array_equal(out["dz2"], [6, 0])
+    np.testing.assert_array_equal(out["dW2"], [[18, 0], [0, 0]])
+    np.testing.assert_array_equal(out["dh1"], [6, 12])
+    np.testing.assert_array_equal(out["dz1"], [6, 0])
+    np.testing.assert_array_equal(out["dW1"], [[6, 12], [0, 0]])
+    np.testing.assert_array_equal(out["dx"], [6, 6])
+
+
+def test_mlp3_matches_path_sums_and_numerical_gradient(sol):
+    """Random weights (no unit at 0): layer-by-layer and path-by-path gradients agree, and
+    match central differences of L."""
+    rng = np.random.default_rng(11)
+    p = {"x": rng.normal(size=2), "W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=3),
+         "W2": rng.normal(size=(2, 3)), "b2": rng.normal(size=2), "w3": rng.normal(size=2)}
+    out = sol.mlp3_relu_grads(**p, b3=0.5, y=-1.0)
+    loops = sol.mlp3_relu_grads_loops(**p, b3=0.5, y=-1.0)
+    for key in loops:
+        np.testing.assert_allclose(loops[key], out[key], atol=1e-12, err_msg=key)
+    check_param_grads(sol, lambda q: sol.mlp3_relu_grads(**q, b3=0.5, y=-1.0)["L"], p,
+                      {"d" + k: out["d" + k] for k in p})
