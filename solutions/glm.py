@@ -34,6 +34,9 @@ __all__ = [
     "glm_moments",
     "glm_response",
     "glm_link",
+    "glm_function_options",
+    "glm_response_letter",
+    "glm_link_letter",
     "glm_loglik",
     "glm_grad",
     "glm_sgd_step",
@@ -43,6 +46,8 @@ __all__ = [
     "glm_a_options_brute",
     "glm_moments_brute",
     "glm_link_brute",
+    "glm_response_letter_brute",
+    "glm_link_letter_brute",
     "glm_loglik_loops",
     "glm_grad_loops",
     "glm_sgd_step_loops",
@@ -180,6 +185,32 @@ def glm_link(dist, mu, s2=1):
     if dist == "exponential":
         return -1 / mu
     return math.log(1 - 1 / mu)
+
+
+# candidate response and link functions, shown as letters A..G
+_FUNCTIONS = ["g(t) = 1 / (1 + e^(-t))", "g(t) = e^t", "g(t) = t", "g(t) = log(t)",
+              "g(t) = log(t / (1 - t))", "g(t) = 1 / (1 - e^t)", "g(t) = log(1 - 1/t)"]
+_RESPONSE_LETTER = {"bernoulli": "A", "poisson": "B", "gaussian": "C", "geometric": "F"}
+_LINK_LETTER = {"bernoulli": "E", "poisson": "D", "gaussian": "C", "geometric": "G"}
+
+
+def glm_function_options():
+    """The seven candidate functions g(t) (letters A..G) for response/link questions."""
+    return list(_FUNCTIONS)
+
+
+def glm_response_letter(dist):
+    """Letter (of `glm_function_options`) of the canonical response function of `dist`."""
+    if dist not in _RESPONSE_LETTER:
+        raise ValueError(f"no response option for {dist!r}")
+    return _RESPONSE_LETTER[dist]
+
+
+def glm_link_letter(dist):
+    """Letter (of `glm_function_options`) of the canonical link function of `dist`."""
+    if dist not in _LINK_LETTER:
+        raise ValueError(f"no link option for {dist!r}")
+    return _LINK_LETTER[dist]
 
 
 def _glm_data(theta, X, y):
@@ -461,3 +492,36 @@ def glm_sgd_step_loops(dist, theta, x, y, alpha, s2=1):
     mean = {"bernoulli": t, "poisson": t, "gaussian": t}.get(dist, 1 / t)
     return np.array([float(theta[j]) + alpha * (float(y) - mean) * float(x[j])
                      for j in range(len(theta))])
+
+
+_FUNCTION_VALUES_BRUTE = [
+    lambda t: 1 / (1 + math.exp(-t)), math.exp, lambda t: t,
+    lambda t: math.log(t) if t > 0 else math.nan,
+    lambda t: math.log(t / (1 - t)) if 0 < t < 1 else math.nan,
+    lambda t: 1 / (1 - math.exp(t)) if t != 0 else math.nan,
+    lambda t: math.log(1 - 1 / t) if (t > 1 or t < 0) else math.nan,
+]
+
+
+def _matching_letter_brute(points, targets):
+    """The one letter whose function maps every point to its target (nan never matches)."""
+    pairs = list(zip(points, targets, strict=True))
+    good = [letter for letter, f in zip("ABCDEFG", _FUNCTION_VALUES_BRUTE, strict=True)
+            if all(abs(f(p) - t) < 1e-6 * max(1.0, abs(t)) for p, t in pairs)]
+    if len(good) != 1:
+        raise ValueError(f"options {good} all match")
+    return good[0]
+
+
+def glm_response_letter_brute(dist):
+    """The option that maps eta to the enumerated mean of the textbook pmf, at three etas."""
+    _dist(dist)
+    etas = (-1.5, -0.4, -0.9) if dist == "geometric" else (-0.7, 0.3, 1.2)
+    return _matching_letter_brute(etas, [glm_moments_brute(dist, e)[0] for e in etas])
+
+
+def glm_link_letter_brute(dist):
+    """The option that maps a mean to the bisection link `glm_link_brute`, at three means."""
+    _dist(dist)
+    mus = {"bernoulli": (0.2, 0.5, 0.9), "geometric": (1.5, 2.0, 6.0)}.get(dist, (0.5, 2.0, 7.0))
+    return _matching_letter_brute(mus, [glm_link_brute(dist, m) for m in mus])
