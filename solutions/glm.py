@@ -295,7 +295,7 @@ def _support_sum_brute(dist, f, scale=1.0):
         for y in (0, 1):
             total += f(y)
     elif dist == "poisson":
-        for y in range(0, 400):
+        for y in range(0, 1000):
             total += f(y)
     elif dist == "geometric":
         for y in range(1, 3000):
