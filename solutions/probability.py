@@ -116,9 +116,11 @@ def prob_mutual_information(P, base=2):
 
 
 def prob_estimator_moments(values, probs, n, c=1.0):
-    """Exact moments of estimators from an i.i.d. sample of size n: a dict with mu, var
-    (population), var_mean (of x_bar), e_biased (E of the 1/n variance), bias_biased, and
-    bias, var, mse of the shrunk mean c * x_bar."""
+    """Exact moments of the sample mean, the 1/n variance and c * x_bar (sample size n).
+
+    A dict: mu, var (population), var_mean (of x_bar), e_biased (E of the 1/n variance),
+    bias_biased, and bias_c, var_c, mse_c of the shrunk mean c * x_bar.
+    """
     v = np.asarray(values, dtype=float)
     p = _dist(probs, "probs")
     mu = float(p @ v)
@@ -136,8 +138,10 @@ def prob_estimator_moments(values, probs, n, c=1.0):
 
 
 def prob_test_posterior_brute(prior, sens, fpr, positives=1):
-    """Enumerate every (state, test results) outcome with exact fractions; condition on
-    all tests positive by keeping the matching outcomes."""
+    """`prob_test_posterior` by enumerating (state, results) outcomes with exact fractions.
+
+    Conditioning on all tests positive keeps the matching outcomes.
+    """
     fr = [Fraction(str(v)) for v in (prior, sens, fpr)]
     prior_f, sens_f, fpr_f = fr
     kept_total = Fraction(0)
@@ -227,8 +231,10 @@ def prob_mutual_information_loops(P, base=2):
 
 
 def prob_estimator_moments_brute(values, probs, n, c=1.0):
-    """`prob_estimator_moments` by enumerating all len(values)^n samples with exact
-    fractions and averaging each estimator over them."""
+    """`prob_estimator_moments` by averaging over all len(values)^n samples, exactly.
+
+    The averages are taken with exact fractions.
+    """
     vals = [Fraction(str(float(v))) for v in values]
     ps = [Fraction(str(float(p))) for p in probs]
     c = Fraction(str(float(c)))
