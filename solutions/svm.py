@@ -45,6 +45,8 @@ __all__ = [
     "svm_kernel_bias",
     "svm_kernel_bias_brute",
     "svm_letters",
+    "svm_points_text",
+    "svm_hinge_steps",
 ]
 
 
@@ -76,6 +78,35 @@ def svm_letters(mask, names="ABCDEFGH"):
     """The letters of the True entries of a mask as text, ``"A, C"``, or ``"none"``."""
     picked = [names[i] for i, v in enumerate(np.asarray(mask).tolist()) if v]
     return ", ".join(picked) if picked else "none"
+
+
+def _num(v):
+    v = float(v)
+    return str(int(v)) if v.is_integer() else f"{v:g}"
+
+
+def _sign_label(v):
+    return "+1" if v > 0 else "-1"
+
+
+def svm_points_text(X, y):
+    """Lines ``x1 = [1, 2],  y1 = +1`` for the rows of X and their labels."""
+    rows = np.asarray(X).tolist()
+    return "\n".join(f"x{i + 1} = [{', '.join(_num(v) for v in row)}],  y{i + 1} = "
+                     f"{_sign_label(lab)}" for i, (row, lab) in
+                     enumerate(zip(rows, np.asarray(y).tolist(), strict=True)))
+
+
+def svm_hinge_steps(X, y, w, b):
+    """Lines ``x1: f = 3, y f = -3, hinge = 4`` working out each point's hinge loss."""
+    X, yf = _data(X, y)
+    f = X @ _vec(w) + b
+    out = []
+    for i in range(X.shape[0]):
+        m = yf[i] * f[i]
+        out.append(f"x{i + 1}: f = {_num(f[i])}, y f = {_num(m)}, "
+                   f"hinge = max(0, 1 - ({_num(m)})) = {_num(max(0.0, 1 - m))}")
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------
