@@ -38,12 +38,14 @@ __all__ = [
     "svm_primal_subgradient_loops",
     "svm_two_point",
     "svm_hard_margin",
+    "svm_pair_decides",
     "svm_hard_margin_brute",
     "svm_poly_kernel",
     "svm_kernel_decision",
     "svm_kernel_decision_brute",
     "svm_kernel_bias",
     "svm_kernel_bias_brute",
+    "svm_kernel_pair",
     "svm_letters",
     "svm_points_text",
     "svm_hinge_steps",
@@ -190,6 +192,22 @@ def svm_hard_margin(X, y):
     return w, b, (i, j)
 
 
+def svm_pair_decides(X, y, strict=True):
+    """Whether the closest opposite pair alone decides the hard-margin SVM of (X, y).
+
+    With ``strict`` (the default) every other point must lie strictly beyond its margin,
+    so that the pair are the only support vectors.
+    """
+    X, yf = _data(X, y)
+    try:
+        w, b, (i, j) = svm_hard_margin(X, y)
+    except ValueError:
+        return False
+    m = yf * (X @ w + b)
+    others = np.delete(m, [i, j])
+    return bool(np.all(others > 1 + 1e-9) if strict else np.all(others >= 1 - 1e-9))
+
+
 # --------------------------------------------------------------------------
 # kernel SVM
 # --------------------------------------------------------------------------
@@ -214,6 +232,39 @@ def svm_kernel_bias(Xs, ys, alphas, s, c=1, p=2):
     alphas = _vec(alphas, "alphas")
     k = (Xs @ Xs[s] + c) ** p
     return float(ys[s] - np.sum(alphas * ys * k))
+
+
+def svm_kernel_pair(X, y, c=1, p=2):
+    """Kernel hard-margin SVM decided by one pair: a dict ``ok, alphas, b, s, t``.
+
+    The closest opposite pair in feature space, D2 = K_ii + K_jj - 2 K_ij, gets
+    alpha = 2 / D2 each (all other alphas 0) and b = 1 - alpha (K_ii - K_ji) from the +1
+    point i (``s``; ``t`` is the -1 point j). ``ok`` says whether every other point has
+    y f(x) > 1 strictly (then this is the SVM of the whole set, by the relaxation
+    argument) and the closest pair is unique.
+    """
+    none = {"ok": False, "alphas": np.zeros(len(y)), "b": 0.0, "s": 0, "t": 1}
+    X, yf = _data(X, y)
+    K = (X @ X.T + c) ** p
+    best = None
+    for i in np.flatnonzero(yf > 0):
+        for j in np.flatnonzero(yf < 0):
+            d2 = K[i, i] + K[j, j] - 2 * K[i, j]
+            if d2 > 1e-12 and (best is None or d2 < best[0] - 1e-12):
+                best = (d2, int(i), int(j))
+            elif best is not None and abs(d2 - best[0]) <= 1e-12:
+                best = (d2, -1, -1)  # a tie: no single pair
+    if best is None or best[1] < 0:
+        return none
+    d2, i, j = best
+    alphas = np.zeros(X.shape[0])
+    alphas[[i, j]] = 2.0 / d2
+    b = 1.0 - alphas[i] * (K[i, i] - K[j, i])
+    f = (alphas * yf) @ K + b
+    others = np.delete(yf * f, [i, j])
+    if not np.all(others > 1 + 1e-9):
+        return none
+    return {"ok": True, "alphas": alphas, "b": float(b), "s": i, "t": j}
 
 
 # --------------------------------------------------------------------------
