@@ -22,6 +22,7 @@ class CheckResult:
     id: str
     seed: int
     parts: tuple[PartResult, ...]
+    unchecked: tuple[str, ...] = ()  # parts left out because no answer was given for them
 
     @property
     def score(self) -> Score:
@@ -35,7 +36,7 @@ class CheckResult:
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "seed": self.seed, "score": self.fraction,
-                "parts": [p.to_json() for p in self.parts]}
+                "parts": [p.to_json() for p in self.parts], "unchecked": list(self.unchecked)}
 
     @property
     def all_correct(self) -> bool:
@@ -52,22 +53,26 @@ def check_answers(variant: Variant, answers: Mapping[str, str | None], *,
             raise UsageError(f"problem '{variant.id}' has no part '{name}'; its parts are: "
                              f"{', '.join(names)}")
     results = []
+    unchecked = []
     for spec in variant.family.parts:
         if only_given and spec.name not in answers:
+            unchecked.append(spec.name)
             continue
         results.append(judge(variant.family, spec, answers.get(spec.name), variant.context,
                              answers))
-    return CheckResult(variant.id, variant.seed, tuple(results))
+    return CheckResult(variant.id, variant.seed, tuple(results), tuple(unchecked))
 
 
 def check_problem(catalog: Catalog, problem_id: str, seed: int,
-                  answers: Mapping[str, str]) -> CheckResult:
+                  answers: Mapping[str, str], all_parts: bool = False) -> CheckResult:
     """`mldrill check ID --seed N NAME=ANSWER...`: the variant drawn and the answers given
-    judged (at least one is needed; a part not given counts as unanswered)."""
+    judged (at least one is needed). The parts not given are left out, or with `all_parts`
+    (`--all`) counted as unanswered."""
     from mldrill.variants.generate import make_variant
 
     family = catalog.get(problem_id)
     if not answers:
         raise UsageError(f"give at least one answer as NAME=ANSWER; the parts of "
                          f"'{problem_id}' are: {', '.join(p.name for p in family.parts)}")
-    return check_answers(make_variant(family, seed, catalog.functions), answers)
+    return check_answers(make_variant(family, seed, catalog.functions), answers,
+                         only_given=not all_parts)

@@ -69,6 +69,16 @@ class EvaluationError(MldrillError):
         super().__init__(message)
 
 
+class BroadcastError(EvaluationError):
+    """Shapes that differ but would broadcast in NumPy, where the answer wants them equal.
+    `mismatch` is the plain shape error, for when broadcasting was not what was meant."""
+
+    def __init__(self, message: str, mismatch: str, text: str | None = None,
+                 col: int | None = None):
+        super().__init__(message, text, col)
+        self.mismatch = mismatch
+
+
 class UnknownProblemError(MldrillError):
     def __init__(self, problem_id: str, suggestions: list[str]):
         self.problem_id = problem_id

@@ -53,12 +53,20 @@ class PartResult:
     read_as: str | None = None  # how the answer was understood, e.g. "2*x**2"
     points: float = 1.0
     error_col: int | None = None  # for invalid answers: where the caret goes
-    follow_through: FollowThrough | None = None  # credit earned on the student's own earlier
+    follow_through: FollowThrough | None = None  # credit earned on own earlier answers
+    # Feedback that gives the answer away (a catalogued mistake's `reveal:`): a front end
+    # shows it only once the student has no try left on the part.
+    revealing: tuple[str, ...] = ()
 
     @property
     def score(self) -> Score:
         """The credit as points out of the part's points."""
         return Score.of_fraction(self.credit, self.points)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Every message, the revealing ones too: what a final verdict shows."""
+        return (*self.messages, *self.revealing)
 
     @property
     def counted(self) -> bool:
@@ -71,7 +79,7 @@ class PartResult:
             "status": self.status,
             "score": self.credit,
             "points": self.points,
-            "messages": list(self.messages),
+            "messages": list(self.shown),
             "diagnosis": self.diagnosis,
             "read_as": self.read_as,
             "follow_through": self.follow_through.to_json() if self.follow_through else None,
@@ -168,6 +176,16 @@ class AnswerKind(Generic[V]):
         """Extra facts about a wrong answer (which entries are wrong, ...)."""
         return []
 
+    def written_as(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:
+        """For a catalogued mistake that cannot be computed on the part's inputs (a shape
+        error is the mistake): the text a student would type for it, matched by its
+        structure instead of its values. None: this kind matches values only."""
+        return None
+
+    def same_text(self, value: V, typed: str) -> bool:
+        """Is `value` (a student's answer) the expression `typed`, structurally?"""
+        return False
+
     def precheck(self, text: str, value: V, target: V, spec: PartSpec, ctx: Context
                  ) -> PartResult | None:
         """A verdict that short-circuits comparison (e.g. too few digits: re-ask)."""
@@ -225,16 +243,17 @@ def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) 
     for mistake in spec.mistakes:
         try:
             wrong = cached_target(kind, mistake.answer, spec, ctx)
+            matches = kind.agree(value, wrong, spec, ctx)
         except (AnswerParseError, EvaluationError, ValueError, ArithmeticError):
-            continue  # a catalogued answer that cannot be computed here never matches
-        if kind.agree(value, wrong, spec, ctx):
-            try:
-                feedback = render(mistake.feedback, ctx.params, ctx.functions)
-            except (AnswerParseError, EvaluationError):
-                feedback = mistake.feedback
+            # a slip that cannot be computed here (Z @ (Y - X) for Z.T @ (Y - X)) matches
+            # an answer written the same way, where the kind can tell
+            written = kind.written_as(mistake.answer, spec, ctx)
+            matches = written is not None and kind.same_text(value, written)
+        if matches:
             return _verdict(spec, status="incorrect", credit=mistake.credit,
-                              messages=(feedback,), diagnosis=f"mistake:{mistake.tag}",
-                              read_as=read_as)
+                            messages=(rendered(mistake.feedback, ctx),),
+                            revealing=(rendered(mistake.reveal, ctx),) if mistake.reveal
+                            else (), diagnosis=f"mistake:{mistake.tag}", read_as=read_as)
     # after the catalogue: an exact catalogued mistake beats "give more digits"
     early = kind.precheck(text, value, target, spec, ctx)
     if early is not None:
@@ -245,6 +264,14 @@ def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) 
     return _verdict(spec, status="incorrect", credit=kind.partial(value, target, spec),
                       messages=tuple(messages), diagnosis=finding.tag if finding else None,
                       read_as=read_as)
+
+
+def rendered(template: str, ctx: Context) -> str:
+    """A feedback template filled in with the variant's values (as written if it fails)."""
+    try:
+        return render(template, ctx.params, ctx.functions)
+    except (AnswerParseError, EvaluationError):
+        return template
 
 
 def reference_value(text: str, ctx: Context, extra: Mapping[str, Value] | None = None

@@ -17,6 +17,7 @@ from mldrill.answers.base import (
 )
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.expr.latex import looks_like_latex, translate
 from mldrill.values import array_like, as_int
 
 if TYPE_CHECKING:
@@ -31,6 +32,39 @@ def _letters(value: Value | frozenset[str]) -> frozenset[str]:
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
         return frozenset(str(x).strip().upper() for x in value)
     raise EvaluationError(f"a choice answer must be letters, got {value!r}")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("`", "").split()).strip(" .")
+
+
+def _by_option_text(text: str, spec: PartSpec, ctx: Context | None) -> str | None:
+    """Letters for an answer given as the options' own words, as shown ("green" or
+    "G) green" for `G) green`; "red, green" for select-all), or None. Only a text that
+    names exactly one option each way counts; anything else is read as letters."""
+    from mldrill.variants.template import render
+
+    options: dict[str, str] = {}
+    for letter, shown in spec.mapping("choices").items():
+        try:
+            words = render(str(shown), ctx.params, ctx.functions) if ctx else str(shown)
+        except (AnswerParseError, EvaluationError):
+            words = str(shown)
+        options[str(letter).upper()] = _words(words)
+    if len(set(options.values())) != len(options):
+        return None  # two options read alike: only letters can tell them apart
+    by_words = {w: letter for letter, w in options.items() if w}
+    pieces = [text] if not spec.options.get("select_all") else re.split(r"[,;]", text)
+    letters = []
+    for piece in pieces:
+        said = _words(piece)
+        m = re.match(r"^\(?([a-z])\)?[).:]?\s+(.+)$", said)
+        if m and by_words.get(m.group(2)) == m.group(1).upper():
+            said = m.group(2)  # "G) green": the letter and its words agree
+        if said not in by_words:
+            return None
+        letters.append(by_words[said])
+    return ", ".join(letters) if letters else None
 
 
 @register_kind
@@ -62,7 +96,7 @@ class ChoiceKind(AnswerKind[frozenset[str]]):
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[frozenset[str], str]:
         choices = [str(c).upper() for c in spec.mapping("choices")]
-        cleaned = text.strip().strip("()[]{}").strip()
+        cleaned = _by_option_text(text, spec, ctx) or text.strip().strip("()[]{}").strip()
         if not _LITERAL_LETTERS.match(cleaned):
             raise AnswerParseError(text, 0, "expected a letter",
                                    f"one of {', '.join(choices)}" if choices else None)
@@ -120,6 +154,13 @@ class ShapeKind(AnswerKind[tuple[int, ...]]):
         return tuple(as_int(v) for v in cast("Iterable[Value]", value))
 
     def read(self, text: str, spec: PartSpec, ctx: Context) -> tuple[tuple[int, ...], str]:
+        if looks_like_latex(text):  # 6 \times 28 \times 28, \left(6, 28\right)
+            latex = translate(text)  # never LaTeX again: no backslash, brace or $ is left
+            try:
+                return self.read(latex.source.replace("·", "x"), spec, ctx)
+            except AnswerParseError as exc:
+                col = latex.origin[exc.col] if exc.col < len(latex.origin) else len(text)
+                raise AnswerParseError(text, col, exc.message, exc.expected) from None
         inner = text.strip()
         if inner[:1] in "([" and inner[-1:] in ")]":
             inner = inner[1:-1]

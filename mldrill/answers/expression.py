@@ -137,7 +137,9 @@ class ExpressionKind(AnswerKind[Symbolic]):
     def _evaluate_tree(self, tree: n.Node, spec: PartSpec, ctx: Context, functions: Functions
                        ) -> np.ndarray:
         env = {**CONSTANTS, **_numbers(ctx), **sample_points(spec, ctx)}
-        value = np.asarray(array_like(evaluate(tree, env, functions)), dtype=float)
+        # the arrays are sample points of scalar variables: `x y` is a scalar product
+        value = np.asarray(array_like(evaluate(tree, env, functions, paper_products=False)),
+                           dtype=float)
         if value.shape not in ((), (POINTS,)):
             raise EvaluationError("a formula must give a single number, not a list or matrix")
         return np.broadcast_to(value, (POINTS,)).copy()
@@ -196,6 +198,8 @@ class ExpressionKind(AnswerKind[Symbolic]):
                 f"symbolically within {SYMPY_SECONDS:g} s, so the numeric verdict stands"]
 
     def format(self, target: Symbolic, spec: PartSpec, ctx: Context) -> str:
+        if any(isinstance(x, n.IfExp) for x in n.walk(target.tree)):
+            return n.to_text(n.typable(target.tree))  # `1 if x > y else 0` is not typable
         return target.text
 
     def diagnose(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
@@ -219,7 +223,24 @@ class ExpressionKind(AnswerKind[Symbolic]):
         d = a - b
         if np.allclose(d, d[0], atol=1e-8) and abs(d[0]) > 1e-8:
             return Finding("constant", f"off by a constant ({d[0]:+.4g}) everywhere")
-        return None
+        return self._by_terms(value, target, spec, ctx)
+
+    def _by_terms(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
+                  ) -> Finding | None:
+        from mldrill.answers.terms import term_finding
+
+        def value_of(node: n.Node) -> np.ndarray | None:
+            try:
+                return self._evaluate_tree(node, spec, ctx, ctx.functions)
+            except (EvaluationError, ValueError, ArithmeticError):
+                return None
+
+        def same(x: np.ndarray, y: np.ndarray) -> bool:
+            ok = np.isfinite(x) & np.isfinite(y)
+            return bool(ok.sum() >= 2 and np.allclose(x[ok], y[ok], rtol=1e-6, atol=1e-9))
+
+        return term_finding(target.tree, value.values, value_of,
+                            lambda vs: np.sum(vs, axis=0), lambda v: -v, same)
 
     def explain(self, value: Symbolic, target: Symbolic, spec: PartSpec, ctx: Context
                 ) -> list[str]:

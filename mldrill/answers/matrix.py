@@ -29,8 +29,10 @@ from mldrill.answers.number import (
 )
 from mldrill.bank.model import PartSpec
 from mldrill.errors import AnswerParseError, EvaluationError
-from mldrill.expr.evaluate import evaluate
+from mldrill.expr import nodes as n
+from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
+from mldrill.expr.latex import looks_like_latex
 from mldrill.expr.parse import parse
 
 _FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
@@ -52,10 +54,13 @@ def matlab_rows(text: str) -> tuple[str, int]:
     """Rows typed over several lines, or `1 2; 3 4` without brackets, as `[1 2; 3 4]`.
     Returns the text to parse and how far columns shifted (for the caret)."""
     stripped = text.strip()
+    if looks_like_latex(text):
+        return text, 0  # \begin{bmatrix} ... \end{bmatrix}: rows are marked by \\
     if "\n" in stripped and "[[" not in stripped.replace(" ", ""):
         inner = stripped[1:-1] if stripped.startswith("[") and stripped.endswith("]") \
             else stripped
-        rows = [r.strip().rstrip(";,").strip() for r in inner.splitlines()]
+        # a new line ends a row, so a ';' at either end of a line adds nothing
+        rows = [r.strip().strip(";").rstrip(",").strip() for r in inner.splitlines()]
         return "[" + "; ".join(r for r in rows if r) + "]", 0  # caret: best effort
     if "\n" in stripped:
         return " ".join(stripped.splitlines()), 0  # [[1, 2],\n [3, 4]]: Python style
@@ -74,13 +79,18 @@ def read_array(text: str) -> tuple[np.ndarray, str]:
         raise AnswerParseError(text.replace("\n", " "), max(0, exc.col - shift), exc.message,
                                exc.expected) from None
     numbers_only(expr)
-    value = evaluate(expr, CONSTANTS, _FUNCS)
+    products: dict[int, str] = {}  # matrices side by side are a matrix product: echo the @
+    value = evaluate(expr, CONSTANTS, _FUNCS, products=products)
+    shown = n.to_text(resolved(expr.root, products))
     arr = np.asarray(value, dtype=float)
     if arr.ndim > 3:
         raise AnswerParseError(text, 0, "too many levels of brackets")
     if np.isnan(arr).any():
         raise EvaluationError("some entries are not numbers (0/0, log of a negative, ...)")
-    return arr, expr.text
+    if source is not text and any(line.strip().startswith(";")
+                                  for line in text.strip().splitlines()[1:]):
+        return arr, f"{shown} (a new line already ends a row: no ';' is needed)"
+    return arr, shown
 
 
 def as_vector_like(value: np.ndarray, target: np.ndarray) -> np.ndarray | None:

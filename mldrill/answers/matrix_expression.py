@@ -9,6 +9,7 @@ to tell a student that their answer is "correct only for symmetric matrices".
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,11 @@ from mldrill.answers.base import (
 )
 from mldrill.answers.matrix import shape_text
 from mldrill.bank.model import PartSpec
-from mldrill.errors import EvaluationError
-from mldrill.expr.evaluate import evaluate
+from mldrill.errors import AnswerParseError, BroadcastError, EvaluationError
+from mldrill.expr import nodes as n
+from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
-from mldrill.expr.parse import MATRIX_ANSWER, Expr, check_names, parse
+from mldrill.expr.parse import MATRIX_ANSWER, Expr, Grammar, check_names, parse
 from mldrill.values import array_like
 from mldrill.variants.rng import VariantRNG
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from mldrill.values import Functions, Value
 
 TRIALS = 3
+MAX_SIZE = 12  # of a fixed dimension (`sizes:`)
 _FUNCS = {k: REGISTRY[k].numeric for k in MATRIX_STUDENT}
 _PROPS = ("symmetric", "spd", "invertible", "diagonal")
 
@@ -73,12 +76,15 @@ def instances(spec: PartSpec, ctx: Context, symmetric: bool = False
 def _draw_instances(spec: PartSpec, ctx: Context, symmetric: bool
                     ) -> list[dict[str, np.ndarray]]:
     specs = symbol_specs(spec)
-    letters = sorted({d for s in specs for d in s.shape if isinstance(d, str)})
+    fixed = {str(k): int(cast(int, v)) for k, v in spec.mapping("sizes").items()}
+    letters = sorted({d for s in specs for d in s.shape if isinstance(d, str)} - set(fixed))
     trials = []
     for t in range(TRIALS):
         rng = VariantRNG(ctx.problem_id, ctx.seed, spec.name, "matrix", t)
-        sizes = rng.shuffled(list(range(2, 2 + max(len(letters), 1) + 3)))
-        dims = {letter: sizes[i] for i, letter in enumerate(letters)}
+        free = [x for x in range(2, 2 + max(len(letters), 1) + 3 + len(fixed))
+                if x not in fixed.values()]
+        sizes = rng.shuffled(free)
+        dims = {**{letter: sizes[i] for i, letter in enumerate(letters)}, **fixed}
         if t == 0:
             ctx.cache[("dims", spec.name)] = dims
         env: dict[str, np.ndarray] = {}
@@ -114,29 +120,104 @@ class MatrixValue:
 class MatrixExpressionKind(AnswerKind[MatrixValue]):
     name = "matrix_expression"
     summary = "a NumPy-style matrix formula, e.g. A @ x + A.T @ x"
-    form = "a matrix formula in NumPy syntax: @ for products, .T transpose, inv(K), trace(A)"
+    form = ("a matrix formula: A @ x or A x for products, .T or ^T transpose, inv(K), "
+            "trace(A); LaTeX such as A^\\top x is read too")
     options = {
         "symbols": "{name: [rows, cols]} or {name: {shape: [...], symmetric|spd|invertible: "
                    "true}}; letters are dimensions",
         "tolerance": "{rel, abs}: numeric agreement",
+        "sizes": "{letter: size, ...}: fix dimension sizes (e.g. {n: 6, d: 3} for a tall X); "
+                 "other letters get distinct random sizes from 2 up",
+        "broadcast": "true: NumPy broadcasting is allowed (y * x.T is an outer product); "
+                     "default: true where the prompt says NumPy, else shapes must match",
     }
 
+    def option_errors(self, options: Mapping[str, Value]) -> list[tuple[str, str]]:
+        out = []
+        b = options.get("broadcast")
+        if b is not None and not isinstance(b, bool):
+            out.append(("broadcast", f"broadcast must be true or false, got {b!r}"))
+        sizes = options.get("sizes")
+        if sizes is not None:
+            ok = isinstance(sizes, Mapping) and all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                and 1 <= v <= MAX_SIZE for k, v in sizes.items())
+            if not ok:
+                out.append(("sizes", f"sizes must map dimension letters to whole numbers from "
+                                     f"1 to {MAX_SIZE}, e.g. {{n: 6, d: 3}}"))
+        return out
+
+    def _meant_numpy(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
+                     symmetric: bool) -> bool:
+        """Does the NumPy (broadcasting) reading of a student's expression give a result of
+        the right shape? Then they meant NumPy's operation (y * x.T for y @ x.T) and are
+        told why it is not read so; otherwise the shapes are simply wrong."""
+        from mldrill.answers.base import cached_target
+
+        try:
+            target = cached_target(self, spec.answer, spec, ctx)
+            loose = MatrixExpressionKind._values(
+                self, expr, dataclasses.replace(spec, options={**spec.options,
+                                                               "broadcast": True}),
+                ctx, functions, symmetric)
+        except (EvaluationError, AnswerParseError):
+            return False
+        return not loose.error and all(
+            np.shape(a) == np.shape(b) for a, b in zip(loose.values, target.values, strict=True))
+
     def _values(self, expr: Expr, spec: PartSpec, ctx: Context, functions: Functions,
-                symmetric: bool = False) -> MatrixValue:
+                symmetric: bool = False, student: bool = False,
+                products: dict[int, str] | None = None) -> MatrixValue:
+        """The expression on every trial. For a student's answer (`student`) that would
+        only work by NumPy broadcasting where the part wants equal shapes, the reason is
+        raised (the answer is re-asked, not marked wrong). `products` records how each
+        product written as on paper (`A x`) was read, for the echo."""
         scalars = _scalars(ctx)
         values = []
+        strict = not spec.options.get("broadcast", False)
         for env in instances(spec, ctx, symmetric):
             try:
                 v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
-                             strict_broadcast=True)
+                             strict_broadcast=strict, products=products)
+            except BroadcastError as exc:
+                if student and self._meant_numpy(expr, spec, ctx, functions, symmetric):
+                    # the caret is a column of what was typed (expr.source), not of the echo
+                    raise AnswerParseError(expr.source, exc.col or 0, exc.message) from None
+                return MatrixValue(expr, (), exc.mismatch)
             except EvaluationError as exc:
                 return MatrixValue(expr, (), exc.message)
             values.append(np.asarray(array_like(v), dtype=float))
         return MatrixValue(expr, tuple(values))
 
+    def written_as(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:
+        return ctx.cached(("written", spec.name, expr), lambda: self._written(expr, spec, ctx))
+
+    def _written(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:
+        try:
+            return self._reference_expr(expr, spec, ctx).text
+        except (AnswerParseError, EvaluationError):
+            return None
+
+    def same_text(self, value: MatrixValue, typed: str) -> bool:
+        try:
+            written = parse(typed, MATRIX_ANSWER, functions=MATRIX_STUDENT)
+        except AnswerParseError:
+            return False
+        return bool(written.root == value.expr.root)
+
+    def _reference_expr(self, expr: str, spec: PartSpec, ctx: Context) -> Expr:
+        from mldrill.answers.expression import constant_nodes
+
+        parsed = parse_reference(expr)
+        scalars = _scalars(ctx)
+        names = {s.name for s in symbol_specs(spec)}
+        root = n.substitute(parsed.root, constant_nodes(scalars, exclude=names))
+        if root is not parsed.root:
+            parsed = Expr(root, n.to_text(root), parsed.grammar)
+        return parsed
+
     def target(self, expr: str, spec: PartSpec, ctx: Context) -> MatrixValue:
         from mldrill.answers.expression import constant_nodes
-        from mldrill.expr import nodes as n
 
         parsed = parse_reference(expr)
         scalars = _scalars(ctx)
@@ -157,7 +238,10 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         expr = parse(text, MATRIX_ANSWER, functions=MATRIX_STUDENT, variables=names)
         check_names(expr, variables=names | set(CONSTANTS), functions=MATRIX_STUDENT,
                     forbidden=FORBIDDEN_IN_ANSWERS)
-        return self._values(expr, spec, ctx, _FUNCS), expr.text
+        # `A x` is read as on paper (A @ x; 2A is 2*A): say which, once the shapes are known
+        products: dict[int, str] = {}
+        value = self._values(expr, spec, ctx, _FUNCS, student=True, products=products)
+        return value, n.to_text(resolved(expr.root, products))
 
     def agree(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
               ) -> bool:
@@ -175,6 +259,48 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
             return None
         # say shapes in the problem's own dimension letters, not the random trial sizes
         return Finding(found.tag, _named(found.message, spec, ctx))
+
+    def _by_terms(self, value: MatrixValue, target: MatrixValue, spec: PartSpec,
+                  ctx: Context) -> Finding | None:
+        """A term of the right answer left out (A @ x for (A + A.T) @ x), or one term's
+        sign flipped."""
+        from mldrill.answers.terms import term_finding
+
+        def add(vs: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+            return tuple(sum(trial[1:], trial[0]) for trial in zip(*vs, strict=True))
+
+        def same(x: tuple[np.ndarray, ...], y: tuple[np.ndarray, ...]) -> bool:
+            return all(_same(a, b, spec) for a, b in zip(x, y, strict=True))
+
+        return term_finding(
+            target.expr.root, value.values,
+            lambda node: _trial_values(self, node, target.expr.grammar, spec, ctx), add,
+            lambda v: tuple(-a for a in v), same)
+
+    def _transposed_operand(self, value: MatrixValue, target: MatrixValue, spec: PartSpec,
+                            ctx: Context) -> Finding | None:
+        """`W @ delta` for `W.T @ delta`: the answer is right with one square matrix of it
+        transposed (checked before "only for symmetric matrices", which it also is)."""
+        used = value.expr.names
+        for s in symbol_specs(spec):
+            if s.name not in used or len(s.shape) != 2 or s.shape[0] != s.shape[1]:
+                continue
+            flipped = []
+            for env in instances(spec, ctx):
+                swapped = {**env, s.name: env[s.name].T}
+                try:
+                    v = evaluate(value.expr, {**CONSTANTS, **_scalars(ctx), **swapped}, _FUNCS,
+                                 strict_broadcast=not spec.options.get("broadcast", False))
+                except EvaluationError:
+                    break
+                flipped.append(np.asarray(array_like(v), dtype=float))
+            else:
+                if all(_same(a, b, spec) for a, b in zip(flipped, target.values, strict=True)):
+                    return Finding("transposed-operand",
+                                   f"{s.name} is used the wrong way round: your answer is "
+                                   f"right with {s.name} transposed where it appears (check "
+                                   "the shapes of each product)")
+        return None
 
     def _diagnose(self, value: MatrixValue, target: MatrixValue, spec: PartSpec, ctx: Context
                   ) -> Finding | None:
@@ -205,6 +331,12 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
             label = {2.0: "2", 0.5: "1/2"}.get(round(k, 9), f"{k:.4g}")
             return Finding("factor", f"off by a constant factor: yours is {label} times the "
                                      "right one")
+        found_terms = self._by_terms(value, target, spec, ctx)
+        if found_terms is not None:
+            return found_terms
+        moved = self._transposed_operand(value, target, spec, ctx)
+        if moved is not None:
+            return moved
         if any(s.shape and len(s.shape) == 2 and s.shape[0] == s.shape[1]
                for s in symbol_specs(spec)):
             sym_v = self._values(value.expr, spec, ctx, _FUNCS, symmetric=True)
@@ -216,6 +348,12 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
                                "matrices here are not symmetric (e.g. d(x^T A x)/dx is "
                                "(A + A^T) x, which is 2 A x only when A = A^T)")
         return None
+
+
+def _trial_values(kind: MatrixExpressionKind, node: n.Node, grammar: Grammar, spec: PartSpec,
+                  ctx: Context) -> tuple[np.ndarray, ...] | None:
+    got = kind._values(Expr(node, n.to_text(node), grammar), spec, ctx, ctx.functions)
+    return None if got.error else got.values
 
 
 def _named(message: str, spec: PartSpec, ctx: Context) -> str:

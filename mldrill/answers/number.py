@@ -151,6 +151,13 @@ class NumberKind(AnswerKind[float]):
         return None
 
     def format(self, target: float, spec: PartSpec, ctx: Context) -> str:
+        """The key at the precision the part asks for (3 significant figures: -0.197), or
+        in full (an exact fraction where one is short)."""
+        sig = spec.tolerance.sigfigs
+        if sig and math.isfinite(target) and not float(target).is_integer():
+            from mldrill.answers.precision import Precision
+
+            return Precision(sig).text(float(target))
         return format_number(target)
 
     def diagnose(self, value: float, target: float, spec: PartSpec, ctx: Context

@@ -12,16 +12,19 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
 
 if TYPE_CHECKING:
+    from mldrill.bank.index import FamilyInfo
     from mldrill.bank.model import ProblemFamily
     from mldrill.values import Function
+
+F = TypeVar("F", "ProblemFamily", "FamilyInfo")
 
 ENV_BANK = "MLDRILL_BANK"
 # a coding assignment (mldrill/grade/exercise.py) in a problems/ folder: `assignment:` at the
@@ -48,8 +51,10 @@ class Bank:
 def bank_at(root: Path) -> Bank:
     if not root.exists():
         raise UsageError(f"bank folder '{root}' does not exist")
-    if root.is_file():
-        return Bank(root.parent, root, None)
+    if not root.is_dir():
+        raise UsageError(f"bank '{root}' is a file, not a folder: give the folder that holds "
+                         f"the bank's problem files (--bank {root.parent}); `mldrill validate "
+                         f"{root}` checks one file")
     problems = root / "problems" if (root / "problems").is_dir() else root
     solutions = root / "solutions" if (root / "solutions").is_dir() else None
     return Bank(root, problems, solutions)
@@ -139,21 +144,28 @@ def parse_difficulty(text: str | None) -> tuple[int, int]:
     return low, high
 
 
-def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]
-                        ) -> dict[str, Function]:
+def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic],
+                        fallback: Bank | None = None) -> dict[str, Function]:
+    """The functions problems may call: the built-ins, then each bank's solutions/ (a name
+    defined twice is an error naming both files). `fallback` (the bundled bank under
+    --only-bank) adds its helpers (`conv2d`, ...) without its problems; a bank's own
+    function of the same name wins over it, silently."""
     from mldrill.bank.solutions import load_solutions
     from mldrill.expr.functions import REGISTRY
 
     functions: dict[str, Function] = {k: f.numeric for k, f in REGISTRY.items()}
     origin: dict[str, str] = {}
-    for bank in banks:
+    for bank in [*banks, *([fallback] if fallback is not None else [])]:
         if bank.solutions is None:
             continue
         found, where, problems = load_solutions(bank.solutions)
-        diagnostics.extend(problems)
+        if bank is not fallback:
+            diagnostics.extend(problems)
         for name, fn in found.items():
             if name in REGISTRY:
                 continue  # built-ins keep their meaning everywhere (answers and references)
+            if bank is fallback and name in functions:
+                continue
             if name in origin:
                 diagnostics.append(Diagnostic(where[name], 1, 1, f"'{name}' is also defined "
                                                                  f"in {origin[name]}"))
@@ -161,6 +173,29 @@ def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic]
             functions[name] = fn
             origin[name] = where[name]
     return functions
+
+
+def list_families(extra: Iterable[str | Path] = (), *, bundled: bool = True
+                  ) -> tuple[list[FamilyInfo] | None, Catalog | None]:
+    """What a listing needs: the families' metadata from the index when every problem file
+    is unchanged since the last full load (no numpy, no expressions), else (None, the
+    fully loaded catalog, whose diagnostics the caller shows)."""
+    from mldrill.bank.index import read_index
+
+    banks = bank_dirs(extra, bundled=bundled)
+    infos = read_index(banks, [f for b in banks for f in problem_files(b)])
+    if infos is not None:
+        return infos, None
+    return None, load_catalog(extra, bundled=bundled, strict=False)
+
+
+def select_families(families: Sequence[F], topics: Iterable[str] = (),
+                    tags: Iterable[str] = (), difficulty: str | None = None) -> list[F]:
+    """Catalog.select over any families with id, topic, tags and difficulty (a listing's
+    FamilyInfo too)."""
+    cat = Catalog()
+    cat.families = {f.id: f for f in families}  # type: ignore[misc]
+    return cast("list[F]", cat.select(topics, tags, difficulty))
 
 
 def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
@@ -171,11 +206,13 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
 
     banks = bank_dirs(extra, bundled=bundled)
     catalog = Catalog()
-    catalog.functions = reference_functions(banks, catalog.diagnostics)
+    catalog.functions = reference_functions(
+        banks, catalog.diagnostics, fallback=None if bundled else bank_at(bundled_root()))
     files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
     catalog.files = files
     cache = FamilyCache(catalog.functions)
     first_seen: dict[str, ProblemFamily] = {}
+    loaded: list[tuple[Path, ProblemFamily]] = []
     for path in files:
         shown = _shown(path)
         try:
@@ -202,6 +239,11 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
             continue
         first_seen[family.id] = family
         catalog.families[family.id] = family
+        loaded.append((path, family))
+    if paths is None:  # the whole of every bank: what `list` can answer from next time
+        from mldrill.bank.index import write_index
+
+        write_index(banks, loaded, catalog.assignment_files)
     if strict and catalog.diagnostics:
         raise BankError(catalog.diagnostics)
     return catalog

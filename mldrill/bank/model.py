@@ -48,10 +48,11 @@ class Constraint:
 @dataclass(frozen=True)
 class Mistake:
     answer: str
-    feedback: str
+    feedback: str  # shown at once, while the student may still have a try left
     tag: str
     credit: float
     where: PathKey
+    reveal: str = ""  # numbers that give the answer away: shown only once no try is left
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ class ProblemFamily:
     source: SourceMap = field(compare=False, repr=False)
     few_variants: str | None = None
     follow_credit: float = 1.0  # the fraction of a part's points follow-through earns
+
+    @property
+    def part_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parts)
 
     def part(self, name: str) -> PartSpec:
         for p in self.parts:

@@ -9,6 +9,7 @@ a known function.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from typing import TYPE_CHECKING, cast
 
@@ -103,6 +104,7 @@ def check_family(data: Yaml, smap: SourceMap, path: str, functions: Collection[s
         all_symbols |= set(p.mapping("variables"))
     prompt = c.text(data, "prompt", ())
     c.template(prompt, ("prompt",), names)
+    parts = [_broadcast_default(p, prompt) for p in parts]
     hints_raw = data.get("hints") or []
     if not isinstance(hints_raw, list):
         c.err(("hints",), "hints must be a list of texts, revealed one at a time")
@@ -314,3 +316,12 @@ def _verify(c: Checker, raw: Yaml, names: set[str], parts: list[PartSpec],
         out.append(Verification(method, part, {k: v for k, v in item.items()
                                                if k not in ("method", "part")}, key))
     return out
+
+
+def _broadcast_default(part: PartSpec, prompt: str) -> PartSpec:
+    """A matrix-expression part allows NumPy broadcasting where its prompt (or the
+    problem's) says NumPy, unless `broadcast:` says otherwise."""
+    if part.kind != "matrix_expression" or "broadcast" in part.options:
+        return part
+    numpy = "numpy" in (prompt + " " + part.prompt).lower()
+    return dataclasses.replace(part, options={**part.options, "broadcast": numpy})

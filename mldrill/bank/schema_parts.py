@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 PART_KEYS = {"name", "kind", "answer", "prompt", "points", "tolerance", "mistakes", "follows",
              "follow_credit"}
-MISTAKE_KEYS = {"answer", "feedback", "tag", "credit"}
+MISTAKE_KEYS = {"answer", "feedback", "tag", "credit", "reveal"}
 TOLERANCE_KEYS = {"rel", "abs", "sigfigs"}
 
 
@@ -183,6 +183,9 @@ def _mistakes(c: Checker, raw: Yaml, key: PathKey, symbols: set[str], names: set
             c.expression(answer, (*mk, "answer"), symbols)
         feedback = c.text(m, "feedback", mk, required=True)
         c.template(feedback, (*mk, "feedback"), names)
+        reveal = c.text(m, "reveal", mk) or ""
+        if reveal:
+            c.template(reveal, (*mk, "reveal"), names)
         tag = c.text(m, "tag", mk, required=True)
         if tag and not ID_RE.match(tag):
             c.err((*mk, "tag"), f"tag '{tag}' must be lowercase words joined by '-'")
@@ -194,5 +197,5 @@ def _mistakes(c: Checker, raw: Yaml, key: PathKey, symbols: set[str], names: set
                 not 0 <= credit < 1:
             c.err((*mk, "credit"), f"credit must be a number in [0, 1), got {credit!r}")
             credit = 0
-        out.append(Mistake(answer, feedback, tag, float(credit), mk))
+        out.append(Mistake(answer, feedback, tag, float(credit), mk, reveal))
     return out

@@ -16,6 +16,7 @@ from mldrill.cli.errors import ExitStatus, State, handle_errors
 
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
+    from mldrill.bank.index import FamilyInfo
     from mldrill.errors import Diagnostic
     from mldrill.grade.assignment import Assignment
 
@@ -49,15 +50,33 @@ class Banks:
     def bundled(self) -> bool:
         return not self.only
 
-    def catalog(self) -> Catalog:
-        from mldrill.bank.catalog import load_catalog
+    def _check_only(self) -> None:
         from mldrill.errors import UsageError
 
         if self.only and not (self.extra or os.environ.get("MLDRILL_BANK")):
             raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
+
+    def catalog(self) -> Catalog:
+        from mldrill.bank.catalog import load_catalog
+
+        self._check_only()
         cat = load_catalog(self.extra, bundled=self.bundled, strict=False)
         _warn_broken(cat.diagnostics)
         return cat
+
+    def listing(self) -> list[FamilyInfo]:
+        """The families' metadata: from the bank index when nothing changed since the last
+        full load (a quick start), else from a full load (with its warnings)."""
+        from mldrill.bank.catalog import list_families
+        from mldrill.bank.index import FamilyInfo
+
+        self._check_only()
+        infos, cat = list_families(self.extra, bundled=self.bundled)
+        if infos is not None:
+            return infos
+        assert cat is not None
+        _warn_broken(cat.diagnostics)
+        return [FamilyInfo.of(f) for f in cat.families.values()]
 
     def assignments(self) -> list[Assignment]:
         from mldrill.bank.catalog import bank_dirs
@@ -143,7 +162,9 @@ def list_cmd(
         else:
             render_functions(rows)
         return
-    families = _catalog().select(topic or (), tag or (), difficulty)
+    from mldrill.bank.catalog import select_families
+
+    families = select_families(BANKS.listing(), topic or (), tag or (), difficulty)
     if json_out:
         render.dump_json([render.family_json(f) for f in families])
     else:
@@ -183,12 +204,17 @@ def check(
     seed: Annotated[int, typer.Option("--seed", "-s", help="The variant's seed (required).")
                     ] = ...,  # type: ignore[assignment]
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    all_parts: Annotated[bool, typer.Option(
+        "--all", help="Count the parts not given as unanswered (default: check only the "
+        "parts given).")] = False,
 ) -> None:
-    """Check answers to one variant without a session. Exit 0 if all correct, 1 if not."""
+    """Check answers to one variant without a session. Exit 0 if every part checked is
+    correct, 1 if not."""
     from mldrill.check import check_problem
     from mldrill.cli import render
 
-    result = check_problem(_catalog(), problem_id, seed, _answers_by_part(answers or ()))
+    result = check_problem(_catalog(), problem_id, seed, _answers_by_part(answers or ()),
+                           all_parts)
     if json_out:
         render.dump_json(result.to_json())
     else:
@@ -329,7 +355,8 @@ def grade(
         "--assignment", "-a", help="Grade only this assignment (default: every assignment "
         "whose functions the file defines).")] = None,
     seed: Annotated[int | None, typer.Option(
-        "--seed", "-s", help="Seed of the random test inputs (default: random, printed).")
+        "--seed", "-s", help="Seed of the random test inputs (default: random, printed; a "
+        "class folder reuses the seed its earlier run stored).")
     ] = None,
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="text, json or gradescope (results.json).")] = "text",
@@ -350,7 +377,7 @@ def grade(
     from mldrill.grade.run import GradeRequest, grade_path
 
     request = GradeRequest(path, seed if seed is not None else _random_seed(), assignment,
-                           fmt, output, jobs, key)
+                           fmt, output, jobs, key, seed_given=seed is not None)
     run = grade_path(request, BANKS, BatchBar())
     show_grade(run, request)
     raise typer.Exit(ExitStatus.of_outcome(run.outcome))
@@ -397,6 +424,9 @@ def sheet_new(
                                       "pdflatex is installed.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON, "
                                            "for scripts.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the files of an earlier sheet in --out (filled answer files "
+        "and keys included).")] = False,
 ) -> None:
     """Write a sheet per student: sheet.md, sheet.tex (and .pdf), answers.yaml to fill in,
     and the instructor's key/ (reference answers, worked solutions, the secret).
@@ -411,7 +441,7 @@ def sheet_new(
         out, seed if seed is not None else _random_seed(), problems=ids,
         topics=tuple(topics or ()), count=count, students=students, title=title, exam=exam,
         minutes=minutes, shared=shared, difficulty=difficulty, tags=tuple(tag or ()),
-        secret=secret, pdf=pdf)
+        secret=secret, pdf=pdf, force=force)
     render_sheets_made(make_sheets(request, _catalog()), json_out)
 
 
@@ -430,13 +460,16 @@ def export_gradescope(
     secret: Annotated[str | None, typer.Option(
         "--secret", help="The secret behind every submission's seed (default: random).")
     ] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing --output file that is not an autograder zip.")
+    ] = False,
 ) -> None:
     """Write a Gradescope autograder zip: setup.sh installs mldrill, run_autograder grades
     /autograder/submission into /autograder/results/results.json."""
     from mldrill.cli.grade import render_bundle
     from mldrill.grade.run import export_gradescope as export
 
-    render_bundle(export(BANKS, assignment, output, secret))
+    render_bundle(export(BANKS, assignment, output, secret, force=force))
 
 
 @app.command()
@@ -449,9 +482,9 @@ def stats(
     from mldrill.progress.stats import stats_of
     from mldrill.progress.store import open_store
 
-    cat = _catalog()
+    topics = {f.id: f.topic for f in BANKS.listing()}
     with open_store() as store:
-        result = stats_of(store, {f.id: f.topic for f in cat.families.values()})
+        result = stats_of(store, topics)
     if json_out:
         render.dump_json(result.to_json())
     else:
@@ -470,6 +503,9 @@ def history(
     student: Annotated[str | None, typer.Option(
         "--student", help="Your id on the class roster, recorded in the --export file.")
     ] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing --export FILE that is not an earlier export.")
+    ] = False,
 ) -> None:
     """Your recent answers, newest first; --export writes your exams for the instructor."""
     from mldrill.cli import render
@@ -481,7 +517,7 @@ def history(
 
         with open_store() as store:
             rows = [dict(r) for r in store.attempts(mode="exam")]
-        render_exported(write_export(export, student, rows))
+        render_exported(write_export(export, student, rows, force=force))
         return
     with open_store() as store:
         rows = [dict(r) for r in store.attempts(limit=limit)]
@@ -511,13 +547,15 @@ def report(
     key: Annotated[Path | None, typer.Option(
         "--key", "-k", help="For answer files: the key folder of `mldrill sheet new` "
         "(default: DIR/key).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace existing files that are not earlier reports.")] = False,
 ) -> None:
     """What did the class get wrong? Item analysis, diagnoses, unexplained answers,
     code-test failures and per-student profiles, as a self-contained HTML page."""
     from mldrill.cli.report import render_report_made
     from mldrill.report.run import ReportRequest, make_report
 
-    request = ReportRequest(path, output, json_out, students, anonymous, key)
+    request = ReportRequest(path, output, json_out, students, anonymous, key, force)
     render_report_made(make_report(request, BANKS), json_out)
 
 

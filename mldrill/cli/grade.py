@@ -104,10 +104,13 @@ class BatchBar:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 
-    def start(self, total: int, folder: Path, seed: int, reports: Path) -> None:
+    def start(self, total: int, folder: Path, seed: int, reports: Path,
+              stored: bool = False) -> None:
         err = err_console()
-        err.print(Text(f"grading {total} submissions in {folder} with seed {seed}; "
-                       f"reports in {reports}/", style="bold"))
+        how = (f"the class seed {seed} stored in {reports}/ by an earlier run (--seed to "
+               "change it)") if stored else f"seed {seed}"
+        err.print(Text(f"grading {total} submissions in {folder} with {how}; reports in "
+                       f"{reports}/", style="bold"))
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
                              MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                              transient=False, disable=not err.is_terminal)

@@ -185,7 +185,8 @@ def _ask_part(term: Terminal, run: ProblemRun, name: str) -> None:
             continue
         verdict = run.answer(name, text)
         render_part_result(con, verdict.result, indent="",
-                           credit=verdict.credit if verdict.counted else None, typed=text)
+                           credit=verdict.credit if verdict.counted else None, typed=text,
+                           reveal=verdict.done)
         if not verdict.counted:
             plain(con, "not counted; try again", "dim")
             continue
@@ -209,9 +210,12 @@ def _summary(term: Terminal, summary: SessionSummary, store: Store | None) -> No
     plain(con, "Session summary", "bold")
     pct = 100 * summary.points / summary.possible if summary.possible else 0.0
     secs = int(summary.seconds)
-    plain(con, f"  score {summary.points:g}/{summary.possible:g} ({pct:.0f}%) over "
-               f"{summary.problems} problem{'s' if summary.problems != 1 else ''} in "
-               f"{secs // 60}m{secs % 60:02d}s")
+    if not summary.possible:
+        plain(con, f"  nothing answered ({secs // 60}m{secs % 60:02d}s)")
+    else:
+        plain(con, f"  score {summary.points:g}/{summary.possible:g} ({pct:.0f}%) over "
+                   f"{summary.problems} problem{'s' if summary.problems != 1 else ''} in "
+                   f"{secs // 60}m{secs % 60:02d}s")
     for topic, t in sorted(summary.by_topic.items()):
         if t.problems:
             plain(con, f"  {topic:<18} {t.points:g}/{t.possible:g}")

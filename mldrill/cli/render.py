@@ -21,6 +21,7 @@ from mldrill.score import Score
 
 if TYPE_CHECKING:
     from mldrill.answers.base import PartResult
+    from mldrill.bank.index import FamilyInfo
     from mldrill.bank.model import ProblemFamily
     from mldrill.check import CheckResult
     from mldrill.errors import Diagnostic
@@ -32,6 +33,16 @@ STATUS_STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bo
                 "unanswered": "dim"}
 STATUS_WORD = {"correct": "correct", "incorrect": "incorrect", "invalid": "not understood",
                "unanswered": "no answer"}
+
+
+def status_word(status: str, diagnosis: str | None, points: float) -> str:
+    """The verdict's word: "not understood" only for answers that could not be read; one
+    read fine but given to too few digits says so."""
+    if diagnosis == "too-few-digits":
+        return "too few digits"
+    if status == "incorrect" and points > 0:
+        return "partly correct"
+    return STATUS_WORD.get(status, status)
 
 
 def console() -> Console:
@@ -148,7 +159,7 @@ def warn_broken(diagnostics: list[Diagnostic], limit: int = 10) -> None:
         files = len({d.path for d in found})
         left_out = ("the families in " + ("them" if files != 1 else "it")) if \
             what == "problem file" else "what is broken in " + ("them" if files != 1 else "it")
-        plain(con, f"warning: {len(found)} problem{'s' if len(found) != 1 else ''} in "
+        plain(con, f"warning: {len(found)} error{'s' if len(found) != 1 else ''} in "
                    f"{files} {what}{'s' if files != 1 else ''}; {left_out} "
                    f"{'are' if what == 'problem file' else 'is'} left out (`mldrill validate` "
                    "checks a bank):", "yellow")
@@ -160,12 +171,12 @@ def warn_broken(diagnostics: list[Diagnostic], limit: int = 10) -> None:
 
 # --- list -------------------------------------------------------------------------------
 
-def family_json(f: ProblemFamily) -> dict[str, object]:
+def family_json(f: ProblemFamily | FamilyInfo) -> dict[str, object]:
     return {"id": f.id, "title": f.title, "topic": f.topic, "difficulty": f.difficulty,
-            "tags": list(f.tags), "parts": [p.name for p in f.parts], "path": f.path}
+            "tags": list(f.tags), "parts": list(f.part_names), "path": f.path}
 
 
-def render_list(families: Iterable[ProblemFamily]) -> None:
+def render_list(families: Iterable[ProblemFamily | FamilyInfo]) -> None:
     """Families grouped under a heading per topic; titles are cut to fit, never wrapped."""
     con = console()
     rows = list(families)
@@ -280,15 +291,14 @@ def _same(a: str, b: str) -> bool:
 
 def render_part_result(con: Console, r: PartResult, indent: str = "  ",
                        credit: float | None = None, typed: str | None = None,
-                       echo: bool = False) -> None:
+                       echo: bool = False, reveal: bool = True) -> None:
     """One verdict. `credit` (0..1) replaces the verdict's score when tries cost credit;
     "read as" is left out when it only repeats what was `typed`; `echo` shows the typed
-    answer under the verdict (in a report, long after it was typed)."""
+    answer under the verdict (in a report, long after it was typed); `reveal` False holds
+    back the feedback that gives the answer away (a try is left)."""
     head = Text(indent)
     head.append(f"{r.name}: ", style="bold")
-    word = STATUS_WORD[r.status]
-    if r.status == "incorrect" and r.credit > 0:
-        word = "partly correct"
+    word = status_word(r.status, r.diagnosis, r.credit)
     head.append(word, style=STATUS_STYLE[r.status])
     if r.status in ("correct", "incorrect"):
         got = r.score if credit is None else Score.of_fraction(credit, r.points)
@@ -307,7 +317,7 @@ def render_part_result(con: Console, r: PartResult, indent: str = "  ",
         label = indent + "  read as: "
         for i, row in enumerate(rows):
             plain(con, (label if i == 0 else " " * len(label)) + row, "dim")
-    for m in r.messages:
+    for m in r.shown if reveal else r.messages:
         body = wrap_prose(m, con.width - len(indent) - 4)
         for i, line in enumerate(body.splitlines()):
             plain(con, indent + ("  - " if i == 0 else "    ") + line)
@@ -318,6 +328,9 @@ def render_check(result: CheckResult) -> None:
     for r in result.parts:
         render_part_result(con, r)
     plain(con, f"score: {result.fraction * 100:.0f}%", "bold")
+    if result.unchecked:
+        plain(con, f"not checked (no answer given): {', '.join(result.unchecked)}; --all "
+                   "counts them as unanswered", "dim")
 
 
 # --- validate ---------------------------------------------------------------------------
@@ -386,12 +399,13 @@ def render_stats(s: Stats) -> None:
     con.print(table)
     if s.due:
         ids = ", ".join(d["id"] for d in s.due[:5]) + (" ..." if len(s.due) > 5 else "")
-        plain(con, f"\n{len(s.due)} due for review now: {ids}", "yellow")
+        plain(con, "\n" + wrap_prose(f"{len(s.due)} due for review now: {ids}", con.width),
+              "yellow")
         plain(con, "Review them with: mldrill practice", "dim")
     elif s.next_due:
         plain(con, f"\nNext review due {s.next_due.replace('T', ' ')[:16]} UTC", "dim")
-    plain(con, "mastery: the chance you'd solve each problem of the topic now (unseen: 0)",
-          "dim")
+    plain(con, wrap_prose("mastery: the chance you'd solve each problem of the topic now "
+                          "(unseen: 0)", con.width), "dim")
 
 
 def render_history(rows: list[dict[str, Any]]) -> None:  # rows of the progress store
@@ -401,16 +415,21 @@ def render_history(rows: list[dict[str, Any]]) -> None:  # rows of the progress 
         return
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     exams = any(r.get("mode") == "exam" for r in rows)
+    # the answer gets the room: ids and verdicts are cut short (with ...) before it wraps
+    narrow = {"problem": 20, "part": 6, "verdict": 10 if con.width < 100 else 28}
     for name in ("when", *(["in"] if exams else []), "problem", "part", "answer", "verdict"):
-        table.add_column(name, no_wrap=name != "answer", overflow="ellipsis",
-                         max_width=28 if name == "answer" else None)
+        if name == "answer":
+            table.add_column(name, min_width=16, ratio=1, overflow="fold")
+        else:
+            table.add_column(name, no_wrap=True, overflow="ellipsis",
+                             max_width=narrow.get(name))
     for r in rows:
         when = datetime.fromisoformat(r["created_at"]).astimezone().strftime("%m-%d %H:%M")
         status = r["status"]
         word = "partly" if status == "incorrect" and r["score"] > 0 else status
         style = {"correct": "green", "incorrect": "red", "partly": "yellow"}.get(word, "dim")
         verdict = Text(word, style=style)
-        if r.get("diagnosis"):
+        if r.get("diagnosis") and con.width >= 100:  # narrower: the answer needs the room
             verdict.append(f" {r['diagnosis']}", style="dim")
         table.add_row(when, *([r.get("mode", "")] if exams else []),
                       f"{r['problem_id']}#{r['seed']}", r["part"],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from mldrill.cli.render import STATUS_STYLE, STATUS_WORD, console, dump_json, plain
+from mldrill.cli.render import STATUS_STYLE, console, dump_json, plain, status_word
 
 if TYPE_CHECKING:
     from mldrill.sheets.answers import SheetGrade
@@ -44,16 +44,14 @@ def render_sheet_grade(g: SheetGrade, key_dir: Path) -> None:
     for p in g.parts:
         line = Text(f"Q{p.question} {p.part}: ")
         status = p.status
-        word = STATUS_WORD.get(status, status)
-        if status == "incorrect" and p.score.points > 0:
-            word = "partly correct"
+        word = status_word(status, p.result.diagnosis if p.result else None, p.score.points)
         line.append(word, style=STATUS_STYLE.get(status, ""))
         line.append(f"  ({p.score.points:g}/{p.score.max_points:g})", style="dim")
         if p.answer is not None:
             line.append(f"   answer: {p.answer.replace(chr(10), ' ')}", style="dim")
         con.print(line)
         if p.result is not None:
-            for m in p.result.messages:
+            for m in p.result.shown:
                 plain(con, f"    - {m}")
     score = g.score
     plain(con, "")

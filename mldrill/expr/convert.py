@@ -45,11 +45,21 @@ class Converter:
     """Converts one parsed text; `reference` allows the instructors' syntax (keyword
     arguments, comparisons, `and`/`or`/`not`, `a if c else b`, subscripts, strings)."""
 
-    def __init__(self, text: str, norm: Normalized, reference: bool):
+    def __init__(self, text: str, norm: Normalized, reference: bool, matrix: bool = False):
         self.text = text
         self.norm = norm
         self.reference = reference
+        self.matrix = matrix  # a matrix answer: A⁻¹ is inv(A), not a power
         self.count = 0
+
+    def marked(self, after: ast.AST, before: ast.AST, mark: str) -> bool:
+        """Did the lexer mark an operator with `mark` between the end of `after` and the
+        start of `before`? (ast offsets count the '(' parse.py adds.)"""
+        start = getattr(after, "end_col_offset", None)
+        end = getattr(before, "col_offset", None)
+        if not self.norm.marks or start is None or end is None:
+            return False
+        return any(self.norm.marks.get(k) == mark for k in range(start - 1, end - 1))
 
     def pos(self, node: ast.AST) -> int:
         off = getattr(node, "col_offset", 1) - 1  # minus the '(' we added
@@ -127,7 +137,8 @@ class Converter:
         left, right = self.convert(node.left, d), self.convert(node.right, d)
         if sym == "**":
             self.check_exponent(node.right, right)
-        return n.Bin(sym, left, right, pos=pos)
+        implicit = sym == "*" and self.marked(node.left, node.right, "paper")
+        return n.Bin(sym, left, right, implicit, pos=pos)
 
     def compare(self, node: ast.Compare, d: int, pos: int) -> n.Node:
         ops = node.ops
@@ -153,6 +164,18 @@ class Converter:
         return self.call(node, node.func, node.args, node.keywords, d, pos)
 
     def attribute(self, node: ast.Attribute, d: int, pos: int) -> n.Node:
+        end = getattr(node, "end_col_offset", 0)
+        if node.attr == "I" and self.norm.marks.get(end - 3) == "inverse":  # the '.' of .I
+            # A⁻¹ (or LaTeX A^{-1}): the inverse of a matrix in a matrix answer, else a power
+            value = self.convert(node.value, d)
+            if self.matrix:
+                return n.Call("inv", (value,), pos=pos)
+            if any(isinstance(x, n.ListExpr) for x in n.walk(value)):
+                # never the elementwise reciprocal; and a numeric answer is worked out
+                raise AnswerParseError(self.text, self.norm.column(end - 3), "the inverse "
+                                       "of a matrix cannot be typed here: work out its "
+                                       "entries")
+            return n.Bin("**", value, n.Num(-1), pos=pos)
         if node.attr != "T":
             raise self.fail_at_dot(node, f"'.{node.attr}' is not allowed (the only attribute "
                                          "is .T, the transpose)")
@@ -180,7 +203,10 @@ class Converter:
         if isinstance(v, int) and len(str(abs(v))) > MAX_NUMBER_DIGITS:
             raise self.fail(node, f"number has more than {MAX_NUMBER_DIGITS} digits")
         value: int | float = v
-        return n.Num(value, literal if _is_plain_number(literal) else "", pos=pos)
+        # the text as typed, for exact conversion (2.5 -> 5/2); not when the typed text is
+        # not this number (LaTeX x^23 is x**2 * 3; x² is x**2)
+        plain = _is_plain_number(literal) and float(literal) == float(v)
+        return n.Num(value, literal if plain else "", pos=pos)
 
     def check_exponent(self, node: ast.AST, right: n.Node) -> None:
         if any(isinstance(x, (n.Name, n.Call, n.Subscript)) for x in n.walk(right)):
@@ -191,10 +217,19 @@ class Converter:
 
     def call(self, node: ast.AST, f: ast.AST, args: list[ast.expr], kws: list[ast.keyword],
              d: int, pos: int) -> n.Call:
+        if isinstance(f, ast.Attribute) and f.attr in METHODS:
+            # NumPy's methods as their functions: A.dot(B) is dot(A, B), dY.sum(axis=0) is
+            # sum(dY, axis=0)
+            return self.call(node, ast.Name(METHODS[f.attr], ctx=ast.Load(), lineno=0,
+                                            col_offset=f.value.col_offset,
+                                            end_col_offset=f.value.col_offset),
+                             [f.value, *args], kws, d, pos)
         if not isinstance(f, ast.Name):
             if isinstance(f, ast.Attribute):
                 raise self.fail_at_dot(f, f"'.{f.attr}(...)' is not allowed: call functions "
-                                          "by name, e.g. inv(K) instead of np.linalg.inv(K)")
+                                          "by name, e.g. inv(K) instead of np.linalg.inv(K) "
+                                          f"(methods that work: "
+                                          f"{', '.join('.' + m for m in sorted(METHODS))})")
             raise self.fail(f, "only named functions can be called")
         if f.id.startswith("_"):
             raise self.fail(f, f"the name '{f.id}' is not allowed")
@@ -212,6 +247,10 @@ class Converter:
 
 
 _NO_LOGIC = "'and', 'or' and 'not' are not allowed in an answer"
+
+# NumPy array methods read as the function of the same meaning (an allow-list).
+METHODS = {"dot": "dot", "sum": "sum", "mean": "mean", "transpose": "transpose",
+           "trace": "trace", "max": "max", "min": "min"}
 
 # The Python syntax an expression may use, each with its converter (a registry: anything
 # not here is refused, with a message from _REFUSED where one fits).

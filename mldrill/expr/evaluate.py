@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 
-from mldrill.errors import EvaluationError
+from mldrill.errors import BroadcastError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.parse import Expr
 
@@ -46,12 +46,15 @@ _INDEX: Callable[[Any, Any], Any] = operator.getitem
 
 class _Evaluator:
     def __init__(self, source: str, env: Mapping[str, Value], functions: Functions,
-                 exact_ints: bool, strict_broadcast: bool = False):
+                 exact_ints: bool, strict_broadcast: bool = False,
+                 paper_products: bool = True, products: dict[int, str] | None = None):
         self.source = source
         self.env = env
         self.functions = functions
         self.exact_ints = exact_ints
         self.strict_broadcast = strict_broadcast
+        self.paper_products = paper_products
+        self.products = products
 
     def fail(self, node: n.Node, message: str) -> EvaluationError:
         return EvaluationError(message, self.source, node.pos)
@@ -92,7 +95,26 @@ class _Evaluator:
             raise self.fail(node, f"cannot apply '{op}' to {_kind(v)}") from None
 
     def ev_bin(self, node: n.Bin) -> Value:
-        return self.binary(node, node.op, self.ev(node.left), self.ev(node.right))
+        x, y = self.ev(node.left), self.ev(node.right)
+        if node.implicit and self.paper_products:
+            return self.paper_product(node, x, y)
+        return self.binary(node, node.op, x, y)
+
+    def paper_product(self, node: n.Bin, x: Value, y: Value) -> Value:
+        """`2A`, `A x`, `a·b` as on paper: a scalar product when either side is a number,
+        otherwise a matrix product (`@`)."""
+        op = "*" if _ndim(x) == 0 or _ndim(y) == 0 else "@"
+        if self.products is not None:
+            self.products[id(node)] = op
+        if op == "*":
+            return self.binary(node, op, x, y)
+        try:
+            return self.binary(node, op, x, y)
+        except EvaluationError as exc:
+            shown = n.to_text(n.Bin("@", node.left, node.right))
+            raise self.fail(node, f"{exc.message} (two matrices side by side are a matrix "
+                                  f"product: {shown}; write * for an elementwise "
+                                  "product)") from None
 
     def ev_compare(self, node: n.Compare) -> Value:
         values = [self.ev(o) for o in node.operands]
@@ -120,7 +142,11 @@ class _Evaluator:
         return v
 
     def ev_if_exp(self, node: n.IfExp) -> Value:
-        return self.ev(node.body) if _truth(self.ev(node.test)) else self.ev(node.orelse)
+        test = self.ev(node.test)
+        if isinstance(test, np.ndarray) and test.size > 1:
+            # `1 if x > y else 0` at many sample points: elementwise, as where(x > y, 1, 0)
+            return np.where(test, self.ev(node.body), self.ev(node.orelse))  # type: ignore[arg-type]
+        return self.ev(node.body) if _truth(test) else self.ev(node.orelse)
 
     def ev_call(self, node: n.Call) -> Value:
         name = node.func
@@ -188,6 +214,13 @@ class _Evaluator:
             if self.strict_broadcast and x.ndim and y.ndim and x.shape != y.shape:
                 # (n x 1) + (1 x n) silently makes an n x n matrix in NumPy; in matrix
                 # algebra only a scalar combines with a matrix of another shape.
+                if size:
+                    raise BroadcastError(
+                        f"'{op}' of a {_dims(x)} and a {_dims(y)} would broadcast in NumPy "
+                        f"(to {_dims(np.empty(np.broadcast_shapes(x.shape, y.shape)))}), but "
+                        "here shapes must match: write the product you mean with @ (an outer "
+                        "product is y @ x.T)", _shape_message(op, x, y, ValueError()),
+                        self.source, node.pos)
                 raise self.fail(node, _shape_message(op, x, y, ValueError()))
         try:
             result = _BIN[op](x, y)
@@ -240,6 +273,10 @@ def _truth(v: Value) -> bool:
     return bool(v)
 
 
+def _dims(x: np.ndarray) -> str:
+    return " x ".join(map(str, x.shape))
+
+
 def _shape_message(op: str, x: Value, y: Value, exc: Exception) -> str:
     sx = "x".join(map(str, np.shape(cast("ArrayLike", x))))
     sy = "x".join(map(str, np.shape(cast("ArrayLike", y))))
@@ -255,14 +292,39 @@ def evaluate(
     *,
     exact_ints: bool = False,
     strict_broadcast: bool = False,
+    paper_products: bool = True,
+    products: dict[int, str] | None = None,
 ) -> Value:
     """Value of `expr` with names from `env` and calls from `functions`.
     strict_broadcast: elementwise operations need equal shapes or a scalar, as in matrix
-    algebra ((n x 1) + (1 x n) is an error, not NumPy's n x n matrix)."""
+    algebra ((n x 1) + (1 x n) is an error, not NumPy's n x n matrix).
+    paper_products: a product written as on paper (`A x`) is a matrix product when neither
+    side is a number; off where arrays stand for many scalars at once (sample points).
+    products: filled with each such product's reading ('*' or '@'), for `resolved`."""
     root = expr.root if isinstance(expr, Expr) else expr
     source = expr.source if isinstance(expr, Expr) else ""
     with np.errstate(all="ignore"):
         try:
-            return _Evaluator(source, env, functions, exact_ints, strict_broadcast).ev(root)
+            return _Evaluator(source, env, functions, exact_ints, strict_broadcast,
+                              paper_products, products).ev(root)
         except RecursionError:
             raise EvaluationError("expression is too deeply nested", source, 0) from None
+
+
+def resolved(root: n.Node, products: Mapping[int, str]) -> n.Node:
+    """A copy of the tree with each product written as on paper replaced by the operator it
+    was evaluated with (`products` from `evaluate`), for "read as: A @ x"."""
+    import dataclasses
+
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(root):
+        v = getattr(root, f.name)
+        if isinstance(v, n.Node):
+            changes[f.name] = resolved(v, products)
+        elif isinstance(v, tuple) and v and all(isinstance(x, n.Node) for x in v):
+            changes[f.name] = tuple(resolved(x, products) for x in v)
+        elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
+            changes[f.name] = tuple((k, resolved(x, products)) for k, x in v)
+    if isinstance(root, n.Bin) and root.implicit and id(root) in products:
+        changes["op"] = products[id(root)]
+    return dataclasses.replace(root, **changes) if changes else root  # type: ignore[arg-type]

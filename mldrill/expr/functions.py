@@ -113,6 +113,14 @@ def _sympy_log(sp: ModuleType, x: SympyExpr, base: SympyExpr | None = None) -> S
     return sp.log(x) if base is None else sp.log(x, base)
 
 
+def _inv(a: ArrayLike) -> Value:
+    """The inverse of a matrix; of a number, its reciprocal (λ⁻¹ in a matrix answer)."""
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim == 0:
+        return 1.0 / arr[()]
+    return np.linalg.inv(arr)
+
+
 def _relu(z: ArrayLike) -> Value:
     return np.maximum(z, 0)
 
@@ -143,7 +151,7 @@ register("floor", _ufunc(np.floor), lambda sp, x: sp.floor(x))
 register("ceil", _ufunc(np.ceil), lambda sp, x: sp.ceiling(x))
 
 # --- matrices (students and references) -----------------------------------------------
-register("inv", np.linalg.inv)
+register("inv", _inv)
 register("det", np.linalg.det)
 register("logdet", _logdet, doc="log of the determinant (of a positive-definite matrix)")
 register("trace", lambda a, offset=0: np.trace(a, offset), aliases=("tr",))
@@ -154,6 +162,11 @@ register("diag", np.diag)
 register("outer", lambda a, b: np.outer(a, b))
 register("dot", lambda a, b: np.dot(a, b))
 register("kron", np.kron)
+# NumPy's names, as students write them (np.maximum(z, 0), np.where(z > 0, 1, 0))
+register("maximum", np.maximum, lambda sp, a, b: sp.Max(a, b))
+register("minimum", np.minimum, lambda sp, a, b: sp.Min(a, b))
+register("where", np.where, lambda sp, c, a, b: sp.Piecewise((a, c), (b, True)))
+register("matmul", np.matmul)
 register("norm", np.linalg.norm)
 
 def _text(x: Value) -> str:
@@ -170,8 +183,7 @@ _REFERENCE_ONLY: dict[str, Numeric] = {
     "array": np.array, "zeros": np.zeros, "ones": np.ones, "eye": np.eye,
     "arange": np.arange, "full": np.full, "reshape": np.reshape, "flip": np.flip,
     "stack": np.stack, "hstack": np.hstack, "vstack": np.vstack,
-    "concatenate": np.concatenate, "maximum": np.maximum, "minimum": np.minimum,
-    "where": np.where, "var": np.var, "std": np.std, "prod": np.prod,
+    "concatenate": np.concatenate, "var": np.var, "std": np.std, "prod": np.prod,
     "argmax": np.argmax, "argmin": np.argmin, "cumsum": np.cumsum, "cumprod": np.cumprod,
     "sort": np.sort,
     "unique": np.unique, "count_nonzero": np.count_nonzero, "clip": np.clip,

@@ -15,27 +15,25 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mldrill.errors import AnswerParseError
+from mldrill.expr.symbols import (
+    GREEK_CHARS,
+    LATIN_LOOKALIKES,
+    OPERATORS,
+    PAPER_PRODUCTS,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
+    pick,
+    subscripted,
+)
 
-# Characters people paste from notes or type on some keyboards, and what they mean.
-UNICODE_SUBSTITUTES = {
-    "·": "*",
-    "×": "*",
-    "∙": "*",
-    "⋅": "*",
-    "−": "-",
-    "–": "-",
-    "÷": "/",
-    "π": "pi",
-    "σ": "sigma",
-    "λ": "lambda_",
-    "²": "**2",
-    "³": "**3",
-    "ᵀ": ".T",
-    "√": "sqrt",
-}
+# Characters people paste from notes or type on some keyboards, and what they mean: the
+# tables are in symbols.py (Greek letters and scripts have their own rules below).
+UNICODE_SUBSTITUTES = OPERATORS
+# Prefix operators that take the number or name right after them: √2, √x, ∑x.
+_PREFIX = {"√": "sqrt", "∑": "sum"}
 
 _TOKEN_RE = re.compile(
     r"""
@@ -58,23 +56,41 @@ class Token:
     text: str
     pos: int  # column in the original text
     space_before: bool = False
+    mark: str = ""  # "paper": a product as on paper (A x, 2·x); "inverse": the .I of A⁻¹
 
 
-def _tokenize(text: str, strings: bool) -> list[Token]:
+def _tokenize(text: str, strings: bool, variables: Collection[str] = ()) -> list[Token]:
     tokens: list[Token] = []
     i = 0
     space = False
     while i < len(text):
         ch = text[i]
-        if ch == "√":
-            # √2 and √x mean sqrt(2) and sqrt(x); √(x + 1) is an ordinary call
+        prefix = _PREFIX.get(ch) or (ch == "Σ" and pick(GREEK_CHARS[ch], variables) == "sum"
+                                     and "sum")
+        if prefix:
+            # √2, √x and ∑x mean sqrt(2), sqrt(x) and sum(x); √(x + 1) is an ordinary call
             m = _TOKEN_RE.match(text, i + 1)
             if m is not None and m.lastgroup in ("number", "name"):
-                tokens += [Token("name", "sqrt", i, space), Token("op", "(", i),
+                tokens += [Token("name", prefix, i, space), Token("op", "(", i),
                            Token(m.lastgroup, m.group(), i + 1), Token("op", ")", m.end() - 1)]
                 space = False
                 i = m.end()
                 continue
+        if ch in SUPERSCRIPTS or ch in SUBSCRIPTS:
+            i = _script(text, i, tokens, space, variables)
+            space = False
+            continue
+        if ch in GREEK_CHARS or ch in LATIN_LOOKALIKES:
+            name = LATIN_LOOKALIKES.get(ch) or pick(GREEK_CHARS[ch], variables)
+            tokens.append(Token("name", name, i, space))
+            space = False
+            i += 1
+            continue
+        if ch in PAPER_PRODUCTS:
+            tokens.append(Token("op", "*", i, space, mark="paper"))
+            space = False
+            i += 1
+            continue
         if ch in UNICODE_SUBSTITUTES:
             sub = UNICODE_SUBSTITUTES[ch]
             for part in _tokenize(sub, strings=False):
@@ -106,6 +122,33 @@ def _tokenize(text: str, strings: bool) -> list[Token]:
     return tokens
 
 
+def _script(text: str, i: int, tokens: list[Token], space: bool,
+            variables: Collection[str]) -> int:
+    """A run of superscripts (x², x⁻¹, 2¹⁰) or subscripts (x₁, θ₀) starting at text[i]:
+    append its tokens, return where the run ends."""
+    table = SUPERSCRIPTS if text[i] in SUPERSCRIPTS else SUBSCRIPTS
+    j = i
+    while j < len(text) and text[j] in table:
+        j += 1
+    run = "".join(table[c] for c in text[i:j])
+    if table is SUBSCRIPTS:
+        last = tokens[-1] if tokens else None
+        if last is None or last.kind != "name" or space:
+            raise AnswerParseError(text, i, "a subscript must follow a name, as in x₁")
+        tokens[-1] = Token("name", subscripted(last.text, run, variables), last.pos,
+                           last.space_before)
+        return j
+    if run == "-1":
+        # A⁻¹: the inverse of a matrix (inv(A)) or the reciprocal of a number, decided by
+        # the grammar; written as a marked `.I` so it binds like the transpose `.T`
+        tokens += [Token("op", ".", i, space, mark="inverse"), Token("name", "I", i)]
+        return j
+    tokens.append(Token("op", "**", i, space))
+    for part in _tokenize(run, strings=False):
+        tokens.append(Token(part.kind, part.text, i + 1, part.space_before))
+    return j
+
+
 # Python keywords that are not values (`for`, `in`, `lambda`, ...): never part of an implicit
 # product, so `[x for x in y]` reaches the parser as a comprehension and is refused as one.
 _KEYWORDS = frozenset(keyword.kwlist) - {"None", "True", "False"}
@@ -130,6 +173,7 @@ class Normalized:
     source: str
     origin: list[int]
     text: str
+    marks: dict[int, str] = field(default_factory=dict)  # offset in source -> token mark
 
     def column(self, offset: int) -> int:
         """Column in the original text for a 0-based offset into `source`."""
@@ -144,9 +188,12 @@ class _Writer:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.origin: list[int] = []
+        self.marks: dict[int, str] = {}
         self.matrix = False
 
-    def emit(self, s: str, pos: int) -> None:
+    def emit(self, s: str, pos: int, mark: str = "") -> None:
+        if mark:
+            self.marks[len(self.origin) + len(s) - len(s.lstrip())] = mark
         self.parts.append(s)
         self.origin.extend([pos] * len(s))
 
@@ -173,16 +220,17 @@ def normalize(
     off for references, which are written in plain Python syntax.
     functions/variables: the names known in this context; a name that is a known variable
     followed by `(` is a product (`s(1-s)`), anything else followed by `(` is a call.
-    matrix: a matrix answer: `2A` is a scalar product but `A x` is refused (is it `A @ x`
-    or `A * x`?), and `K^-1` is refused in favour of `inv(K)`.
+    matrix: a matrix answer: `K^-1` is refused in favour of `inv(K)` (but `K⁻¹` is inv(K)).
+    Implied products (`2A`, `A x`, `2·x`) are emitted as `*` and listed in `marks`: the
+    evaluator makes them scalar or matrix products once the shapes are known.
     """
-    tokens = _tokenize(text, strings)
+    tokens = _tokenize(text, strings, variables)
     tokens = _strip_module_prefixes(tokens)
     out = _Writer()
     out.matrix = matrix
     _emit_sequence(text, tokens, 0, len(tokens), out, implicit_multiplication, set(functions),
                    set(variables))
-    return Normalized("".join(out.parts), out.origin, text)
+    return Normalized("".join(out.parts), out.origin, text, out.marks)
 
 
 def _strip_module_prefixes(tokens: list[Token]) -> list[Token]:
@@ -298,18 +346,15 @@ def _emit_gap(
     if prev is not None and _ends_operand(prev):
         sep = _separator(tok, tokens, j, end, prev, implicit, matlab_row, functions, variables)
     if implicit and prev is not None and prev.kind == "name" and prev.text in functions \
+            and prev.text not in variables \
             and tok.text != "(" and (_starts_operand(tok) or tok.kind == "number"):
+        # (a problem's variable named like a function, sigma for a spread, is a variable)
         raise AnswerParseError(text, tok.pos, f"'{prev.text}' is a function",
                                f"{prev.text}({tok.text}) with brackets")
-    if sep == "*" and out.matrix and prev is not None and prev.kind != "number":
-        shown = text[prev.pos:tok.pos].strip() or prev.text
-        after = "(...)" if tok.text == "(" else tok.text
-        raise AnswerParseError(
-            text, tok.pos, f"missing operator before '{tok.text}'",
-            f"@ for a matrix product ({shown} @ {after}) or * for elementwise/scalar",
-        )
     if sep:
-        out.emit(sep, tok.pos)
+        # an implied product is marked: a scalar product or, between two matrices, a
+        # matrix product, decided when the shapes are known (evaluate.py)
+        out.emit(sep, tok.pos, "paper" if sep == "*" else "")
     elif (tok.space_before and prev is not None) or out.glued(tok.text):
         # keep tokens apart: `π2` and `x²2` must not become `pi2` and `x**22`
         out.emit(" ", tok.pos)
@@ -344,7 +389,7 @@ def _emit_token(text: str, tok: Token, nxt: Token | None, prev: Token | None, ou
     elif tok.text == "=" and not (prev is not None and prev.kind == "name"):
         raise AnswerParseError(text, tok.pos, "unexpected '='", "an expression")
     else:
-        out.emit(tok.text, tok.pos)
+        out.emit(tok.text, tok.pos, tok.mark)
     return 1
 
 

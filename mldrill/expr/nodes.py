@@ -45,6 +45,9 @@ class Bin(Node):
     op: str  # + - * / // % ** @
     left: Node
     right: Node
+    # a product written as on paper (`A x`, `2x`, `a·b`): a scalar product when either side
+    # is a number, else a matrix product; printed `*` and equal to an ordinary `*`
+    implicit: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,26 @@ def substitute(node: Node, names: dict[str, Node]) -> Node:
             changes[f.name] = tuple(substitute(x, names) for x in v)
         elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
             changes[f.name] = tuple((k, substitute(x, names)) for k, x in v)
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
+
+
+def typable(node: Node) -> Node:
+    """The tree with Python's conditional `a if c else b` written as `where(c, a, b)`, which
+    a student can type (an answer key must be typable)."""
+    import dataclasses
+
+    if isinstance(node, IfExp):
+        return Call("where", (typable(node.test), typable(node.body), typable(node.orelse)),
+                    pos=node.pos)
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            changes[f.name] = typable(v)
+        elif isinstance(v, tuple) and v and all(isinstance(x, Node) for x in v):
+            changes[f.name] = tuple(typable(x) for x in v)
+        elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
+            changes[f.name] = tuple((k, typable(x)) for k, x in v)
     return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
 
 

@@ -6,6 +6,9 @@ and every node is checked against a whitelist and converted to mldrill.expr.node
 (convert.py). Anything else (attributes other than `.T`, dunder names, lambdas,
 comprehensions, strings in answers, huge exponents) is refused with a message and a caret.
 
+LaTeX in an answer (`\\frac{1}{2}`, `A^\\top x`) is first translated into the answer
+language by latex.py (an allow-list of commands, never expanded).
+
 Two grammars:
 - ANSWER: what students type. Implicit multiplication, `^`, MATLAB matrices; no keyword
   arguments, no comparisons chains with `and`/`or`, no subscripts.
@@ -24,6 +27,7 @@ from functools import cached_property, lru_cache
 from mldrill.errors import AnswerParseError
 from mldrill.expr import nodes as n
 from mldrill.expr.convert import MAX_DEPTH, Converter
+from mldrill.expr.latex import looks_like_latex, translate
 from mldrill.expr.lexer import Normalized, normalize
 
 MAX_LENGTH = 4000
@@ -88,15 +92,7 @@ def parse(
                                f"is {MAX_LENGTH})")
     if not text.strip():
         raise AnswerParseError(text, 0, "empty answer", "an expression")
-    _check_nesting(text)
-    norm = normalize(
-        text,
-        implicit_multiplication=grammar.implicit_multiplication,
-        functions=functions,
-        variables=variables,
-        strings=grammar.reference,
-        matrix=grammar.matrix,
-    )
+    norm = _normalize(text, grammar, functions, variables)
     try:
         tree = ast.parse(norm.source.strip() and "(" + norm.source + "\n)", mode="eval")
     except SyntaxError as exc:
@@ -114,12 +110,48 @@ def parse(
         raise AnswerParseError(text, norm.column(offset), message, expected) from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerParseError(text, 0, "expression is too deeply nested") from None
-    converter = Converter(text, norm, grammar.reference)
+    converter = Converter(text, norm, grammar.reference, grammar.matrix)
     try:
         root = converter.convert(tree.body, 0)
     except RecursionError:
         raise AnswerParseError(text, 0, "expression is too deeply nested") from None
     return Expr(root, text, grammar)
+
+
+def _normalize(text: str, grammar: Grammar, functions: Collection[str],
+               variables: Collection[str]) -> Normalized:
+    """The lexer's reading of `text`; LaTeX in an answer is first translated into the
+    answer language (latex.py), and every column mapped back to what was typed."""
+    origin: list[int] | None = None
+    source = text
+    if not grammar.reference and looks_like_latex(text):
+        translation = translate(text, functions=functions, variables=variables,
+                                matrix=grammar.matrix)
+        source, origin = translation.source, translation.origin
+    try:
+        _check_nesting(source)
+        norm = normalize(
+            source,
+            implicit_multiplication=grammar.implicit_multiplication,
+            functions=functions,
+            variables=variables,
+            strings=grammar.reference,
+            matrix=grammar.matrix,
+        )
+    except AnswerParseError as exc:
+        if origin is None:
+            raise
+        raise AnswerParseError(text, _back(origin, exc.col, len(text)), exc.message,
+                               exc.expected) from None
+    if origin is None:
+        return norm
+    return Normalized(norm.source, [_back(origin, c, len(text)) for c in norm.origin], text,
+                      norm.marks)
+
+
+def _back(origin: list[int], col: int, end: int) -> int:
+    """The typed column of column `col` of a translation (its end is the text's end)."""
+    return origin[col] if 0 <= col < len(origin) else end
 
 
 def _check_nesting(text: str) -> None:
@@ -146,7 +178,7 @@ def _second_operand(src: str, start: int, end: int) -> int:
         if ch in "([":
             depth += 1
         elif ch in ")]":
-            depth -= 1
+            depth = max(depth - 1, 0)  # Python's range may start inside a bracket
             ended = depth == 0
         elif depth == 0 and not ch.isspace():
             ended = ch.isalnum() or ch in "_."

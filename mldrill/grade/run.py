@@ -58,7 +58,8 @@ class BatchProgress(Protocol):
     """Told how a class folder's grading goes: once at the start, once per student, and
     once at the end (also when grading stops on an error)."""
 
-    def start(self, total: int, folder: Path, seed: int, reports: Path) -> None: ...
+    def start(self, total: int, folder: Path, seed: int, reports: Path,
+              stored: bool = False) -> None: ...
 
     def advance(self) -> None: ...
 
@@ -66,7 +67,8 @@ class BatchProgress(Protocol):
 
 
 class _Quiet:
-    def start(self, total: int, folder: Path, seed: int, reports: Path) -> None:
+    def start(self, total: int, folder: Path, seed: int, reports: Path,
+              stored: bool = False) -> None:
         pass
 
     def advance(self) -> None:
@@ -89,6 +91,9 @@ class GradeRequest:
     output: Path | None = None
     jobs: int = 0
     key: Path | None = None
+    # False: `seed` is a fresh random one; a class folder then reuses the seed stored with
+    # its reports by an earlier run, so a re-run resumes instead of regrading everyone
+    seed_given: bool = True
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -212,15 +217,42 @@ def _grade_class(request: GradeRequest, folder: Path, assignments: list[Assignme
     students = find_students(folder, assignments, only)  # colliding ids: a UsageError
     gradebook = request.output or Path(f"{folder.resolve().name}-grades.csv")
     reports_dir = gradebook.with_name(gradebook.stem + "-reports")
-    progress.start(len(students), folder, request.seed, reports_dir)
+    seed, stored = request.seed, None if request.seed_given else read_class_seed(reports_dir)
+    if stored is not None:
+        seed = stored
+    write_class_seed(reports_dir, seed)
+    progress.start(len(students), folder, seed, reports_dir, stored=stored is not None)
     try:
         batch = grade_folder(folder, students, reports_dir, banks=list(sources.extra),
-                             bundled=sources.bundled, seed=request.seed, only=only,
+                             bundled=sources.bundled, seed=seed, only=only,
                              jobs=request.jobs, progress=lambda r: progress.advance())
     finally:
         progress.stop()
     write_gradebook(gradebook, [e.to_row() for e in batch.entries])
-    return ClassGraded(folder, request.seed, gradebook, reports_dir, batch)
+    return ClassGraded(folder, seed, gradebook, reports_dir, batch)
+
+
+CLASS_SEED = "class-seed.txt"  # in the reports folder: the seed a re-run without --seed reuses
+
+
+def read_class_seed(reports_dir: Path) -> int | None:
+    """The class seed an earlier run stored beside its reports, or None (none, or not a
+    plain whole number: then a fresh seed is used and stored)."""
+    path = reports_dir / CLASS_SEED
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 64:
+            return None
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() and len(text) <= 19 else None
+
+
+def write_class_seed(reports_dir: Path, seed: int) -> None:
+    from mldrill.grade.gradebook import write_atomic
+
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(reports_dir / CLASS_SEED, f"{seed}\n")
 
 
 def _grade_answers(request: GradeRequest, sources: Sources
@@ -259,13 +291,27 @@ class AutograderWritten:
 
 
 def export_gradescope(sources: Sources, assignment: str, output: Path,
-                      secret: str | None = None) -> AutograderWritten:
+                      secret: str | None = None, force: bool = False) -> AutograderWritten:
     """Write the autograder zip of `assignment` (an unknown name is a UsageError) with
-    the banks' problems and solutions inside."""
+    the banks' problems and solutions inside. An existing `output` that is not an
+    autograder zip is replaced only with `force`."""
     from mldrill.bank.catalog import bank_dirs
     from mldrill.grade.export import build_bundle
     from mldrill.grade.grader import choose_by_name
+    from mldrill.overwrite import refuse_overwrite
 
     (chosen,) = choose_by_name(sources.assignments(), assignment)
+    refuse_overwrite([output], force=force, what=f"export gradescope --output {output}",
+                     ours=_is_autograder_zip)
     roots = [b.root for b in bank_dirs(sources.extra, bundled=sources.bundled)]
     return AutograderWritten(build_bundle(output, chosen, roots, secret), chosen.name)
+
+
+def _is_autograder_zip(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "run_autograder" in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False

@@ -114,7 +114,7 @@ class PartReport:
         return {"part": self.name, "points": self.points, "answer": self.answer,
                 "status": self.status, "score": self.credit,
                 "diagnosis": self.result.diagnosis if self.result else None,
-                "messages": list(self.result.messages) if self.result else [],
+                "messages": list(self.result.shown) if self.result else [],
                 "follow_through": self.result.follow_through.to_json()
                 if self.result and self.result.follow_through else None,
                 "reference": self.reference}

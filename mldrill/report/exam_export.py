@@ -104,8 +104,9 @@ def _attempt(a: Mapping[str, object]) -> Response:
 
 
 def write_export(path: Path, student: str | None,
-                 rows: Sequence[Mapping[str, object]]) -> ExamsExported:
-    """Write the export of `rows` (the store's exam attempts) for `student` to `path`."""
+                 rows: Sequence[Mapping[str, object]], force: bool = False) -> ExamsExported:
+    """Write the export of `rows` (the store's exam attempts) for `student` to `path`; a
+    file there that is not an earlier export is replaced only with `force`."""
     from mldrill.errors import UsageError
     from mldrill.grade.gradebook import write_atomic
     from mldrill.progress.store import now_iso
@@ -114,6 +115,10 @@ def write_export(path: Path, student: str | None,
         raise UsageError("give --student ID: your id on the class roster")
     data = export_exams([dict(r) for r in rows], clean_line(student.strip()), now_iso())
     exams = data["exams"]
+    from mldrill.overwrite import refuse_overwrite, starts_with_marker
+
+    refuse_overwrite([path], force=force, what=f"history --export {path}",
+                     ours=starts_with_marker(f'"{FORMAT}"'.encode()))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(data, indent=1))
     return ExamsExported(path, len(exams) if isinstance(exams, list) else 0)

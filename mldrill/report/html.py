@@ -63,6 +63,10 @@ def _csp() -> str:
             f"script-src 'sha256-{digest}'")
 
 
+# In the head of every report page: `report` replaces a page it wrote without asking.
+MARKER = "<meta name=generator content=mldrill-report>"
+
+
 def render_html(report: ClassReport) -> str:
     """The whole page."""
     kind = {"sheets": "answer files", "code": "code submissions",
@@ -82,7 +86,7 @@ def render_html(report: ClassReport) -> str:
         "<h2>Students</h2>", _students(report.students),
     ]
     return "\n".join([
-        "<!DOCTYPE html>", "<html lang=en><head><meta charset=utf-8>",
+        "<!DOCTYPE html>", "<html lang=en><head><meta charset=utf-8>", MARKER,
         f'<meta http-equiv="Content-Security-Policy" content="{esc(_csp())}">',
         '<meta name=viewport content="width=device-width, initial-scale=1">',
         f"<title>Class report: {esc(report.source)}</title>",

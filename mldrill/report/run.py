@@ -23,6 +23,7 @@ class ReportRequest:
     students: Path | None = None
     anonymous: bool = False
     key: Path | None = None
+    force: bool = False  # replace files this command did not write
 
     def html_path(self) -> Path | None:
         if self.output is not None:
@@ -49,13 +50,16 @@ def make_report(request: ReportRequest, sources: CatalogSource) -> ReportMade:
     html = request.html_path()
     if html is not None:
         from mldrill.grade.gradebook import write_atomic
-        from mldrill.report.html import render_html
+        from mldrill.overwrite import refuse_overwrite, starts_with_marker
+        from mldrill.report.html import MARKER, render_html
 
+        refuse_overwrite([html], force=request.force, what=f"report --output {html}",
+                         ours=starts_with_marker(MARKER.encode()))
         html.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(html, render_html(report))
     written: list[Path] = []
     if request.students is not None:
         from mldrill.report.students import write_students
 
-        written = write_students(report, request.students)
+        written = write_students(report, request.students, force=request.force)
     return ReportMade(report, html, tuple(written))

@@ -30,16 +30,18 @@ def profile_text(s: StudentProfile, title: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_students(report: ClassReport, folder: Path) -> list[Path]:
-    """Write every student's file into `folder` (made if needed); the paths written."""
+def write_students(report: ClassReport, folder: Path, force: bool = False) -> list[Path]:
+    """Write every student's file into `folder` (made if needed); the paths written. A file
+    there that this command did not write is not replaced unless `force`."""
     from mldrill.grade.batch import report_path
     from mldrill.grade.gradebook import write_atomic
+    from mldrill.overwrite import refuse_overwrite, starts_with_marker
 
-    folder.mkdir(parents=True, exist_ok=True)
     title = f"Class report on {report.source}"
-    written = []
-    for s in report.students:
-        path = report_path(folder, s.student).with_suffix(".txt")
+    paths = [report_path(folder, s.student).with_suffix(".txt") for s in report.students]
+    refuse_overwrite(paths, force=force, what=f"report --students {folder}",
+                     ours=starts_with_marker(b"Class report on "))
+    folder.mkdir(parents=True, exist_ok=True)
+    for s, path in zip(report.students, paths, strict=True):
         write_atomic(path, profile_text(s, title))
-        written.append(path)
-    return written
+    return paths

@@ -71,6 +71,7 @@ class PartGrade:
         if r is not None:
             object.__setattr__(self, "result", dataclasses.replace(
                 r, messages=tuple(clean(m) for m in r.messages),
+                revealing=tuple(clean(m) for m in r.revealing),
                 read_as=None if r.read_as is None else clean(r.read_as)))
 
     @property
@@ -93,7 +94,7 @@ class PartGrade:
         return {"question": self.question, "part": self.part, "problem_id": self.problem_id,
                 "answer": self.answer, "status": self.status, "score": self.score.points,
                 "max_score": self.points, "diagnosis": r.diagnosis if r else None,
-                "messages": list(r.messages) if r else [],
+                "messages": list(r.shown) if r else [],
                 "follow_through": r.follow_through.to_json() if r and r.follow_through
                 else None}
 
@@ -148,7 +149,7 @@ class SheetGrade:
 def _explain(p: PartGrade) -> str:
     if p.result is None:
         return "no answer"
-    return "; ".join([p.status, *p.result.messages])
+    return "; ".join([p.status, *p.result.shown])
 
 
 # --------------------------------------------------------------------------- reading

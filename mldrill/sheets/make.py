@@ -49,6 +49,7 @@ class SheetRequest:
     minutes: float | None = None
     shared: bool = False
     difficulty: str | None = None
+    force: bool = False  # replace the files of an earlier sheet in `out`
     tags: tuple[str, ...] = ()
     secret: str | None = None
     pdf: bool = True
@@ -111,7 +112,7 @@ def make_sheets(request: SheetRequest, catalog: Catalog, home: Path | None = Non
     from mldrill.sheets.write import write_sheets
 
     spec = plan_sheet(request, catalog, home)
-    done = write_sheets(spec, catalog, request.out, pdf=request.pdf)
+    done = write_sheets(spec, catalog, request.out, pdf=request.pdf, force=request.force)
     sheets = tuple(
         SheetWritten(student, folder, tuple((pid, variant_seed(spec, student.id, q))
                                             for q, pid in enumerate(spec.problems, 1)))

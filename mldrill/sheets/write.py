@@ -56,22 +56,42 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_sheets(spec: SheetSpec, catalog: Catalog, out: Path, pdf: bool = True,
-                 progress: Callable[[str], None] | None = None) -> WriteResult:
-    result = WriteResult(pdf_engine=pdf_engine() if pdf else None)
+def planned_files(spec: SheetSpec, catalog: Catalog, out: Path) -> dict[Path, str]:
+    """Every file the sheet's folder will hold (PDFs aside), with its text."""
     key = out / "key"
-    _write(key / "sheet.yaml", sheet_yaml(spec))
+    files = {key / "sheet.yaml": sheet_yaml(spec)}
     for student in spec.students:
         qs = questions(spec, catalog, student.id)
         folder = out / student.id
-        files = {folder / "sheet.md": sheet_markdown(spec, student, qs),
-                 folder / "sheet.tex": sheet_tex(spec, student, qs),
-                 folder / "answers.yaml": answers_yaml(spec, student, qs),
-                 key / f"{student.id}.yaml": answers_yaml(spec, student, qs, key=True),
-                 key / f"{student.id}.md": sheet_markdown(spec, student, qs, key=True),
-                 key / f"{student.id}.tex": sheet_tex(spec, student, qs, key=True)}
-        for path, text in files.items():
-            _write(path, text)
+        files.update({
+            folder / "sheet.md": sheet_markdown(spec, student, qs),
+            folder / "sheet.tex": sheet_tex(spec, student, qs),
+            folder / "answers.yaml": answers_yaml(spec, student, qs),
+            key / f"{student.id}.yaml": answers_yaml(spec, student, qs, key=True),
+            key / f"{student.id}.md": sheet_markdown(spec, student, qs, key=True),
+            key / f"{student.id}.tex": sheet_tex(spec, student, qs, key=True)})
+    return files
+
+
+def write_sheets(spec: SheetSpec, catalog: Catalog, out: Path, pdf: bool = True,
+                 progress: Callable[[str], None] | None = None, force: bool = False
+                 ) -> WriteResult:
+    """Write the sheet's folder. Every file is planned first: if any already exists (a
+    filled answer file, a key) nothing is written unless `force` (OverwriteError)."""
+    from mldrill.overwrite import refuse_overwrite
+
+    files = planned_files(spec, catalog, out)
+    pdfs = [p.with_suffix(".pdf") for p in files if p.suffix == ".tex"] if pdf else []
+    refuse_overwrite([*files, *pdfs], force=force, what=f"sheet new --out {out}")
+    result = WriteResult(pdf_engine=pdf_engine() if pdf else None)
+    key = out / "key"
+    _write(key / "sheet.yaml", files.pop(key / "sheet.yaml"))
+    for student in spec.students:
+        folder = out / student.id
+        for path in (folder / "sheet.md", folder / "sheet.tex", folder / "answers.yaml",
+                     key / f"{student.id}.yaml", key / f"{student.id}.md",
+                     key / f"{student.id}.tex"):
+            _write(path, files[path])
         if result.pdf_engine:
             for tex in (folder / "sheet.tex", key / f"{student.id}.tex"):
                 err = compile_pdf(tex, result.pdf_engine)

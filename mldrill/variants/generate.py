@@ -17,6 +17,7 @@ import numpy as np
 
 from mldrill.answers.base import KINDS, Context, cached_target
 from mldrill.answers.follow import bind_part_values, links
+from mldrill.answers.precision import precision_note
 from mldrill.bank.model import ParamSpec, ProblemFamily
 from mldrill.bank.yamlsrc import PathKey
 from mldrill.errors import BankError, ConstraintError, EvaluationError
@@ -206,7 +207,9 @@ def make_variant(family: ProblemFamily, seed: int,
     try:
         prompt = render(family.prompt, params, functions, shapes=True)
         parts = tuple(
-            RenderedPart(p.name, p.kind, render(p.prompt, params, functions), p.points,
+            RenderedPart(p.name, p.kind,
+                         render(p.prompt, params, functions) + precision_note(p, family.prompt),
+                         p.points,
                          KINDS[p.kind].form_for(p),
                          tuple((str(k), render(str(v), params, functions))
                                for k, v in p.mapping("choices").items()),

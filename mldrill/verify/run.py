@@ -51,6 +51,28 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _banks_of(paths: Iterable[Path], banks: list[str], bundled: bool) -> list[str]:
+    """The banks the validated paths belong to, not already loaded: `validate mybank`
+    (or a file or folder inside it) loads mybank/solutions/ as `--bank mybank` would. A
+    bank root is the nearest folder, the path itself or above, holding `solutions/` or
+    `problems/`."""
+    from mldrill.bank.catalog import bundled_root
+
+    known = {Path(b).expanduser().resolve() for b in banks}
+    if bundled:
+        known.add(bundled_root().resolve())
+    out: list[str] = []
+    for p in paths:
+        start = p.resolve()
+        for folder in (start, *start.parents) if start.is_dir() else start.parents:
+            if (folder / "solutions").is_dir() or (folder / "problems").is_dir():
+                if folder not in known:
+                    known.add(folder)
+                    out.append(str(folder))
+                break
+    return out
+
+
 def _selftest_worker(args: tuple[list[str], bool, list[str], str, int]) -> FamilyReport:
     banks, bundled, files, family_id, seeds = args
     from mldrill.bank.catalog import load_catalog
@@ -83,6 +105,7 @@ def validate_bank(paths: list[Path], banks: list[str], *, bundled: bool, seeds: 
     from mldrill.bank.catalog import load_catalog
 
     files = _expand(paths) if paths else None
+    banks = [*banks, *_banks_of(paths, banks, bundled)]
     cat = load_catalog(banks, bundled=bundled, strict=False, paths=files)
     outcome = ValidateOutcome(len(cat.files), list(cat.diagnostics))
     outcome.diagnostics += lint_assignments(cat.assignment_files, banks, bundled)

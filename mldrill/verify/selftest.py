@@ -18,12 +18,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mldrill.answers.base import KINDS, Context, cached_target, check_part
+from mldrill.answers.base import KINDS, Context, cached_target, check_part, rendered
 from mldrill.answers.follow import links
+from mldrill.answers.precision import (
+    NUMERIC_KINDS,
+    Precision,
+    part_precision,
+    rounded_answer,
+    tolerance_for,
+)
 from mldrill.bank.model import PartSpec, ProblemFamily
 from mldrill.errors import MldrillError
 from mldrill.verify.follow_check import check_follow
 from mldrill.verify.methods import METHODS
+from mldrill.verify.reveals import revealing
 
 if TYPE_CHECKING:
     from mldrill.values import Functions, JsonObject, Value
@@ -106,6 +114,7 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     coincide: Counter[str] = Counter()
     prints: set[str] = set()
     sensitive: set[str] = set()  # parts whose reference moved with a wrong earlier answer
+    leaks: dict[str, list[str]] = {}  # part:tag -> revealing texts, one per seed
     for seed in seeds:
         if len(report.errors) >= MAX_ERRORS_PER_FAMILY:
             break
@@ -123,6 +132,11 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
         prints.add(_fingerprint(variant.params))
         problems = [p for part in family.parts for p in _check_part(part, variant.context,
                                                                     coincide)]
+        prompt = variant.prompt + "\n" + "\n".join(p.prompt for p in variant.parts)
+        for part in family.parts:
+            problems += _check_precision(family.prompt, part, variant.context)
+            for key, run in _leaks(part, variant.context, prompt):
+                leaks.setdefault(key, []).append(run)
         follow = check_follow(family, variant)
         sensitive |= follow.sensitive
         problems += follow.errors
@@ -138,12 +152,68 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                                    f"{', '.join(links(family).follows(name))}, but its "
                                    "reference gave the same value for every wrong earlier "
                                    "answer tried: nothing follows through")
+    for key, runs in leaks.items():
+        part_name, tag = key.split(":", 1)
+        report.warnings.append(
+            f"part {part_name}: the feedback of mistake '{tag}' is shown while a try is left, "
+            f"but on {len(runs)} of {report.seeds} seeds it gives the answer away (e.g. "
+            f"'{runs[0]}'): move the numbers that reveal it into the mistake's 'reveal:' text")
     for key, count in coincide.items():
+        part_name, tag = key.split(":", 1)
         if count == report.seeds and report.seeds > 0:
-            part_name, tag = key.split(":", 1)
             report.errors.append(f"part {part_name}: mistake '{tag}' equals the reference for "
                                  "every seed tried, so it can never be diagnosed")
+        elif count:
+            report.warnings.append(
+                f"part {part_name}: mistake '{tag}' equals the reference on {count} of "
+                f"{report.seeds} seeds, where a student who makes it is marked right: add a "
+                "constraint that rules those variants out")
     return report
+
+
+def _check_precision(family_prompt: str, part: PartSpec, ctx: Context) -> list[str]:
+    """A prompt that states a precision keeps its promise: the reference rounded to it is
+    accepted."""
+    if part.kind not in NUMERIC_KINDS:
+        return []
+    precision = part_precision(family_prompt, part)
+    if precision is None:
+        return []
+    kind = KINDS[part.kind]
+    try:
+        typed = rounded_answer(cached_target(kind, part.answer, part, ctx), precision)
+    except (MldrillError, ValueError, TypeError, ArithmeticError):
+        return []  # reported by _check_part
+    got = check_part(part, typed, ctx)
+    if got.status == "correct":
+        return []
+    return [f"part {part.name}: the prompt asks for {precision.describe()}, but the answer "
+            f"given so, '{typed}', is not accepted ({got.status}); declare it in the part: "
+            f"tolerance: {{{_tolerance_text(precision)}}}"]
+
+
+def _tolerance_text(precision: Precision) -> str:
+    tol = tolerance_for(precision)
+    return f"sigfigs: {tol.sigfigs}" if tol.sigfigs else f"abs: {tol.abs:.6g}"
+
+
+def _leaks(part: PartSpec, ctx: Context, prompt: str) -> list[tuple[str, str]]:
+    """(part:tag, text) for catalogued feedback, shown while a try is left, that states
+    the answer."""
+    if part.kind not in ("number", "integer"):
+        return []
+    kind = KINDS[part.kind]
+    try:
+        target = cached_target(kind, part.answer, part, ctx)
+    except (MldrillError, ValueError, TypeError, ArithmeticError):
+        return []
+    out = []
+    for m in part.mistakes:
+        text = rendered(m.feedback, ctx)
+        run = revealing(text, lambda v: bool(kind.agree(v, target, part, ctx)), prompt)
+        if run is not None:
+            out.append((f"{part.name}:{m.tag}", run))
+    return out
 
 
 def _check_part(part: PartSpec, ctx: Context, coincide: Counter[str]) -> list[str]:
@@ -164,7 +234,14 @@ def _check_part(part: PartSpec, ctx: Context, coincide: Counter[str]) -> list[st
         try:
             wrong = cached_target(kind, m.answer, part, ctx)
         except (MldrillError, ValueError, TypeError, ArithmeticError) as exc:
-            problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed: {exc}")
+            written = kind.written_as(m.answer, part, ctx)
+            if written is None:
+                problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed: "
+                                f"{exc}")
+            elif (got := check_part(part, written, ctx)).diagnosis != f"mistake:{m.tag}":
+                problems.append(f"part {part.name}: mistake '{m.tag}' cannot be computed "
+                                f"({exc}), and typed as '{written}' it is diagnosed as "
+                                f"{got.diagnosis!r}")
             continue
         typed = "" if kind.agree(wrong, target, part, ctx) else kind.format(wrong, part, ctx)
         if not typed.strip():  # equals the reference, or e.g. a select-all that picks nothing

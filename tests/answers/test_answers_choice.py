@@ -96,3 +96,41 @@ def test_no_choices_listed_accepts_any_letter(check, spec):
     s = spec("choice", "B")
     assert check(s, "B").status == "correct"
     assert check(s, "Q").status == "incorrect"
+
+
+COLOURS = {"choices": {"R": "red", "G": "green", "B": "Blue light", "A": "a"}}
+
+
+@pytest.mark.parametrize("text", ["green", "Green", "  GREEN. ", "G) green", "(g) green",
+                                  "G: green", "G"])
+def test_an_option_may_be_given_by_its_words(check, spec, text):
+    """`G) green` accepts green, G) green and G; case, spaces and a full stop do not matter."""
+    result = check(spec("choice", "G", options=COLOURS), text)
+    assert result.status == "correct", result.messages
+
+
+@pytest.mark.parametrize("text, status", [
+    ("blue light", "correct"),    # several words
+    ("R) green", "invalid"),      # letter and words disagree: neither is guessed
+    ("greenish", "invalid"),      # no such option
+    ("a", "incorrect"),           # a single letter stays a letter (option A), not words
+])
+def test_option_words_are_matched_whole_or_not_at_all(check, spec, text, status):
+    """Only an option's whole text counts; a letter and words that disagree are refused."""
+    result = check(spec("choice", "B", options=COLOURS), text)
+    assert result.status == status, (text, result)
+
+
+def test_select_all_by_words(check, spec):
+    """Select-all: words separated by commas name several options."""
+    s = spec("choice", "R, G", options={**COLOURS, "select_all": True})
+    assert check(s, "red, green").status == "correct"
+    assert check(s, "green; red").status == "correct"
+    assert check(s, "red").status == "incorrect"
+
+
+def test_options_that_read_alike_need_letters(check, spec):
+    """Two options with the same words: the words are ambiguous, so only letters count."""
+    s = spec("choice", "A", options={"choices": {"A": "yes", "B": "Yes"}})
+    assert check(s, "yes").status == "invalid"
+    assert check(s, "A").status == "correct"

@@ -97,12 +97,11 @@ def test_both_sides_broadcasting_is_a_shape_error(check, quadratic):
     assert "shapes do not match for '+': n x 1 and 1 x n" in result.messages[0]
 
 
-def test_juxtaposed_matrices_must_say_which_product(check, quadratic):
-    """`A x` is not guessed: the student is asked for @ or *, and it is not counted."""
+def test_juxtaposed_matrices_are_a_matrix_product(check, quadratic):
+    """`A x` means what it means on paper, A @ x, and the echo says so (it used to be
+    refused with "is it A @ x or A * x?")."""
     result = check(quadratic, "A x + A' x")
-    assert result.status == "invalid"
-    assert "missing operator before 'x'; expected @ for a matrix product (A @ x)" \
-        in result.messages[0]
+    assert (result.status, result.read_as) == ("correct", "A @ x + A.T @ x")
 
 
 def test_scalar_times_matrix_may_be_juxtaposed(check, quadratic):
@@ -125,7 +124,7 @@ def test_sign_and_factor(check, quadratic):
 
 def test_wrong_without_diagnosis(check, quadratic):
     """A plain wrong answer of the right shape is incorrect with no diagnosis."""
-    result = check(quadratic, "A @ x")
+    result = check(quadratic, "A @ A @ x")
     assert (result.status, result.diagnosis, result.messages) == ("incorrect", None, ())
 
 
@@ -193,11 +192,11 @@ def test_scalar_parameters_are_available(check, spec):
     assert check(s, "0.5x", params={"lam": 0.5}).status == "correct"
 
 
-def test_juxtaposed_bracket_suggests_a_product_with_the_group(check, quadratic):
-    """`A (x + x)` is asked for `A @ (...)`, not the odd `A @ (`."""
+def test_juxtaposed_bracket_is_a_matrix_product_with_the_group(check, quadratic):
+    """`A (x + x)` is A @ (x + x), a matrix times the bracket (it used to be refused)."""
     result = check(quadratic, "A (x + x)")
-    assert result.status == "invalid"
-    assert "(A @ (...))" in result.messages[0]
+    assert (result.status, result.read_as) == ("incorrect", "A @ (x + x)")
+    assert result.diagnosis == "symmetric-only"
 
 
 @pytest.mark.parametrize("text", ["sum(dY, axis=0)", "sum(dY, 0)"])
@@ -214,3 +213,77 @@ def test_other_keywords_are_still_refused(check, spec):
     result = check(s, "sum(dY, keepdims=True)")
     assert result.status == "invalid"
     assert "except axis= in sum and mean" in result.messages[0]
+
+
+OUTER = {"symbols": {"y": ["m", 1], "x": ["n", 1]}}
+
+
+def test_broadcasting_is_re_asked_where_shapes_must_match(check, spec):
+    """`y * x.T` (m x 1 times 1 x n) is NumPy's outer product; where the part wants
+    matrix algebra it is re-asked (not counted) with the reason and a caret, not marked
+    wrong; `y @ x.T` is right."""
+    s = spec("matrix_expression", "y @ x.T", options=OUTER)
+    result = check(s, "y * x.T")
+    assert result.status == "invalid" and not result.counted
+    assert "would broadcast in NumPy" in result.messages[0]
+    assert "shapes must match" in result.messages[0]
+    assert check(s, "y @ x.T").status == "correct"
+
+
+def test_broadcasting_is_allowed_where_the_part_says_so(check, spec):
+    """With broadcast: true the NumPy reading counts: `y * x.T` is the outer product,
+    and a true shape mismatch is still wrong."""
+    s = spec("matrix_expression", "y @ x.T", options={**OUTER, "broadcast": True})
+    assert check(s, "y * x.T").status == "correct"
+    assert check(s, "x.T * y").status == "correct"
+    assert check(s, "y * x").status == "incorrect"  # (m x 1) * (n x 1): no broadcast
+
+
+def test_shapes_that_cannot_broadcast_are_still_wrong(check, spec):
+    """Without broadcasting, a sum of an m x 1 and an n x 1 is a wrong answer (a real
+    shape error), not a re-ask."""
+    s = spec("matrix_expression", "y @ x.T", options=OUTER)
+    assert check(s, "y + x").status == "incorrect"
+
+
+def test_the_broadcast_default_follows_the_prompt(tmp_path):
+    """A part whose problem says NumPy allows broadcasting by default; one that does not,
+    refuses it; `broadcast:` overrides either; a non-boolean is a file error."""
+    from mldrill.bank.catalog import load_catalog
+
+    def family(prompt: str, extra: str = "") -> str:
+        return (f"id: p{abs(hash((prompt, extra))) % 10**6}\ntitle: T\ntopic: t\n"
+                f"prompt: \"{prompt}\"\nparts:\n  - name: G\n    kind: matrix_expression\n"
+                f"    answer: \"y @ x.T\"\n    symbols: {{y: [m, 1], x: [n, 1]}}\n{extra}")
+    (tmp_path / "a.yaml").write_text(family("Give dL/dW in NumPy syntax."))
+    (tmp_path / "b.yaml").write_text(family("Give dL/dW."))
+    (tmp_path / "c.yaml").write_text(family("In NumPy.", "    broadcast: false\n"))
+    (tmp_path / "d.yaml").write_text(family("In NumPy.", "    broadcast: maybe\n"))
+    cat = load_catalog([tmp_path], bundled=False, strict=False)
+    got = {f.path.rsplit("/", 1)[-1]: f.parts[0].options["broadcast"]
+           for f in cat.families.values()}
+    assert got == {"a.yaml": True, "b.yaml": False, "c.yaml": False}
+    assert any("broadcast must be true or false" in d.message for d in cat.diagnostics)
+
+
+def test_fixed_sizes_give_a_tall_matrix(check, spec):
+    """`sizes: {n: 6, d: 3}` fixes X as 6 x 3 on every trial (normal equations need a tall
+    X: X.T @ X is then invertible); the other letters stay distinct and random."""
+    from mldrill.answers.matrix_expression import instances
+    from tests.answers.conftest import make_ctx
+
+    opts = {"symbols": {"X": ["n", "d"], "y": ["n", 1], "B": ["k", "k"]},
+            "sizes": {"n": 6, "d": 3}}
+    s = spec("matrix_expression", "inv(X.T @ X) @ X.T @ y", options=opts)
+    ctx = make_ctx()
+    for env in instances(s, ctx):
+        assert env["X"].shape == (6, 3) and env["B"].shape[0] not in (6, 3)
+    assert check(s, "inv(X.T @ X) @ X.T @ y", ctx=ctx).status == "correct"
+
+
+@pytest.mark.parametrize("sizes", [{"n": 0}, {"n": 99}, {"n": "six"}, [6, 3], {"n": True}])
+def test_bad_sizes_are_refused(sizes):
+    """sizes: must map letters to whole numbers from 1 to 12."""
+    from mldrill.answers.base import KINDS
+
+    assert KINDS["matrix_expression"].option_errors({"sizes": sizes})

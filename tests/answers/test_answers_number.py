@@ -318,3 +318,15 @@ def test_value_parameters_are_not_taken_for_counts(check, spec):
     """A factor equal to a value parameter (x = 3) is a plain factor, not 'divide by x'."""
     result = check(spec("integer", "16*x"), "144", params={"x": 3})
     assert result.diagnosis == "factor"
+
+
+def test_the_key_is_shown_at_the_stated_precision(check, spec) -> None:
+    """A part with sigfigs 3 shows its answer as a student would give it (-0.197, 1.15,
+    0.00123), and that text is accepted; whole numbers stay whole."""
+    from mldrill.answers.base import KINDS
+
+    for exact, shown in ((-0.196611933241, "-0.197"), (1.1513, "1.15"), (0.0012345, "0.00123"),
+                         (12345.6, "12300"), (99.96, "100"), (7.0, "7")):
+        s = spec("number", repr(exact), tolerance=Tolerance(sigfigs=3))
+        assert KINDS["number"].format(exact, s, None) == shown
+        assert check(s, shown).status == "correct"

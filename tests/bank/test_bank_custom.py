@@ -57,7 +57,7 @@ verify:
 
 
 def _bank(tmp_path: Path) -> Path:
-    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions").mkdir(parents=True)
     (tmp_path / "solutions" / "geo.py").write_text(GEN)
     (tmp_path / "problems").mkdir()
     (tmp_path / "problems" / "hyp.yaml").write_text(PROBLEM)
@@ -125,3 +125,74 @@ def test_random_parameter_cannot_use_the_generators_output(tmp_path: Path) -> No
     cat = load_catalog([bank], bundled=False, strict=False)
     assert any(d.line == 8 and "unknown name 'a'" in d.message for d in cat.diagnostics), \
         cat.diagnostics
+
+
+USES_BUNDLED = '''
+id: my-pool
+title: Pool a map
+topic: mine
+tags: [pool]
+params:
+  X: {type: int_matrix, shape: [4, 4], low: 0, high: 9}
+prompt: "Max-pool {{X}} with 2x2 windows, stride 2."
+parts:
+  - name: P
+    kind: matrix
+    answer: "maxpool2d(X, 2, stride=2)"
+    mistakes:
+      - answer: "maxpool2d(X, 2, stride=1)"
+        tag: stride-one
+        feedback: "The windows do not overlap: stride 2."
+      - answer: "avgpool2d(X, 2, stride=2)"
+        tag: averaged
+        feedback: "Max-pooling keeps the largest value."
+hints: ["Four windows.", "The maximum of each."]
+solution: "{{maxpool2d(X, 2, stride=2)}}"
+'''
+
+
+def test_only_bank_keeps_the_bundled_helper_functions(tmp_path: Path) -> None:
+    """--only-bank leaves the bundled problems out but not the helpers the authoring
+    guide uses (maxpool2d, conv2d): a bank's problem calling them loads and self-tests."""
+    (tmp_path / "problems").mkdir()
+    (tmp_path / "problems" / "pool.yaml").write_text(USES_BUNDLED)
+    cat = load_catalog([tmp_path], bundled=False, strict=False)
+    assert not cat.diagnostics, cat.diagnostics
+    assert list(cat.families) == ["my-pool"]
+    assert {"maxpool2d", "conv2d"} <= set(cat.functions)
+    report = selftest_family(cat.get("my-pool"), range(10), cat.functions)
+    assert report.ok, report.errors
+
+
+def test_a_banks_own_function_wins_over_a_bundled_helper_under_only_bank(tmp_path) -> None:
+    """Under --only-bank a bank may define its own maxpool2d: it is used, with no clash."""
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "mine.py").write_text(
+        '__all__ = ["maxpool2d"]\n\n\ndef maxpool2d(X, k, stride=1):\n    return 42.0\n')
+    cat = load_catalog([tmp_path], bundled=False, strict=False)
+    assert not cat.diagnostics
+    assert cat.functions["maxpool2d"]([[1.0]], 1) == 42.0
+
+
+def test_validate_a_bank_folder_loads_its_solutions(tmp_path: Path) -> None:
+    """`mldrill validate mybank` (or a file inside it) loads mybank/solutions/ as
+    `--bank mybank` does: the problem's own function is found."""
+    from mldrill.verify.run import validate_bank
+
+    bank = _bank(tmp_path / "mybank")
+    for path in (bank, bank / "problems", bank / "problems" / "hyp.yaml"):
+        outcome = validate_bank([path], [], bundled=True, seeds=5, jobs=1)
+        assert not outcome.diagnostics, outcome.diagnostics
+        assert [r.id for r in outcome.reports] == ["geo-hypotenuse"]
+        assert outcome.reports[0].ok, outcome.reports[0].errors
+
+
+def test_a_bank_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    """--bank FILE says it is a file, not a folder, and what to give instead."""
+    import pytest
+
+    from mldrill.errors import UsageError
+
+    bank = _bank(tmp_path)
+    with pytest.raises(UsageError, match="is a file, not a folder"):
+        load_catalog([bank / "problems" / "hyp.yaml"], bundled=False)

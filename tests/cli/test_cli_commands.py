@@ -194,9 +194,26 @@ def test_check_text_output_for_a_wrong_shape(run) -> None:
 def test_check_unparseable_answer_points_at_column(run) -> None:
     """An unreadable answer is 'not understood', shown with a caret, and not scored."""
     result = run("check", "demo-transpose", "--seed", "4", "size=3*(2", "--json")
-    part = json.loads(result.output)["parts"][1]
+    part = next(p for p in json.loads(result.output)["parts"] if p["name"] == "size")
     assert part["status"] == "invalid"
     assert part["messages"][0].splitlines()[1:] == ["  3*(2", "    ^"]
+
+
+def test_check_grades_only_the_parts_given_unless_all(run) -> None:
+    """One right part of three: exit 0, only that part judged, the others named as not
+    checked; --all counts them as unanswered (exit 1)."""
+    result = run("check", "demo-transpose", "--seed", "4", "size=6")
+    assert result.exit_code == 0, result.output
+    assert "score: 100%" in result.output
+    assert "not checked (no answer given): At, shape" in result.output
+    data = json.loads(run("check", "demo-transpose", "--seed", "4", "size=6", "--json").output)
+    assert [p["name"] for p in data["parts"]] == ["size"]
+    assert data["unchecked"] == ["At", "shape"]
+    every = run("check", "demo-transpose", "--seed", "4", "size=6", "--all", "--json")
+    assert every.exit_code == 1
+    statuses = {p["name"]: p["status"] for p in json.loads(every.output)["parts"]}
+    assert statuses == {"At": "unanswered", "size": "correct", "shape": "unanswered"}
+    assert json.loads(every.output)["unchecked"] == []
 
 
 def test_check_all_correct_exits_zero(run) -> None:
@@ -270,7 +287,7 @@ def test_broken_file_is_left_out_with_a_warning(run, tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text("id: X\ntitle: T\n")
     result = run("--bank", str(tmp_path), "list")
     assert result.exit_code == 0
-    assert "warning: 4 problems in 1 problem file; the families in it are left out" \
+    assert "warning: 4 errors in 1 problem file; the families in it are left out" \
         in result.output
     assert "x.yaml:1:5: id 'X' must be lowercase" in result.output
     assert "demo-transpose" in result.output

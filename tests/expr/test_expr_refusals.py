@@ -10,7 +10,8 @@ from mldrill.expr.parse import MAX_DEPTH, MAX_LENGTH, REFERENCE, check_names, pa
 
 ATTR = "is not allowed (the only attribute is .T, the transpose)"
 CALL_ATTR = ("is not allowed: call functions by name, e.g. inv(K) instead of "
-             "np.linalg.inv(K)")
+             "np.linalg.inv(K) (methods that work: .dot, .max, .mean, .min, .sum, .trace, "
+             ".transpose)")
 ENDS_EARLY = "the expression ends too early"
 AFTER_OPERATOR = "a number, name or '(' after the operator"
 CANNOT_READ = "cannot read this"

@@ -46,8 +46,10 @@ class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple] = []
 
-    def start(self, total: int, folder: Path, seed: int, reports: Path) -> None:
+    def start(self, total: int, folder: Path, seed: int, reports: Path,
+              stored: bool = False) -> None:
         self.events.append(("start", total, folder, seed, reports))
+        self.stored = stored
 
     def advance(self) -> None:
         self.events.append(("advance",))
@@ -175,3 +177,37 @@ def test_a_file_carries_the_command_that_reproduces_it(tmp_path, assignments) ->
                      FakeSources(assignments))
     assert isinstance(run, FileGraded) and run.outcome == "not gradable"
     assert run.reproduce == f"mldrill grade {tmp_path}/hw.py --assignment layers --seed 12"
+
+
+def test_a_class_rerun_without_seed_reuses_the_stored_class_seed(tmp_path, assignments,
+                                                                  monkeypatch) -> None:
+    """The first run stores its (random) seed with the reports; a re-run without --seed
+    reuses it (and says so), so every report is resumed rather than regraded; an explicit
+    --seed wins and is stored in turn."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "bob.py").write_text("x = 1\n")
+    first = grade_path(GradeRequest(folder, 1234, jobs=1, seed_given=False),
+                       FakeSources(assignments), Recorder())
+    assert first.seed == 1234
+    progress = Recorder()
+    again = grade_path(GradeRequest(folder, 999, jobs=1, seed_given=False),
+                       FakeSources(assignments), progress)
+    assert again.seed == 1234 and progress.stored
+    assert progress.events[0][3] == 1234
+    chosen = grade_path(GradeRequest(folder, 77, jobs=1), FakeSources(assignments), Recorder())
+    assert chosen.seed == 77
+    assert (tmp_path / "class-grades-reports" / "class-seed.txt").read_text() == "77\n"
+
+
+@pytest.mark.parametrize("junk", ["", "12x", "-5", "9" * 40, "1e3"])
+def test_a_damaged_class_seed_file_is_not_trusted(tmp_path, junk) -> None:
+    """A class-seed file that is not a plain whole number gives None (a fresh seed)."""
+    from mldrill.grade.run import read_class_seed
+
+    (tmp_path / "class-seed.txt").write_text(junk)
+    assert read_class_seed(tmp_path) is None
+    (tmp_path / "class-seed.txt").unlink()
+    (tmp_path / "class-seed.txt").symlink_to("/etc/hostname")
+    assert read_class_seed(tmp_path) is None

@@ -1,0 +1,138 @@
+"""A small index of the bank's metadata, so `list` and `stats` start without numpy.
+
+Listing the bank needs each family's id, title, topic, difficulty, tags and part names,
+not its expressions. After every full load, the families that checked clean are written
+to `index-<salt>.json` in the cache folder, each under the SHA-1 of its file's bytes. The
+salt covers mldrill's own code and every bank's solutions/ files (their bytes), so an
+edit to either gives a new index. A later `list` reads every problem file (cheap), and if
+each one's digest is in the index it answers from there; any file that is new, changed or
+broken (its diagnostics must be shown) falls back to the full load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from mldrill.bank.catalog import Bank
+    from mldrill.bank.model import ProblemFamily
+
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class FamilyInfo:
+    """What a listing shows of a family (ProblemFamily has the same attributes)."""
+
+    id: str
+    title: str
+    topic: str
+    difficulty: int
+    tags: tuple[str, ...]
+    part_names: tuple[str, ...]
+    path: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "title": self.title, "topic": self.topic,
+                "difficulty": self.difficulty, "tags": list(self.tags),
+                "part_names": list(self.part_names), "path": self.path}
+
+    @classmethod
+    def of(cls, f: ProblemFamily) -> FamilyInfo:
+        return cls(f.id, f.title, f.topic, f.difficulty, tuple(f.tags),
+                   tuple(p.name for p in f.parts), f.path)
+
+
+def _index_path(banks: Sequence[Bank]) -> Path | None:
+    from mldrill.bank.cache import _code_fingerprint, cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
+    h = hashlib.sha1(f"{VERSION}|{_code_fingerprint()}".encode())
+    for bank in banks:
+        h.update(str(bank.root.resolve()).encode())
+        if bank.solutions is not None:
+            for p in sorted(bank.solutions.rglob("*.py")):
+                try:
+                    h.update(p.name.encode() + b"\0" + p.read_bytes())
+                except OSError:
+                    return None
+    return root / f"index-{h.hexdigest()[:20]}.json"
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> list[FamilyInfo] | None:
+    """Every family of `files` from the index, or None unless all are there unchanged."""
+    from mldrill.bank.catalog import ASSIGNMENT_RE
+
+    path = _index_path(banks)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    out = []
+    for f in files:
+        entry = entries.get(str(f))
+        if not isinstance(entry, dict):
+            try:
+                if ASSIGNMENT_RE.search(f.read_bytes()):
+                    continue  # a coding assignment: not a family, not listed
+            except OSError:
+                pass
+            return None
+        if entry.get("sha1") != _digest(f):
+            return None
+        info = entry.get("family")
+        if info is None:
+            continue  # an assignment file, unchanged
+        try:
+            out.append(FamilyInfo(str(info["id"]), str(info["title"]), str(info["topic"]),
+                                  int(info["difficulty"]), tuple(info["tags"]),
+                                  tuple(info["part_names"]), str(info["path"])))
+        except (KeyError, TypeError, ValueError):
+            return None
+    return out
+
+
+def write_index(banks: Sequence[Bank], families: Iterable[tuple[Path, ProblemFamily]],
+                assignment_files: Iterable[Path]) -> None:
+    """Record the clean families of a full load, by file (never raises: optional)."""
+    path = _index_path(banks)
+    if path is None:
+        return
+    entries: dict[str, object] = {}
+    for file, fam in families:
+        digest = _digest(file)
+        if digest is not None:
+            entries[str(file)] = {"sha1": digest, "family": FamilyInfo.of(fam).to_json()}
+    for a in assignment_files:
+        digest = _digest(a)
+        if digest is not None:
+            entries[str(a)] = {"sha1": digest, "family": None}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"version": VERSION, "files": entries}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

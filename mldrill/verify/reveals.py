@@ -1,0 +1,59 @@
+"""Does a feedback text shown before the last try give the part's answer away?
+
+A mistake's `feedback` is shown while the student may still have a try left; if it prints
+the right value ("= -0.32") or a sum that evaluates to it ("(4 + 1)/(24 + 6)"), a copied
+answer earns the second try's credit. `mldrill validate` warns about such texts: numbers
+that reveal the answer belong in the mistake's `reveal:` text, shown after the last try.
+
+Only plain arithmetic is evaluated (numbers, + - * / ^ and brackets), with the safe
+expression language; nothing in a feedback text is executed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from mldrill.errors import MldrillError
+
+# A run of arithmetic: numbers joined by operators and brackets ("64 * (16 + 1)").
+_NUM = r"\d+(?:\.\d+)?"
+_RUN = re.compile(r"[-(]*" + _NUM + r"(?:\s*[-+*/^×·]\s*[-(]*" + _NUM + r"\)*)*\)*")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:/\d+)?(?![\w.])")
+SMALL = 12  # bare whole numbers up to this are counts and indices, not answers
+
+
+def candidates(text: str) -> set[str]:
+    """Every number and every arithmetic run in `text`, as typed."""
+    found = {m.group(0).strip() for m in _RUN.finditer(text)}
+    found |= {m.group(0) for m in _NUMBER.finditer(text)}
+    return {f for f in found if f}
+
+
+def _value(run: str) -> float | None:
+    from mldrill.expr.evaluate import evaluate
+    from mldrill.expr.parse import parse
+
+    try:
+        value = evaluate(parse(run.replace("×", "*").replace("·", "*")), {}, {})
+        return float(value)  # type: ignore[arg-type]
+    except (MldrillError, ValueError, TypeError, ArithmeticError, RecursionError):
+        return None
+
+
+def _trivial(run: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+", run)) and abs(int(run)) <= SMALL
+
+
+def revealing(text: str, accepts: Callable[[float], bool], given: str = "") -> str | None:
+    """The first number or sum in `text` that the part would accept as its answer, unless
+    the student was already given it (it is in `given`, the prompt) or it is a small
+    whole number (a count, an index); else None."""
+    shown = {c for c in candidates(given)}
+    for run in sorted(candidates(text), key=len, reverse=True):
+        if run in shown or _trivial(run):
+            continue
+        value = _value(run)
+        if value is not None and accepts(value):
+            return run
+    return None

@@ -1,0 +1,79 @@
+"""The bank's metadata index (mldrill/bank/index.py): `list` and `stats` answer from it
+without numpy when nothing changed; any change to a problem file or a solutions module
+falls back to the full load, and a broken file still gets its warning."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURE_BANK = Path(__file__).parents[1] / "fixtures" / "bank"
+
+RUN = """
+import sys
+sys.argv = ["mldrill", *{args!r}]
+from mldrill.cli.app import main
+try:
+    main()
+except SystemExit:
+    pass
+print("NUMPY" if "numpy" in sys.modules else "NO-NUMPY", file=sys.stderr)
+"""
+
+
+def _mldrill(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"MLDRILL_CACHE": str(tmp_path / "cache"), "MLDRILL_HOME": str(tmp_path / "home"),
+           "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-c", RUN.format(args=list(args))],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def _bank(tmp_path: Path) -> Path:
+    import shutil
+
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    return bank
+
+
+def test_list_answers_from_the_index_without_numpy(tmp_path) -> None:
+    """The first list loads the banks (numpy); the second answers from the index with the
+    same text, and so does stats."""
+    bank = str(_bank(tmp_path))
+    first = _mldrill(tmp_path, "--bank", bank, "list")
+    second = _mldrill(tmp_path, "--bank", bank, "list")
+    assert "NUMPY" in first.stderr.split()
+    assert second.stderr.split()[-1] == "NO-NUMPY", second.stderr
+    assert first.stdout == second.stdout and "demo-transpose" in second.stdout
+    js = _mldrill(tmp_path, "--bank", bank, "list", "--json", "--topic", "demo")
+    assert js.stderr.split()[-1] == "NO-NUMPY"
+    stats = _mldrill(tmp_path, "--bank", bank, "stats")
+    assert stats.stderr.split()[-1] == "NO-NUMPY", stats.stderr
+
+
+def test_a_changed_or_broken_file_falls_back_to_the_full_load(tmp_path) -> None:
+    """Editing a problem file (new title) is seen at once; a broken file is warned about
+    every time, never hidden by the index; editing a solutions module misses too."""
+    bank = _bank(tmp_path)
+    (bank / "solutions").mkdir()
+    solutions = bank / "solutions" / "extra.py"
+    solutions.write_text('__all__ = ["double"]\n\n\ndef double(x):\n    return 2 * x\n')
+    _mldrill(tmp_path, "--bank", str(bank), "list")
+    problem = next(p for p in sorted((bank / "problems").rglob("*.yaml"))
+                   if "title:" in p.read_text())
+    text = problem.read_text()
+    old_title = next(line for line in text.splitlines() if line.startswith("title:"))
+    problem.write_text(text.replace(old_title, "title: A brand new title"))
+    changed = _mldrill(tmp_path, "--bank", str(bank), "list")
+    assert "A brand new title" in changed.stdout
+    (bank / "problems" / "broken.yaml").write_text("id: Broken\n")
+    for _ in range(2):
+        broken = _mldrill(tmp_path, "--bank", str(bank), "list")
+        assert "broken.yaml" in broken.stdout + broken.stderr
+    (bank / "problems" / "broken.yaml").unlink()
+    _mldrill(tmp_path, "--bank", str(bank), "list")
+    assert _mldrill(tmp_path, "--bank", str(bank), "list").stderr.split()[-1] == "NO-NUMPY"
+    solutions.write_text(solutions.read_text() + "\n# edited\n")
+    again = _mldrill(tmp_path, "--bank", str(bank), "list")
+    assert again.stderr.split()[-1] == "NUMPY"
