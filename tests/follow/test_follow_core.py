@@ -268,3 +268,27 @@ def test_a_zero_scalar_earlier_answer_earns_no_follow_through(steps) -> None:
     assert w1.status == "incorrect" and w1.follow_through is None
     assert w1.messages[-1] == ("no follow-through: your g0 is 0, which leaves nothing to "
                                "compute for w1")
+
+
+def test_follow_through_from_a_rounded_right_answer_accepts_either_route() -> None:
+    """KL = H(p, q) - H(p) with H(p, q) wrong: a student who typed H(p) rounded to 4
+    significant figures earns follow-through whether they subtracted from the rounded H(p)
+    they typed or from the exact value they kept on their calculator."""
+    import math
+
+    from mldrill.bank.catalog import load_catalog
+    from mldrill.check import check_answers
+    from mldrill.variants.generate import make_variant
+
+    cat = load_catalog(strict=False)
+    v = make_variant(cat.get("prob-cross-entropy-kl"), 0, cat.functions)
+    p = [0.5, 0.375, 0.125]
+    h_exact = -sum(x * math.log2(x) for x in p)
+    h_typed = float(f"{h_exact:.4g}")
+    assert h_typed != h_exact
+    h_pq_wrong = 2.5  # the right H(p, q) is not 2.5
+    for kl in (h_pq_wrong - h_typed, h_pq_wrong - h_exact):
+        got = check_answers(v, {"H_p": f"{h_typed}", "H_pq": "2.5", "KL_pq": f"{kl:.6f}"},
+                            only_given=True)
+        kl_part = next(r for r in got.parts if r.name == "KL_pq")
+        assert kl_part.status == "correct" and kl_part.follow_through is not None, kl_part
