@@ -455,3 +455,19 @@ def test_mlp3_matches_path_sums_and_numerical_gradient(sol):
         np.testing.assert_allclose(loops[key], out[key], atol=1e-12, err_msg=key)
     check_param_grads(sol, lambda q: sol.mlp3_relu_grads(**q, b3=0.5, y=-1.0)["L"], p,
                       {"d" + k: out["d" + k] for k in p})
+
+
+def test_softmax_ce_step_hand_example(sol):
+    """One descent step on -ln softmax(z / T)_y, worked by hand, and its brute check."""
+    # z = [0, ln 3], y = 0, T = 1: p = [1/4, 3/4]; dL/dz = p - [1, 0] = [-3/4, 3/4];
+    # eta = 2: z' = [0 + 3/2, ln 3 - 3/2].
+    z = np.array([0.0, np.log(3.0)])
+    np.testing.assert_allclose(sol.softmax_ce_step(z, 0, 1.0, 2.0),
+                               [1.5, np.log(3.0) - 1.5])
+    # T = 2 on z = [0, 2 ln 3]: z / T = [0, ln 3], same p; the gradient halves to
+    # [-3/8, 3/8], so eta = 2 gives z' = [3/4, 2 ln 3 - 3/4].
+    z2 = np.array([0.0, 2 * np.log(3.0)])
+    np.testing.assert_allclose(sol.softmax_ce_step(z2, 0, 2.0, 2.0),
+                               [0.75, 2 * np.log(3.0) - 0.75])
+    np.testing.assert_allclose(sol.softmax_ce_step_brute(z2, 0, 2.0, 2.0),
+                               [0.75, 2 * np.log(3.0) - 0.75], atol=1e-6)
