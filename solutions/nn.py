@@ -56,6 +56,8 @@ __all__ = [
     "mlp3_relu_grads_loops",
     "softmax_ce_step",
     "softmax_ce_step_brute",
+    "sigmoid_tanh_chain_grad",
+    "sigmoid_tanh_chain_grad_brute",
 ]
 
 
@@ -683,3 +685,29 @@ def softmax_ce_step_brute(z, y, T, eta, h=1e-6):
         down[i] -= h
         out.append(z[i] - eta * (loss(up) - loss(down)) / (2 * h))
     return np.array(out)
+
+
+# --------------------------------------------------------------------------
+# a scalar sigmoid -> tanh chain: how the derivative shrinks, and its check
+# --------------------------------------------------------------------------
+
+
+def sigmoid_tanh_chain_grad(x, w1, b1, w2, b2):
+    """``dh2/dx`` for ``h1 = sigmoid(w1 x + b1)``, ``h2 = tanh(w2 h1 + b2)`` (scalars).
+
+    The chain rule: ``tanh'(z2) * w2 * sigmoid'(z1) * w1``.
+    """
+    z1 = w1 * x + b1
+    z2 = w2 * sigmoid(z1) + b2
+    return float(tanh_grad(z2) * w2 * sigmoid_grad(z1) * w1)
+
+
+def sigmoid_tanh_chain_grad_brute(x, w1, b1, w2, b2, h=1e-6):
+    """Independent check of ``sigmoid_tanh_chain_grad``: central differences in ``x``.
+
+    The network is evaluated with ``math.exp`` and ``math.tanh`` only.
+    """
+    def net(v):
+        return math.tanh(w2 / (1.0 + math.exp(-(w1 * v + b1))) + b2)
+
+    return (net(x + h) - net(x - h)) / (2 * h)

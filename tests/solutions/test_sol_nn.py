@@ -471,3 +471,16 @@ def test_softmax_ce_step_hand_example(sol):
                                [0.75, 2 * np.log(3.0) - 0.75])
     np.testing.assert_allclose(sol.softmax_ce_step_brute(z2, 0, 2.0, 2.0),
                                [0.75, 2 * np.log(3.0) - 0.75], atol=1e-6)
+
+
+def test_sigmoid_tanh_chain_grad_hand_example(sol):
+    """dh2/dx of sigmoid then tanh, worked by hand, and its central-difference check."""
+    # x = 0, w1 = 2, b1 = 0: z1 = 0, h1 = 1/2, sigma'(0) = 1/4;
+    # w2 = 2, b2 = -1: z2 = 2 * 1/2 - 1 = 0, tanh'(0) = 1;
+    # dh2/dx = 1 * 2 * 1/4 * 2 = 1.
+    assert sol.sigmoid_tanh_chain_grad(0, 2, 0, 2, -1) == pytest.approx(1.0)
+    assert sol.sigmoid_tanh_chain_grad_brute(0, 2, 0, 2, -1) == pytest.approx(1.0, abs=1e-6)
+    # b2 = 0 instead: z2 = 1, tanh'(1) = 1 - tanh(1)^2, so dh2/dx = that * 2 * 1/4 * 2.
+    want = 1 - np.tanh(1.0) ** 2
+    assert sol.sigmoid_tanh_chain_grad(0, 2, 0, 2, 0) == pytest.approx(want)
+    assert sol.sigmoid_tanh_chain_grad_brute(0, 2, 0, 2, 0) == pytest.approx(want, abs=1e-6)
