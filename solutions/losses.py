@@ -33,6 +33,8 @@ __all__ = [
     "binary_cross_entropy_logits",
     "sigmoid_mse_loss",
     "mse_grad",
+    "hinge_margins",
+    "hinge_margins_loops",
 ]
 
 
@@ -232,3 +234,35 @@ def sigmoid_mse_loss(z, y):
     p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
     n = z.size
     return float(np.mean((p - y) ** 2)), 2 * (p - y) * p * (1 - p) / n
+
+
+# --------------------------------------------------------------------------
+# the margins of one example's multiclass hinge loss
+# --------------------------------------------------------------------------
+
+
+def hinge_margins(s, y, delta=1.0):
+    """The hinge margins ``m_j = s_j - s_y + delta`` of one score vector, 0 at the true class.
+
+    ``s`` is (K,), ``y`` the true class; its own entry is left out of the hinge loss.
+    """
+    _check_delta(delta)
+    s = np.asarray(s, dtype=np.float64)
+    if s.ndim != 1 or not 0 <= int(y) < s.size:
+        raise ValueError(f"need a score vector and a class in [0, {s.size}); "
+                         f"got shape {s.shape}, y={y}")
+    m = s - s[int(y)] + delta
+    m[int(y)] = 0.0
+    return m
+
+
+def hinge_margins_loops(s, y, delta=1.0):
+    """Independent check of ``hinge_margins``: class by class, ``delta - (s_y - s_j)``.
+
+    That is how far each wrong class's score comes within ``delta`` of the true class's.
+    """
+    s = [float(v) for v in np.asarray(s).ravel()]
+    out = []
+    for j, sj in enumerate(s):
+        out.append(0.0 if j == int(y) else float(delta) - (s[int(y)] - sj))
+    return np.array(out)

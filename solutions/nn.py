@@ -54,6 +54,10 @@ __all__ = [
     "sigmoid_softmax_net_loops",
     "mlp3_relu_grads",
     "mlp3_relu_grads_loops",
+    "softmax_ce_step",
+    "softmax_ce_step_brute",
+    "sigmoid_tanh_chain_grad",
+    "sigmoid_tanh_chain_grad_brute",
 ]
 
 
@@ -642,3 +646,68 @@ def mlp3_relu_grads_loops(x, W1, b1, W2, b2, w3, b3, y):
             "dW1": np.array([[g * path1[j] * x[i] for i in range(n0)] for j in range(n1)]),
             "dx": np.array([g * sum(path1[j] * W1[j][i] for j in range(n1))
                             for i in range(n0)])}
+
+
+# --------------------------------------------------------------------------
+# one gradient step on the cross-entropy of softmax(z / T), and its check
+# --------------------------------------------------------------------------
+
+
+def softmax_ce_step(z, y, T, eta):
+    """Logits after one gradient-descent step on ``L(z) = -log softmax(z / T)[y]``.
+
+    ``dL/dz = (softmax(z / T) - onehot(y)) / T``, so the step gives
+    ``z - eta (p - onehot(y)) / T`` (a vector of the same length as ``z``).
+    """
+    z = _scores(z)
+    if z.ndim != 1 or not 0 <= int(y) < z.size or not T > 0:
+        raise ValueError(f"need a score vector, a class in [0, {z.size}) and T > 0; "
+                         f"got shape {z.shape}, y={y}, T={T}")
+    g = (softmax_temperature(z, T) - np.eye(z.size)[int(y)]) / T
+    return z - eta * g
+
+
+def softmax_ce_step_brute(z, y, T, eta, h=1e-6):
+    """Independent check of ``softmax_ce_step``: the gradient by central differences.
+
+    The loss is written as ``log(sum_j exp(z_j / T)) - z_y / T`` with ``math`` in loops.
+    """
+    z = [float(v) for v in np.asarray(z).ravel()]
+
+    def loss(v):
+        m = max(v) / T
+        return m + math.log(sum(math.exp(x / T - m) for x in v)) - v[int(y)] / T
+
+    out = []
+    for i in range(len(z)):
+        up, down = list(z), list(z)
+        up[i] += h
+        down[i] -= h
+        out.append(z[i] - eta * (loss(up) - loss(down)) / (2 * h))
+    return np.array(out)
+
+
+# --------------------------------------------------------------------------
+# a scalar sigmoid -> tanh chain: how the derivative shrinks, and its check
+# --------------------------------------------------------------------------
+
+
+def sigmoid_tanh_chain_grad(x, w1, b1, w2, b2):
+    """``dh2/dx`` for ``h1 = sigmoid(w1 x + b1)``, ``h2 = tanh(w2 h1 + b2)`` (scalars).
+
+    The chain rule: ``tanh'(z2) * w2 * sigmoid'(z1) * w1``.
+    """
+    z1 = w1 * x + b1
+    z2 = w2 * sigmoid(z1) + b2
+    return float(tanh_grad(z2) * w2 * sigmoid_grad(z1) * w1)
+
+
+def sigmoid_tanh_chain_grad_brute(x, w1, b1, w2, b2, h=1e-6):
+    """Independent check of ``sigmoid_tanh_chain_grad``: central differences in ``x``.
+
+    The network is evaluated with ``math.exp`` and ``math.tanh`` only.
+    """
+    def net(v):
+        return math.tanh(w2 / (1.0 + math.exp(-(w1 * v + b1))) + b2)
+
+    return (net(x + h) - net(x - h)) / (2 * h)

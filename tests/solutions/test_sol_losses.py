@@ -199,3 +199,13 @@ def test_sigmoid_mse_gradient(sol, z, data):
     # p(1 - p) <= 1/4, so the squared-error gradient is at most half the cross-entropy one
     _, dz_ce = sol.binary_cross_entropy_logits(z, y)
     assert np.all(np.abs(dz) <= np.abs(dz_ce) / 2 + 1e-12)
+
+
+def test_hinge_margins_hand_example(sol):
+    """The margins s_j - s_y + delta with the true class's entry 0, worked by hand."""
+    # CS231n's cat example: s = [3.2, 5.1, -1.7], y = 0, delta = 1:
+    # m = [0, 5.1 - 3.2 + 1, -1.7 - 3.2 + 1] = [0, 2.9, -3.9]
+    np.testing.assert_allclose(sol.hinge_margins([3.2, 5.1, -1.7], 0), [0, 2.9, -3.9])
+    np.testing.assert_allclose(sol.hinge_margins_loops([3.2, 5.1, -1.7], 0), [0, 2.9, -3.9])
+    # delta = 2, y = 2 on s = [1, 0, 2]: [1 - 2 + 2, 0 - 2 + 2, 0] = [1, 0, 0]
+    np.testing.assert_allclose(sol.hinge_margins([1, 0, 2], 2, delta=2.0), [1, 0, 0])

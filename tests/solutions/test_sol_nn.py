@@ -455,3 +455,32 @@ def test_mlp3_matches_path_sums_and_numerical_gradient(sol):
         np.testing.assert_allclose(loops[key], out[key], atol=1e-12, err_msg=key)
     check_param_grads(sol, lambda q: sol.mlp3_relu_grads(**q, b3=0.5, y=-1.0)["L"], p,
                       {"d" + k: out["d" + k] for k in p})
+
+
+def test_softmax_ce_step_hand_example(sol):
+    """One descent step on -ln softmax(z / T)_y, worked by hand, and its brute check."""
+    # z = [0, ln 3], y = 0, T = 1: p = [1/4, 3/4]; dL/dz = p - [1, 0] = [-3/4, 3/4];
+    # eta = 2: z' = [0 + 3/2, ln 3 - 3/2].
+    z = np.array([0.0, np.log(3.0)])
+    np.testing.assert_allclose(sol.softmax_ce_step(z, 0, 1.0, 2.0),
+                               [1.5, np.log(3.0) - 1.5])
+    # T = 2 on z = [0, 2 ln 3]: z / T = [0, ln 3], same p; the gradient halves to
+    # [-3/8, 3/8], so eta = 2 gives z' = [3/4, 2 ln 3 - 3/4].
+    z2 = np.array([0.0, 2 * np.log(3.0)])
+    np.testing.assert_allclose(sol.softmax_ce_step(z2, 0, 2.0, 2.0),
+                               [0.75, 2 * np.log(3.0) - 0.75])
+    np.testing.assert_allclose(sol.softmax_ce_step_brute(z2, 0, 2.0, 2.0),
+                               [0.75, 2 * np.log(3.0) - 0.75], atol=1e-6)
+
+
+def test_sigmoid_tanh_chain_grad_hand_example(sol):
+    """dh2/dx of sigmoid then tanh, worked by hand, and its central-difference check."""
+    # x = 0, w1 = 2, b1 = 0: z1 = 0, h1 = 1/2, sigma'(0) = 1/4;
+    # w2 = 2, b2 = -1: z2 = 2 * 1/2 - 1 = 0, tanh'(0) = 1;
+    # dh2/dx = 1 * 2 * 1/4 * 2 = 1.
+    assert sol.sigmoid_tanh_chain_grad(0, 2, 0, 2, -1) == pytest.approx(1.0)
+    assert sol.sigmoid_tanh_chain_grad_brute(0, 2, 0, 2, -1) == pytest.approx(1.0, abs=1e-6)
+    # b2 = 0 instead: z2 = 1, tanh'(1) = 1 - tanh(1)^2, so dh2/dx = that * 2 * 1/4 * 2.
+    want = 1 - np.tanh(1.0) ** 2
+    assert sol.sigmoid_tanh_chain_grad(0, 2, 0, 2, 0) == pytest.approx(want)
+    assert sol.sigmoid_tanh_chain_grad_brute(0, 2, 0, 2, 0) == pytest.approx(want, abs=1e-6)
