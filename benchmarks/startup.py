@@ -1,8 +1,11 @@
-"""Start-up time of `mldrill --help` and `mldrill list`, as ratios to `import typer`.
+"""Start-up time of `mldrill --help`, `list`, `show`, `history` and `stats`, as ratios to
+`import typer`.
 
 The baseline is measured in the same run, on the same machine, so the ratios compare like
-with like. Target: `--help` within 1.5x of `python -c "import typer"`; neither `--help` nor
-`list` may import sympy (checked here too).
+with like. Targets (issue 14): `--help` within 1.5x of `python -c "import typer"`; `list`,
+`show`, `history`, `stats` within 2.5x; neither `--help` nor `list` may import sympy, and
+`list`, `history` and `stats` not numpy (checked here too). The bank cache and index are
+warmed first, as after a student's first run; progress goes to a temporary folder.
 
     python benchmarks/startup.py [--runs 20]
 """
@@ -25,34 +28,43 @@ def timed(cmd: list[str], runs: int) -> float:
     return statistics.median(samples)
 
 
-def imports_sympy(args: list[str]) -> bool:
+def imports(args: list[str], module: str) -> bool:
     code = (f"import sys; sys.argv = ['mldrill', *{args!r}]\n"
             "from mldrill.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('SYMPY' if 'sympy' in sys.modules else 'NOSYMPY', file=sys.stderr)")
+            f"print('YES' if {module!r} in sys.modules else 'NO', file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    return "NOSYMPY" not in out.stderr
+    return out.stderr.strip().splitlines()[-1] == "YES"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=20)
     runs = ap.parse_args().runs
+    import os
+    import tempfile
+
+    os.environ["MLDRILL_HOME"] = tempfile.mkdtemp(prefix="mldrill-bench-")
     py = sys.executable
-    base = timed([py, "-c", "import typer"], runs)
-    rows = [
-        ("python -c 'import typer' (baseline)", base),
-        ("mldrill --help", timed([py, "-m", "mldrill", "--help"], runs)),
-        ("mldrill list", timed([py, "-m", "mldrill", "list"], runs)),
-        ("mldrill show (one variant)", timed([py, "-m", "mldrill", "show",
-                                               "backprop-sigmoid-derivative", "--seed", "1"],
-                                              runs)),
-    ]
-    print(f"median of {runs} runs")
-    for name, t in rows:
-        print(f"  {name:<40} {t * 1000:7.1f} ms   {t / base:5.2f}x baseline")
-    for args in (["--help"], ["list"]):
-        print(f"  mldrill {' '.join(args)} imports sympy: {imports_sympy(args)}")
+    commands = {"--help": ["--help"], "list": ["list"],
+                "show (one variant)": ["show", "backprop-sigmoid-derivative", "--seed", "1"],
+                "history": ["history"], "stats": ["stats"]}
+    for args in commands.values():  # warm the bank cache and index
+        subprocess.run([py, "-m", "mldrill", *args], capture_output=True, check=False)
+    samples: dict[str, list[float]] = {"import typer": [], **{k: [] for k in commands}}
+    for _ in range(runs):  # interleaved, so load changes hit every row alike
+        samples["import typer"].append(timed([py, "-c", "import typer"], 1))
+        for name, args in commands.items():
+            samples[name].append(timed([py, "-m", "mldrill", *args], 1))
+    base = statistics.median(samples["import typer"])
+    print(f"median of {runs} interleaved runs")
+    print(f"  {'python -c import typer (baseline)':<34} {base * 1000:7.1f} ms")
+    for name in commands:
+        t = statistics.median(samples[name])
+        print(f"  mldrill {name:<26} {t * 1000:7.1f} ms   {t / base:5.2f}x baseline")
+    for name, args in commands.items():
+        print(f"  mldrill {name}: imports numpy {imports(args, 'numpy')}, "
+              f"sympy {imports(args, 'sympy')}")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ class Mistake:
     credit: float
     where: PathKey
     reveal: str = ""  # numbers that give the answer away: shown only once no try is left
+    # why this slip is right on some variants (then not a validate warning): e.g. "when w
+    # wins the max, the other branch carries no gradient"
+    coincides: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 PART_KEYS = {"name", "kind", "answer", "prompt", "points", "tolerance", "mistakes", "follows",
              "follow_credit"}
-MISTAKE_KEYS = {"answer", "feedback", "tag", "credit", "reveal"}
+MISTAKE_KEYS = {"answer", "feedback", "tag", "credit", "reveal", "coincides"}
 TOLERANCE_KEYS = {"rel", "abs", "sigfigs"}
 
 
@@ -184,6 +184,7 @@ def _mistakes(c: Checker, raw: Yaml, key: PathKey, symbols: set[str], names: set
         feedback = c.text(m, "feedback", mk, required=True)
         c.template(feedback, (*mk, "feedback"), names)
         reveal = c.text(m, "reveal", mk) or ""
+        coincides = c.text(m, "coincides", mk) or ""
         if reveal:
             c.template(reveal, (*mk, "reveal"), names)
         tag = c.text(m, "tag", mk, required=True)
@@ -197,5 +198,5 @@ def _mistakes(c: Checker, raw: Yaml, key: PathKey, symbols: set[str], names: set
                 not 0 <= credit < 1:
             c.err((*mk, "credit"), f"credit must be a number in [0, 1), got {credit!r}")
             credit = 0
-        out.append(Mistake(answer, feedback, tag, float(credit), mk, reveal))
+        out.append(Mistake(answer, feedback, tag, float(credit), mk, reveal, coincides))
     return out

@@ -181,26 +181,27 @@ def render_list(families: Iterable[ProblemFamily | FamilyInfo]) -> None:
     con = console()
     rows = list(families)
     id_width = max((len(f.id) + 2 for f in rows), default=10)
-    table = Table(show_header=False, box=None, pad_edge=False, expand=False)
-    table.add_column("id", no_wrap=True, min_width=id_width)
-    table.add_column("diff", no_wrap=True, min_width=5)
-    table.add_column("title", no_wrap=True, overflow="ellipsis",
-                     max_width=max(20, con.width - id_width - 9))
+    room = max(20, con.width - id_width - 9)  # for the title, cut with ... never wrapped
     count, topics, current = 0, 0, None
     by_topic: dict[str, int] = {}
     for f in rows:
         by_topic[f.topic] = by_topic.get(f.topic, 0) + 1
+    out = Text(no_wrap=True, overflow="ellipsis")  # one Text: a table of 150 rows is slow
     for f in rows:
         if f.topic != current:
             if current is not None:
-                table.add_row("", "", "")
+                out.append("\n")
             current = f.topic
             topics += 1
-            table.add_row(Text(f"{f.topic} ({by_topic[f.topic]})", style="bold"), "", "")
-        table.add_row(Text("  " + f.id, style="cyan"), Text("*" * f.difficulty, style="yellow"),
-                      Text(f.title))
+            out.append(f"{f.topic} ({by_topic[f.topic]})", style="bold")
+            out.append("\n")
+        title = f.title if len(f.title) <= room else f.title[: room - 1] + "…"
+        out.append(("  " + f.id).ljust(id_width + 1), style="cyan")
+        out.append(("*" * f.difficulty).ljust(6), style="yellow")
+        out.append(title + "\n")
         count += 1
-    con.print(table)
+    out.rstrip()
+    con.print(out, soft_wrap=False)
     plain(con, f"\n{count} problem famil{'y' if count == 1 else 'ies'} in {topics} "
                f"topic{'s' if topics != 1 else ''} (* easy to ***** exam-hard).\n"
                "Try: mldrill show ID   or   mldrill practice TOPIC", "dim")
