@@ -32,6 +32,8 @@ __all__ = [
     "knn_neighbors",
     "knn_votes",
     "knn_predict",
+    "knn_vote_from_distances",
+    "knn_loo_predictions",
     "class_entropy",
     "split_entropy",
     "information_gain",
@@ -41,6 +43,8 @@ __all__ = [
     "knn_predict_loops",
     "information_gain_brute",
     "naive_bayes_posterior_brute",
+    "knn_vote_from_distances_loops",
+    "knn_loo_predictions_loops",
 ]
 
 _METRICS = ("euclidean", "manhattan", "sqeuclidean")
@@ -144,6 +148,34 @@ def knn_predict(X, y, q, k, metric="euclidean"):
     A tied vote goes to the smallest label.
     """
     return int(np.argmax(knn_votes(X, y, q, k, metric)))
+
+
+def knn_vote_from_distances(d, y, k):
+    """The k-NN class from given distances ``d`` (n,) to the training points, labels ``y``.
+
+    The ``k`` smallest distances vote (equal distances ranked by the lower index);
+    a tied vote goes to the smallest label.
+    """
+    d = np.asarray(d, dtype=float)
+    if d.ndim != 1:
+        raise ValueError(f"d must be a vector of distances, got shape {d.shape}")
+    y = _labels(y, d.size)
+    k = _k(k, d.size)
+    return int(np.argmax(np.bincount(y[np.argsort(d, kind="stable")[:k]])))
+
+
+def knn_loo_predictions(X, y, k, metric="euclidean"):
+    """Leave-one-out k-NN predictions (n,): each row classified by the OTHER rows.
+
+    Equal distances are ranked by the lower index; a tied vote goes to the
+    smallest label.  The LOO error is ``mean(knn_loo_predictions(...) != y)``.
+    """
+    X = _points(X)
+    y = _labels(y, X.shape[0])
+    n = X.shape[0]
+    k = _k(k, n - 1)
+    keep = ~np.eye(n, dtype=bool)
+    return np.array([knn_predict(X[keep[i]], y[keep[i]], X[i], k, metric) for i in range(n)])
 
 
 # --------------------------------------------------------------------------
@@ -324,3 +356,35 @@ def naive_bayes_posterior_brute(X, y, x, alpha=0):
             raise ValueError("every class has probability 0 for this x")
         post = [p / total for p in post]
     return np.array(post)
+
+
+def knn_vote_from_distances_loops(d, y, k):
+    """Checks ``knn_vote_from_distances``: repeated minimum search and a vote dict."""
+    d = [float(v) for v in d]
+    chosen = []
+    for _ in range(k):
+        best = None
+        for i in range(len(d)):
+            if i not in chosen and (best is None or d[i] < d[best]):
+                best = i
+        chosen.append(best)
+    votes = {}
+    for i in chosen:
+        votes[int(y[i])] = votes.get(int(y[i]), 0) + 1
+    top = max(votes.values())
+    return min(label for label, v in votes.items() if v == top)
+
+
+def knn_loo_predictions_loops(X, y, k, metric="euclidean"):
+    """Checks ``knn_loo_predictions``: drops each row in a loop, classifies it by loops.
+
+    Each row is removed with a Python list of the other indices and classified
+    by ``knn_predict_loops`` on the rest.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    out = []
+    for i in range(X.shape[0]):
+        rest = [j for j in range(X.shape[0]) if j != i]
+        out.append(knn_predict_loops(X[rest], y[rest], X[i], k, metric))
+    return np.array(out)

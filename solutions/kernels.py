@@ -38,6 +38,8 @@ __all__ = [
     "polynomial_gram_loops",
     "rbf_gram_loops",
     "is_valid_kernel_matrix_brute",
+    "kernel_ridge_1d",
+    "kernel_ridge_1d_loops",
 ]
 
 
@@ -290,3 +292,79 @@ def is_valid_kernel_matrix_brute(K, tol=1e-9):
             if np.linalg.det(K[np.ix_(subset, subset)]) < -tol:
                 return False
     return True
+
+
+# --------------------------------------------------------------------------
+# kernel ridge regression on scalar inputs
+# --------------------------------------------------------------------------
+
+
+def kernel_ridge_1d(xs, ys, xq, lam, c=1, degree=2):
+    """Kernel ridge regression with ``k(x, z) = (x z + c) ** degree`` on scalar inputs.
+
+    ``xs`` (n,) are the training inputs, ``ys`` (n,) the targets, ``xq`` a query
+    point.  Returns ``(K, alpha, fit, kq, f)``: the Gram matrix (n, n), the dual
+    weights ``alpha = (K + lam I)^-1 y``, the fitted training values ``K alpha``,
+    the kernel vector ``kq_i = k(x_i, xq)`` and the prediction ``f = kq . alpha``.
+    """
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    if xs.ndim != 1 or xs.shape != ys.shape or xs.size == 0:
+        raise ValueError(f"xs and ys must be vectors of the same length, got {xs.shape}, "
+                         f"{ys.shape}")
+    if not lam > 0:
+        raise ValueError(f"the ridge parameter must be positive, got {lam}")
+    c, degree = _poly_args(c, degree)
+    K = (np.outer(xs, xs) + c) ** degree
+    alpha = np.linalg.solve(K + lam * np.eye(xs.size), ys)
+    kq = (xs * float(xq) + c) ** degree
+    return K, alpha, K @ alpha, kq, float(kq @ alpha)
+
+
+def kernel_ridge_1d_loops(xs, ys, xq, lam, c=1, degree=2):
+    """Independent check of ``kernel_ridge_1d``: loops, elimination and the primal route.
+
+    K and kq entry by entry; alpha by Gauss-Jordan elimination on ``K + lam I``;
+    the fitted values and the prediction by PRIMAL ridge regression in the
+    explicit feature space of the scalar polynomial kernel,
+    ``phi(x)_j = sqrt(C(degree, j) c^(degree - j)) x^j``:
+    ``w = (Phi^T Phi + lam I)^-1 Phi^T y`` and ``f(x) = phi(x) . w``.
+    """
+    xs = [float(v) for v in xs]
+    ys = [float(v) for v in ys]
+    n = len(xs)
+    K = [[(xs[i] * xs[j] + c) ** degree for j in range(n)] for i in range(n)]
+    aug = [[K[i][j] + (lam if i == j else 0.0) for j in range(n)] + [ys[i]] for i in range(n)]
+    for col in range(n):
+        piv = max(range(col, n), key=lambda r: abs(aug[r][col]))
+        aug[col], aug[piv] = aug[piv], aug[col]
+        p = aug[col][col]
+        aug[col] = [v / p for v in aug[col]]
+        for r in range(n):
+            if r != col:
+                f = aug[r][col]
+                aug[r] = [a - f * b for a, b in zip(aug[r], aug[col], strict=True)]
+    alpha = [aug[i][n] for i in range(n)]
+    kq = [(x * float(xq) + c) ** degree for x in xs]
+
+    def phi(x):
+        return [math.sqrt(math.comb(degree, j) * c ** (degree - j)) * x ** j
+                for j in range(degree + 1)]
+
+    P = [phi(x) for x in xs]
+    m = degree + 1
+    A = [[sum(P[i][a] * P[i][b] for i in range(n)) + (lam if a == b else 0.0)
+          for b in range(m)] + [sum(P[i][a] * ys[i] for i in range(n))] for a in range(m)]
+    for col in range(m):
+        piv = max(range(col, m), key=lambda r: abs(A[r][col]))
+        A[col], A[piv] = A[piv], A[col]
+        p = A[col][col]
+        A[col] = [v / p for v in A[col]]
+        for r in range(m):
+            if r != col:
+                f = A[r][col]
+                A[r] = [a - f * b for a, b in zip(A[r], A[col], strict=True)]
+    w = [A[a][m] for a in range(m)]
+    fit = [sum(pa * wa for pa, wa in zip(phi(x), w, strict=True)) for x in xs]
+    fq = sum(pa * wa for pa, wa in zip(phi(float(xq)), w, strict=True))
+    return np.array(K), np.array(alpha), np.array(fit), np.array(kq), fq

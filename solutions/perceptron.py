@@ -29,6 +29,9 @@ __all__ = [
     "perceptron_train",
     "perceptron_train_loops",
     "perceptron_steps",
+    "perceptron_origin_bound",
+    "perceptron_origin_bound_loops",
+    "perceptron_origin_steps",
 ]
 
 
@@ -286,6 +289,90 @@ def perceptron_steps(X, y, w=None, b=0, lr=1, epochs=None, max_epochs=100):
         if epochs is None and clean:
             break
     return "\n".join(lines)
+
+
+def perceptron_origin_bound(X, y):
+    """Perceptron through the origin (no bias) and its Novikoff mistake bound.
+
+    Trains from ``w = 0`` (a mistake is ``y w . x <= 0``) until a pass makes no
+    mistake, then measures the final ``w``: returns ``(w, updates, m, R2, bound)``
+    with ``m = min_i y_i w . x_i`` (the smallest functional margin, > 0),
+    ``R2 = max_i ||x_i||^2`` and ``bound = (R / gamma)^2 = R2 ||w||^2 / m^2``, where
+    ``gamma = m / ||w||`` is the geometric margin of the final separator.
+    """
+    X = _points(X)
+    y = _signs(y, X.shape[0])
+    w, _, updates, _ = perceptron_train(X, y, update_bias=False)
+    m = float(np.min(y * (X @ w)))
+    R2 = float(np.max(np.sum(X * X, axis=1)))
+    return w, updates, m, R2, R2 * float(w @ w) / m ** 2
+
+
+def perceptron_origin_bound_loops(X, y, max_epochs=100):
+    """Independent check of ``perceptron_origin_bound`` with plain Python numbers.
+
+    Runs the no-bias perceptron with explicit loops, then finds the smallest
+    margin and the largest squared norm point by point, and the bound as
+    ``R^2 / gamma^2`` with ``gamma = m / sqrt(sum_j w_j^2)``.
+    """
+    rows = [[float(v) for v in row] for row in np.asarray(X)]
+    labels = [int(v) for v in np.asarray(y)]
+    d = len(rows[0])
+    w = [0.0] * d
+    updates = 0
+    for _ in range(max_epochs):
+        errors = 0
+        for row, label in zip(rows, labels, strict=True):
+            if label * sum(w[j] * row[j] for j in range(d)) <= 0:
+                for j in range(d):
+                    w[j] += label * row[j]
+                errors += 1
+        updates += errors
+        if errors == 0:
+            break
+    else:
+        raise ValueError(f"no mistake-free pass within {max_epochs} epochs")
+    m = min(label * sum(w[j] * row[j] for j in range(d))
+            for row, label in zip(rows, labels, strict=True))
+    R2 = max(sum(v * v for v in row) for row in rows)
+    gamma = m / sum(v * v for v in w) ** 0.5
+    return np.array(w), updates, m, R2, R2 / gamma ** 2
+
+
+def perceptron_origin_steps(X, y, max_epochs=100):
+    """Every visit of the perceptron through the origin (no bias) as text, for solutions.
+
+    Like ``perceptron_steps`` without ``b``: one line per visit, the points named
+    A, B, C, ..., and after an update a line with the new ``w``::
+
+        pass 1, A: [0, 0].[1, 2] = 0, y = +1, margin 0 -> update
+                   w = [1, 2]
+    """
+    X = _points(X)
+    N, D = X.shape
+    if N > 26:
+        raise ValueError(f"at most 26 points can be named A..Z, got {N}")
+    y = _signs(y, N)
+    w = np.zeros(D)
+    lines = []
+    for passes in range(1, max_epochs + 1):
+        clean = True
+        for i in range(N):
+            score = X[i] @ w
+            margin = y[i] * score
+            head = (f"pass {passes}, {chr(65 + i)}: {_vec_text(w)}.{_vec_text(X[i])} "
+                    f"= {_num_text(score)}, y = {'+1' if y[i] > 0 else '-1'}, "
+                    f"margin {_num_text(margin)}")
+            if margin <= 0:
+                w = w + y[i] * X[i]
+                clean = False
+                lines.append(f"{head} -> update")
+                lines.append(f"{' ' * len(f'pass {passes}, A: ')}w = {_vec_text(w)}")
+            else:
+                lines.append(f"{head} -> ok")
+        if clean:
+            return "\n".join(lines)
+    raise ValueError(f"no mistake-free pass within {max_epochs} epochs")
 
 
 # --------------------------------------------------------------------------

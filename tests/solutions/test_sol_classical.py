@@ -145,3 +145,36 @@ def test_input_validation(sol):
         sol.bernoulli_nb_fit([[2, 0]], [0])
     with pytest.raises(ValueError, match="undefined"):
         sol.naive_bayes_posterior([0.5, 0.5], [[0.0], [0.0]])
+
+
+def test_knn_loo_hand_example(sol):
+    """Four points on a line, labels 0 1 1 1: LOO 3-NN and 1-NN worked by hand."""
+    # x = 0, 1, 3, 4 (second coordinate 0), y = 0, 1, 1, 1, hand-worked:
+    # A (0): others B 1, C 3, D 4 -> 1-NN B (1); 3-NN B, C, D = 1, 1, 1 -> 1.
+    # B (1): A 1, C 2, D 3 -> 1-NN A (0); 3-NN -> 0, 1, 1 -> 1.
+    # C (3): D 1, B 2, A 3 -> 1-NN D (1); 3-NN 1, 1, 0 -> 1.
+    # D (4): C 1, B 3, A 4 -> 1-NN C (1); 3-NN 1, 1, 0 -> 1.
+    X = np.array([[0, 0], [1, 0], [3, 0], [4, 0]])
+    y = np.array([0, 1, 1, 1])
+    assert list(sol.knn_loo_predictions(X, y, 1, "manhattan")) == [1, 0, 1, 1]
+    assert list(sol.knn_loo_predictions(X, y, 3, "manhattan")) == [1, 1, 1, 1]
+    assert list(sol.knn_loo_predictions_loops(X, y, 1, "manhattan")) == [1, 0, 1, 1]
+    # distances from q = 2: 2, 1, 1, 2; ties by lower index: B, C, then A -> votes 1, 1, 0
+    assert sol.knn_vote_from_distances([2, 1, 1, 2], y, 3) == 1
+    assert sol.knn_vote_from_distances([0, 5, 5, 5], y, 1) == 0
+    assert sol.knn_vote_from_distances_loops([2, 1, 1, 2], y, 3) == 1
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=5, max_size=7,
+                unique=True),
+       st.lists(st.integers(0, 1), min_size=7, max_size=7), st.sampled_from([1, 3]),
+       st.sampled_from(["manhattan", "euclidean"]))
+def test_knn_loo_agrees_with_loops(sol, pts, labels, k, metric):
+    """Vectorised LOO predictions and the vote from distances agree with the loop versions."""
+    X = np.array(pts)
+    y = np.array(labels[: len(pts)])
+    assert np.array_equal(sol.knn_loo_predictions(X, y, k, metric),
+                          sol.knn_loo_predictions_loops(X, y, k, metric))
+    d = np.abs(X - X[0]).sum(axis=1)
+    assert sol.knn_vote_from_distances(d, y, k) == sol.knn_vote_from_distances_loops(d, y, k)

@@ -153,3 +153,29 @@ def test_kernel_sq_distance_is_feature_distance(sol, X, c):
     K = sol.polynomial_gram(X, c, 2)
     phi0, phi2 = (sol.quadratic_feature_map(X[i], c) for i in (0, 2))
     assert sol.kernel_sq_distance(K, 0, 2) == pytest.approx(np.sum((phi0 - phi2) ** 2), abs=1e-8)
+
+
+def test_kernel_ridge_1d_hand_example(sol):
+    """x = (0, 1), y = (1, -1), lam = 1, (xz + 1)^2: alpha = (2/3, -1/3), f(-1) = 2/3."""
+    # K = [[1, 1], [1, 4]]; K + I = [[2, 1], [1, 5]], det 9;
+    # alpha = [[5, -1], [-1, 2]] / 9 @ (1, -1) = (6, -3) / 9 = (2/3, -1/3).
+    # fit = K alpha = (1/3, -2/3); kq at xq = -1: ((0 + 1)^2, (-1 + 1)^2) = (1, 0);
+    # f = 2/3.
+    K, alpha, fit, kq, f = sol.kernel_ridge_1d([0, 1], [1, -1], -1, 1)
+    assert np.array_equal(K, [[1, 1], [1, 4]])
+    assert np.allclose(alpha, [2 / 3, -1 / 3]) and np.allclose(fit, [1 / 3, -2 / 3])
+    assert np.array_equal(kq, [1, 0]) and f == pytest.approx(2 / 3)
+
+
+@FAST
+@given(st.lists(small_ints, min_size=2, max_size=3, unique=True),
+       st.lists(small_ints, min_size=3, max_size=3), small_ints, st.sampled_from([0.5, 1, 2]))
+def test_kernel_ridge_1d_agrees_with_primal_loops(sol, xs, ys, xq, lam):
+    """The dual solution matches loops + Gauss-Jordan and primal ridge in feature space."""
+    ys = ys[: len(xs)]
+    got = sol.kernel_ridge_1d(xs, ys, xq, lam)
+    ref = sol.kernel_ridge_1d_loops(xs, ys, xq, lam)
+    for a, b in zip(got, ref, strict=True):
+        assert np.allclose(a, b, atol=1e-8)
+    # ridge identity: y - K alpha = lam alpha
+    assert np.allclose(np.array(ys) - got[2], lam * got[1])

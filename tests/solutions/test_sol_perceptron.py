@@ -120,3 +120,48 @@ def test_perceptron_steps_agree_with_training(sol, X, w_true, b_true):
         last = updates[-1].split("w = ")[1]
         # integer data and lr = 1 keep w and b whole numbers
         assert last == f"[{int(w[0])}, {int(w[1])}], b = {int(b)}"
+
+
+def test_origin_bound_hand_example(sol):
+    """Two passes through the origin on a hand-worked set give w = (3, 1), bound 3.125."""
+    # A = (1, 2) +1, B = (2, -1) +1, C = (-1, -1) -1.
+    # pass 1: A: 0 -> update w = (1, 2); B: 2 - 2 = 0 -> update w = (3, 1);
+    #         C: -(-3 - 1) = 4 ok.  pass 2: A: 5, B: 5, C: 4 all ok.
+    # m = min(5, 5, 4) = 4, R^2 = max(5, 5, 2) = 5, ||w||^2 = 10,
+    # bound = 5 * 10 / 16 = 3.125 >= 2 updates.
+    X, y = np.array([[1, 2], [2, -1], [-1, -1]]), np.array([1, 1, -1])
+    w, updates, m, R2, bound = sol.perceptron_origin_bound(X, y)
+    assert np.array_equal(w, [3, 1]) and updates == 2
+    assert (m, R2) == (4, 5) and bound == pytest.approx(3.125)
+    loops = sol.perceptron_origin_bound_loops(X, y)
+    assert np.array_equal(loops[0], w) and loops[1:] == (2, 4, 5, pytest.approx(3.125))
+
+
+@FAST
+@given(arrays(np.int64, (4, 2), elements=st.integers(-3, 3)),
+       arrays(np.int64, 2, elements=st.integers(-3, 3)))
+def test_origin_bound_agrees_with_loops_and_novikoff(sol, X, w_true):
+    """On separable data the vectorised and loop results agree and updates <= the bound."""
+    s = X @ w_true
+    if np.any(s == 0):
+        return
+    y = np.where(s > 0, 1, -1)
+    w, updates, m, R2, bound = sol.perceptron_origin_bound(X, y)
+    lw, lu, lm, lR2, lbound = sol.perceptron_origin_bound_loops(X, y)
+    assert np.array_equal(w, lw) and (updates, m, R2) == (lu, lm, lR2)
+    assert bound == pytest.approx(lbound) and m > 0 and updates <= bound + 1e-9
+
+
+def test_origin_steps_hand_example(sol):
+    """The run of test_origin_bound_hand_example, line by line, without a bias."""
+    X, y = np.array([[1, 2], [2, -1], [-1, -1]]), np.array([1, 1, -1])
+    assert sol.perceptron_origin_steps(X, y).splitlines() == [
+        "pass 1, A: [0, 0].[1, 2] = 0, y = +1, margin 0 -> update",
+        "           w = [1, 2]",
+        "pass 1, B: [1, 2].[2, -1] = 0, y = +1, margin 0 -> update",
+        "           w = [3, 1]",
+        "pass 1, C: [3, 1].[-1, -1] = -4, y = -1, margin 4 -> ok",
+        "pass 2, A: [3, 1].[1, 2] = 5, y = +1, margin 5 -> ok",
+        "pass 2, B: [3, 1].[2, -1] = 5, y = +1, margin 5 -> ok",
+        "pass 2, C: [3, 1].[-1, -1] = -4, y = -1, margin 4 -> ok",
+    ]
