@@ -250,10 +250,11 @@ def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) 
             written = kind.written_as(mistake.answer, spec, ctx)
             matches = written is not None and kind.same_text(value, written)
         if matches:
+            shown, held = _held_back(kind, rendered(mistake.feedback, ctx), target, spec, ctx)
+            reveal = (rendered(mistake.reveal, ctx),) if mistake.reveal else ()
             return _verdict(spec, status="incorrect", credit=mistake.credit,
-                            messages=(rendered(mistake.feedback, ctx),),
-                            revealing=(rendered(mistake.reveal, ctx),) if mistake.reveal
-                            else (), diagnosis=f"mistake:{mistake.tag}", read_as=read_as)
+                            messages=(shown,), revealing=(*held, *reveal),
+                            diagnosis=f"mistake:{mistake.tag}", read_as=read_as)
     # after the catalogue: an exact catalogued mistake beats "give more digits"
     early = kind.precheck(text, value, target, spec, ctx)
     if early is not None:
@@ -264,6 +265,33 @@ def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) 
     return _verdict(spec, status="incorrect", credit=kind.partial(value, target, spec),
                       messages=tuple(messages), diagnosis=finding.tag if finding else None,
                       read_as=read_as)
+
+
+def _held_back(kind: AnswerKind[V], feedback: str, target: V, spec: PartSpec, ctx: Context
+               ) -> tuple[str, tuple[str, ...]]:
+    """The feedback to show while a try is left, and the sentences held back until the last
+    try because they state the answer (a number or a sum the part would accept): whatever
+    an author wrote, a copied number never earns a retry's credit."""
+    if spec.kind not in ("number", "integer"):
+        return feedback, ()
+    from mldrill.answers.reveals import revealing
+
+    def accepts(v: float) -> bool:
+        try:
+            return bool(kind.agree(cast(V, v), target, spec, ctx))
+        except (TypeError, ValueError, ArithmeticError):
+            return False
+
+    if revealing(feedback, accepts) is None:
+        return feedback, ()
+    sentences = re.split(r"(?<=[.;:!?])\s+(?=[A-Z(])", feedback.strip())
+    keep = [s for s in sentences if revealing(s, accepts) is None]
+    held = [s for s in sentences if s not in keep]
+    shown = " ".join(keep) if keep else "This is a known slip; the worked numbers are shown " \
+        "after your last try."
+    if keep:
+        shown += " (The numbers follow after your last try.)"
+    return shown, (" ".join(held),)
 
 
 def rendered(template: str, ctx: Context) -> str:

@@ -383,6 +383,8 @@ def render_validate(reports: list[FamilyReport], diagnostics: list[Diagnostic], 
         for w in r.warnings:
             style = "red" if strict else "yellow"
             plain(con, f"{r.path}: {r.id}: {'error' if strict else 'warning'}: {w}", style)
+        for note in r.notes:
+            plain(con, f"{r.path}: {r.id}: note: {note}", "cyan")
     failed = sum(1 for r in reports if r.errors or (strict and r.warnings))
     ok = len(reports) - failed
     summary = (f"{files} file{'s' if files != 1 else ''}, {len(reports)} famil"

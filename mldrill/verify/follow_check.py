@@ -111,13 +111,13 @@ def _one(family: ProblemFamily, part: PartSpec, earlier: str, label: str, value:
     try:
         target = follow_target(family, part, ctx, {earlier: got})
         typed = kind.format(target, part, ctx)
-        kind.read(typed, part, ctx)
+        read_back, _ = kind.read(typed, part, ctx)
     except _SKIP:
         # the reference is undefined on this wrong answer (e.g. a log of -1), or cannot be
         # typed (e.g. a select-all choice with nothing selected)
         return
-    if kind.agree(target, right, part, ctx):
-        return  # this wrong answer does not change the part: nothing to follow
+    if kind.agree(target, right, part, ctx) or kind.agree(read_back, right, part, ctx):
+        return  # this wrong answer does not change the part (at the precision asked for)
     if simplified(family, part, ctx, {earlier: got.value}):
         return  # a trivial earlier answer (all zeros...) rightly earns no follow-through
     report.sensitive.add(part.name)

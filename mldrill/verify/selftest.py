@@ -27,11 +27,11 @@ from mldrill.answers.precision import (
     rounded_answer,
     tolerance_for,
 )
+from mldrill.answers.reveals import revealing
 from mldrill.bank.model import PartSpec, ProblemFamily
 from mldrill.errors import MldrillError
 from mldrill.verify.follow_check import check_follow
 from mldrill.verify.methods import METHODS
-from mldrill.verify.reveals import revealing
 
 if TYPE_CHECKING:
     from mldrill.values import Functions, JsonObject, Value
@@ -45,6 +45,9 @@ class FamilyReport:
     distinct: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # worth an author's look but safe for students (never fail --strict): feedback the
+    # checker holds back because it states the answer, a slip right on some variants
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -53,7 +56,7 @@ class FamilyReport:
     def to_json(self) -> JsonObject:
         return {"id": self.id, "path": self.path, "seeds": self.seeds,
                 "distinct_variants": self.distinct, "ok": self.ok, "errors": self.errors,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "notes": self.notes}
 
 
 MAX_ERRORS_PER_FAMILY = 5
@@ -154,17 +157,18 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                                    "answer tried: nothing follows through")
     for key, runs in leaks.items():
         part_name, tag = key.split(":", 1)
-        report.warnings.append(
-            f"part {part_name}: the feedback of mistake '{tag}' is shown while a try is left, "
-            f"but on {len(runs)} of {report.seeds} seeds it gives the answer away (e.g. "
-            f"'{runs[0]}'): move the numbers that reveal it into the mistake's 'reveal:' text")
+        report.notes.append(
+            f"part {part_name}: the feedback of mistake '{tag}' states the answer on "
+            f"{len(runs)} of {report.seeds} seeds (e.g. '{runs[0]}'), so the checker holds "
+            "those sentences back until the last try: move the numbers into the mistake's "
+            "'reveal:' text and keep the method in 'feedback'")
     for key, count in coincide.items():
         part_name, tag = key.split(":", 1)
         if count == report.seeds and report.seeds > 0:
             report.errors.append(f"part {part_name}: mistake '{tag}' equals the reference for "
                                  "every seed tried, so it can never be diagnosed")
         elif count and not _acknowledged(family, part_name, tag):
-            report.warnings.append(
+            report.notes.append(
                 f"part {part_name}: mistake '{tag}' equals the reference on {count} of "
                 f"{report.seeds} seeds, where a student who makes it is marked right: add a "
                 "constraint that rules those variants out, or say why it is right there "
