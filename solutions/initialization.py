@@ -15,6 +15,8 @@ import math
 import numpy as np
 
 __all__ = [
+    "relu_chain_variances",
+    "relu_chain_variances_brute",
     "xavier_var",
     "xavier_uniform_bound",
     "he_var",
@@ -143,3 +145,45 @@ def preactivation_variances_loops(v0, fan_ins, weight_vars, relu=False):
         else:
             second_moment, mean_a = var_z, 0.0
     return np.array(out)
+
+
+def relu_chain_variances(v0, fans, weight_vars):
+    """Var(z_l) of each layer of a bias-free ReLU chain z_l = W_l ReLU(z_(l-1)).
+
+    Inputs of variance v0 (mean 0); layer l has fan-in fans[l] and weight variance
+    weight_vars[l]. Var(z_1) = n_0 s_1 v0; after a ReLU the second moment of a symmetric z
+    is Var(z)/2."""
+    out = []
+    second = float(v0)  # E[input^2] for layer 1: the raw input
+    for n, s in zip(fans, weight_vars, strict=True):
+        var = n * s * second
+        out.append(var)
+        second = var / 2
+    return np.array(out)
+
+
+def relu_chain_variances_brute(v0, fans, weight_vars, grid=20001):
+    """relu_chain_variances by numerical integration of the ReLU's second moment.
+
+    E[ReLU(z)^2] is z^2 times the normal density integrated over z > 0 (trapezoids), and
+    each layer's variance an explicit sum over its fan-in of Var(w) E[a_i^2]."""
+    import math
+
+    out = []
+    second = float(v0)
+    for n, s in zip(fans, weight_vars, strict=True):
+        var = 0.0
+        for _ in range(int(n)):
+            var += s * second
+        out.append(var)
+        sd = math.sqrt(var)
+        top = 12 * sd
+        h = top / (grid - 1)
+        total = 0.0
+        for k in range(grid):
+            z = k * h
+            f = z * z * math.exp(-z * z / (2 * var)) / (sd * math.sqrt(2 * math.pi))
+            total += f * (0.5 if k in (0, grid - 1) else 1.0)
+        second = total * h
+    return np.array(out)
+

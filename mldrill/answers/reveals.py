@@ -18,7 +18,7 @@ from mldrill.errors import MldrillError
 
 # A run of arithmetic: numbers joined by operators and brackets ("64 * (16 + 1)").
 _NUM = r"\d+(?:\.\d+)?"
-_RUN = re.compile(r"[-(]*" + _NUM + r"(?:\s*[-+*/^×·]\s*[-(]*" + _NUM + r"\)*)*\)*")
+_RUN = re.compile(r"(?<![\w.^])[-(]*" + _NUM + r"(?:\s*[-+*/^×·]\s*[-(]*" + _NUM + r"\)*)*\)*")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:/\d+)?(?![\w.])")
 SMALL = 12  # bare whole numbers up to this are counts and indices, not answers
 

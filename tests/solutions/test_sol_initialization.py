@@ -56,3 +56,13 @@ def test_preactivation_variances_validation(sol):
         sol.preactivation_variances(1, [2.5], 0.1)
     with pytest.raises(ValueError, match="non-negative"):
         sol.preactivation_variances_loops(1, [3], -0.1)
+
+
+
+def test_relu_chain_variances_by_hand(sol):
+    """Inputs of variance 2 through LeCun (1/8 on 8 inputs), He (2/16) and 4/32 weights:
+    Var(z1) = 8 * 1/8 * 2 = 2; Var(z2) = 16 * 2/16 * 2/2 = 2; Var(z3) = 32 * 4/32 * 2/2 = 4.
+    The brute route integrates the ReLU's second moment numerically."""
+    args = (2, [8, 16, 32], [1 / 8, 2 / 16, 4 / 32])
+    np.testing.assert_allclose(sol.relu_chain_variances(*args), [2, 2, 4])
+    np.testing.assert_allclose(sol.relu_chain_variances_brute(*args), [2, 2, 4], rtol=1e-6)
