@@ -142,37 +142,34 @@ def children(node: Node) -> tuple[Node, ...]:
 
 def substitute(node: Node, names: dict[str, Node]) -> Node:
     """A copy of the tree with each Name in `names` replaced by its tree."""
-    import dataclasses
 
     if isinstance(node, Name):
         return names.get(node.id, node)
+    return map_children(node, lambda child: substitute(child, names))
+
+
+def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
+    """A copy of `node` with `fn` applied to each direct child (the node itself when no
+    child changes)."""
+    import dataclasses
+
     changes: dict[str, object] = {}
     for f in dataclasses.fields(node):
         v = getattr(node, f.name)
         if isinstance(v, Node):
-            changes[f.name] = substitute(v, names)
+            changes[f.name] = fn(v)
         elif isinstance(v, tuple) and v and all(isinstance(x, Node) for x in v):
-            changes[f.name] = tuple(substitute(x, names) for x in v)
+            changes[f.name] = tuple(fn(x) for x in v)
         elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
-            changes[f.name] = tuple((k, substitute(x, names)) for k, x in v)
+            changes[f.name] = tuple((k, fn(x)) for k, x in v)
     return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
 
 
 def folded(node: Node) -> Node:
     """The tree with arithmetic on whole numbers worked out, for showing: `(8 - 4)*log(1 -
     t)` is `4*log(1 - t)` (only exact whole results: 6/4 stays a fraction as typed)."""
-    import dataclasses
 
-    changes: dict[str, object] = {}
-    for f in dataclasses.fields(node):
-        v = getattr(node, f.name)
-        if isinstance(v, Node):
-            changes[f.name] = folded(v)
-        elif isinstance(v, tuple) and v and all(isinstance(x, Node) for x in v):
-            changes[f.name] = tuple(folded(x) for x in v)
-        elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
-            changes[f.name] = tuple((k, folded(x)) for k, x in v)
-    node = dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
+    node = map_children(node, folded)
     if isinstance(node, Unary) and node.op == "-" and _whole(node.operand):
         value = -int(node.operand.value)  # type: ignore[attr-defined]
         return Num(value, str(value), pos=node.pos) if value >= 0 else node
@@ -196,21 +193,11 @@ def _whole(node: Node) -> bool:
 def typable(node: Node) -> Node:
     """The tree with Python's conditional `a if c else b` written as `where(c, a, b)`, which
     a student can type (an answer key must be typable)."""
-    import dataclasses
 
     if isinstance(node, IfExp):
         return Call("where", (typable(node.test), typable(node.body), typable(node.orelse)),
                     pos=node.pos)
-    changes: dict[str, object] = {}
-    for f in dataclasses.fields(node):
-        v = getattr(node, f.name)
-        if isinstance(v, Node):
-            changes[f.name] = typable(v)
-        elif isinstance(v, tuple) and v and all(isinstance(x, Node) for x in v):
-            changes[f.name] = tuple(typable(x) for x in v)
-        elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
-            changes[f.name] = tuple((k, typable(x)) for k, x in v)
-    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
+    return map_children(node, typable)
 
 
 # Precedence for printing with the fewest parentheses (higher binds tighter).
