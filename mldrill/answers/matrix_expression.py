@@ -175,6 +175,7 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         scalars = _scalars(ctx)
         values = []
         strict = not spec.options.get("broadcast", False)
+        singular = False
         for env in instances(spec, ctx, symmetric):
             try:
                 v = evaluate(expr, {**CONSTANTS, **scalars, **env}, functions,
@@ -185,8 +186,16 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
                     raise AnswerParseError(expr.source, exc.col or 0, exc.message) from None
                 return MatrixValue(expr, (), exc.mismatch)
             except EvaluationError as exc:
-                return MatrixValue(expr, (), exc.message)
+                if "singular" not in exc.message.lower():
+                    return MatrixValue(expr, (), exc.message)
+                singular = True  # a shape error on another trial says more: keep looking
+                continue
             values.append(np.asarray(array_like(v), dtype=float))
+        if singular:
+            # the same on every seed, whichever sizes the trials drew
+            return MatrixValue(expr, (), "it inverts a matrix that is singular for some sizes "
+                                         "of the dimensions (e.g. X.T @ X when X has fewer "
+                                         "rows than columns)")
         return MatrixValue(expr, tuple(values))
 
     def written_as(self, expr: str, spec: PartSpec, ctx: Context) -> str | None:

@@ -118,6 +118,10 @@ def _inv(a: ArrayLike) -> Value:
     arr = np.asarray(a, dtype=float)
     if arr.ndim == 0:
         return 1.0 / arr[()]
+    if arr.ndim == 2 and arr.shape[0] == arr.shape[1] and arr.size and \
+            np.linalg.cond(arr) > 1e12:
+        # numerically singular: LAPACK may still return huge numbers instead of failing
+        raise np.linalg.LinAlgError("Singular matrix")
     return np.linalg.inv(arr)
 
 
