@@ -188,15 +188,14 @@ def test_step_and_comparison(check, spec):
     assert check(s, "heaviside(z)").status == "correct"
 
 
-def test_the_key_shows_worked_out_arithmetic(spec):
+def test_the_key_shows_worked_out_arithmetic(spec, ctx):
     """Parameters become numbers in the key, with whole-number arithmetic worked out:
     `a*log(t) + (b - a)*log(1 - t)` with a = 4, b = 8 is `4*log(t) + 4*log(1 - t)`."""
     from mldrill.answers.base import KINDS, cached_target
-    from tests.answers.conftest import make_ctx
 
     s = spec("expression", "a*log(t) + (b - a)*log(1 - t)",
              options={"variables": {"t": [0.1, 0.9]}})
-    ctx = make_ctx({"a": 4, "b": 8})
+    context = ctx({"a": 4, "b": 8})
     kind = KINDS["expression"]
-    assert kind.format(cached_target(kind, s.answer, s, ctx), s, ctx) == \
+    assert kind.format(cached_target(kind, s.answer, s, context), s, context) == \
         "4*log(t) + 4*log(1 - t)"

@@ -266,19 +266,18 @@ def test_the_broadcast_default_follows_the_prompt(tmp_path):
     assert any("broadcast must be true or false" in d.message for d in cat.diagnostics)
 
 
-def test_fixed_sizes_give_a_tall_matrix(check, spec):
+def test_fixed_sizes_give_a_tall_matrix(check, spec, ctx):
     """`sizes: {n: 6, d: 3}` fixes X as 6 x 3 on every trial (normal equations need a tall
     X: X.T @ X is then invertible); the other letters stay distinct and random."""
     from mldrill.answers.matrix_expression import instances
-    from tests.answers.conftest import make_ctx
 
     opts = {"symbols": {"X": ["n", "d"], "y": ["n", 1], "B": ["k", "k"]},
             "sizes": {"n": 6, "d": 3}}
     s = spec("matrix_expression", "inv(X.T @ X) @ X.T @ y", options=opts)
-    ctx = make_ctx()
-    for env in instances(s, ctx):
+    context = ctx()
+    for env in instances(s, context):
         assert env["X"].shape == (6, 3) and env["B"].shape[0] not in (6, 3)
-    assert check(s, "inv(X.T @ X) @ X.T @ y", ctx=ctx).status == "correct"
+    assert check(s, "inv(X.T @ X) @ X.T @ y", ctx=context).status == "correct"
 
 
 @pytest.mark.parametrize("sizes", [{"n": 0}, {"n": 99}, {"n": "six"}, [6, 3], {"n": True}])

@@ -35,17 +35,17 @@ def test_an_unknown_method_lists_the_ones_that_work(check, spec):
 
 @pytest.mark.parametrize("text", ["(x > y)", "where(x > y, 1, 0)", "heaviside(x - y)",
                                   "np.where(x > y, 1, 0)", "step(x - y)"])
-def test_a_conditional_reference_is_checked_elementwise_and_typable(check, spec, text):
+def test_a_conditional_reference_is_checked_elementwise_and_typable(check, spec, text, ctx):
     """An expression reference `1 if x > y else 0` is computed at every sample point
     (not as one truth value), and its key `where(x > y, 1, 0)` is something a student can
     type; each equivalent form is accepted."""
     from mldrill.answers.base import KINDS, cached_target
-    from tests.answers.conftest import make_ctx
 
     s = spec("expression", "1 if x > y else 0",
              options={"variables": {"x": [-2, 2], "y": [-2, 2]}})
     assert check(s, text).status == "correct", text
-    ctx = make_ctx()
-    key = KINDS["expression"].format(cached_target(KINDS["expression"], s.answer, s, ctx), s, ctx)
+    context = ctx()
+    key = KINDS["expression"].format(cached_target(KINDS["expression"], s.answer, s, context), s,
+                                     context)
     assert key == "where(x > y, 1, 0)"
     assert check(s, "(x < y)").status == "incorrect"

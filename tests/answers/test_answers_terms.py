@@ -127,16 +127,15 @@ solution: "s"
     assert report.ok, report.errors
 
 
-def test_a_singular_inverse_is_reported_the_same_way_on_every_seed(check, spec):
+def test_a_singular_inverse_is_reported_the_same_way_on_every_seed(check, spec, ctx):
     """inv(X @ X.T) with X n x d is singular whenever n > d: on every seed the student is
     told the same thing (a shape error elsewhere wins; never a bare "Singular matrix")."""
-    from tests.answers.conftest import make_ctx
 
     s = spec("matrix_expression", "inv(X.T @ X) @ X.T @ y",
              options={"symbols": {"X": ["n", "d"], "y": ["n", 1]}, "sizes": {"n": 6, "d": 3}})
     seen = set()
     for seed in range(12):
-        r = check(s, "X.T @ inv(X @ X.T) @ y", ctx=make_ctx(seed=seed))
+        r = check(s, "X.T @ inv(X @ X.T) @ y", ctx=ctx(seed=seed))
         assert r.status == "incorrect"
         seen.add(r.messages[0] if r.messages else "")
     assert len(seen) == 1, seen
