@@ -6,7 +6,8 @@ import pytest
 
 QUADRATIC = {"symbols": {"A": ["n", "n"], "x": ["n", 1]}}
 LOGDET = {"symbols": {"K": {"shape": ["n", "n"], "spd": True}}}
-NORMAL_EQ = {"symbols": {"A": ["m", "n"], "y": ["m", 1], "x": ["n", 1]}}
+# a tall A (more rows than columns), so that A.T @ A is invertible
+NORMAL_EQ = {"symbols": {"A": ["m", "n"], "y": ["m", 1], "x": ["n", 1]}, "sizes": {"m": 6, "n": 3}}
 SIGMA4 = {"variables": {"z": {"domain": [-3, 3]}}}
 THETA = {"variables": {"theta": {"domain": [0.05, 0.95]}}}
 
