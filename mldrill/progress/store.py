@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -117,6 +118,14 @@ class Attempt:
     created_at: str = ""
 
 
+def _busy(exc: sqlite3.Error) -> bool:
+    """SQLite refused for now: another connection holds a lock (SQLITE_BUSY / LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 class Store:
     """An open progress database. Use as a context manager, or call close()."""
 
@@ -129,18 +138,38 @@ class Store:
                                 f"{exc.strerror or exc}; set {ENV_HOME} to a writable "
                                 "folder") from None
         self._check_header()
-        try:
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                      isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._check_owner()
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise self._unusable(exc) from None
+        # Setting up (the journal mode, the first migration) needs locks that SQLite may
+        # refuse at once, without waiting, while another mldrill is setting up the same
+        # file: such a refusal is retried, with a short growing pause, until the timeout.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.01
+        while True:
+            try:
+                self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                          isolation_level=None)
+            except sqlite3.DatabaseError as exc:
+                raise self._unusable(exc) from None
+            try:
+                self._set_up()
+                return
+            except sqlite3.OperationalError as exc:
+                self.db.close()
+                if not _busy(exc) or time.monotonic() + pause > deadline:
+                    raise self._unusable(exc) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+            except sqlite3.DatabaseError as exc:
+                self.db.close()
+                raise self._unusable(exc) from None
+
+    def _set_up(self) -> None:
+        self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._check_owner()
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
 
     # --- opening ------------------------------------------------------------------------
 
@@ -155,10 +184,16 @@ class Store:
                 f"was left untouched. Move it away, or set {ENV_HOME} to another folder.")
 
     def _check_owner(self) -> None:
-        app = self.db.execute("PRAGMA application_id").fetchone()[0]
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self.db.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        # one read transaction: another mldrill creating the file at this moment commits
+        # its tables, application id and version together, and we see all or none of them
+        self.db.execute("BEGIN")
+        try:
+            app = self.db.execute("PRAGMA application_id").fetchone()[0]
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self.db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        finally:
+            self.db.execute("COMMIT")
         if app == 0 and version == 0 and tables == 0:
             return  # a new, empty file: ours to set up
         if app != APPLICATION_ID:
@@ -185,7 +220,7 @@ class Store:
 
     def _unusable(self, exc: sqlite3.Error) -> ProgressError:
         text = str(exc)
-        if "locked" in text or "busy" in text:
+        if _busy(exc):
             return ProgressError(f"{self.path} is busy (another mldrill is writing); try "
                                  "again in a moment")
         return ProgressError(f"{self.path} cannot be used as a progress database ({text}); "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import signal
 import sqlite3
@@ -190,3 +191,34 @@ def test_two_sessions_at_once_do_not_corrupt(tmp_path: Path) -> None:
         (card,) = store.cards()
         assert card["reviews"] == 120
     assert os.path.exists(tmp_path / DB_NAME)
+
+
+def _opener(home: str, start: multiprocessing.synchronize.Barrier,
+            errors: multiprocessing.Queue[str]) -> None:
+    start.wait()
+    try:
+        with open_store(Path(home)) as store:
+            store.record(Attempt("p", "t", 1, "x", "1", "correct", 1.0, 1.0))
+    except Exception as exc:  # reported to the test, which names it
+        errors.put(repr(exc))
+
+
+def test_several_mldrills_creating_the_store_at_once_all_succeed(tmp_path: Path) -> None:
+    """Four processes released together onto a folder with no database yet, ten times:
+    every one opens the store (none mistakes the half-created file for another program's)
+    and every row arrives."""
+    ctx = multiprocessing.get_context("fork")
+    for round_no in range(10):
+        home = tmp_path / str(round_no)
+        start, errors = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_opener, args=(str(home), start, errors)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        found = []
+        while not errors.empty():
+            found.append(errors.get())
+        assert not found and all(p.exitcode == 0 for p in procs), found
+        with open_store(home) as store:
+            assert len(store.attempts()) == 4
