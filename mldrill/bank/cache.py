@@ -61,7 +61,9 @@ class FamilyCache:
         self.dir: Path | None = None
         if base is None:
             return
-        names = sorted((k, repr(getattr(f, "provides", None))) for k, f in functions.items())
+        signature = getattr(functions, "signature", None)  # lazy.LazyFunctions: no imports
+        names = signature() if callable(signature) else sorted(
+            (k, repr(getattr(f, "provides", None))) for k, f in functions.items())
         salt = hashlib.sha1((_code_fingerprint() + repr(names)).encode()).hexdigest()[:20]
         self.dir = base / "families" / salt
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
 
 if TYPE_CHECKING:
+    from mldrill.bank.cache import FamilyCache
     from mldrill.bank.index import FamilyInfo
+    from mldrill.bank.index import FamilyLike as FamilyMeta  # a family, or its FamilyInfo
     from mldrill.bank.model import ProblemFamily
     from mldrill.values import Function
 
@@ -81,11 +83,17 @@ def problem_files(bank: Bank) -> list[Path]:
 
 @dataclass
 class Catalog:
-    families: dict[str, ProblemFamily] = field(default_factory=dict)  # by id
-    functions: dict[str, Function] = field(default_factory=dict)
+    """The families by id and the functions their expressions call. Either dicts (a full
+    load) or the lazy mappings of `mldrill.bank.lazy` (a quick start from the index), which
+    load a family or a solutions module on first access; `meta()` and `select_meta()` read
+    only what a listing needs, so choosing problems loads nothing."""
+
+    families: Mapping[str, ProblemFamily] = field(default_factory=dict)  # by id
+    functions: Mapping[str, Function] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     assignment_files: list[Path] = field(default_factory=list)  # coding assignments
+    cache: FamilyCache | None = None
 
     def get(self, problem_id: str) -> ProblemFamily:
         if problem_id in self.families:
@@ -93,20 +101,43 @@ class Catalog:
         close = difflib.get_close_matches(problem_id, list(self.families), n=3, cutoff=0.5)
         raise UnknownProblemError(problem_id, close)
 
+    def meta(self) -> Mapping[str, FamilyMeta]:
+        """Every family's id, title, topic, difficulty, tags and part names, by id, without
+        loading a family that is not loaded yet."""
+        from mldrill.bank.lazy import LazyFamilies
+
+        if isinstance(self.families, LazyFamilies):
+            return self.families.meta
+        return self.families
+
     def topics(self) -> list[str]:
-        return sorted({f.topic for f in self.families.values()})
+        return sorted({f.topic for f in self.meta().values()})
 
     def tags(self) -> list[str]:
-        return sorted({t for f in self.families.values() for t in f.tags})
+        return sorted({t for f in self.meta().values() for t in f.tags})
 
     def select(self, topics: Iterable[str] = (), tags: Iterable[str] = (),
                difficulty: str | None = None, ids: Iterable[str] = ()) -> list[ProblemFamily]:
-        """The families matching every filter given, ordered by topic, difficulty and id.
+        """The families matching every filter given (see select_meta), loaded."""
+        return [self.get(f.id) for f in self.select_meta(topics, tags, difficulty, ids)]
+
+    def select_meta(self, topics: Iterable[str] = (), tags: Iterable[str] = (),
+                    difficulty: str | None = None, ids: Iterable[str] = ()
+                    ) -> list[FamilyMeta]:
+        """The families matching every filter given, ordered by topic, difficulty and id, as
+        their metadata (`get(f.id)` loads one).
 
         `topics` and `tags` match any of those listed; `difficulty` is `3`, `2-4`, `-2` or
         `4-`; `ids` names families (each must exist). An unknown topic or tag, or a
         selection that matches nothing, is a UsageError that says what exists."""
-        chosen = [self.get(i) for i in ids] if ids else list(self.families.values())
+        meta = self.meta()
+        chosen: list[FamilyMeta] = []
+        for i in ids:
+            if i not in meta:
+                self.get(i)  # raises, with "did you mean"
+            chosen.append(meta[i])
+        if not ids:
+            chosen = list(meta.values())
         topics, tags = list(topics), list(tags)
         for word, known, what in [*((t, self.topics(), "topic") for t in topics),
                                   *((t, self.tags(), "tag") for t in tags)]:
@@ -145,7 +176,9 @@ def parse_difficulty(text: str | None) -> tuple[int, int]:
 
 
 def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic],
-                        fallback: Bank | None = None) -> dict[str, Function]:
+                        fallback: Bank | None = None,
+                        table: dict[str, tuple[str, str]] | None = None
+                        ) -> dict[str, Function]:
     """The functions problems may call: the built-ins, then each bank's solutions/ (a name
     defined twice is an error naming both files). `fallback` (the bundled bank under
     --only-bank) adds its helpers (`conv2d`, ...) without its problems; a bank's own
@@ -172,6 +205,9 @@ def reference_functions(banks: Iterable[Bank], diagnostics: list[Diagnostic],
                 continue
             functions[name] = fn
             origin[name] = where[name]
+    if table is not None:  # for the index: where each function lives (lazy.LazyFunctions)
+        table.update({k: (origin[k], repr(getattr(functions[k], "provides", None)))
+                      for k in origin})
     return functions
 
 
@@ -183,10 +219,56 @@ def list_families(extra: Iterable[str | Path] = (), *, bundled: bool = True
     from mldrill.bank.index import read_index
 
     banks = bank_dirs(extra, bundled=bundled)
-    infos = read_index(banks, [f for b in banks for f in problem_files(b)])
-    if infos is not None:
-        return infos, None
+    index = read_index(banks, [f for b in banks for f in problem_files(b)])
+    if index is not None:
+        return index.families, None
     return None, load_catalog(extra, bundled=bundled, strict=False)
+
+
+def open_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Catalog:
+    """The banks for a command that uses a few families (show, check, practice, exam...):
+    when the index says nothing changed since the last clean full load, a catalog that
+    loads each family and solutions module on first use (lazy.py), which starts in a
+    fraction of the time; otherwise a full load (strict=False: diagnostics in the
+    catalog). The two answer every lookup the same way."""
+    from mldrill.bank.index import read_index
+
+    banks = bank_dirs(extra, bundled=bundled)
+    index = read_index(banks, [f for b in banks for f in problem_files(b)]) \
+        if bundled else None  # --only-bank borrows bundled helpers the index does not cover
+    if index is None or index.functions is None:
+        return load_catalog(extra, bundled=bundled, strict=False)
+    from mldrill.bank.cache import FamilyCache
+    from mldrill.bank.lazy import LazyFamilies, LazyFunctions
+    from mldrill.expr.functions import REGISTRY
+
+    catalog = Catalog()
+    catalog.functions = LazyFunctions({k: f.numeric for k, f in REGISTRY.items()},
+                                      index.functions)
+    catalog.families = LazyFamilies(index.families, index.files, catalog)
+    catalog.files = [f for b in banks for f in problem_files(b)]
+    catalog.cache = FamilyCache(catalog.functions)
+    return catalog
+
+
+def load_one(path: Path, catalog: Catalog) -> ProblemFamily | None:
+    """One problem file's family: from the cache when its bytes were checked before, else
+    checked now (and cached when clean). None if it has problems (in catalog.diagnostics)."""
+    if catalog.cache is None:
+        from mldrill.bank.cache import FamilyCache
+
+        catalog.cache = FamilyCache(catalog.functions)
+    shown = _shown(path)
+    try:
+        key: str | None = catalog.cache.key(shown, path.read_bytes())
+    except OSError:
+        key = None
+    family = catalog.cache.get(key) if key else None
+    if family is None:
+        family = _check_file(path, shown, catalog)
+        if family is not None and key:
+            catalog.cache.put(key, family)
+    return family
 
 
 def select_families(families: Sequence[F], topics: Iterable[str] = (),
@@ -195,42 +277,35 @@ def select_families(families: Sequence[F], topics: Iterable[str] = (),
     FamilyInfo too)."""
     cat = Catalog()
     cat.families = {f.id: f for f in families}  # type: ignore[misc]
-    return cast("list[F]", cat.select(topics, tags, difficulty))
+    return cast("list[F]", cat.select_meta(topics, tags, difficulty))
 
 
 def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
                  strict: bool = True, paths: Iterable[Path] | None = None) -> Catalog:
     """Load the banks. With strict=True, any problem in any file raises BankError listing
     every problem found; with strict=False the diagnostics are returned in the catalog."""
-    from mldrill.bank.cache import FamilyCache
-
     banks = bank_dirs(extra, bundled=bundled)
     catalog = Catalog()
+    table: dict[str, tuple[str, str]] = {}
     catalog.functions = reference_functions(
-        banks, catalog.diagnostics, fallback=None if bundled else bank_at(bundled_root()))
+        banks, catalog.diagnostics, fallback=None if bundled else bank_at(bundled_root()),
+        table=table)
+    clean_functions = not catalog.diagnostics
     files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
     catalog.files = files
-    cache = FamilyCache(catalog.functions)
     first_seen: dict[str, ProblemFamily] = {}
     loaded: list[tuple[Path, ProblemFamily]] = []
+    families: dict[str, ProblemFamily] = {}
     for path in files:
-        shown = _shown(path)
         try:
-            raw = path.read_bytes()
-        except OSError:
-            raw, key = None, None
-        if raw is not None and ASSIGNMENT_RE.search(raw):
-            catalog.assignment_files.append(path)  # read by mldrill.grade, not here
-            continue
-        if raw is not None:
-            key = cache.key(shown, raw)
-        family = cache.get(key) if key else None
-        if family is None:
-            family = _check_file(path, shown, catalog)
-            if family is None:
+            if ASSIGNMENT_RE.search(path.read_bytes()):
+                catalog.assignment_files.append(path)  # read by mldrill.grade, not here
                 continue
-            if key:
-                cache.put(key, family)
+        except OSError:
+            pass  # _check_file reports it
+        family = load_one(path, catalog)
+        if family is None:
+            continue
         if family.id in first_seen:
             other = first_seen[family.id]
             m = other.source.at(("id",))
@@ -238,12 +313,14 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
                 ("id",), f"duplicate id '{family.id}' (also in {other.path}:{m.line})"))
             continue
         first_seen[family.id] = family
-        catalog.families[family.id] = family
+        families[family.id] = family
         loaded.append((path, family))
+    catalog.families = families
     if paths is None:  # the whole of every bank: what `list` can answer from next time
         from mldrill.bank.index import write_index
 
-        write_index(banks, loaded, catalog.assignment_files)
+        write_index(banks, loaded, catalog.assignment_files,
+                    table if clean_functions else None)
     if strict and catalog.diagnostics:
         raise BankError(catalog.diagnostics)
     return catalog

@@ -16,15 +16,30 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from mldrill.bank.catalog import Bank
     from mldrill.bank.model import ProblemFamily
 
-VERSION = "1"
+VERSION = "2"
+
+
+class FamilyLike(Protocol):
+    """What choosing and listing read of a family: a ProblemFamily or its FamilyInfo."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def difficulty(self) -> int: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,17 @@ class FamilyInfo:
     def of(cls, f: ProblemFamily) -> FamilyInfo:
         return cls(f.id, f.title, f.topic, f.difficulty, tuple(f.tags),
                    tuple(p.name for p in f.parts), f.path)
+
+
+@dataclass(frozen=True)
+class Index:
+    """The index of every bank, read back: each family's metadata and problem file, and
+    (when every solutions module loaded cleanly) where each reference function is defined:
+    name -> (module file, repr of its `provides`)."""
+
+    families: list[FamilyInfo]
+    files: dict[str, Path]
+    functions: dict[str, tuple[str, str]] | None
 
 
 def _index_path(banks: Sequence[Bank]) -> Path | None:
@@ -75,7 +101,7 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> list[FamilyInfo] | None:
+def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
     """Every family of `files` from the index, or None unless all are there unchanged."""
     from mldrill.bank.catalog import ASSIGNMENT_RE
 
@@ -88,6 +114,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> list[FamilyInfo]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     out = []
+    where: dict[str, Path] = {}
     for f in files:
         entry = entries.get(str(f))
         if not isinstance(entry, dict):
@@ -108,12 +135,22 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> list[FamilyInfo]
                                   tuple(info["part_names"]), str(info["path"])))
         except (KeyError, TypeError, ValueError):
             return None
-    return out
+        where[out[-1].id] = f
+    table = data.get("functions")
+    functions: dict[str, tuple[str, str]] | None = None
+    if isinstance(table, dict):
+        try:
+            functions = {str(k): (str(v[0]), str(v[1])) for k, v in table.items()}
+        except (TypeError, IndexError, KeyError):
+            functions = None
+    return Index(out, where, functions)
 
 
 def write_index(banks: Sequence[Bank], families: Iterable[tuple[Path, ProblemFamily]],
-                assignment_files: Iterable[Path]) -> None:
-    """Record the clean families of a full load, by file (never raises: optional)."""
+                assignment_files: Iterable[Path],
+                functions: Mapping[str, tuple[str, str]] | None = None) -> None:
+    """Record the clean families of a full load, by file, and where each reference function
+    is defined (None when a solutions module had a problem) (never raises: optional)."""
     path = _index_path(banks)
     if path is None:
         return
@@ -129,7 +166,10 @@ def write_index(banks: Sequence[Bank], families: Iterable[tuple[Path, ProblemFam
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"version": VERSION, "files": entries}), encoding="utf-8")
+        tmp.write_text(json.dumps({"version": VERSION, "files": entries,
+                                   "functions": None if functions is None
+                                   else {k: list(v) for k, v in functions.items()}}),
+                       encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         try:

@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from mldrill.errors import Diagnostic
@@ -32,20 +33,11 @@ def load_solutions(
     functions: dict[str, Function] = {}
     origin: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    tag = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
     for path in sorted(folder.glob("*.py")):
-        if path.name.startswith("_") and path.name != "__init__.py":
-            continue
-        if path.name == "__init__.py":
-            continue
-        name = f"mldrill_solutions_{tag}_{path.stem}"
+        if path.name.startswith("_"):
+            continue  # a private helper (or __init__.py): not loaded as a module of functions
         try:
-            spec = importlib.util.spec_from_file_location(name, path)
-            if spec is None or spec.loader is None:
-                raise ImportError("cannot load")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
+            module = load_module(path)
         except SyntaxError as exc:
             problems.append(Diagnostic(str(path), exc.lineno or 1, exc.offset or 1,
                                        f"syntax error: {exc.msg}"))
@@ -72,3 +64,24 @@ def load_solutions(
             origin[fname] = str(path)
     _CACHE[folder] = (functions, origin, problems)
     return _CACHE[folder]
+
+
+def load_module(path: Path) -> ModuleType:
+    """One solutions module, loaded from its file once per process under a name made from
+    its folder (the same module whether the whole folder or only this file is loaded)."""
+    path = path.resolve()
+    tag = hashlib.sha1(str(path.parent).encode()).hexdigest()[:8]
+    name = f"mldrill_solutions_{tag}_{path.stem}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module

@@ -57,10 +57,10 @@ class Banks:
             raise UsageError("--only-bank needs a bank: give --bank DIR or set MLDRILL_BANK")
 
     def catalog(self) -> Catalog:
-        from mldrill.bank.catalog import load_catalog
+        from mldrill.bank.catalog import open_catalog
 
         self._check_only()
-        cat = load_catalog(self.extra, bundled=self.bundled, strict=False)
+        cat = open_catalog(self.extra, bundled=self.bundled)
         _warn_broken(cat.diagnostics)
         return cat
 

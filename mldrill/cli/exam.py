@@ -30,10 +30,11 @@ from mldrill.cli.render import (
 from mldrill.cli.terminal import ignore_ctrl_c, interactive, redraw
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
-    from mldrill.bank.catalog import Catalog
-    from mldrill.bank.model import ProblemFamily
+    from mldrill.bank.catalog import Catalog, FamilyMeta
     from mldrill.cli.env import Terminal
     from mldrill.practice.exam import ExamReport, ExamRun
     from mldrill.values import Json
@@ -130,7 +131,7 @@ def _left_text(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
-def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+def run_exam(term: Terminal, cat: Catalog, families: Sequence[FamilyMeta], *, seed: int,
              count: int, minutes: float, save: bool, settings: Mapping[str, Json]) -> ExitStatus:
     """Sit a paper on `term`; returns the exit code (0, or 130 when ended by Ctrl-C)."""
     with interactive():
@@ -138,7 +139,7 @@ def run_exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, see
                      settings=settings)
 
 
-def _exam(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+def _exam(term: Terminal, cat: Catalog, families: Sequence[FamilyMeta], *, seed: int,
           count: int, minutes: float, save: bool, settings: Mapping[str, Json]) -> ExitStatus:
     from mldrill.practice.exam import ExamRun, build_paper
     from mldrill.progress.store import open_store

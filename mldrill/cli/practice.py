@@ -27,8 +27,9 @@ from mldrill.cli.render import (
 from mldrill.cli.terminal import ignore_ctrl_c, interactive
 
 if TYPE_CHECKING:
-    from mldrill.bank.catalog import Catalog
-    from mldrill.bank.model import ProblemFamily
+    from collections.abc import Sequence
+
+    from mldrill.bank.catalog import Catalog, FamilyMeta
     from mldrill.cli.env import Terminal
     from mldrill.practice.session import ProblemRun, SessionSummary
     from mldrill.progress.store import Store
@@ -88,7 +89,7 @@ def _when(iso: str | None, now: datetime) -> str:
     return "in under a minute"
 
 
-def run_practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+def run_practice(term: Terminal, cat: Catalog, families: Sequence[FamilyMeta], *, seed: int,
                  count: int, tries: int, problem_seed: int | None, save: bool) -> ExitStatus:
     """Run a session on `term`; returns the exit code (0, or 130 after Ctrl-C)."""
     with interactive():
@@ -96,7 +97,7 @@ def run_practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *,
                          problem_seed=problem_seed, save=save)
 
 
-def _practice(term: Terminal, cat: Catalog, families: list[ProblemFamily], *, seed: int,
+def _practice(term: Terminal, cat: Catalog, families: Sequence[FamilyMeta], *, seed: int,
               count: int, tries: int, problem_seed: int | None, save: bool) -> ExitStatus:
     from mldrill.practice.session import Session, plan
     from mldrill.progress.store import open_store

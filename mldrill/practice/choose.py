@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 from mldrill.errors import UsageError
 
 if TYPE_CHECKING:
-    from mldrill.bank.catalog import Catalog
-    from mldrill.bank.model import ProblemFamily
+    from mldrill.bank.catalog import Catalog, FamilyMeta
     from mldrill.values import JsonObject
 
 MINUTES_PER_QUESTION = 6.0
@@ -31,7 +30,7 @@ class PracticePlan:
     """The families of a session, its seed, and the variant seed when a single problem
     was asked for with --seed (None: a variant drawn by the session)."""
 
-    families: list[ProblemFamily]
+    families: list[FamilyMeta]  # metadata: the session loads the ones it deals
     seed: int
     problem_seed: int | None
 
@@ -45,7 +44,7 @@ def practice_plan(catalog: Catalog, words: Iterable[str], problem: str | None,
     ids = [w for w in words if w in catalog.families]
     if problem:
         ids.append(problem)
-    families = catalog.select([w for w in words if w not in ids], tags, difficulty, ids)
+    families = catalog.select_meta([w for w in words if w not in ids], tags, difficulty, ids)
     problem = problem or (ids[0] if len(ids) == 1 and len(words) == 1 else None)
     session_seed = seed if seed is not None and not problem else fresh_seed
     return PracticePlan(families, session_seed, seed if problem else None)
@@ -56,7 +55,7 @@ class ExamPlan:
     """The families a paper is drawn from, its seed and the minutes allowed, and the
     settings recorded with it."""
 
-    families: list[ProblemFamily]
+    families: list[FamilyMeta]  # metadata: the paper loads the ones it draws
     seed: int
     minutes: float
     topics: list[str]
@@ -76,7 +75,7 @@ def exam_plan(catalog: Catalog, topics: Iterable[str], count: int, minutes: floa
     """`topics` as given (repeated or comma-separated); no minutes: 6 per question."""
     chosen = split_words(topics)
     tags = list(tags)
-    families = catalog.select(chosen, tags, difficulty)
+    families = catalog.select_meta(chosen, tags, difficulty)
     if not families:
         raise UsageError("no problems match the topics, tags and difficulty given")
     allowed = minutes if minutes is not None else MINUTES_PER_QUESTION * count

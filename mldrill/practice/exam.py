@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mldrill.answers.base import PartResult, check_part
 from mldrill.answers.follow import judge
@@ -31,9 +31,12 @@ from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
 
 if TYPE_CHECKING:
-    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.catalog import Catalog, FamilyMeta
+    from mldrill.bank.index import FamilyLike
     from mldrill.bank.model import ProblemFamily
     from mldrill.values import Json, JsonObject
+
+M = TypeVar("M", bound="FamilyLike")  # a family, or its listing metadata (FamilyInfo)
 
 
 @dataclass(frozen=True)
@@ -46,19 +49,19 @@ class Question:
         return self.variant.family
 
 
-def draw_families(families: Sequence[ProblemFamily], count: int, rng: VariantRNG,
-                  repeat: bool = True) -> list[ProblemFamily]:
+def draw_families(families: Sequence[M], count: int, rng: VariantRNG,
+                  repeat: bool = True) -> list[M]:
     """`count` families with topics taken in turn: distinct while they last, then (with
     `repeat`) drawn again; without `repeat` at most one of each."""
     if not families:
         return []
-    by_topic: dict[str, list[ProblemFamily]] = {}
+    by_topic: dict[str, list[M]] = {}
     for f in sorted(families, key=lambda f: f.id):
         by_topic.setdefault(f.topic, []).append(f)
     pools = {t: rng.shuffled(fs) for t, fs in sorted(by_topic.items())}
     topics = rng.shuffled(sorted(pools))
     target = count if repeat else min(count, len(families))
-    chosen: list[ProblemFamily] = []
+    chosen: list[M] = []
     while len(chosen) < target:
         for t in topics:
             if len(chosen) == target:
@@ -71,13 +74,15 @@ def draw_families(families: Sequence[ProblemFamily], count: int, rng: VariantRNG
     return chosen
 
 
-def build_paper(catalog: Catalog, families: Sequence[ProblemFamily], count: int,
+def build_paper(catalog: Catalog, families: Sequence[FamilyMeta], count: int,
                 seed: int) -> list[Question]:
-    """`count` questions drawn from `families` for `seed` (see draw_families), each with
-    its own variant seed."""
+    """`count` questions drawn from `families` (metadata will do: the drawn ones are
+    loaded from the catalog) for `seed` (see draw_families), each with its own variant
+    seed."""
     rng = VariantRNG("exam", seed)
     chosen = draw_families(families, count, rng)
-    return [Question(i + 1, make_variant(f, rng.integer(0, 99_999), catalog.functions))
+    return [Question(i + 1, make_variant(catalog.get(f.id), rng.integer(0, 99_999),
+                                         catalog.functions))
             for i, f in enumerate(chosen)]
 
 

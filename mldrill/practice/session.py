@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mldrill.answers.base import PartResult
 from mldrill.answers.follow import judge
@@ -29,9 +29,12 @@ from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
 
 if TYPE_CHECKING:
-    from mldrill.bank.catalog import Catalog
+    from mldrill.bank.catalog import Catalog, FamilyMeta
+    from mldrill.bank.index import FamilyLike
     from mldrill.bank.model import ProblemFamily
     from mldrill.values import Json
+
+M = TypeVar("M", bound="FamilyLike")  # a family, or its listing metadata (FamilyInfo)
 
 Clock = Callable[[], float]          # seconds that only go forward (time.monotonic)
 WallClock = Callable[[], datetime]   # the time of day, aware (UTC)
@@ -206,9 +209,10 @@ class Session:
         if self.store is not None:
             self.store.record(replace(attempt, session_id=self.session_id))
 
-    def deal(self, family: ProblemFamily, seed: int | None = None) -> ProblemRun:
+    def deal(self, family: FamilyMeta, seed: int | None = None) -> ProblemRun:
+        """A run of `family` (metadata will do: it is loaded from the catalog here)."""
         vseed = seed if seed is not None else self.rng.integer(0, 99_999)
-        variant = make_variant(family, vseed, self.catalog.functions)
+        variant = make_variant(self.catalog.get(family.id), vseed, self.catalog.functions)
         return ProblemRun(variant, self.tries, self.record, self.mode, self.clock)
 
     def finish(self, run: ProblemRun) -> str | None:
@@ -236,14 +240,14 @@ class Session:
         return self.summary
 
 
-def plan(families: Sequence[ProblemFamily], store: Store | None, count: int,
-         rng: VariantRNG, now: datetime | None = None) -> list[ProblemFamily]:
+def plan(families: Sequence[M], store: Store | None, count: int,
+         rng: VariantRNG, now: datetime | None = None) -> list[M]:
     """The order to deal `count` problems from `families`: reviews that are due first
     (most overdue first), then the weakest topics (lowest accuracy so far), then new
     material (easiest first, topics interleaved), then anything else, repeating if needed."""
     now = now or utc_now()
     by_id = {f.id: f for f in families}
-    due: list[ProblemFamily] = []
+    due: list[M] = []
     accuracy: dict[str, list[float]] = {}
     seen: set[str] = set()
     if store is not None:
@@ -262,7 +266,7 @@ def plan(families: Sequence[ProblemFamily], store: Store | None, count: int,
             for f in rng.shuffled([f for f in families if f.topic == t])]
     new = _interleave([f for f in families if f.id not in seen], rng)
     rest = rng.shuffled(list(families))
-    order: list[ProblemFamily] = []
+    order: list[M] = []
     for f in [*due, *weak, *new, *rest]:
         if f not in order:
             order.append(f)
@@ -271,13 +275,13 @@ def plan(families: Sequence[ProblemFamily], store: Store | None, count: int,
     return [order[i % len(order)] for i in range(count)]
 
 
-def _interleave(families: list[ProblemFamily], rng: VariantRNG) -> list[ProblemFamily]:
+def _interleave(families: list[M], rng: VariantRNG) -> list[M]:
     """Easiest first, and consecutive problems from different topics where possible."""
-    by_topic: dict[str, list[ProblemFamily]] = {}
+    by_topic: dict[str, list[M]] = {}
     for f in sorted(families, key=lambda f: (f.difficulty, f.id)):
         by_topic.setdefault(f.topic, []).append(f)
     topics = rng.shuffled(sorted(by_topic))
-    out: list[ProblemFamily] = []
+    out: list[M] = []
     while any(by_topic.values()):
         for t in topics:
             if by_topic[t]:
