@@ -195,6 +195,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15, help="start-ups of each command")
     ap.add_argument("--answers", type=int, default=40,
                     help="timed answers per kind (after the first)")
+    ap.add_argument("--startup-only", action="store_true",
+                    help="only part 1: start-up to the first prompt")
     args = ap.parse_args()
     py = sys.executable
     started = time.perf_counter()
@@ -215,6 +217,8 @@ def main() -> None:
             print(f"  {name:<42} {med * 1e3:7.1f} ms {p95 * 1e3:7.1f} ms"
                   f"   {med / bmed:5.2f}x baseline")
 
+        if args.startup_only:
+            return
         n = args.answers
         echo = echo_round_trips(env, max(n, 20))
         emed, ep95 = stats(echo)

@@ -234,7 +234,8 @@ def open_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> C
     from mldrill.bank.index import read_index
 
     banks = bank_dirs(extra, bundled=bundled)
-    index = read_index(banks, [f for b in banks for f in problem_files(b)]) \
+    files = [f for b in banks for f in problem_files(b)]
+    index = read_index(banks, files) \
         if bundled else None  # --only-bank borrows bundled helpers the index does not cover
     if index is None or index.functions is None:
         return load_catalog(extra, bundled=bundled, strict=False)
@@ -246,7 +247,7 @@ def open_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> C
     catalog.functions = LazyFunctions({k: f.numeric for k, f in REGISTRY.items()},
                                       index.functions)
     catalog.families = LazyFamilies(index.families, index.files, catalog)
-    catalog.files = [f for b in banks for f in problem_files(b)]
+    catalog.files = files
     catalog.cache = FamilyCache(catalog.functions)
     return catalog
 

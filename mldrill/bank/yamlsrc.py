@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from mldrill.errors import Diagnostic
 
 if TYPE_CHECKING:
+    import yaml
+
     from mldrill.values import Yaml
 
 PathKey = tuple[str | int, ...]
@@ -93,7 +93,9 @@ def load_yaml(path: str | Path, text: str | None = None, shown: str | None = Non
                                                "tab used for indentation; YAML needs spaces"))
     # libyaml (when PyYAML has it) composes ~10x faster; on an error, the pure-Python
     # parser runs again for its clearer message ("expected ',' or ']', but got ...").
-    loader = _FAST(text)
+    import yaml  # here, not at the top: unpickling a checked family needs no parser
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError:
@@ -109,10 +111,9 @@ def load_yaml(path: str | Path, text: str | None = None, shown: str | None = Non
     return data, smap
 
 
-_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _compose_slowly(loader: yaml.SafeLoader, shown: str) -> yaml.Node | None:
+    import yaml
+
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -129,6 +130,8 @@ def _compose_slowly(loader: yaml.SafeLoader, shown: str) -> yaml.Node | None:
 def _build(node: yaml.Node, key: PathKey, smap: SourceMap,
            loader: yaml.constructor.SafeConstructor,
            lines: list[str]) -> Yaml:
+    import yaml
+
     smap.values[key] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         result: dict[object, Yaml] = {}
@@ -168,14 +171,19 @@ def check_shape(text: str, shown: str, *, max_depth: int = 64, aliases: bool = T
     and tags (`!!python/object`). Scanning is iterative, so it never overflows the stack.
     Raises YamlLoadError pointing at the offending token; a syntax error is left for the
     composer to report."""
+    import yaml
+
+    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+               yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
     depth = 0
     try:
         for tok in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(tok, _OPEN):
+            if isinstance(tok, opening):
                 depth += 1
                 if depth > max_depth:
                     raise _at(shown, tok, f"nested more than {max_depth} levels deep")
-            elif isinstance(tok, _CLOSE):
+            elif isinstance(tok, closing):
                 depth -= 1
             elif not aliases and isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
                 raise _at(shown, tok, "anchors and aliases (& and *) are not allowed here; "
@@ -185,11 +193,6 @@ def check_shape(text: str, shown: str, *, max_depth: int = 64, aliases: bool = T
                                       "here; quote a value that starts with !")
     except yaml.YAMLError:
         return
-
-
-_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
-         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
-_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 
 
 def _at(shown: str, tok: yaml.Token, message: str) -> YamlLoadError:
