@@ -15,6 +15,7 @@ from mldrill.bank.schema_follow import (
     names_in,
 )
 from mldrill.bank.yamlsrc import PathKey
+from mldrill.expr.functions import CONSTANTS
 
 if TYPE_CHECKING:
     from mldrill.values import Value, Yaml
@@ -85,6 +86,9 @@ def check_parts(c: Checker, raw: Yaml, names: set[str]) -> list[PartSpec]:
         if name and not NAME_RE.match(name):
             c.err((*key, "name"), f"part name '{name}' must start with a letter and use "
                                   "letters, digits and _")
+        elif name in CONSTANTS:  # `e + 1` in a later answer could mean either
+            c.err((*key, "name"), f"part name '{name}' hides the constant {name}: a later "
+                                  "answer could not say which it means; rename the part")
         if name in seen:
             c.err((*key, "name"), f"duplicate part name '{name}'")
         seen.add(name)
