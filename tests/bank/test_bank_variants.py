@@ -157,3 +157,15 @@ def test_tolerance_written_1e_4_is_a_number(tmp_path: Path) -> None:
     cat, fam = family(tmp_path, "prompt: P\nparts:\n  - name: a\n    kind: number\n"
                                 "    answer: '1/3'\n    tolerance: {rel: 1e-4}\n")
     assert fam.parts[0].tolerance.rel == 1e-4
+
+
+def test_a_constraint_guards_the_derived_parameters_after_it(tmp_path: Path) -> None:
+    """A constraint is checked as soon as its names are drawn, so a derived parameter after
+    it never sees a variant the constraint rules out (1/(a - b) with a == b never runs)."""
+    cat, fam = family(tmp_path, "params:\n  a: {type: int, low: 1, high: 2}\n"
+                                "  b: {type: int, low: 1, high: 2}\n"
+                                "  r: {type: derived, expr: '1 / (a - b)'}\n"
+                                "constraints:\n  - 'a != b'\nprompt: P\n")
+    for seed in range(40):
+        p = make_variant(fam, seed, cat.functions).params
+        assert p["a"] != p["b"] and p["r"] == 1 / (p["a"] - p["b"])
