@@ -35,7 +35,7 @@ from mldrill.grade.submissions import (
     student_id,
 )
 from mldrill.score import DIGITS, Score, total
-from mldrill.sheets.build import SheetSpec, questions, token_ok
+from mldrill.sheets.build import SheetSpec, changed_questions, questions, token_ok
 from mldrill.text import clean, clean_line
 
 if TYPE_CHECKING:
@@ -319,6 +319,15 @@ def _grade_one_file(path: Path, spec: SheetSpec, catalog: Catalog, identity: str
         return SheetGrade(shown, student, spec.title, "not gradable",
                           message=f"'{student}' is not on this sheet's roster")
     qs = questions(spec, catalog, student)
+    changed = changed_questions(spec, student, qs)
+    if changed:
+        listed = ", ".join(f"{n} ({qs[n - 1].variant.family.id})" for n in changed)
+        return SheetGrade(shown, student, spec.title, "not gradable", message=(
+            f"question{'s' if len(changed) > 1 else ''} {listed} no longer "
+            f"ha{'ve' if len(changed) > 1 else 's'} the answers handed out: the problem bank "
+            "or mldrill changed since `mldrill sheet new` made this sheet. Grade with the "
+            "mldrill and bank that made it (nothing was graded against numbers the student "
+            "never saw)."))
     known = {(q.number, p.name) for q in qs for p in q.variant.parts}
     extra = sorted(set(answers) - known)
     if extra:

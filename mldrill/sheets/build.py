@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from mldrill.errors import UsageError
 from mldrill.variants.generate import Variant, make_variant
@@ -55,6 +55,7 @@ class SheetData(TypedDict):
     minutes: float | None
     shared: bool
     students: list[StudentData]
+    fingerprints: NotRequired[dict[str, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,19 @@ class SheetSpec:
     minutes: float | None = None
     shared: bool = False
     students: tuple[Student, ...] = field(default=(Student(SOLO),))
+    # student id -> each question's answer fingerprint, as handed out (see fingerprint());
+    # empty for a sheet made before fingerprints were kept
+    fingerprints: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_data(self) -> SheetData:
-        return {"title": self.title, "seed": self.seed, "problems": list(self.problems),
-                "secret": self.secret, "exam": self.exam, "minutes": self.minutes,
-                "shared": self.shared,
-                "students": [{"id": s.id, "name": s.name} for s in self.students]}
+        data: SheetData = {
+            "title": self.title, "seed": self.seed, "problems": list(self.problems),
+            "secret": self.secret, "exam": self.exam, "minutes": self.minutes,
+            "shared": self.shared,
+            "students": [{"id": s.id, "name": s.name} for s in self.students]}
+        if self.fingerprints:
+            data["fingerprints"] = {k: list(v) for k, v in self.fingerprints.items()}
+        return data
 
     @classmethod
     def from_data(cls, data: object, where: str) -> SheetSpec:
@@ -86,7 +94,9 @@ class SheetSpec:
                        bool(d.get("exam", False)), d.get("minutes"),
                        bool(d.get("shared", False)),
                        tuple(Student(str(s["id"]), str(s.get("name") or ""))
-                             for s in d.get("students") or [{"id": SOLO}]))
+                             for s in d.get("students") or [{"id": SOLO}]),
+                       {str(k): tuple(str(x) for x in v)
+                        for k, v in (d.get("fingerprints") or {}).items()})
         except (KeyError, TypeError, ValueError) as exc:
             raise UsageError(f"{where} is not a sheet description written by `mldrill sheet "
                              f"new` ({exc!r})") from None
@@ -111,6 +121,28 @@ def token(spec: SheetSpec, student: str) -> str:
 
 def token_ok(spec: SheetSpec, student: str, given: str) -> bool:
     return hmac.compare_digest(token(spec, student), str(given))
+
+
+def fingerprint(variant: Variant) -> str:
+    """What a question asks for, in short: its family and the reference answer of each part.
+    Kept with the sheet when it is made and compared when it is graded, so a bank or an
+    mldrill that now computes other answers for the same seed (a family edited or upgraded
+    since the sheets were handed out) is caught instead of grading against numbers the
+    student never saw."""
+    h = hashlib.sha256(variant.family.id.encode())
+    for part in variant.family.parts:
+        h.update(b"\0" + part.name.encode() + b"\0" + variant.answer_text(part.name).encode())
+    return h.hexdigest()[:16]
+
+
+def changed_questions(spec: SheetSpec, student: str, qs: Sequence[Question]) -> list[int]:
+    """The numbers of the questions whose answers differ from those handed out (none when
+    the sheet kept no fingerprints for the student)."""
+    kept = spec.fingerprints.get("*" if spec.shared else student)
+    if not kept:
+        return []
+    return [q.number for q in qs
+            if q.number > len(kept) or kept[q.number - 1] != fingerprint(q.variant)]
 
 
 @dataclass(frozen=True)

@@ -171,4 +171,8 @@ def sheet_yaml(spec: SheetSpec) -> str:
     lines.append("students:")
     lines += [f"  - {{id: {_yaml_str(s['id'])}, name: {_yaml_str(s['name'])}}}"
               for s in data["students"]]
+    if "fingerprints" in data:  # each question's answers, to catch a bank changed since
+        lines.append("fingerprints:")
+        lines += [f"  {_yaml_str(sid)}: [{', '.join(prints)}]"
+                  for sid, prints in data["fingerprints"].items()]
     return "\n".join(lines) + "\n"

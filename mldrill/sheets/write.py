@@ -12,11 +12,11 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mldrill.sheets.build import SheetSpec, questions
+from mldrill.sheets.build import SheetSpec, fingerprint, questions
 from mldrill.sheets.render import answers_yaml, sheet_markdown, sheet_tex, sheet_yaml
 
 if TYPE_CHECKING:
@@ -59,9 +59,13 @@ def _write(path: Path, text: str) -> None:
 def planned_files(spec: SheetSpec, catalog: Catalog, out: Path) -> dict[Path, str]:
     """Every file the sheet's folder will hold (PDFs aside), with its text."""
     key = out / "key"
+    handed_out = {student.id: questions(spec, catalog, student.id) for student in spec.students}
+    spec = replace(spec, fingerprints={
+        ("*" if spec.shared else sid): tuple(fingerprint(q.variant) for q in qs)
+        for sid, qs in handed_out.items()})
     files = {key / "sheet.yaml": sheet_yaml(spec)}
     for student in spec.students:
-        qs = questions(spec, catalog, student.id)
+        qs = handed_out[student.id]
         folder = out / student.id
         files.update({
             folder / "sheet.md": sheet_markdown(spec, student, qs),

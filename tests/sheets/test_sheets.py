@@ -271,3 +271,53 @@ def test_latex_compiles(cli, tmp_path, roster) -> None:
                            "-output-directory", str(tmp_path), str(out / "key" / "bob.tex")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def _bank_sheet(cli, tmp_path: Path, roster: Path) -> tuple[Path, Path, Path]:
+    """A sheet of the fixture bank's demo-transpose, made with --bank, for three students."""
+    bank = tmp_path / "bank"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "bank", bank)
+    out = tmp_path / "hw"
+    result = cli("--bank", str(bank), "sheet", "new", "--problems", "demo-transpose",
+                 "--seed", "5", "--out", str(out), "--no-pdf", "--students", str(roster))
+    assert result.exit_code == 0, result.output
+    return bank, out, bank / "problems" / "demo" / "matrix.yaml"
+
+
+def _bank_grade(cli, bank: Path, path: Path, key: Path) -> dict:
+    result = cli("--bank", str(bank), "grade", str(path), "--key", str(key), "--format", "json")
+    return json.loads(result.output)
+
+
+def test_a_bank_changed_since_the_sheet_was_made_is_caught(cli, tmp_path, roster) -> None:
+    """Sheets keep each question's answer fingerprint: after the family is edited so the
+    same seed computes other answers, grading refuses (naming the question and family)
+    instead of grading against numbers the student never saw; the batch goes on, and
+    a wording-only edit changes nothing."""
+    bank, out, family = _bank_sheet(cli, tmp_path, roster)
+    assert "fingerprints:" in (out / "key" / "sheet.yaml").read_text()
+    text = family.read_text()
+    family.write_text(text.replace("Give A^T (the transpose)", "Write A^T, the transpose"))
+    data = _bank_grade(cli, bank, out / "key" / "alice.yaml", out / "key")
+    assert data["gradable"] and data["score"] == data["max_score"] > 0, data
+    family.write_text(text.replace("low: -3, high: 3", "low: -4, high: 4"))
+    data = _bank_grade(cli, bank, out / "key" / "alice.yaml", out / "key")
+    assert not data["gradable"] and data["outcome"] == "not gradable"
+    assert "question 1 (demo-transpose) no longer has the answers handed out" in \
+        data["message"]
+    shutil.copyfile(out / "key" / "bob.yaml", out / "bob" / "answers.yaml")
+    folder = cli("--bank", str(bank), "grade", str(out), "--key", str(out / "key"),
+                 "--format", "json")
+    reports = json.loads(folder.output)["reports"]
+    assert sorted(r["student"] for r in reports) == ["alice", "bob", "carol"]
+    assert all(r["outcome"] == "not gradable" and "no longer has" in r["message"]
+               for r in reports), reports
+
+
+def test_a_sheet_made_before_fingerprints_still_grades(cli, tmp_path, roster) -> None:
+    """A key written by an older mldrill (no fingerprints) is graded as before."""
+    bank, out, _ = _bank_sheet(cli, tmp_path, roster)
+    sheet = out / "key" / "sheet.yaml"
+    sheet.write_text(sheet.read_text().split("fingerprints:")[0])
+    data = _bank_grade(cli, bank, out / "key" / "bob.yaml", out / "key")
+    assert data["gradable"] and data["score"] == data["max_score"] > 0, data
