@@ -307,7 +307,7 @@ def test_a_bank_changed_since_the_sheet_was_made_is_caught(cli, tmp_path, roster
         data["message"]
     shutil.copyfile(out / "key" / "bob.yaml", out / "bob" / "answers.yaml")
     folder = cli("--bank", str(bank), "grade", str(out), "--key", str(out / "key"),
-                 "--format", "json")
+                 "--format", "json", "-o", str(tmp_path / "grades.csv"))
     reports = json.loads(folder.output)["reports"]
     assert sorted(r["student"] for r in reports) == ["alice", "bob", "carol"]
     assert all(r["outcome"] == "not gradable" and "no longer has" in r["message"]
