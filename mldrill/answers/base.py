@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from mldrill.bank.model import PartSpec, Tolerance
-from mldrill.errors import AnswerParseError, EvaluationError
+from mldrill.errors import AnswerParseError, EvaluationError, MldrillError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
@@ -267,25 +267,49 @@ def _judge(kind: AnswerKind[V], spec: PartSpec, text: str | None, ctx: Context) 
                       read_as=read_as)
 
 
+STRUCTURED = ("vector", "matrix", "shape", "expression", "matrix_expression")
+
+
+def leak_finder(kind: AnswerKind[V], target: V, spec: PartSpec, ctx: Context,
+                given: str = "") -> Callable[[str], str | None] | None:
+    """A function giving the first thing in a text that states the part's answer: a number
+    or a sum the part would accept (number and integer parts), or a bracketed vector,
+    matrix or shape, a rendered matrix grid, or the right-hand side of an '=' that reads as
+    an accepted answer (the other kinds). Whatever is already in `given` (the prompt) does
+    not count. None for kinds where a text cannot state the answer (choices)."""
+    from mldrill.answers.reveals import revealing, revealing_text
+
+    if spec.kind in ("number", "integer"):
+        def accepts(v: float) -> bool:
+            try:
+                return bool(kind.agree(cast(V, v), target, spec, ctx))
+            except (TypeError, ValueError, ArithmeticError):
+                return False
+
+        return lambda text: revealing(text, accepts, given)
+    if spec.kind not in STRUCTURED:
+        return None
+
+    def reads_right(text: str) -> bool:
+        try:
+            value, _ = kind.read(text, spec, ctx)
+            return bool(kind.agree(value, target, spec, ctx))
+        except (MldrillError, TypeError, ValueError, ArithmeticError, RecursionError):
+            return False
+
+    return lambda text: revealing_text(text, reads_right, given)
+
+
 def _held_back(kind: AnswerKind[V], feedback: str, target: V, spec: PartSpec, ctx: Context
                ) -> tuple[str, tuple[str, ...]]:
     """The feedback to show while a try is left, and the sentences held back until the last
-    try because they state the answer (a number or a sum the part would accept): whatever
-    an author wrote, a copied number never earns a retry's credit."""
-    if spec.kind not in ("number", "integer"):
-        return feedback, ()
-    from mldrill.answers.reveals import revealing
-
-    def accepts(v: float) -> bool:
-        try:
-            return bool(kind.agree(cast(V, v), target, spec, ctx))
-        except (TypeError, ValueError, ArithmeticError):
-            return False
-
-    if revealing(feedback, accepts) is None:
+    try because they state the answer (see leak_finder): whatever an author wrote, a copied
+    answer never earns a retry's credit."""
+    leak = leak_finder(kind, target, spec, ctx)
+    if leak is None or leak(feedback) is None:
         return feedback, ()
     sentences = re.split(r"(?<=[.;:!?])\s+(?=[A-Z(])", feedback.strip())
-    keep = [s for s in sentences if revealing(s, accepts) is None]
+    keep = [s for s in sentences if leak(s) is None]
     held = [s for s in sentences if s not in keep]
     shown = " ".join(keep) if keep else "This is a known slip; the worked numbers are shown " \
         "after your last try."

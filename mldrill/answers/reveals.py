@@ -57,3 +57,65 @@ def revealing(text: str, accepts: Callable[[float], bool], given: str = "") -> s
         if value is not None and accepts(value):
             return run
     return None
+
+
+# --- vectors, matrices, shapes and formulas ------------------------------------------------
+
+_GRID_ROW = re.compile(r"\[\s*-?[\d.]+(?:[\s,]+-?[\d.]+)*\s*\]")
+_RHS = re.compile(r"=\s*([^=;\n]+)")
+_CLAUSE_END = re.compile(r"\.\s|\.$|,\s+(?:so|and|which|not|but|then|where)\b")
+
+
+def _bracket_groups(text: str) -> list[str]:
+    """Every balanced [...] or (...) group, as written (nested ones too)."""
+    out, stack = [], []
+    pairs = {"]": "[", ")": "("}
+    for i, ch in enumerate(text):
+        if ch in "[(":
+            stack.append((ch, i))
+        elif ch in pairs and stack and stack[-1][0] == pairs[ch]:
+            _, start = stack.pop()
+            out.append(text[start:i + 1])
+        elif ch in pairs:
+            stack.clear()
+    return out
+
+
+def _grids(text: str) -> list[str]:
+    """Matrices as templates render them, one row per line ('[ 1  -2 ]' over '[ 3   4 ]'),
+    each joined into one literal ([[1, -2], [3, 4]])."""
+    out, rows = [], []
+    for line in [*text.splitlines(), ""]:
+        found = _GRID_ROW.findall(line)
+        if len(found) == 1:
+            rows.append("[" + ", ".join(found[0].strip("[] ").replace(",", " ").split()) + "]")
+            continue
+        if len(rows) > 1:
+            out.append("[" + ", ".join(rows) + "]")
+        rows = []
+    return out
+
+
+def structured_candidates(text: str) -> list[str]:
+    """What a feedback text could state a vector, matrix, shape or formula answer with:
+    every bracketed group, every rendered matrix grid, and the right-hand side of every
+    '=' up to the end of its clause; longest first."""
+    found = set(_bracket_groups(text)) | set(_grids(text))
+    for m in _RHS.finditer(text):
+        rhs = _CLAUSE_END.split(m.group(1), maxsplit=1)[0].strip().rstrip(".:")
+        if rhs:
+            found.add(rhs)
+    return sorted((f for f in found if len(f) > 1), key=len, reverse=True)
+
+
+def revealing_text(text: str, accepts: Callable[[str], bool], given: str = "") -> str | None:
+    """The first candidate (see structured_candidates) the part would accept as its answer,
+    unless the prompt already shows it; else None. `accepts` reads a candidate as the
+    student's answer would be read (it never raises)."""
+    shown = set(structured_candidates(given)) | {g.replace(" ", "") for g in _bracket_groups(given)}
+    for candidate in structured_candidates(text):
+        if candidate in shown or candidate.replace(" ", "") in shown:
+            continue
+        if accepts(candidate):
+            return candidate
+    return None

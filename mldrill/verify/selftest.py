@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mldrill.answers.base import KINDS, Context, cached_target, check_part, rendered
+from mldrill.answers.base import KINDS, Context, cached_target, check_part, leak_finder, rendered
 from mldrill.answers.follow import links
 from mldrill.answers.precision import (
     NUMERIC_KINDS,
@@ -27,7 +27,6 @@ from mldrill.answers.precision import (
     rounded_answer,
     tolerance_for,
 )
-from mldrill.answers.reveals import revealing
 from mldrill.bank.model import PartSpec, ProblemFamily
 from mldrill.errors import MldrillError
 from mldrill.verify.follow_check import check_follow
@@ -210,17 +209,17 @@ def _tolerance_text(precision: Precision) -> str:
 def _leaks(part: PartSpec, ctx: Context, prompt: str) -> list[tuple[str, str]]:
     """(part:tag, text) for catalogued feedback, shown while a try is left, that states
     the answer."""
-    if part.kind not in ("number", "integer"):
-        return []
     kind = KINDS[part.kind]
     try:
         target = cached_target(kind, part.answer, part, ctx)
     except (MldrillError, ValueError, TypeError, ArithmeticError):
         return []
+    leak = leak_finder(kind, target, part, ctx, prompt)
+    if leak is None:
+        return []
     out = []
     for m in part.mistakes:
-        text = rendered(m.feedback, ctx)
-        run = revealing(text, lambda v: bool(kind.agree(v, target, part, ctx)), prompt)
+        run = leak(rendered(m.feedback, ctx))
         if run is not None:
             out.append((f"{part.name}:{m.tag}", run))
     return out

@@ -18,6 +18,11 @@ CATALOG = load_catalog(strict=False)
 FAMILIES = sorted(CATALOG.families.values(), key=lambda f: f.id)
 IDS = [f.id for f in FAMILIES]
 REPO = Path(__file__).parents[2]
+# Seeds per family on every test run (171 families): enough to catch a broken family at
+# once. The depth is `mldrill validate --seeds 200 --strict` over the whole bank, run before
+# a bank change lands (and recorded in its notes); these keep the suite within minutes.
+SELFTEST_SEEDS = range(8)
+PERTURBED_SEEDS = range(5)
 
 
 def test_bundled_bank_has_no_file_errors() -> None:
@@ -35,8 +40,8 @@ def test_bundled_bank_covers_core_topics_and_every_kind() -> None:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_family_self_test_passes_strictly(family) -> None:
-    """Reference accepted, verifications pass, mistakes diagnosed, fully specified: 25 seeds."""
-    report = selftest_family(family, range(25), CATALOG.functions)
+    """Reference accepted, verifications pass, mistakes diagnosed, fully specified: 8 seeds."""
+    report = selftest_family(family, SELFTEST_SEEDS, CATALOG.functions)
     assert report.ok, "\n".join(report.errors)
     assert not report.warnings, report.warnings
 
@@ -59,8 +64,8 @@ def _perturbed(kind: str, target, text: str) -> str | None:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_family_rejects_perturbed_answers(family) -> None:
-    """A perturbed version of the reference answer is never accepted (10 seeds)."""
-    for seed in range(10):
+    """A perturbed version of the reference answer is never accepted (5 seeds)."""
+    for seed in PERTURBED_SEEDS:
         variant = make_variant(family, seed, CATALOG.functions)
         ctx = variant.context
         for part in family.parts:
@@ -103,7 +108,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
 def test_reference_accepted_for_any_seed(family, seed) -> None:
     """For arbitrary seeds (not just 0..N), the typed reference answer of every part is
