@@ -308,9 +308,11 @@ def _held_back(kind: AnswerKind[V], feedback: str, target: V, spec: PartSpec, ct
     leak = leak_finder(kind, target, spec, ctx)
     if leak is None or leak(feedback) is None:
         return feedback, ()
-    sentences = re.split(r"(?<=[.;:!?])\s+(?=[A-Z(])", feedback.strip())
+    # sentences, and the clause after a colon ("The sign is flipped: dL/dz = p - 0.")
+    sentences = re.split(r"(?<=[.;!?])\s+(?=[A-Z(])|(?<=:)\s+", feedback.strip())
     keep = [s for s in sentences if leak(s) is None]
     held = [s for s in sentences if s not in keep]
+    keep = [s[:-1] + "." if s.endswith(":") else s for s in keep]
     shown = " ".join(keep) if keep else "This is a known slip; the worked numbers are shown " \
         "after your last try."
     if keep:
