@@ -38,6 +38,25 @@ def _words(text: str) -> str:
     return " ".join(text.lower().replace("`", "").split()).strip(" .")
 
 
+def _after_common_start(options: dict[str, str]) -> dict[str, str]:
+    """Each option without the words every option starts with ("g(t) = " in `g(t) = e^t`,
+    `g(t) = log(t)`, ...): what tells the options apart, which a student may type alone.
+    Empty unless the options share such a start and the rests are distinct; a one-letter
+    rest is left out (a letter stays a letter)."""
+    import os
+
+    if len(options) < 2:
+        return {}
+    common = os.path.commonprefix(list(options.values()))
+    common = common[:common.rfind(" ") + 1]  # whole words only
+    if not common.strip():
+        return {}
+    rests = {letter: w[len(common):].strip() for letter, w in options.items()}
+    if len(set(rests.values())) != len(rests):
+        return {}
+    return {letter: r for letter, r in rests.items() if len(r) > 1}
+
+
 def _by_option_text(text: str, spec: PartSpec, ctx: Context | None) -> str | None:
     """Letters for an answer given as the options' own words, as shown ("green" or
     "G) green" for `G) green`; "red, green" for select-all), or None. Only a text that
@@ -54,6 +73,8 @@ def _by_option_text(text: str, spec: PartSpec, ctx: Context | None) -> str | Non
     if len(set(options.values())) != len(options):
         return None  # two options read alike: only letters can tell them apart
     by_words = {w: letter for letter, w in options.items() if w}
+    for letter, rest in _after_common_start(options).items():
+        by_words.setdefault(rest, letter)  # "log(t)" for `D) g(t) = log(t)`
     pieces = [text] if not spec.options.get("select_all") else re.split(r"[,;]", text)
     letters = []
     for piece in pieces:

@@ -134,3 +134,23 @@ def test_options_that_read_alike_need_letters(check, spec):
     s = spec("choice", "A", options={"choices": {"A": "yes", "B": "Yes"}})
     assert check(s, "yes").status == "invalid"
     assert check(s, "A").status == "correct"
+
+
+LINKS = {"choices": {"A": "g(t) = 1 / (1 + e^(-t))", "B": "g(t) = e^t", "C": "g(t) = t",
+                     "D": "g(t) = log(t)", "E": "g(t) = log(t / (1 - t))"}}
+
+
+@pytest.mark.parametrize("text, status", [
+    ("log(t)", "correct"),            # the words that tell the options apart
+    ("g(t) = log(t)", "correct"),     # the whole option
+    ("D) log(t)", "correct"),         # the letter and its words agree
+    ("B) log(t)", "invalid"),         # they disagree: neither is guessed
+    ("e^t", "incorrect"),             # another option, by its distinguishing words
+    ("log", "invalid"),               # part of an option is not an option
+    ("t", "invalid"),                 # a single letter stays a letter (T: no such option)
+])
+def test_options_sharing_a_start_may_be_given_by_what_differs(check, spec, text, status):
+    """Options that all start `g(t) = ` accept the rest alone (`log(t)`), never a part of
+    it, and a one-letter rest is not read as words."""
+    result = check(spec("choice", "D", options=LINKS), text)
+    assert result.status == status, (text, result)
