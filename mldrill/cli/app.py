@@ -562,4 +562,41 @@ def report(
 def main(terminal: Terminal | None = None) -> None:
     """The `mldrill` command. `terminal`: what `practice` and `exam` talk to, instead of the
     process's own (mldrill/cli/env.py)."""
+    import sys
+
+    _only(invoked_command(sys.argv[1:]))
     app(prog_name="mldrill", obj=terminal)
+
+
+ROOT_OPTIONS_WITH_VALUE = ("--bank",)
+
+
+def invoked_command(args: Sequence[str]) -> str | None:
+    """The subcommand the arguments name (the first word after the root options), or
+    None (no command: help, --version)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in ROOT_OPTIONS_WITH_VALUE:
+            skip = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _only(name: str | None) -> None:
+    """Keep only the command (or command group) about to run: typer builds every
+    registered command's parameters from its signature at each start (~25 ms for all of
+    them); an unknown name keeps them all, for the "no such command" suggestions."""
+    if name is None:
+        return
+    commands = [c for c in app.registered_commands
+                if (c.name or (c.callback.__name__ if c.callback else "").replace("_", "-"))
+                == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups

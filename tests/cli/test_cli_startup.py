@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,30 @@ def test_python_dash_m_runs_the_cli() -> None:
                          text=True)
     assert out.returncode == 0
     assert out.stdout.startswith("mldrill ")
+
+
+@pytest.mark.parametrize("args, name", [
+    (["list", "--topic", "conv"], "list"),
+    (["--bank", "practice", "show", "x"], "show"),   # --bank's value is not the command
+    (["--debug", "--only-bank", "sheet", "new"], "sheet"),
+    (["--help"], None), ([], None), (["--version"], None), (["--", "list"], None),
+])
+def test_the_command_about_to_run_is_found_after_the_root_options(args, name) -> None:
+    """main() builds only the command named (typer would build all ~25 at each start)."""
+    from mldrill.cli.app import invoked_command
+
+    assert invoked_command(args) == name
+
+
+def test_a_start_builds_only_its_command_and_keeps_every_message() -> None:
+    """Run as the console script does: a command works, a group's subcommand works, and a
+    misspelt command still gets the suggestion drawn from every command."""
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mldrill", *args], capture_output=True,
+                              text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})
+
+    assert run("list", "--json", "--topic", "conv").stdout.lstrip().startswith("[")
+    assert "Write a sheet per student" in run("sheet", "new", "--help").stdout
+    wrong = run("practise")
+    assert wrong.returncode == 2 and "Did you mean 'practice'?" in wrong.stderr
+    assert "practice" in run("--help").stdout and "grade" in run("--help").stdout
