@@ -292,3 +292,22 @@ def test_follow_through_from_a_rounded_right_answer_accepts_either_route() -> No
                             only_given=True)
         kl_part = next(r for r in got.parts if r.name == "KL_pq")
         assert kl_part.status == "correct" and kl_part.follow_through is not None, kl_part
+
+
+def test_follow_through_that_shows_on_few_variants_is_not_called_broken(tmp_path) -> None:
+    """A part whose reference moves with the earlier answer only on some variants (k = 1,
+    one draw in five) passes a 3-seed self-test: whether a part follows through is looked
+    for over 40 seeds, whatever --seeds says."""
+    text = STEPS.replace(
+        '  w1ref: {type: derived, expr: "w0 - eta * 2 * (w0 - c)"}\n',
+        '  w1ref: {type: derived, expr: "w0 - eta * 2 * (w0 - c)"}\n'
+        '  k: {type: choice, values: [0, 0, 0, 0, 1]}\n').replace(
+        'answer: "w1ref - eta * 2 * (w1ref - c)"',
+        'answer: "c + (1 - 2 * eta)**2 * (w0 - c) + k * (w1ref - (w0 - eta * 2 * (w0 - c)))"')
+    cat, family = _family(tmp_path, text)
+    assert family is not None, [d.message for d in cat.diagnostics]
+    ks = [make_variant(family, s, cat.functions).params["k"] for s in range(3)]
+    assert ks == [0, 0, 0]  # the seeds asked for never show it
+    report = selftest_family(family, range(3), cat.functions)
+    assert report.ok, report.errors
+    assert not any("follows through" in w for w in report.warnings), report.warnings
