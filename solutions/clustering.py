@@ -63,6 +63,7 @@ __all__ = [
     "gmm1d_mstep_brute",
     "hc_average_linkage_draw",
     "hc_single_complete_draw",
+    "kmeans_lloyd_draw",
 ]
 
 METHODS = ("single", "complete", "average", "weighted")
@@ -720,3 +721,40 @@ def hc_single_complete_draw(rng, params):
 
 
 hc_single_complete_draw.provides = tuple(f"v{k}" for k in range(10))
+
+
+def _lloyd_1d_moves(x, c):
+    """Iterations of 2-means on the 1-D points ``x`` from centroids ``c`` that change the
+    assignment, or None if some iteration meets a tie or an empty cluster."""
+    labels, moves = None, 0
+    for _ in range(100):
+        d = [((v - c[0]) ** 2, (v - c[1]) ** 2) for v in x]
+        if any(abs(a - b) <= 1e-9 for a, b in d):
+            return None
+        new = [int(b < a) for a, b in d]
+        if len(set(new)) < 2:
+            return None
+        if new == labels:
+            return moves
+        labels, moves = new, moves + 1
+        c = [sum(v for v, j in zip(x, new, strict=True) if j == k) / new.count(k)
+             for k in (0, 1)]
+    return None
+
+
+def kmeans_lloyd_draw(rng, params):
+    """Draws the 6 distinct points x (0..14) and the 2 starting centroids c0 of kmeans-lloyd-run.
+
+    c0 holds two distinct values of 0..14 in increasing order. They are redrawn until no
+    iteration meets a tie or an empty cluster and three or four iterations change the
+    assignment. The last draw is returned if none fits: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        x = rng.shuffled(range(15))[:6]
+        c0 = sorted(rng.shuffled(range(15))[:2])
+        if _lloyd_1d_moves(x, c0) in (3, 4):
+            break
+    return {"x": np.array(x, dtype=np.int64), "c0": np.array(c0, dtype=np.int64)}
+
+
+kmeans_lloyd_draw.provides = ("x", "c0")

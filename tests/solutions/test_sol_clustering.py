@@ -179,3 +179,13 @@ def test_hc_single_complete_draw_meets_its_family_constraints(sol):
         assert np.any(two["single"] != two["complete"])
         for m in ("single", "complete"):
             assert np.any((sol.hc_labels(D, m, 3) == 1) != two[m])
+
+
+def test_kmeans_lloyd_draw_meets_its_family_constraints(sol):
+    """Every draw is 6 distinct points and 2 ordered distinct centroids in 0..14 from which
+    k-means meets no tie and changes the assignment in 3 or 4 iterations."""
+    for seed in range(15):
+        d = sol.kmeans_lloyd_draw(VariantRNG("test", seed), {})
+        x, c0 = d["x"], d["c0"]
+        assert len(set(x)) == 6 and 0 <= x.min() and x.max() <= 14 and 0 <= c0[0] < c0[1] <= 14
+        assert not sol.lloyd_has_ties(x, c0) and sol.lloyd_moving_iterations(x, c0) in (3, 4)
