@@ -46,6 +46,7 @@ __all__ = [
     "knn_vote_from_distances_loops",
     "knn_loo_predictions_loops",
     "knn_vote_draw",
+    "knn_loo_choose_k_draw",
 ]
 
 _METRICS = ("euclidean", "manhattan", "sqeuclidean")
@@ -434,3 +435,51 @@ def knn_vote_draw(rng, params):
 
 
 knn_vote_draw.provides = ("X", "y", "q")
+
+
+def _knn_vote_manhattan(points, labels, q, k):
+    """The k-NN class (Manhattan, lower index first on equal distances, a tied vote to the
+    smaller label) of ``q`` among ``points`` with 0/1 ``labels``."""
+    dist = [abs(a - q[0]) + abs(b - q[1]) for a, b in points]
+    near = sorted(range(len(points)), key=lambda i: (dist[i], i))[:k]
+    ones = sum(labels[i] for i in near)
+    return int(ones > k - ones)
+
+
+def _knn_loo_choose_k_ok(X, y, q):
+    """knn-loo-choose-k's constraints for 6 distinct points ``X`` off the query ``q``."""
+    d = sorted(abs(a - q[0]) + abs(b - q[1]) for a, b in X)
+    if not (2 <= sum(y) <= 4 and d[0] < d[1] and d[2] < d[3]):
+        return False
+    if _knn_vote_manhattan(X, y, q, 3) == _knn_vote_manhattan(X, y, q, 1):
+        return False
+    if all((a - q[0]) ** 2 + (b - q[1]) ** 2 == abs(a - q[0]) + abs(b - q[1]) for a, b in X):
+        return False
+    errors = []
+    for k in (1, 3):
+        wrong = sum(_knn_vote_manhattan(X[:i] + X[i + 1:], y[:i] + y[i + 1:], X[i], k) != y[i]
+                    for i in range(6))
+        errors.append(wrong)
+    return errors[0] != errors[1] and 0 not in errors and 3 not in errors
+
+
+def knn_loo_choose_k_draw(rng, params):
+    """Draws X (6 distinct points of the grid 0..4 x 0..4), y (0/1) and q of knn-loo-choose-k.
+
+    The query q is a grid point that is none of X. They are redrawn until the family's
+    constraints hold (no tie at the 1st and 3rd nearest, 1-NN and 3-NN disagree at q, the
+    leave-one-out errors differ and are neither 0 nor 1/2). The last draw is returned if
+    none fits: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        cells = rng.shuffled(range(25))[:7]
+        X = [divmod(c, 5) for c in cells[:6]]
+        q = divmod(cells[6], 5)
+        y = [rng.integer(0, 1) for _ in range(6)]
+        if _knn_loo_choose_k_ok(X, y, q):
+            break
+    return {"X": np.array(X, dtype=np.int64), "y": np.array(y, dtype=np.int64),
+            "q": np.array(q, dtype=np.int64)}
+
+
+knn_loo_choose_k_draw.provides = ("X", "y", "q")

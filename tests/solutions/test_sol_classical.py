@@ -196,3 +196,15 @@ def test_knn_vote_draw_meets_its_family_constraints(sol, k, metric):
         votes = sol.knn_votes(X, y, q, k, metric, 3)
         assert np.count_nonzero(votes == votes.max()) == 1
         assert set(sol.knn_neighbors(X, q, k, other)) != set(sol.knn_neighbors(X, q, k, metric))
+
+
+def test_knn_loo_choose_k_draw_meets_its_family_constraints(sol):
+    """Every draw has 6 distinct grid points off the query, both classes twice or more, and
+    leave-one-out errors of 1-NN and 3-NN that differ and are neither 0 nor 1/2."""
+    for seed in range(10):
+        d = sol.knn_loo_choose_k_draw(VariantRNG("test", seed), {})
+        X, y, q = d["X"], d["y"], d["q"]
+        assert len({tuple(p) for p in X}) == 6 and np.all(np.abs(X - q).sum(1) > 0)
+        assert 2 <= y.sum() <= 4 and X.min() >= 0 and X.max() <= 4
+        e1, e3 = (np.mean(sol.knn_loo_predictions(X, y, k, "manhattan") != y) for k in (1, 3))
+        assert e1 != e3 and 0 < e1 != 0.5 and 0 < e3 != 0.5
