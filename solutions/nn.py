@@ -61,6 +61,7 @@ __all__ = [
     "mlp2_grads_draw",
     "mlp3_backward_draw",
     "sigmoid_softmax_net_draw",
+    "autoencoder_classifier_draw",
 ]
 
 
@@ -880,3 +881,34 @@ def sigmoid_softmax_net_draw(rng, params):
 
 
 sigmoid_softmax_net_draw.provides = ("x", "A1", "c1", "B2", "c2", "y")
+
+
+def autoencoder_classifier_draw(rng, params):
+    """Draws x, We, Wd, u, y of backprop-autoencoder-classifier meeting its constraints.
+
+    The ranges are the family's: x in -2..2 (two or more nonzero), We and Wd in -1..1, u
+    in {-2, -1, 1, 2}. The label is y = -sign(u . h), the only one with an active hinge
+    (y s < 1 with s != 0); the hinge weight is ``params["lam"]``. They are redrawn until
+    the code and the gradients meet the constraints. The last draw is returned if none
+    fits: the YAML constraints decide.
+    """
+    lam = int(params["lam"])
+    for _ in range(3000):
+        x = rng.integers(-2, 2, (3,))
+        We = rng.integers(-1, 1, (2, 3))
+        h = We @ x
+        if np.count_nonzero(x) < 2 or np.any(h == 0):
+            continue
+        Wd = rng.integers(-1, 1, (3, 2))
+        u = _draw_ints(rng, (-2, -1, 1, 2), (2,))
+        s = int(u @ h)
+        y = -1 if s > 0 else 1
+        r = Wd @ h - x
+        dh = Wd.T @ r - lam * y * u
+        if (s != 0 and np.any(Wd.T @ r != 0) and np.max(np.abs(r)) <= 3
+                and np.all(dh != 0) and np.max(np.abs(np.outer(dh, x))) <= 10):
+            break
+    return {"x": x, "We": We, "Wd": Wd, "u": u, "y": y}
+
+
+autoencoder_classifier_draw.provides = ("x", "We", "Wd", "u", "y")

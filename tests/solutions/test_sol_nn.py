@@ -531,3 +531,16 @@ def test_sigmoid_softmax_net_draw_meets_its_family_constraints(sol):
         assert np.all(np.abs(m1) <= 1) and np.any(m1 != 0) and m1[0] != m1[1]
         m2 = (m1 + 2) @ d["B2"] + d["c2"]
         assert np.count_nonzero(m2 == m2.max()) == 1 and int(np.argmax(m2)) != d["y"]
+
+
+def test_autoencoder_classifier_draw_meets_its_family_constraints(sol):
+    """Every draw has a nonzero code h = We x, an active hinge (y u.h < 1, u.h != 0) and a
+    gradient at h with no zero entry."""
+    for lam in (2, 3):
+        for d in _draws(lambda rng, p, lam=lam: sol.autoencoder_classifier_draw(
+                rng, {"lam": lam}), 12):
+            h = d["We"] @ d["x"]
+            s = d["u"] @ h
+            assert np.count_nonzero(d["x"]) >= 2 and np.all(h != 0) and s != 0 and d["y"] * s < 1
+            dh = d["Wd"].T @ (d["Wd"] @ h - d["x"]) - lam * d["y"] * d["u"]
+            assert np.all(dh != 0) and np.max(np.abs(np.outer(dh, d["x"]))) <= 10
