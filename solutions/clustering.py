@@ -663,20 +663,22 @@ def _hc_two(merges, k=2):
 def _hc_average_linkage_ok(d, p, q):
     """hc-average-linkage's constraints for pair distances ``d`` and the points p < q."""
     ma, tie = _hc_quick(d, "average")
-    if tie:
+    jh = _hc_join(ma, p, q)
+    if tie or jh <= d[p, q] + 0.01:
         return False
-    ms, mc, mw = (_hc_quick(d, m)[0] for m in ("single", "complete", "weighted"))
     two = _hc_two(ma)
-    if _hc_two(ms) == two or _hc_two(mc) == two:
-        return False
 
     def differ(other):
         return any(abs(x[2] - y[2]) > 0.01 for x, y in zip(ma, other, strict=True))
 
-    jh = _hc_join(ma, p, q)
-    return bool(differ(mw) and differ(ms) and differ(mc) and jh > d[p, q] + 0.01
-                and abs(_hc_join(ms, p, q) - jh) > 0.01
-                and abs(_hc_join(mw, p, q) - jh) > 0.01)
+    ms = _hc_quick(d, "single")[0]
+    if _hc_two(ms) == two or not differ(ms) or abs(_hc_join(ms, p, q) - jh) <= 0.01:
+        return False
+    mc = _hc_quick(d, "complete")[0]
+    if _hc_two(mc) == two or not differ(mc):
+        return False
+    mw = _hc_quick(d, "weighted")[0]
+    return differ(mw) and abs(_hc_join(mw, p, q) - jh) > 0.01
 
 
 def hc_average_linkage_draw(rng, params):
