@@ -45,6 +45,8 @@ __all__ = [
     "naive_bayes_posterior_brute",
     "knn_vote_from_distances_loops",
     "knn_loo_predictions_loops",
+    "knn_vote_draw",
+    "knn_loo_choose_k_draw",
 ]
 
 _METRICS = ("euclidean", "manhattan", "sqeuclidean")
@@ -388,3 +390,96 @@ def knn_loo_predictions_loops(X, y, k, metric="euclidean"):
         rest = [j for j in range(X.shape[0]) if j != i]
         out.append(knn_predict_loops(X[rest], y[rest], X[i], k, metric))
     return np.array(out)
+
+
+# --------------------------------------------------------------------------
+# parameter generator: draw knn-vote's points, labels and query so its constraints hold
+# (the family's YAML constraints still check every variant)
+# --------------------------------------------------------------------------
+
+
+def _knn_vote_ok(X, y, q, k, metric):
+    """knn-vote's constraints for points ``X`` (list of (a, b)), labels, query, k, metric."""
+    sq = [(a - q[0]) ** 2 + (b - q[1]) ** 2 for a, b in X]
+    ab = [abs(a - q[0]) + abs(b - q[1]) for a, b in X]
+    if min(ab) == 0:
+        return False
+    eu = [math.sqrt(v) for v in sq]
+    dd, do = (eu, ab) if metric == "euclidean" else (ab, eu)
+    sd, so = sorted(dd), sorted(do)
+    if not (sd[k - 2] < sd[k - 1] < sd[k] and abs(so[k - 1] - sd[k - 1]) > 1e-6
+            and (metric == "manhattan" or sorted(sq)[k - 1] > 1)):
+        return False
+    near = sorted(range(len(X)), key=lambda i: (dd[i], i))[:k]
+    other = sorted(range(len(X)), key=lambda i: (do[i], i))[:k]
+    votes = [sum(y[i] == c for i in near) for c in range(3)]
+    return votes.count(max(votes)) == 1 and sorted(near) != sorted(other)
+
+
+def knn_vote_draw(rng, params):
+    """Draws X (7 distinct points of the grid 0..6 x 0..6), y (0..2) and q of knn-vote.
+
+    They are redrawn until, for the family's ``params["k"]`` and ``params["metric"]``, the
+    k nearest are unique, the vote has one winner and the other metric picks other
+    neighbours. The last draw is returned if none fits: the YAML constraints decide.
+    """
+    k, metric = int(params["k"]), str(params["metric"])
+    for _ in range(3000):
+        X = [divmod(c, 7) for c in rng.shuffled(range(49))[:7]]
+        y = [rng.integer(0, 2) for _ in range(7)]
+        q = (rng.integer(1, 5), rng.integer(1, 5))
+        if _knn_vote_ok(X, y, q, k, metric):
+            break
+    return {"X": np.array(X, dtype=np.int64), "y": np.array(y, dtype=np.int64),
+            "q": np.array(q, dtype=np.int64)}
+
+
+knn_vote_draw.provides = ("X", "y", "q")
+
+
+def _knn_vote_manhattan(points, labels, q, k):
+    """The k-NN class (Manhattan, lower index first on equal distances, a tied vote to the
+    smaller label) of ``q`` among ``points`` with 0/1 ``labels``."""
+    dist = [abs(a - q[0]) + abs(b - q[1]) for a, b in points]
+    near = sorted(range(len(points)), key=lambda i: (dist[i], i))[:k]
+    ones = sum(labels[i] for i in near)
+    return int(ones > k - ones)
+
+
+def _knn_loo_choose_k_ok(X, y, q):
+    """knn-loo-choose-k's constraints for 6 distinct points ``X`` off the query ``q``."""
+    d = sorted(abs(a - q[0]) + abs(b - q[1]) for a, b in X)
+    if not (2 <= sum(y) <= 4 and d[0] < d[1] and d[2] < d[3]):
+        return False
+    if _knn_vote_manhattan(X, y, q, 3) == _knn_vote_manhattan(X, y, q, 1):
+        return False
+    if all((a - q[0]) ** 2 + (b - q[1]) ** 2 == abs(a - q[0]) + abs(b - q[1]) for a, b in X):
+        return False
+    errors = []
+    for k in (1, 3):
+        wrong = sum(_knn_vote_manhattan(X[:i] + X[i + 1:], y[:i] + y[i + 1:], X[i], k) != y[i]
+                    for i in range(6))
+        errors.append(wrong)
+    return errors[0] != errors[1] and 0 not in errors and 3 not in errors
+
+
+def knn_loo_choose_k_draw(rng, params):
+    """Draws X (6 distinct points of the grid 0..4 x 0..4), y (0/1) and q of knn-loo-choose-k.
+
+    The query q is a grid point that is none of X. They are redrawn until the family's
+    constraints hold (no tie at the 1st and 3rd nearest, 1-NN and 3-NN disagree at q, the
+    leave-one-out errors differ and are neither 0 nor 1/2). The last draw is returned if
+    none fits: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        cells = rng.shuffled(range(25))[:7]
+        X = [divmod(c, 5) for c in cells[:6]]
+        q = divmod(cells[6], 5)
+        y = [rng.integer(0, 1) for _ in range(6)]
+        if _knn_loo_choose_k_ok(X, y, q):
+            break
+    return {"X": np.array(X, dtype=np.int64), "y": np.array(y, dtype=np.int64),
+            "q": np.array(q, dtype=np.int64)}
+
+
+knn_loo_choose_k_draw.provides = ("X", "y", "q")

@@ -61,6 +61,9 @@ __all__ = [
     "km_cluster_means_loops",
     "gmm1d_responsibilities_loops",
     "gmm1d_mstep_brute",
+    "hc_average_linkage_draw",
+    "hc_single_complete_draw",
+    "kmeans_lloyd_draw",
 ]
 
 METHODS = ("single", "complete", "average", "weighted")
@@ -599,3 +602,161 @@ def gmm1d_mstep_brute(x, R):
         vs.append(_ternary_max(q_var, 1e-9, (hi - lo) ** 2 + 1.0))
         mus.append(m)
     return np.array(pis), np.array(mus), np.array(vs)
+
+
+# --------------------------------------------------------------------------
+# parameter generator: draw hc-average-linkage's distances so its constraints hold
+# (the family's YAML constraints still check every variant; this only makes drawing
+# fast, with a plain-Python linkage for 5 points instead of the array one)
+# --------------------------------------------------------------------------
+
+_HC_PAIRS = [(i, j) for i in range(5) for j in range(i + 1, 5)]  # the order of v0..v9
+
+
+def _hc_quick(d, method):
+    """Merges ``[(members_a, members_b, height)]`` of 5 points with pair distances ``d``
+    (a dict over i < j), and whether some merge step had a tie (Lance-Williams updates)."""
+    clusters = [[i] for i in range(5)]
+    M = {(a, b): d[a, b] for a, b in _HC_PAIRS}
+    merges, tie = [], False
+    while len(clusters) > 1:
+        m = len(clusters)
+        pairs = sorted((M[a, b], a, b) for a in range(m) for b in range(a + 1, m))
+        h, a, b = pairs[0]
+        tie = tie or (len(pairs) > 1 and pairs[1][0] - h <= 1e-9)
+        na, nb = len(clusters[a]), len(clusters[b])
+        row = {}
+        for k in range(m):
+            if k in (a, b):
+                continue
+            x, y = M[min(a, k), max(a, k)], M[min(b, k), max(b, k)]
+            row[k] = {"single": min(x, y), "complete": max(x, y), "weighted": (x + y) / 2,
+                      "average": (na * x + nb * y) / (na + nb)}[method]
+        merges.append((clusters[a], clusters[b], h))
+        clusters[a] = clusters[a] + clusters[b]
+        del clusters[b]
+        old = M
+        M = {}
+        for p in range(m - 1):
+            for q in range(p + 1, m - 1):
+                op, oq = p + (p >= b), q + (q >= b)  # indices before removing b
+                M[p, q] = row[oq] if op == a else row[op] if oq == a else old[op, oq]
+    return merges, tie
+
+
+def _hc_join(merges, i, j):
+    """The height of the merge that first puts points i and j in one cluster."""
+    return next(h for a, b, h in merges if (i in a and j in b) or (i in b and j in a))
+
+
+def _hc_two(merges, k=2):
+    """P1's cluster (a set of 0-based points) when the 5 points stop at ``k`` clusters."""
+    groups = [{i} for i in range(5)]
+    for a, b, _ in merges[:5 - k]:
+        ga = next(g for g in groups if a[0] in g)
+        gb = next(g for g in groups if b[0] in g)
+        groups.remove(gb)
+        ga |= gb
+    return next(g for g in groups if 0 in g)
+
+
+def _hc_average_linkage_ok(d, p, q):
+    """hc-average-linkage's constraints for pair distances ``d`` and the points p < q."""
+    ma, tie = _hc_quick(d, "average")
+    jh = _hc_join(ma, p, q)
+    if tie or jh <= d[p, q] + 0.01:
+        return False
+    two = _hc_two(ma)
+
+    def differ(other):
+        return any(abs(x[2] - y[2]) > 0.01 for x, y in zip(ma, other, strict=True))
+
+    ms = _hc_quick(d, "single")[0]
+    if _hc_two(ms) == two or not differ(ms) or abs(_hc_join(ms, p, q) - jh) <= 0.01:
+        return False
+    mc = _hc_quick(d, "complete")[0]
+    if _hc_two(mc) == two or not differ(mc):
+        return False
+    mw = _hc_quick(d, "weighted")[0]
+    return differ(mw) and abs(_hc_join(mw, p, q) - jh) > 0.01
+
+
+def hc_average_linkage_draw(rng, params):
+    """Draws the ten distinct distances v0..v9 (1..20) of hc-average-linkage.
+
+    v0..v9 are d(P1, P2), d(P1, P3), ..., d(P4, P5). They are redrawn until average
+    linkage has no tie, WPGMA, single and complete linkage give other heights and other
+    2-cluster partitions, and the points ``params["pa"]``, ``params["pb"]`` join above
+    their own distance at a height single linkage and WPGMA do not give. The last draw is
+    returned if none fits: the YAML constraints decide.
+    """
+    p, q = sorted((int(params["pa"]), int(params["pb"])))
+    for _ in range(3000):
+        values = rng.shuffled(range(1, 21))[:10]
+        d = dict(zip(_HC_PAIRS, values, strict=True))
+        if _hc_average_linkage_ok(d, p, q):
+            break
+    return {f"v{k}": v for k, v in enumerate(values)}
+
+
+hc_average_linkage_draw.provides = tuple(f"v{k}" for k in range(10))
+
+
+def hc_single_complete_draw(rng, params):
+    """Draws the ten distinct distances v0..v9 (1..20) of hc-single-complete.
+
+    v0..v9 are d(P1, P2), d(P1, P3), ..., d(P4, P5). They are redrawn until single and
+    complete linkage stop at different 2-cluster partitions, neither's merge heights are
+    the four smallest distances, and stopping at three clusters changes P1's cluster for
+    both. The last draw is returned if none fits: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        values = rng.shuffled(range(1, 21))[:10]
+        d = dict(zip(_HC_PAIRS, values, strict=True))
+        ms, mc = _hc_quick(d, "single")[0], _hc_quick(d, "complete")[0]
+        small4 = sorted(values)[:4]
+        if (_hc_two(ms) != _hc_two(mc)
+                and [h for _, _, h in ms] != small4 and [h for _, _, h in mc] != small4
+                and _hc_two(ms, 3) != _hc_two(ms) and _hc_two(mc, 3) != _hc_two(mc)):
+            break
+    return {f"v{k}": v for k, v in enumerate(values)}
+
+
+hc_single_complete_draw.provides = tuple(f"v{k}" for k in range(10))
+
+
+def _lloyd_1d_moves(x, c):
+    """Iterations of 2-means on the 1-D points ``x`` from centroids ``c`` that change the
+    assignment, or None if some iteration meets a tie or an empty cluster."""
+    labels, moves = None, 0
+    for _ in range(100):
+        d = [((v - c[0]) ** 2, (v - c[1]) ** 2) for v in x]
+        if any(abs(a - b) <= 1e-9 for a, b in d):
+            return None
+        new = [int(b < a) for a, b in d]
+        if len(set(new)) < 2:
+            return None
+        if new == labels:
+            return moves
+        labels, moves = new, moves + 1
+        c = [sum(v for v, j in zip(x, new, strict=True) if j == k) / new.count(k)
+             for k in (0, 1)]
+    return None
+
+
+def kmeans_lloyd_draw(rng, params):
+    """Draws the 6 distinct points x (0..14) and the 2 starting centroids c0 of kmeans-lloyd-run.
+
+    c0 holds two distinct values of 0..14 in increasing order. They are redrawn until no
+    iteration meets a tie or an empty cluster and three or four iterations change the
+    assignment. The last draw is returned if none fits: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        x = rng.shuffled(range(15))[:6]
+        c0 = sorted(rng.shuffled(range(15))[:2])
+        if _lloyd_1d_moves(x, c0) in (3, 4):
+            break
+    return {"x": np.array(x, dtype=np.int64), "c0": np.array(c0, dtype=np.int64)}
+
+
+kmeans_lloyd_draw.provides = ("x", "c0")

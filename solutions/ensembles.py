@@ -44,6 +44,7 @@ __all__ = [
     "bagging_variance_brute",
     "bagging_trees_needed_brute",
     "gboost_round_brute",
+    "adaboost_two_rounds_draw",
 ]
 
 
@@ -359,3 +360,63 @@ def gboost_round_brute(x, y, thresholds, nu):
     _, k, vals = best
     F1 = F0 + nu * np.where(x < thresholds[k], vals[0], vals[1])
     return {"F0": float(F0), "r": r, "t": k, "leaves": np.array(vals), "F1": F1}
+
+
+# --------------------------------------------------------------------------
+# parameter generator: draw ens-adaboost-two-rounds' stumps and labels so its
+# constraints hold (the family's YAML constraints still check every variant)
+# --------------------------------------------------------------------------
+
+
+def _adaboost_two_rounds_ok(H, y):
+    """ens-adaboost-two-rounds' constraints for stump predictions ``H`` (3 lists of 6) and
+    labels ``y`` (a list of +1/-1), in plain Python."""
+    nerr = [sum(hi != yi for hi, yi in zip(h, y, strict=True)) for h in H]
+    s = sorted(nerr)
+    if not (1 in y and -1 in y and 1 <= s[0] <= 2 and s[0] < s[1]):
+        return False
+    k1 = nerr.index(s[0])
+    others = [n for k, n in enumerate(nerr) if k != k1]
+    if others[0] == others[1]:
+        return False
+    e1 = nerr[k1] / 6
+    a1 = 0.5 * math.log((1 - e1) / e1)
+    w = [math.exp(-a1 * yi * hi) for yi, hi in zip(y, H[k1], strict=True)]
+    e2s = [sum(wi for wi, hi, yi in zip(w, h, y, strict=True) if hi != yi) / sum(w)
+           for h in H]
+    t = sorted(e2s)
+    k2 = e2s.index(t[0])
+    k2u = min((n, k) for k, n in enumerate(nerr) if k != k1)[1]
+    if not (t[1] - t[0] > 0.01 and 0.01 < t[0] < 0.49 and k2u != k2
+            and abs(t[0] - nerr[k2] / 6) > 0.01):
+        return False
+    a2 = 0.5 * math.log((1 - t[0]) / t[0])
+
+    def errors(b1, b2):
+        return sum((b1 * p + b2 * q > 0) != (yi > 0)
+                   for p, q, yi in zip(H[k1], H[k2], y, strict=True))
+
+    return abs(a1 - a2) > 0.05 and errors(a1, a2) != errors(a2, a1)
+
+
+def adaboost_two_rounds_draw(rng, params):
+    """Draws the stumps (tA, sA, tB, sB, tC, sC) and labels y of ens-adaboost-two-rounds.
+
+    Each stump predicts s for x <= t and -s above (t in 1..5, s = +1 or -1) on x = 1..6.
+    The labels are one stump's predictions with one or two of them flipped (every labelling
+    the family accepts is of that form). They are redrawn until the family's constraints
+    hold; the last draw is returned if none fits: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        ts = [rng.integer(1, 5) for _ in range(3)]
+        ss = [rng.choice((1, -1)) for _ in range(3)]
+        H = [[s if x <= t else -s for x in range(1, 7)] for t, s in zip(ts, ss, strict=True)]
+        flips = rng.shuffled(range(6))[:rng.integer(1, 2)]
+        y = [-v if i in flips else v for i, v in enumerate(H[rng.integer(0, 2)])]
+        if _adaboost_two_rounds_ok(H, y):
+            break
+    return {"tA": ts[0], "tB": ts[1], "tC": ts[2], "sA": ss[0], "sB": ss[1], "sC": ss[2],
+            "y": np.array(y, dtype=np.int64)}
+
+
+adaboost_two_rounds_draw.provides = ("tA", "tB", "tC", "sA", "sB", "sC", "y")

@@ -39,6 +39,7 @@ __all__ = [
     "eval_grid_search_fits_loops",
     "eval_bias_variance",
     "eval_bias_variance_brute",
+    "eval_threshold_f1_draw",
 ]
 
 
@@ -292,3 +293,54 @@ def eval_bias_variance_brute(preds, f0, s2):
         for noise in (sd, -sd):
             err += (f0 + noise - v) ** 2 / (2 * m)
     return mean, (mean - f0) * (mean - f0), var, err
+
+
+# --------------------------------------------------------------------------
+# parameter generator: draw eval-threshold-f1-pipeline's scores, labels and cut-offs
+# so its constraints hold (the family's YAML constraints still check every variant)
+# --------------------------------------------------------------------------
+
+
+def _threshold_f1_ok(y, k1, k2):
+    """eval-threshold-f1-pipeline's constraints for labels ``y`` in score order (highest
+    first, distinct scores) and thresholds at the k1-th and k2-th highest scores."""
+    P, n = sum(y), len(y)
+    if not (4 <= P <= 6 and y[k1 - 1] == 1):
+        return False
+
+    def counts(k):
+        tp = sum(y[:k])
+        return tp, k - tp, P - tp, n - k - (P - tp)
+
+    (tp1, fp1, fn1, tn1), (tp2, fp2, fn2, _) = counts(k1), counts(k2)
+    correct = sum(y[j] == 0 for i in range(n) if y[i] == 1 for j in range(i + 1, n))
+    if not (tp1 >= 1 and fp1 >= 1 and fn1 >= 1 and fp1 != fn1 and tn1 != fn1
+            and tp2 >= 1 and fp2 >= 1 and fp2 != fn2 and tp2 != fp2
+            and correct >= 0.6 * P * (n - P)):
+        return False
+    p1, r1, p2, r2 = tp1 / (tp1 + fp1), tp1 / P, tp2 / (tp2 + fp2), tp2 / P
+    f1, f2 = 2 * p1 * r1 / (p1 + r1), 2 * p2 * r2 / (p2 + r2)
+    return abs(f1 - f2) >= 0.02 and (p1 - p2) * (r1 - r2) < 0
+
+
+def eval_threshold_f1_draw(rng, params):
+    """Draws the scores, labels and cut-offs of eval-threshold-f1-pipeline.
+
+    raw is 10 distinct scores in 10..99, y has 4 to 6 positives, k1 is in 2..5 and k2 in
+    k1 + 2..8. ``y`` lists the labels in the order of the scores sorted high to low, as the family
+    shows them. The draw is repeated until the family's constraints hold; the last one is
+    returned if none does: the YAML constraints decide.
+    """
+    for _ in range(3000):
+        positives = rng.shuffled(range(10))[:rng.integer(4, 6)]
+        y = [int(i in positives) for i in range(10)]
+        k1 = rng.integer(2, 5)
+        k2 = rng.integer(k1 + 2, 8)
+        if _threshold_f1_ok(y, k1, k2):
+            break
+    raw = rng.shuffled(range(10, 100))[:10]
+    return {"raw": np.array(raw, dtype=np.int64), "y": np.array(y, dtype=np.int64),
+            "k1": k1, "k2": k2}
+
+
+eval_threshold_f1_draw.provides = ("raw", "y", "k1", "k2")

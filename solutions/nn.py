@@ -58,6 +58,10 @@ __all__ = [
     "softmax_ce_step_brute",
     "sigmoid_tanh_chain_grad",
     "sigmoid_tanh_chain_grad_brute",
+    "mlp2_grads_draw",
+    "mlp3_backward_draw",
+    "sigmoid_softmax_net_draw",
+    "autoencoder_classifier_draw",
 ]
 
 
@@ -711,3 +715,200 @@ def sigmoid_tanh_chain_grad_brute(x, w1, b1, w2, b2, h=1e-6):
         return math.tanh(w2 / (1.0 + math.exp(-(w1 * v + b1))) + b2)
 
     return (net(x + h) - net(x - h)) / (2 * h)
+
+
+# --------------------------------------------------------------------------
+# parameter generators: draw a family's numbers so its constraints usually hold
+# (the family's YAML constraints still check every variant; these only make
+# drawing fast by rejecting cheaply here, without the expression evaluator)
+# --------------------------------------------------------------------------
+
+
+def _draw_ints(rng, values, shape):
+    """An int64 array of ``shape`` whose entries are drawn uniformly from ``values``."""
+    size = int(np.prod(shape))
+    return np.array([rng.choice(values) for _ in range(size)], dtype=np.int64).reshape(shape)
+
+
+def _mlp2_first_layer_ok(Z1):
+    """backprop-mlp2-grads' constraints on ``Z1`` alone: no zero, 1+ negative, 3+ positive."""
+    return bool(np.all(Z1 != 0) and np.count_nonzero(Z1 < 0) >= 1
+                and np.count_nonzero(Z1 > 0) >= 3 and np.max(np.abs(Z1)) <= 5)
+
+
+def _mlp2_rest_ok(X, W1, Z1, W2, D):
+    """The other constraints of backprop-mlp2-grads, with ``D = S - Y = N dS`` (N = 2)."""
+    H = np.maximum(Z1, 0)
+    dH = D @ W2.T  # N dH
+    dZ = dH * (Z1 > 0)  # N dZ1
+    return bool(
+        np.max(np.abs(D)) <= 5 and np.all(D.sum(0) != 0)
+        and np.any(dH * (Z1 < 0) != 0) and np.any(dZ.sum(0) != 0)
+        and np.any(X.T @ dH != X.T @ dZ)
+        and np.max(np.abs(X.T @ dZ)) <= 16 and np.max(np.abs(H.T @ D)) <= 16
+        and np.any(np.maximum(X @ W1, 0) != H) and np.any(D.sum(1) != D.sum(0))
+        and np.any(dH * H != dZ) and np.any(np.maximum(dH, 0) != dZ)
+        and np.any(X @ dZ != X.T @ dZ))
+
+
+def mlp2_grads_draw(rng, params):
+    """Draws X, W1, b1, W2, b2, Y of backprop-mlp2-grads that meet its constraints.
+
+    The ranges are the family's: X in {-2, -1, 1, 2}, W1 in {-1, 1, 2}, b1 in {-1, 1},
+    W2 and Y in -2..2, b2 in -1..1. The first layer is redrawn until Z1 = X W1 + b1 has
+    no zero, a negative and three positive entries; then the second layer and targets
+    until the gradients meet the rest (a first layer without a good second one is
+    redrawn). The last draw is returned if none fits: the YAML constraints decide.
+    """
+    out = {}
+    for _ in range(400):
+        X = _draw_ints(rng, (-2, -1, 1, 2), (2, 2))
+        W1 = _draw_ints(rng, (-1, 1, 2), (2, 3))
+        b1 = _draw_ints(rng, (-1, 1), (3,))
+        Z1 = X @ W1 + b1
+        if not _mlp2_first_layer_ok(Z1):
+            continue
+        H = np.maximum(Z1, 0)
+        for _ in range(20):
+            W2 = rng.integers(-2, 2, (3, 2))
+            b2 = rng.integers(-1, 1, (2,))
+            Y = rng.integers(-2, 2, (2, 2))
+            out = {"X": X, "W1": W1, "b1": b1, "W2": W2, "b2": b2, "Y": Y}
+            if _mlp2_rest_ok(X, W1, Z1, W2, H @ W2 + b2 - Y):
+                return out
+    return out or {"X": X, "W1": W1, "b1": b1, "W2": rng.integers(-2, 2, (3, 2)),
+                   "b2": rng.integers(-1, 1, (2,)), "Y": rng.integers(-2, 2, (2, 2))}
+
+
+mlp2_grads_draw.provides = ("X", "W1", "b1", "W2", "b2", "Y")
+
+
+def _mlp3_backward_ok(x, W1, z1, W2, b2, z2, w3, g):
+    """The constraints of backprop-mlp3-backward on the backward pass (given g = yhat - y)."""
+    h1, h2 = np.maximum(z1, 0), np.maximum(z2, 0)
+    dz2 = g * w3 * (z2 > 0)
+    dh1 = W2.T @ dz2
+    dz1 = dh1 * (z1 > 0)
+    return bool(
+        g != 0 and abs(g) <= 6 and np.max(np.abs(dh1)) <= 12
+        and np.any((z1 < 0) * (dh1 != 0)) and np.any(dz1 != 0)
+        and np.any(W2 @ dz2 * (z1 > 0) != dz1)
+        and np.any(np.outer(dz1, x) != np.outer(x, dz1))
+        and np.any(np.outer(dz2, h1) != np.outer(h1, dz2))
+        and np.any(np.maximum(W2.T @ h1 + b2, 0) != h2)
+        and np.any(g * w3 * h2 != dz2))
+
+
+def mlp3_backward_draw(rng, params):
+    """Draws x, W1, b1, W2, b2, w3, b3, y of backprop-mlp3-backward meeting its constraints.
+
+    The ranges are the family's: x and w3 in {-2, -1, 1, 2}, W1 and W2 in -2..2, b1 in
+    {-1, 1}, b2 and b3 in -1..1, y in -3..5. Layer 1 is redrawn until z1 has no zero, one
+    unit on and one off; then layer 2 until z2 has no zero and one unit on and one off;
+    then the output weights and the target until the backward pass meets the rest. The
+    last draw is returned if none fits: the YAML constraints decide.
+    """
+    out = {}
+    for _ in range(300):
+        x = _draw_ints(rng, (-2, -1, 1, 2), (2,))
+        W1 = rng.integers(-2, 2, (2, 2))
+        b1 = _draw_ints(rng, (-1, 1), (2,))
+        z1 = W1 @ x + b1
+        if not (np.all(z1 != 0) and np.any(z1 > 0) and np.any(z1 < 0)
+                and np.max(np.abs(z1)) <= 5 and np.any(W1.T @ x + b1 != z1)):
+            continue
+        h1 = np.maximum(z1, 0)
+        for _ in range(30):
+            W2 = rng.integers(-2, 2, (2, 2))
+            b2 = rng.integers(-1, 1, (2,))
+            z2 = W2 @ h1 + b2
+            if not (np.all(z2 != 0) and np.any(z2 > 0) and np.any(z2 < 0)
+                    and np.max(np.abs(z2)) <= 6 and np.any(W2 != W2.T)):
+                continue
+            h2 = np.maximum(z2, 0)
+            for _ in range(10):
+                w3 = _draw_ints(rng, (-2, -1, 1, 2), (2,))
+                b3 = rng.integer(-1, 1)
+                y = rng.integer(-3, 5)
+                out = {"x": x, "W1": W1, "b1": b1, "W2": W2, "b2": b2, "w3": w3,
+                       "b3": b3, "y": y}
+                if _mlp3_backward_ok(x, W1, z1, W2, b2, z2, w3, int(w3 @ h2) + b3 - y):
+                    return out
+    return out
+
+
+mlp3_backward_draw.provides = ("x", "W1", "b1", "W2", "b2", "w3", "b3", "y")
+
+
+def _sigmoid_softmax_net_ok(x, m1, B2, m2, y):
+    """backprop-sigmoid-softmax-net's constraints past layer 1 (z1 = ln 3 m1, z2 = ln 2 m2)."""
+    if not (np.max(m2) - np.min(m2) <= 3 and np.count_nonzero(m2 == np.max(m2)) == 1
+            and int(np.argmax(m2)) != y and abs(np.sum(2.0 ** m2) - 1) > 0.01):
+        return False
+    hv = 3.0 ** m1 / (1 + 3.0 ** m1)
+    pv = 2.0 ** m2 / np.sum(2.0 ** m2)
+    dhv = (4 * math.log(2) * B2) @ (pv - 1.0 * (np.arange(3) == y))
+    dz1 = dhv * hv * (1 - hv)
+    return bool(np.all(np.abs(dhv) > 0.01)
+                and np.any(np.abs(np.outer(x, dz1) - np.outer(dz1, x)) > 0.001))
+
+
+def sigmoid_softmax_net_draw(rng, params):
+    """Draws x, A1, c1, B2, c2, y of backprop-sigmoid-softmax-net meeting its constraints.
+
+    The ranges are the family's: x in {-2, -1, 1, 2}, A1 and c1 in -1..1, B2 in -1..2, c2
+    in -2..2, y in 0..2. Layer 1 is redrawn until m1 = x A1 + c1 has entries in -1..1,
+    not both 0 and different, with c1 not all 0; then layer 2 and the label until the
+    rest holds. The last draw is returned if none fits: the YAML constraints decide.
+    """
+    out = {}
+    for _ in range(300):
+        x = _draw_ints(rng, (-2, -1, 1, 2), (2,))
+        A1 = rng.integers(-1, 1, (2, 2))
+        c1 = rng.integers(-1, 1, (2,))
+        m1 = x @ A1 + c1
+        if not (np.all(np.abs(m1) <= 1) and np.any(m1 != 0) and m1[0] != m1[1]
+                and np.any(c1 != 0)):
+            continue
+        for _ in range(30):
+            B2 = rng.integers(-1, 2, (2, 3))
+            c2 = rng.integers(-2, 2, (3,))
+            y = rng.integer(0, 2)
+            out = {"x": x, "A1": A1, "c1": c1, "B2": B2, "c2": c2, "y": y}
+            if np.any(c2 != 0) and _sigmoid_softmax_net_ok(x, m1, B2, (m1 + 2) @ B2 + c2, y):
+                return out
+    return out
+
+
+sigmoid_softmax_net_draw.provides = ("x", "A1", "c1", "B2", "c2", "y")
+
+
+def autoencoder_classifier_draw(rng, params):
+    """Draws x, We, Wd, u, y of backprop-autoencoder-classifier meeting its constraints.
+
+    The ranges are the family's: x in -2..2 (two or more nonzero), We and Wd in -1..1, u
+    in {-2, -1, 1, 2}. The label is y = -sign(u . h), the only one with an active hinge
+    (y s < 1 with s != 0); the hinge weight is ``params["lam"]``. They are redrawn until
+    the code and the gradients meet the constraints. The last draw is returned if none
+    fits: the YAML constraints decide.
+    """
+    lam = int(params["lam"])
+    for _ in range(3000):
+        x = rng.integers(-2, 2, (3,))
+        We = rng.integers(-1, 1, (2, 3))
+        h = We @ x
+        if np.count_nonzero(x) < 2 or np.any(h == 0):
+            continue
+        Wd = rng.integers(-1, 1, (3, 2))
+        u = _draw_ints(rng, (-2, -1, 1, 2), (2,))
+        s = int(u @ h)
+        y = -1 if s > 0 else 1
+        r = Wd @ h - x
+        dh = Wd.T @ r - lam * y * u
+        if (s != 0 and np.any(Wd.T @ r != 0) and np.max(np.abs(r)) <= 3
+                and np.all(dh != 0) and np.max(np.abs(np.outer(dh, x))) <= 10):
+            break
+    return {"x": x, "We": We, "Wd": Wd, "u": u, "y": y}
+
+
+autoencoder_classifier_draw.provides = ("x", "We", "Wd", "u", "y")

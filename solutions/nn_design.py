@@ -46,6 +46,7 @@ __all__ = [
     "relu_regions_brute",
     "max_linear_regions",
     "max_linear_regions_brute",
+    "xor_two_units_draw",
 ]
 
 
@@ -388,3 +389,57 @@ def _sample_points(W, b, eps=1e-4):
                 for ang in np.arange(16) * np.pi / 8 + np.pi / 16:
                     out.append(p + eps * np.array([np.cos(ang), np.sin(ang)]))
     return np.array(out)
+
+
+# --------------------------------------------------------------------------
+# parameter generator: draw nn-xor-two-units' numbers so its constraints hold
+# (the family's YAML constraints still check every variant)
+# --------------------------------------------------------------------------
+
+
+def _xor_two_units_ok(W, b, pt):
+    """nn-xor-two-units' constraints for hidden weights W, biases b and the new point pt."""
+    # a quick integer test first: the four hidden points span a plane (not all on a line)
+    pts = [[max(0, int(W[j, 0]) * x1 + int(W[j, 1]) * x2 + int(b[j])) for j in range(2)]
+           for x1, x2 in ((0, 0), (0, 1), (1, 0), (1, 1))]
+    d = [(p[0] - pts[0][0], p[1] - pts[0][1]) for p in pts[1:]]
+    if all(u[0] * w[1] - u[1] * w[0] == 0 for u in d for w in d):
+        return False
+    # and some output layer computes XOR exactly: [H, 1, targets] is singular
+    M = [[p[0], p[1], 1, t] for p, t in zip(pts, (0, 1, 1, 0), strict=True)]
+    if round(np.linalg.det(M)) != 0:
+        return False
+    H = xor_hidden(W, b)
+    if np.linalg.matrix_rank(H - H.mean(0)) != 2:
+        return False
+    v, c = xor_readout(H)
+    zp = W @ np.asarray(pt) + b
+    return bool(
+        np.allclose(H @ v + c, [0, 1, 1, 0])
+        and np.allclose(2 * v, np.round(2 * v)) and np.allclose(2 * c, np.round(2 * c))
+        and np.max(np.abs(v)) <= 4 and abs(c) <= 4 and v[0] != v[1] and c != 0.5
+        and np.any(xor_hidden(W.T, b) != H)
+        and np.any(np.maximum(xor_inputs() @ W.T, 0) != H)
+        and np.any(zp < 0) and v @ zp != v @ np.maximum(zp, 0))
+
+
+def xor_two_units_draw(rng, params):
+    """Draws W (2 x 2, entries -2..2) and b (entries -3..2) of nn-xor-two-units.
+
+    They are redrawn until the two ReLU units can compute XOR with a unique hand-sized
+    output layer and the family's other constraints hold at its new point ``params["pt"]``.
+    The last draw is returned if none fits: the YAML constraints decide.
+    """
+    def draw():
+        W = np.array([[rng.integer(-2, 2) for _ in range(2)] for _ in range(2)], dtype=np.int64)
+        return W, np.array([rng.integer(-3, 2) for _ in range(2)], dtype=np.int64)
+
+    W, b = draw()
+    for _ in range(3000):
+        if _xor_two_units_ok(W, b, params["pt"]):
+            break
+        W, b = draw()
+    return {"W": W, "b": b}
+
+
+xor_two_units_draw.provides = ("W", "b")

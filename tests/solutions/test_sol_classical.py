@@ -7,6 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from mldrill.variants.rng import VariantRNG
+
 FAST = settings(max_examples=60, deadline=None, database=None)
 
 
@@ -178,3 +180,31 @@ def test_knn_loo_agrees_with_loops(sol, pts, labels, k, metric):
                           sol.knn_loo_predictions_loops(X, y, k, metric))
     d = np.abs(X - X[0]).sum(axis=1)
     assert sol.knn_vote_from_distances(d, y, k) == sol.knn_vote_from_distances_loops(d, y, k)
+
+
+@pytest.mark.parametrize("k, metric", [(3, "euclidean"), (5, "manhattan")])
+def test_knn_vote_draw_meets_its_family_constraints(sol, k, metric):
+    """Every draw has 7 distinct points off the query, a unique set of k nearest with one
+    winning class, and another set of k nearest under the other metric."""
+    other = "manhattan" if metric == "euclidean" else "euclidean"
+    for seed in range(10):
+        d = sol.knn_vote_draw(VariantRNG("test", seed), {"k": k, "metric": metric})
+        X, y, q = d["X"], d["y"], d["q"]
+        assert len({tuple(p) for p in X}) == 7 and np.all(np.abs(X - q).sum(1) > 0)
+        dd = np.sort(sol.point_distances(X, q, metric))
+        assert dd[k - 2] < dd[k - 1] < dd[k]
+        votes = sol.knn_votes(X, y, q, k, metric, 3)
+        assert np.count_nonzero(votes == votes.max()) == 1
+        assert set(sol.knn_neighbors(X, q, k, other)) != set(sol.knn_neighbors(X, q, k, metric))
+
+
+def test_knn_loo_choose_k_draw_meets_its_family_constraints(sol):
+    """Every draw has 6 distinct grid points off the query, both classes twice or more, and
+    leave-one-out errors of 1-NN and 3-NN that differ and are neither 0 nor 1/2."""
+    for seed in range(10):
+        d = sol.knn_loo_choose_k_draw(VariantRNG("test", seed), {})
+        X, y, q = d["X"], d["y"], d["q"]
+        assert len({tuple(p) for p in X}) == 6 and np.all(np.abs(X - q).sum(1) > 0)
+        assert 2 <= y.sum() <= 4 and X.min() >= 0 and X.max() <= 4
+        e1, e3 = (np.mean(sol.knn_loo_predictions(X, y, k, "manhattan") != y) for k in (1, 3))
+        assert e1 != e3 and 0 < e1 != 0.5 and 0 < e3 != 0.5

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mldrill.variants.rng import VariantRNG
+
 FAST = settings(max_examples=40, deadline=None, database=None)
 
 # Worked by hand (see test_linkage_by_hand): points 1..5 with distinct distances.
@@ -144,3 +146,46 @@ def test_gmm_agrees_with_checks(sol, x, p1, m1, gap, v1, v2):
     if np.all(np.sum(R * (np.array(x)[:, None] - R.T @ x / R.sum(0)) ** 2, 0) > 1e-6):
         for a, b in zip(sol.gmm1d_mstep(x, R), sol.gmm1d_mstep_brute(x, R), strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def test_hc_average_linkage_draw_meets_its_family_constraints(sol):
+    """Every draw is ten distinct distances in 1..20 with no average-linkage tie, and
+    single and complete linkage each stop at another 2-cluster partition."""
+    for seed in range(10):
+        d = sol.hc_average_linkage_draw(VariantRNG("test", seed), {"pa": 1, "pb": 3})
+        v = [d[f"v{k}"] for k in range(10)]
+        assert len(set(v)) == 10 and min(v) >= 1 and max(v) <= 20
+        D = np.zeros((5, 5))
+        D[np.triu_indices(5, 1)] = v
+        D = D + D.T
+        assert not sol.hc_has_ties(D, "average")
+        ma = sol.hc_labels(D, "average", 2)
+        for method in ("single", "complete"):
+            assert np.any((sol.hc_labels(D, method, 2) == 1) != (ma == 1))
+        assert sol.hc_join_height(D, "average", 1, 3) > D[1, 3]
+
+
+def test_hc_single_complete_draw_meets_its_family_constraints(sol):
+    """Every draw is ten distinct distances in 1..20 on which single and complete linkage
+    stop at different 2-cluster partitions, and stopping at 3 changes P1's cluster."""
+    for seed in range(10):
+        d = sol.hc_single_complete_draw(VariantRNG("test", seed), {})
+        v = [d[f"v{k}"] for k in range(10)]
+        assert len(set(v)) == 10 and min(v) >= 1 and max(v) <= 20
+        D = np.zeros((5, 5))
+        D[np.triu_indices(5, 1)] = v
+        D = D + D.T
+        two = {m: sol.hc_labels(D, m, 2) == 1 for m in ("single", "complete")}
+        assert np.any(two["single"] != two["complete"])
+        for m in ("single", "complete"):
+            assert np.any((sol.hc_labels(D, m, 3) == 1) != two[m])
+
+
+def test_kmeans_lloyd_draw_meets_its_family_constraints(sol):
+    """Every draw is 6 distinct points and 2 ordered distinct centroids in 0..14 from which
+    k-means meets no tie and changes the assignment in 3 or 4 iterations."""
+    for seed in range(15):
+        d = sol.kmeans_lloyd_draw(VariantRNG("test", seed), {})
+        x, c0 = d["x"], d["c0"]
+        assert len(set(x)) == 6 and 0 <= x.min() and x.max() <= 14 and 0 <= c0[0] < c0[1] <= 14
+        assert not sol.lloyd_has_ties(x, c0) and sol.lloyd_moving_iterations(x, c0) in (3, 4)

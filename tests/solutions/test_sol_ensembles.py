@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mldrill.variants.rng import VariantRNG
+
 FAST = settings(max_examples=60, deadline=None, database=None)
 
 
@@ -134,3 +136,20 @@ def test_gboost_round_by_hand(sol):
     assert brute["t"] == 1
     np.testing.assert_allclose(brute["F1"], out["F1"], atol=1e-6)
     np.testing.assert_allclose(brute["r"], out["r"], atol=1e-6)
+
+
+def test_adaboost_two_rounds_draw_meets_its_family_constraints(sol):
+    """Every draw has both classes, a unique best stump with 1 or 2 mistakes in round 1, and
+    a round-2 pick that ignoring the new weights would get wrong."""
+    for seed in range(15):
+        d = sol.adaboost_two_rounds_draw(VariantRNG("test", seed), {})
+        y, xs = d["y"], np.arange(1, 7)
+        H = [np.where(xs <= d["t" + k], d["s" + k], -d["s" + k]) for k in "ABC"]
+        assert set(np.unique(y)) == {-1, 1} and all(1 <= d["t" + k] <= 5 for k in "ABC")
+        nerr = [int(np.sum(h != y)) for h in H]
+        k1 = int(np.argmin(nerr))
+        assert 1 <= nerr[k1] <= 2 and sorted(nerr)[0] < sorted(nerr)[1]
+        w2 = sol.adaboost_reweight(np.ones(6) / 6, y, H[k1], sol.adaboost_alpha(nerr[k1] / 6))
+        k2 = int(np.argmin([sol.adaboost_error(w2, y, h) for h in H]))
+        k2u = min((n, k) for k, n in enumerate(nerr) if k != k1)[1]
+        assert k2u != k2

@@ -5,6 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mldrill.variants.rng import VariantRNG
+
 FAST = settings(max_examples=60, deadline=None, database=None)
 
 
@@ -117,3 +119,16 @@ def test_bias_variance_brute_agrees(sol, preds, f0, s2):
     """Enumerating the fits and a two-point noise gives bias^2 + variance + noise."""
     np.testing.assert_allclose(sol.eval_bias_variance(preds, f0, s2),
                                sol.eval_bias_variance_brute(preds, f0, s2), atol=1e-9)
+
+
+def test_eval_threshold_f1_draw_meets_its_family_constraints(sol):
+    """Every draw has 10 distinct scores, 4 to 6 positives, a positive at the k1-th score,
+    an AUC of at least 0.6 and precision and recall ranking the two thresholds oppositely."""
+    for seed in range(15):
+        d = sol.eval_threshold_f1_draw(VariantRNG("test", seed), {})
+        s, y, k1, k2 = np.sort(d["raw"])[::-1], d["y"], d["k1"], d["k2"]
+        assert len(set(d["raw"])) == 10 and 4 <= y.sum() <= 6 and y[k1 - 1] == 1
+        assert 2 <= k1 and k1 + 2 <= k2 <= 8 and sol.eval_auc_pairs(s, y)[2] >= 0.6
+        m1 = sol.eval_binary_metrics(*sol.eval_confusion_counts(s, y, s[k1 - 1]))
+        m2 = sol.eval_binary_metrics(*sol.eval_confusion_counts(s, y, s[k2 - 1]))
+        assert (m1[0] - m2[0]) * (m1[1] - m2[1]) < 0 and abs(m1[2] - m2[2]) >= 0.02

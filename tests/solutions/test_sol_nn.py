@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from mldrill.variants.rng import VariantRNG
 from mldrill.verify.methods import numerical_gradient
 
 FAST = settings(max_examples=50, deadline=None, database=None)
@@ -484,3 +485,62 @@ def test_sigmoid_tanh_chain_grad_hand_example(sol):
     want = 1 - np.tanh(1.0) ** 2
     assert sol.sigmoid_tanh_chain_grad(0, 2, 0, 2, 0) == pytest.approx(want)
     assert sol.sigmoid_tanh_chain_grad_brute(0, 2, 0, 2, 0) == pytest.approx(want, abs=1e-6)
+
+
+# --------------------------------------------------------------------------
+# parameter generators of the backprop families
+# --------------------------------------------------------------------------
+
+def _draws(fn, n=25):
+    """``n`` draws of a family's parameter generator, one per seed."""
+    return [fn(VariantRNG("test", seed), {}) for seed in range(n)]
+
+
+def test_mlp2_grads_draw_meets_its_family_constraints(sol):
+    """Every draw keeps the family's ranges; Z1 = X W1 + b1 has no 0, a negative and three
+    positives, and the ReLU mask removes a nonzero upstream gradient."""
+    draws = _draws(sol.mlp2_grads_draw)
+    for d in draws:
+        assert set(np.unique(d["X"])) <= {-2, -1, 1, 2} and set(np.unique(d["W1"])) <= {-1, 1, 2}
+        assert set(np.unique(d["b1"])) <= {-1, 1} and np.max(np.abs(d["W2"])) <= 2
+        Z1 = d["X"] @ d["W1"] + d["b1"]
+        assert np.all(Z1 != 0) and np.count_nonzero(Z1 < 0) >= 1
+        assert np.count_nonzero(Z1 > 0) >= 3
+        S = np.maximum(Z1, 0) @ d["W2"] + d["b2"]
+        assert np.any(((S - d["Y"]) @ d["W2"].T) * (Z1 < 0) != 0)
+    assert len({d["X"].tobytes() + d["W2"].tobytes() for d in draws}) == len(draws)
+
+
+def test_mlp3_backward_draw_meets_its_family_constraints(sol):
+    """Every draw has no zero pre-activation, one unit on and one off in each layer, a
+    nonzero error g, and a gradient that the layer-1 mask cuts."""
+    for d in _draws(sol.mlp3_backward_draw):
+        z1 = d["W1"] @ d["x"] + d["b1"]
+        z2 = d["W2"] @ np.maximum(z1, 0) + d["b2"]
+        assert np.all(z1 != 0) and np.all(z2 != 0) and np.any(z2 < 0) and np.any(z2 > 0)
+        g = d["w3"] @ np.maximum(z2, 0) + d["b3"] - d["y"]
+        dh1 = d["W2"].T @ (g * d["w3"] * (z2 > 0))
+        assert g != 0 and np.any((z1 < 0) * (dh1 != 0)) and -3 <= d["y"] <= 5
+
+
+def test_sigmoid_softmax_net_draw_meets_its_family_constraints(sol):
+    """Every draw gives z1 = ln 3 m1 with m1 in -1..1 (not both 0, different) and a
+    misclassified label with one largest score."""
+    for d in _draws(sol.sigmoid_softmax_net_draw):
+        m1 = d["x"] @ d["A1"] + d["c1"]
+        assert np.all(np.abs(m1) <= 1) and np.any(m1 != 0) and m1[0] != m1[1]
+        m2 = (m1 + 2) @ d["B2"] + d["c2"]
+        assert np.count_nonzero(m2 == m2.max()) == 1 and int(np.argmax(m2)) != d["y"]
+
+
+def test_autoencoder_classifier_draw_meets_its_family_constraints(sol):
+    """Every draw has a nonzero code h = We x, an active hinge (y u.h < 1, u.h != 0) and a
+    gradient at h with no zero entry."""
+    for lam in (2, 3):
+        for d in _draws(lambda rng, p, lam=lam: sol.autoencoder_classifier_draw(
+                rng, {"lam": lam}), 12):
+            h = d["We"] @ d["x"]
+            s = d["u"] @ h
+            assert np.count_nonzero(d["x"]) >= 2 and np.all(h != 0) and s != 0 and d["y"] * s < 1
+            dh = d["Wd"].T @ (d["Wd"] @ h - d["x"]) - lam * d["y"] * d["u"]
+            assert np.all(dh != 0) and np.max(np.abs(np.outer(dh, d["x"]))) <= 10

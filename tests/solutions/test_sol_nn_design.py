@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from mldrill.variants.rng import VariantRNG
+
 
 def test_relu_net_forward_hand_example(sol):
     """x = (1, 2) through three units: z = (-1, 1, -1), h = (0, 1, 0), y = 2*1 + 0.5 = 2.5."""
@@ -110,3 +112,16 @@ def test_pwl_points_network_hand_example(sol):
     bb, ab, cb = sol.pwl_points_network_brute([0, 2, 3], [1, 5, 2], 0.5)
     assert np.array_equal(bb, b) and np.allclose(ab, a) and cb == 1
     assert str(b[0]) == "0.0"  # no "-0" in a printed answer
+
+
+def test_xor_two_units_draw_computes_xor(sol):
+    """Every draw's two ReLU units feed an output layer of halves that computes XOR exactly,
+    and one unit is off at the new point."""
+    for seed in range(20):
+        pt = [2, 1]
+        d = sol.xor_two_units_draw(VariantRNG("test", seed), {"pt": pt})
+        assert np.max(np.abs(d["W"])) <= 2 and -3 <= np.min(d["b"]) <= np.max(d["b"]) <= 2
+        H = sol.xor_hidden(d["W"], d["b"])
+        v, c = sol.xor_readout(H)
+        assert np.allclose(H @ v + c, [0, 1, 1, 0]) and np.allclose(2 * v, np.round(2 * v))
+        assert np.any(d["W"] @ pt + d["b"] < 0)
