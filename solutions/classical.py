@@ -23,6 +23,7 @@ Functions named ``*_loops`` / ``*_brute`` recompute the same quantities by
 explicit loops or another route; they exist to verify the others.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -398,8 +399,9 @@ def knn_loo_predictions_loops(X, y, k, metric="euclidean"):
 # --------------------------------------------------------------------------
 
 
-def _knn_vote_ok(X, y, q, k, metric):
-    """knn-vote's constraints for points ``X`` (list of (a, b)), labels, query, k, metric."""
+def _knn_vote_ok(X, y, q, k, metric, labels=True):
+    """knn-vote's constraints for points ``X`` (list of (a, b)), labels, query, k, metric
+    (without ``labels``, only those on the points and the query)."""
     sq = [(a - q[0]) ** 2 + (b - q[1]) ** 2 for a, b in X]
     ab = [abs(a - q[0]) + abs(b - q[1]) for a, b in X]
     if min(ab) == 0:
@@ -412,26 +414,60 @@ def _knn_vote_ok(X, y, q, k, metric):
         return False
     near = sorted(range(len(X)), key=lambda i: (dd[i], i))[:k]
     other = sorted(range(len(X)), key=lambda i: (do[i], i))[:k]
+    if sorted(near) == sorted(other):
+        return False
     votes = [sum(y[i] == c for i in near) for c in range(3)]
-    return votes.count(max(votes)) == 1 and sorted(near) != sorted(other)
+    return not labels or votes.count(max(votes)) == 1
 
 
 def knn_vote_draw(rng, params):
     """Draws X (7 distinct points of the grid 0..6 x 0..6), y (0..2) and q of knn-vote.
 
-    They are redrawn until, for the family's ``params["k"]`` and ``params["metric"]``, the
-    k nearest are unique, the vote has one winner and the other metric picks other
-    neighbours. The last draw is returned if none fits: the YAML constraints decide.
+    The points and the query are redrawn until, for the family's ``params["k"]`` and
+    ``params["metric"]``, the k nearest are unique and the other metric picks other
+    neighbours. The labels are then chosen, uniformly, among every labelling of the seven
+    points whose k-NN vote has one winner that each catalogued slip misses: the class of
+    the single nearest point, the majority of all seven points, and the k-NN vote under
+    the other metric all differ from it (so a student making one of those slips is never
+    marked right). The last draw is returned if none fits: the YAML constraints decide.
     """
     k, metric = int(params["k"]), str(params["metric"])
+    X: list[tuple[int, int]] = []
+    q = (0, 0)
     for _ in range(3000):
         X = [divmod(c, 7) for c in rng.shuffled(range(49))[:7]]
-        y = [rng.integer(0, 2) for _ in range(7)]
         q = (rng.integer(1, 5), rng.integer(1, 5))
-        if _knn_vote_ok(X, y, q, k, metric):
-            break
-    return {"X": np.array(X, dtype=np.int64), "y": np.array(y, dtype=np.int64),
+        if not _knn_vote_ok(X, [0, 1, 2, 0, 1, 2, 0], q, k, metric, labels=False):
+            continue
+        good = _knn_vote_labellings(X, q, k, metric)
+        if len(good):
+            y = good[rng.integer(0, len(good) - 1)]
+            return {"X": np.array(X, dtype=np.int64), "y": np.array(y, dtype=np.int64),
+                    "q": np.array(q, dtype=np.int64)}
+    return {"X": np.array(X, dtype=np.int64), "y": np.zeros(7, dtype=np.int64),
             "q": np.array(q, dtype=np.int64)}
+
+
+def _knn_vote_labellings(X, q, k, metric):
+    """Every labelling (0..2) of the points that knn_vote_draw may use (see there), as
+    rows of an array."""
+    sq = np.array([(a - q[0]) ** 2 + (b - q[1]) ** 2 for a, b in X], dtype=float)
+    ab = np.array([abs(a - q[0]) + abs(b - q[1]) for a, b in X], dtype=float)
+    dd, do = (np.sqrt(sq), ab) if metric == "euclidean" else (ab, np.sqrt(sq))
+    near = np.argsort(dd, kind="stable")[:k]
+    other = np.argsort(do, kind="stable")[:k]
+    every = np.array(list(itertools.product(range(3), repeat=len(X))))
+
+    def votes(cols):
+        return (every[:, cols][:, :, None] == np.arange(3)).sum(axis=1)
+
+    v = votes(near)
+    pred = v.argmax(axis=1)
+    unique = (v == v.max(axis=1, keepdims=True)).sum(axis=1) == 1
+    ok = (unique & (every[:, int(np.argmin(dd))] != pred)
+          & (votes(np.arange(len(X))).argmax(axis=1) != pred)
+          & (votes(other).argmax(axis=1) != pred))
+    return every[ok]
 
 
 knn_vote_draw.provides = ("X", "y", "q")

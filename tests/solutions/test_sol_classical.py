@@ -185,7 +185,9 @@ def test_knn_loo_agrees_with_loops(sol, pts, labels, k, metric):
 @pytest.mark.parametrize("k, metric", [(3, "euclidean"), (5, "manhattan")])
 def test_knn_vote_draw_meets_its_family_constraints(sol, k, metric):
     """Every draw has 7 distinct points off the query, a unique set of k nearest with one
-    winning class, and another set of k nearest under the other metric."""
+    winning class, and another set of k nearest under the other metric; and the winning
+    class is not the nearest point's, nor the majority of all seven, nor the vote under
+    the other metric (each catalogued slip gives another class)."""
     other = "manhattan" if metric == "euclidean" else "euclidean"
     for seed in range(10):
         d = sol.knn_vote_draw(VariantRNG("test", seed), {"k": k, "metric": metric})
@@ -196,6 +198,10 @@ def test_knn_vote_draw_meets_its_family_constraints(sol, k, metric):
         votes = sol.knn_votes(X, y, q, k, metric, 3)
         assert np.count_nonzero(votes == votes.max()) == 1
         assert set(sol.knn_neighbors(X, q, k, other)) != set(sol.knn_neighbors(X, q, k, metric))
+        pred = int(np.argmax(votes))
+        nearest = int(y[np.argmin(sol.point_distances(X, q, metric))])
+        assert pred not in (nearest, sol.knn_predict(X, y, q, 7, metric),
+                            sol.knn_predict(X, y, q, k, other))
 
 
 def test_knn_loo_choose_k_draw_meets_its_family_constraints(sol):
