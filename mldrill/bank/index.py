@@ -103,7 +103,7 @@ def _digest(path: Path) -> str | None:
 
 def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
     """Every family of `files` from the index, or None unless all are there unchanged."""
-    from mldrill.bank.catalog import ASSIGNMENT_RE
+    from mldrill.bank.catalog import ASSIGNMENT_RE, _shown
 
     path = _index_path(banks)
     if path is None:
@@ -132,7 +132,8 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
         try:
             out.append(FamilyInfo(str(info["id"]), str(info["title"]), str(info["topic"]),
                                   int(info["difficulty"]), tuple(info["tags"]),
-                                  tuple(info["part_names"]), str(info["path"])))
+                                  tuple(info["part_names"]),
+                                  _shown(f)))  # as this run's working folder shows it
         except (KeyError, TypeError, ValueError):
             return None
         where[out[-1].id] = f

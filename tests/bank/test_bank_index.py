@@ -77,3 +77,27 @@ def test_a_changed_or_broken_file_falls_back_to_the_full_load(tmp_path) -> None:
     solutions.write_text(solutions.read_text() + "\n# edited\n")
     again = _mldrill(tmp_path, "--bank", str(bank), "list")
     assert again.stderr.split()[-1] == "NUMPY"
+
+
+def test_paths_from_the_index_are_shown_from_the_working_folder(tmp_path) -> None:
+    """A listing answered from the index names each file as this run's working folder
+    sees it (the index may have been written from another folder): every path exists."""
+    import json
+
+    bank = _bank(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"MLDRILL_CACHE": str(tmp_path / "cache"), "MLDRILL_HOME": str(tmp_path / "home"),
+           "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    code = RUN.format(args=["--bank", str(bank), "list", "--json", "--topic", "demo"])
+
+    def run(cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, cwd=cwd, timeout=300)
+
+    first = run(tmp_path)  # the index is written here, where the files are bank/problems/...
+    assert all((tmp_path / f["path"]).is_file() for f in json.loads(first.stdout))
+    out = run(elsewhere)
+    assert out.stderr.split()[-1] == "NO-NUMPY", out.stderr  # answered from the index
+    paths = [f["path"] for f in json.loads(out.stdout)]
+    assert paths and all((elsewhere / p).is_file() for p in paths), paths
