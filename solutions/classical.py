@@ -295,18 +295,7 @@ def knn_predict_loops(X, y, q, k, metric="euclidean"):
             diff = X[i, t] - q[t]
             total += abs(diff) if metric == "manhattan" else diff * diff
         dist.append(math.sqrt(total) if metric == "euclidean" else total)
-    chosen = []
-    for _ in range(k):
-        best = None
-        for i in range(n):
-            if i not in chosen and (best is None or dist[i] < dist[best]):
-                best = i
-        chosen.append(best)
-    votes = {}
-    for i in chosen:
-        votes[int(y[i])] = votes.get(int(y[i]), 0) + 1
-    top = max(votes.values())
-    return min(label for label, v in votes.items() if v == top)
+    return knn_vote_from_distances_loops(dist, y, k)
 
 
 def information_gain_brute(children, base=2):

@@ -252,16 +252,19 @@ def open_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> C
     return catalog
 
 
-def load_one(path: Path, catalog: Catalog) -> ProblemFamily | None:
-    """One problem file's family: from the cache when its bytes were checked before, else
-    checked now (and cached when clean). None if it has problems (in catalog.diagnostics)."""
+def load_one(path: Path, catalog: Catalog, raw: bytes | None = None
+             ) -> ProblemFamily | None:
+    """One problem file's family (`raw`: its bytes, when already read): from the cache when
+    those bytes were checked before, else checked now (and cached when clean). None if it
+    has problems (in catalog.diagnostics)."""
     if catalog.cache is None:
         from mldrill.bank.cache import FamilyCache
 
         catalog.cache = FamilyCache(catalog.functions)
     shown = _shown(path)
     try:
-        key: str | None = catalog.cache.key(shown, path.read_bytes())
+        key: str | None = catalog.cache.key(shown, raw if raw is not None
+                                            else path.read_bytes())
     except OSError:
         key = None
     family = catalog.cache.get(key) if key else None
@@ -299,12 +302,13 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
     families: dict[str, ProblemFamily] = {}
     for path in files:
         try:
-            if ASSIGNMENT_RE.search(path.read_bytes()):
-                catalog.assignment_files.append(path)  # read by mldrill.grade, not here
-                continue
+            raw: bytes | None = path.read_bytes()
         except OSError:
-            pass  # _check_file reports it
-        family = load_one(path, catalog)
+            raw = None  # _check_file reports it
+        if raw is not None and ASSIGNMENT_RE.search(raw):
+            catalog.assignment_files.append(path)  # read by mldrill.grade, not here
+            continue
+        family = load_one(path, catalog, raw)
         if family is None:
             continue
         if family.id in first_seen:
