@@ -15,6 +15,7 @@ The cache lives in the user's cache folder (platformdirs), or `$MLDRILL_CACHE`; 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -41,15 +42,29 @@ def cache_root() -> Path | None:
     return Path(user_cache_dir("mldrill", appauthor=False))
 
 
+@functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
+    """mldrill's own code, by every module's path, size and mtime (once per process)."""
     import mldrill
 
     h = hashlib.sha1(f"{FORMAT}|{sys.version}|{getattr(mldrill, '__version__', '')}".encode())
-    package = Path(mldrill.__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        st = path.stat()
-        h.update(f"{path.relative_to(package)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    package = os.path.dirname(os.path.realpath(mldrill.__file__))
+    for rel, st in sorted(_python_files(package, "")):
+        h.update(f"{rel}|{st.st_size}|{st.st_mtime_ns}".encode())
     return h.hexdigest()
+
+
+def _python_files(folder: str, rel: str) -> list[tuple[str, os.stat_result]]:
+    """Every .py file under `folder` (not following links) with its stat, by relative path."""
+    out: list[tuple[str, os.stat_result]] = []
+    with os.scandir(folder) as entries:
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                if e.name != "__pycache__":
+                    out.extend(_python_files(e.path, f"{rel}{e.name}/"))
+            elif e.name.endswith(".py"):
+                out.append((rel + e.name, e.stat()))
+    return out
 
 
 class FamilyCache:

@@ -9,7 +9,6 @@ files (in `problems/` if it has one, else anywhere below it) and, optionally, a
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,11 +73,26 @@ def bank_dirs(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> list
 def problem_files(bank: Bank) -> list[Path]:
     if bank.problems.is_file():
         return [bank.problems]
-    files = [p for p in bank.problems.rglob("*") if p.suffix in (".yaml", ".yml")
-             and p.is_file()]
-    if bank.solutions is not None:
-        files = [p for p in files if bank.solutions not in p.parents]
+    files: list[Path] = []
+    _find_yaml(str(bank.problems), None if bank.solutions is None else str(bank.solutions),
+               files)
     return sorted(files)
+
+
+def _find_yaml(folder: str, skip: str | None, out: list[Path]) -> None:
+    """The .yaml/.yml files under `folder`, not under `skip`, not following folder links
+    (as Path.rglob); an unreadable folder is passed over."""
+    try:
+        with os.scandir(folder) as entries:
+            found = list(entries)
+    except OSError:
+        return
+    for e in found:
+        if e.is_dir(follow_symlinks=False):
+            if e.path != skip:
+                _find_yaml(e.path, skip, out)
+        elif os.path.splitext(e.name)[1] in (".yaml", ".yml") and e.is_file():
+            out.append(Path(e.path))
 
 
 @dataclass
@@ -98,6 +112,8 @@ class Catalog:
     def get(self, problem_id: str) -> ProblemFamily:
         if problem_id in self.families:
             return self.families[problem_id]
+        import difflib
+
         close = difflib.get_close_matches(problem_id, list(self.families), n=3, cutoff=0.5)
         raise UnknownProblemError(problem_id, close)
 
@@ -288,6 +304,8 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
                  strict: bool = True, paths: Iterable[Path] | None = None) -> Catalog:
     """Load the banks. With strict=True, any problem in any file raises BankError listing
     every problem found; with strict=False the diagnostics are returned in the catalog."""
+    from mldrill.bank.index import read_fingerprinted, write_index
+
     banks = bank_dirs(extra, bundled=bundled)
     catalog = Catalog()
     table: dict[str, tuple[str, str]] = {}
@@ -298,11 +316,12 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
     files = list(paths) if paths is not None else [f for b in banks for f in problem_files(b)]
     catalog.files = files
     first_seen: dict[str, ProblemFamily] = {}
-    loaded: list[tuple[Path, ProblemFamily]] = []
+    loaded: list[tuple[Path, ProblemFamily, tuple[str, list[int] | None]]] = []
     families: dict[str, ProblemFamily] = {}
     for path in files:
         try:
-            raw: bytes | None = path.read_bytes()
+            raw: bytes | None
+            raw, fp = read_fingerprinted(path)
         except OSError:
             raw = None  # _check_file reports it
         if raw is not None and ASSIGNMENT_RE.search(raw):
@@ -319,11 +338,9 @@ def load_catalog(extra: Iterable[str | Path] = (), *, bundled: bool = True,
             continue
         first_seen[family.id] = family
         families[family.id] = family
-        loaded.append((path, family))
+        loaded.append((path, family, fp))
     catalog.families = families
     if paths is None:  # the whole of every bank: what `list` can answer from next time
-        from mldrill.bank.index import write_index
-
         write_index(banks, loaded, catalog.assignment_files,
                     table if clean_functions else None)
     if strict and catalog.diagnostics:
@@ -349,7 +366,31 @@ def _check_file(path: Path, shown: str, catalog: Catalog) -> ProblemFamily | Non
 
 def _shown(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return Shown()(path)
+
+
+class Shown:
+    """`_shown` for many paths, quickly: each folder is resolved once, not each file."""
+
+    def __init__(self) -> None:
+        self._real: dict[str, str] = {}
+        cwd = self._folder(os.getcwd())
+        self._prefix = cwd.rstrip(os.sep) + os.sep
+
+    def _folder(self, folder: str) -> str:
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = os.path.realpath(folder)
+        return real
+
+    def __call__(self, path: Path) -> str:
+        text = str(path)
+        folder, name = os.path.split(text)
+        try:
+            real = os.path.realpath(text) if os.path.islink(text) or name in ("", ".", "..") \
+                else os.path.join(self._folder(folder or os.curdir), name)
+        except (OSError, ValueError):
+            return text
+        if real.startswith(self._prefix):
+            return real[len(self._prefix):] or os.curdir
+        return os.curdir if real + os.sep == self._prefix else text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -77,7 +78,7 @@ class Index:
 
 
 def _index_path(banks: Sequence[Bank]) -> Path | None:
-    from mldrill.bank.cache import _code_fingerprint, cache_root
+    from mldrill.bank.cache import _code_fingerprint, _python_files, cache_root
 
     root = cache_root()
     if root is None:
@@ -85,25 +86,62 @@ def _index_path(banks: Sequence[Bank]) -> Path | None:
     h = hashlib.sha1(f"{VERSION}|{_code_fingerprint()}".encode())
     for bank in banks:
         h.update(str(bank.root.resolve()).encode())
-        if bank.solutions is not None:
-            for p in sorted(bank.solutions.rglob("*.py")):
-                try:
-                    h.update(p.name.encode() + b"\0" + p.read_bytes())
-                except OSError:
-                    return None
+        if bank.solutions is not None:  # every module by name, size and mtime (as our code)
+            try:
+                for rel, st in sorted(_python_files(str(bank.solutions), "")):
+                    h.update(f"{rel}|{st.st_size}|{st.st_mtime_ns}\0".encode())
+            except OSError:
+                return None
     return root / f"index-{h.hexdigest()[:20]}.json"
 
 
-def _digest(path: Path) -> str | None:
+# A file whose status (size, times, inode) is unchanged since it was hashed is not hashed
+# again (as git's index does). A status is recorded only when the file had not been touched
+# for RACY_NS before it was read: a later write, however quick, then moves its times.
+RACY_NS = 2_000_000_000
+
+
+def _status(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def read_fingerprinted(path: Path) -> tuple[bytes, tuple[str, list[int] | None]]:
+    """A file's bytes and their fingerprint: (SHA-1, the file's status when that can stand
+    for the bytes, else None). Raises OSError."""
+    st = os.stat(path)  # before reading: a write after it moves the times
+    data = path.read_bytes()
+    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS
+    return data, (hashlib.sha1(data).hexdigest(), _status(st) if settled else None)
+
+
+def fingerprint(path: Path) -> tuple[str, list[int] | None] | None:
     try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
+        return read_fingerprinted(path)[1]
     except OSError:
         return None
 
 
+def _unchanged(path: Path, entry: dict[str, object]) -> bool:
+    """Whether the file still has the bytes the index entry was made from."""
+    recorded = entry.get("stat")
+    if isinstance(recorded, list):
+        try:
+            if _status(os.stat(path)) == recorded:
+                return True
+        except OSError:
+            return False
+    now = fingerprint(path)
+    if now is None or now[0] != entry.get("sha1"):
+        return False
+    if now[1] is not None:
+        entry["stat"] = now[1]
+        entry["_restat"] = True  # settled since: worth recording (read_index)
+    return True
+
+
 def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
     """Every family of `files` from the index, or None unless all are there unchanged."""
-    from mldrill.bank.catalog import ASSIGNMENT_RE, _shown
+    from mldrill.bank.catalog import ASSIGNMENT_RE, Shown
 
     path = _index_path(banks)
     if path is None:
@@ -115,6 +153,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
         return None
     out = []
     where: dict[str, Path] = {}
+    shown = Shown()
     for f in files:
         entry = entries.get(str(f))
         if not isinstance(entry, dict):
@@ -124,7 +163,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             except OSError:
                 pass
             return None
-        if entry.get("sha1") != _digest(f):
+        if not _unchanged(f, entry):
             return None
         info = entry.get("family")
         if info is None:
@@ -133,7 +172,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             out.append(FamilyInfo(str(info["id"]), str(info["title"]), str(info["topic"]),
                                   int(info["difficulty"]), tuple(info["tags"]),
                                   tuple(info["part_names"]),
-                                  _shown(f)))  # as this run's working folder shows it
+                                  shown(f)))  # as this run's working folder shows it
         except (KeyError, TypeError, ValueError):
             return None
         where[out[-1].id] = f
@@ -144,33 +183,40 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             functions = {str(k): (str(v[0]), str(v[1])) for k, v in table.items()}
         except (TypeError, IndexError, KeyError):
             functions = None
+    if any(e.pop("_restat", False) for e in entries.values() if isinstance(e, dict)):
+        _write(path, data)  # files that have settled since: no need to hash them next time
     return Index(out, where, functions)
 
 
-def write_index(banks: Sequence[Bank], families: Iterable[tuple[Path, ProblemFamily]],
+def write_index(banks: Sequence[Bank],
+                families: Iterable[tuple[Path, ProblemFamily, tuple[str, list[int] | None]]],
                 assignment_files: Iterable[Path],
                 functions: Mapping[str, tuple[str, str]] | None = None) -> None:
-    """Record the clean families of a full load, by file, and where each reference function
-    is defined (None when a solutions module had a problem) (never raises: optional)."""
+    """Record the clean families of a full load, by file (with the fingerprint of the bytes
+    each was checked from), and where each reference function is defined (None when a
+    solutions module had a problem) (never raises: optional)."""
     path = _index_path(banks)
     if path is None:
         return
     entries: dict[str, object] = {}
-    for file, fam in families:
-        digest = _digest(file)
-        if digest is not None:
-            entries[str(file)] = {"sha1": digest, "family": FamilyInfo.of(fam).to_json()}
+    for file, fam, (digest, status) in families:
+        entries[str(file)] = {"sha1": digest, "stat": status,
+                              "family": FamilyInfo.of(fam).to_json()}
     for a in assignment_files:
-        digest = _digest(a)
-        if digest is not None:
-            entries[str(a)] = {"sha1": digest, "family": None}
+        fp = fingerprint(a)
+        if fp is not None:
+            entries[str(a)] = {"sha1": fp[0], "stat": fp[1], "family": None}
+    _write(path, {"version": VERSION, "files": entries,
+                  "functions": None if functions is None
+                  else {k: list(v) for k, v in functions.items()}})
+
+
+def _write(path: Path, data: object) -> None:
+    """Replace the index at once (readers see the old or the new one); never raises."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"version": VERSION, "files": entries,
-                                   "functions": None if functions is None
-                                   else {k: list(v) for k, v in functions.items()}}),
-                       encoding="utf-8")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         try:

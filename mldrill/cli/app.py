@@ -1,15 +1,20 @@
 """The `mldrill` command line: a thin layer that parses arguments, calls one core function
 and hands the result to a renderer. Heavy modules (numpy, sympy, yaml) are imported inside
-the commands, so `mldrill --help` starts instantly."""
+the commands, so `mldrill --help` starts instantly.
+
+The commands are declared here for typer (their annotations say how each parameter is
+read) but registered in `COMMANDS`, not on a typer app: importing this module does not
+import typer. `main()` runs a command whose arguments are plain (`mldrill show ID --seed
+1`) through `fastpath.py`, from the parameters typer derived (`argspec.py`, generated and
+tested against typer); anything else (help, errors, unusual syntax) builds the typer app
+(`build_app`). The module attribute `app` is the whole typer app, for tests."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-
-import typer
 
 from mldrill import __version__
 from mldrill.cli.errors import ExitStatus, State, handle_errors
@@ -21,9 +26,11 @@ if TYPE_CHECKING:
     from mldrill.grade.assignment import Assignment
 
 if TYPE_CHECKING:
+    import typer  # typer evaluates the annotations below: build_app() puts it in globals()
+
     from mldrill.cli.env import Terminal
 
-app = typer.Typer(
+APP_SETTINGS: dict[str, object] = dict(
     name="mldrill",
     help="Practise and grade the mathematics of machine learning.\n\n"
     "Start with `mldrill practice` (or `mldrill practice backprop`); `mldrill list` shows "
@@ -35,6 +42,33 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+# group name -> its typer settings
+GROUPS: dict[str, dict[str, object]] = {
+    "sheet": dict(help="Homework and exam sheets with a variant per student.",
+                  no_args_is_help=True),
+    "export": dict(help="Export for other systems (Gradescope).", no_args_is_help=True),
+}
+
+
+class Command:
+    """A command as registered: its name (as typed), group (None: top level) and function."""
+
+    def __init__(self, name: str, group: str | None, fn: Callable[..., None]) -> None:
+        self.name, self.group, self.fn = name, group, fn
+
+
+COMMANDS: list[Command] = []
+
+
+def command(name: str | None = None, *, group: str | None = None
+            ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command (typer's name for it: the function's, with - for _)."""
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        COMMANDS.append(Command(name or fn.__name__.replace("_", "-"), group, fn))
+        return fn
+
+    return register
 
 
 class Banks:
@@ -90,15 +124,15 @@ class Banks:
 BANKS = Banks()
 
 
-def _version(value: bool) -> None:
+def _version(value: bool) -> bool:
     if value:
         from mldrill.cli.render import console, plain
 
         plain(console(), f"mldrill {__version__}")
-        raise typer.Exit()
+        raise SystemExit(0)
+    return value  # what the root callback gets (its default, as without the callback)
 
 
-@app.callback()
 def root(
     bank: Annotated[list[str] | None, typer.Option(
         "--bank", metavar="DIR",
@@ -131,7 +165,7 @@ def _random_seed() -> int:
     return int.from_bytes(os.urandom(4), "little") % 100_000
 
 
-@app.command("list")
+@command("list")
 @handle_errors
 def list_cmd(
     topic: Annotated[list[str] | None, typer.Option(
@@ -171,7 +205,7 @@ def list_cmd(
         render.render_list(families)
 
 
-@app.command()
+@command()
 @handle_errors
 def show(
     problem_id: Annotated[str, typer.Argument(metavar="ID", help="Problem id (see list).")],
@@ -194,7 +228,7 @@ def show(
         render.render_variant(variant, solution)
 
 
-@app.command()
+@command()
 @handle_errors
 def check(
     problem_id: Annotated[str, typer.Argument(metavar="ID", help="Problem id.")],
@@ -219,7 +253,7 @@ def check(
         render.dump_json(result.to_json())
     else:
         render.render_check(result)
-    raise typer.Exit(ExitStatus.OK if result.all_correct else ExitStatus.NEGATIVE)
+    raise SystemExit(ExitStatus.OK if result.all_correct else ExitStatus.NEGATIVE)
 
 
 def _answers_by_part(items: Sequence[str]) -> dict[str, str]:
@@ -237,7 +271,7 @@ def _answers_by_part(items: Sequence[str]) -> dict[str, str]:
     return given
 
 
-@app.command()
+@command()
 @handle_errors
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -263,10 +297,10 @@ def validate(
     else:
         render.render_validate(outcome.reports, outcome.diagnostics, outcome.files, seeds,
                                strict)
-    raise typer.Exit(ExitStatus.NEGATIVE if outcome.failed(strict) else ExitStatus.OK)
+    raise SystemExit(ExitStatus.NEGATIVE if outcome.failed(strict) else ExitStatus.OK)
 
 
-@app.command()
+@command()
 @handle_errors
 def practice(
     ctx: typer.Context,
@@ -301,10 +335,10 @@ def practice(
     code = run_practice(terminal_for(ctx.obj), cat, plan.families, seed=plan.seed,
                         count=count, tries=tries, problem_seed=plan.problem_seed, save=save)
     if code:
-        raise typer.Exit(ExitStatus(code))
+        raise SystemExit(ExitStatus(code))
 
 
-@app.command()
+@command()
 @handle_errors
 def exam(
     ctx: typer.Context,
@@ -341,10 +375,10 @@ def exam(
     code = run_exam(terminal_for(ctx.obj), cat, plan.families, seed=plan.seed, count=count,
                     minutes=plan.minutes, save=save, settings=plan.settings)
     if code:
-        raise typer.Exit(ExitStatus(code))
+        raise SystemExit(ExitStatus(code))
 
 
-@app.command()
+@command()
 @handle_errors
 def grade(
     path: Annotated[Path, typer.Argument(
@@ -380,15 +414,10 @@ def grade(
                            fmt, output, jobs, key, seed_given=seed is not None)
     run = grade_path(request, BANKS, BatchBar())
     show_grade(run, request)
-    raise typer.Exit(ExitStatus.of_outcome(run.outcome))
+    raise SystemExit(ExitStatus.of_outcome(run.outcome))
 
 
-sheet_app = typer.Typer(help="Homework and exam sheets with a variant per student.",
-                        no_args_is_help=True)
-app.add_typer(sheet_app, name="sheet")
-
-
-@sheet_app.command("new")
+@command("new", group="sheet")
 @handle_errors
 def sheet_new(
     out: Annotated[Path, typer.Option("--out", "-o", help="The folder to write.")
@@ -445,11 +474,7 @@ def sheet_new(
     render_sheets_made(make_sheets(request, _catalog()), json_out)
 
 
-export_app = typer.Typer(help="Export for other systems (Gradescope).", no_args_is_help=True)
-app.add_typer(export_app, name="export")
-
-
-@export_app.command("gradescope")
+@command("gradescope", group="export")
 @handle_errors
 def export_gradescope(
     assignment: Annotated[str, typer.Option(
@@ -472,7 +497,7 @@ def export_gradescope(
     render_bundle(export(BANKS, assignment, output, secret, force=force))
 
 
-@app.command()
+@command()
 @handle_errors
 def stats(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
@@ -491,7 +516,7 @@ def stats(
         render.render_stats(result)
 
 
-@app.command()
+@command()
 @handle_errors
 def history(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1,
@@ -527,7 +552,7 @@ def history(
         render.render_history(rows)
 
 
-@app.command()
+@command()
 @handle_errors
 def report(
     path: Annotated[Path, typer.Argument(
@@ -564,8 +589,13 @@ def main(terminal: Terminal | None = None) -> None:
     process's own (mldrill/cli/env.py)."""
     import sys
 
-    _only(invoked_command(sys.argv[1:]))
-    app(prog_name="mldrill", obj=terminal)
+    from mldrill.cli import fastpath
+
+    args = sys.argv[1:]
+    call = fastpath.parse(args)
+    if call is not None:  # plain arguments: typer would read them the same way
+        fastpath.run(call, terminal)
+    build_app(invoked_command(args))(prog_name="mldrill", obj=terminal)
 
 
 ROOT_OPTIONS_WITH_VALUE = ("--bank",)
@@ -587,16 +617,44 @@ def invoked_command(args: Sequence[str]) -> str | None:
     return None
 
 
-def _only(name: str | None) -> None:
-    """Keep only the command (or command group) about to run: typer builds every
-    registered command's parameters from its signature at each start (~25 ms for all of
-    them); an unknown name keeps them all, for the "no such command" suggestions."""
-    if name is None:
-        return
-    commands = [c for c in app.registered_commands
-                if (c.name or (c.callback.__name__ if c.callback else "").replace("_", "-"))
-                == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if commands or groups:
-        app.registered_commands[:] = commands
-        app.registered_groups[:] = groups
+def build_app(only: str | None = None, wrap: Callable[[Callable[..., None]],
+                                                      Callable[..., None]] | None = None
+              ) -> typer.Typer:
+    """The typer app of every command, or (`only`) of just the command or group about to
+    run: typer builds each registered command's parameters from its signature (~25 ms for
+    all of them); an unknown name keeps them all, for the "no such command" suggestions.
+    `wrap`: applied to each function before it is registered (tests record the calls)."""
+    import typer
+
+    globals()["typer"] = typer  # the annotations name it; typer evaluates them here
+    if only is not None and not any(c.name == only and c.group is None or c.group == only
+                                    for c in COMMANDS):
+        only = None
+    wrap = wrap or (lambda fn: fn)
+    app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
+    app.callback()(wrap(root))
+    groups: dict[str, typer.Typer] = {}
+    for c in COMMANDS:
+        if only is not None and (c.group or c.name) != only:
+            continue
+        if c.group is None:
+            app.command(c.name)(wrap(c.fn))
+            continue
+        if c.group not in groups:
+            groups[c.group] = typer.Typer(**GROUPS[c.group])  # type: ignore[arg-type]
+            app.add_typer(groups[c.group], name=c.group)
+        groups[c.group].command(c.name)(wrap(c.fn))
+    return app
+
+
+_APP: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> object:
+    """`app`: the whole typer app, built on first use (tests invoke it with CliRunner)."""
+    global _APP
+    if name == "app":
+        if _APP is None:
+            _APP = build_app()
+        return _APP
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

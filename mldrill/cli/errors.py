@@ -24,8 +24,6 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import ParamSpec, TypeVar
 
-import typer
-
 from mldrill.errors import BankError, MldrillError
 
 
@@ -60,7 +58,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, SystemExit):
+        except SystemExit:
             raise
         except BankError as exc:
             from mldrill.cli.render import err_console
@@ -71,22 +69,31 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
                       style="bold red", markup=False, highlight=False)
             for d in exc.diagnostics:
                 con.print(str(d), markup=False, highlight=False)
-            raise typer.Exit(ExitStatus.USAGE) from None
+            raise SystemExit(ExitStatus.USAGE) from None
         except MldrillError as exc:
             from mldrill.cli.render import err_console
 
             err_console().print(f"error: {exc.render()}", style="red", markup=False,
                                 highlight=False)
-            raise typer.Exit(exc.exit_code) from None
+            raise SystemExit(exc.exit_code) from None
         except KeyboardInterrupt:
             print("\ninterrupted", file=sys.stderr)
-            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+            raise SystemExit(ExitStatus.INTERRUPTED) from None
         except Exception as exc:  # a bug in mldrill, not the user's fault
+            if _is_click_exit(exc):
+                raise
             if State.debug:
                 traceback.print_exception(exc, file=sys.stderr)
             print(f"internal error: {type(exc).__name__}: {exc}\n"
                   "This is a bug in mldrill, not in your input. Run again with --debug for "
                   "the traceback and report it.", file=sys.stderr)
-            raise typer.Exit(ExitStatus.BUG) from None
+            raise SystemExit(ExitStatus.BUG) from None
 
     return wrapper
+
+
+def _is_click_exit(exc: Exception) -> bool:
+    """typer's Exit and Abort (click's), which only code run under typer raises: passed on
+    for typer to turn into an exit status."""
+    typer = sys.modules.get("typer")
+    return typer is not None and isinstance(exc, (typer.Exit, typer.Abort))

@@ -101,3 +101,94 @@ def test_paths_from_the_index_are_shown_from_the_working_folder(tmp_path) -> Non
     assert out.stderr.split()[-1] == "NO-NUMPY", out.stderr  # answered from the index
     paths = [f["path"] for f in json.loads(out.stdout)]
     assert paths and all((elsewhere / p).is_file() for p in paths), paths
+
+
+def _load_and_read(bank: Path, cache: Path, monkeypatch) -> tuple[object, list[Path]]:
+    """A full load of `bank` (writes the index), then the index read back, with the files
+    hashed while reading it."""
+    from mldrill.bank import index
+    from mldrill.bank.catalog import bank_at, load_catalog, problem_files
+
+    monkeypatch.setenv("MLDRILL_CACHE", str(cache))
+    load_catalog([bank], bundled=False, strict=False)
+    hashed: list[Path] = []
+    real = index.read_fingerprinted
+
+    def counted(path: Path):  # type: ignore[no-untyped-def]
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(index, "read_fingerprinted", counted)
+    banks = [bank_at(bank)]
+    return index.read_index(banks, [f for b in banks for f in problem_files(b)]), hashed
+
+
+def test_a_settled_file_is_trusted_by_its_status_and_a_fresh_one_by_its_bytes(
+        tmp_path, monkeypatch) -> None:
+    """A file untouched for a while before the index was written is not read again while
+    its size, times and inode are unchanged (as git's index); one written just before is
+    hashed on every read, since a rewrite in the same clock tick keeps its times."""
+    from mldrill.bank import index
+    from mldrill.bank.catalog import bank_at, problem_files
+
+    bank = _bank(tmp_path)
+    read, hashed = _load_and_read(bank, tmp_path / "cache", monkeypatch)
+    assert read is not None and len(hashed) == 2  # both files were just copied: hashed
+    problem = sorted((bank / "problems").rglob("*.yaml"))[0]
+    text = problem.read_text()
+    at = text.index("title:") + len("title: ")
+    problem.write_text(text[:at] + "X" + text[at + 1:])  # the same size, at once
+    banks = [bank_at(bank)]
+    files = [f for b in banks for f in problem_files(b)]
+    assert index.read_index(banks, files) is None  # hashed again: changed, so a full load
+    monkeypatch.setattr(index, "RACY_NS", -1)  # as if every file had settled
+    read, hashed = _load_and_read(bank, tmp_path / "cache2", monkeypatch)
+    assert read is not None and hashed == []
+    with problem.open("a") as f:
+        f.write("\n# edited\n")  # a new size (and times): seen without the bytes
+    monkeypatch.undo()
+    monkeypatch.setenv("MLDRILL_CACHE", str(tmp_path / "cache2"))
+    assert index.read_index(banks, files) is None
+
+
+def test_the_shown_path_is_the_resolved_one_relative_to_the_working_folder(
+        tmp_path, monkeypatch) -> None:
+    """catalog.Shown resolves each folder once; it must name every file as
+    `path.resolve().relative_to(cwd.resolve())` does, links and `..` included."""
+    from mldrill.bank.catalog import Shown
+
+    real = tmp_path / "real" / "sub"
+    real.mkdir(parents=True)
+    (real / "a.yaml").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (real / "b.yaml").symlink_to(real / "a.yaml")
+    (real / "c.yaml").symlink_to(Path("../../out.yaml"))
+    cases = ["real/sub/a.yaml", "link/sub/a.yaml", "link/sub/b.yaml", "real/sub/c.yaml",
+             "./real/../real/sub/a.yaml", "link/../real/sub/a.yaml", "link/sub/../sub/b.yaml",
+             "sub/a.yaml", "a.yaml", "..", ".", "/etc/passwd", "missing/x.yaml"]
+    cases += [str(tmp_path / c) for c in cases[:7]]
+    for cwd in [tmp_path, tmp_path / "link", real, Path("/")]:
+        monkeypatch.chdir(cwd)
+        shown = Shown()
+        for c in cases:
+            try:
+                expected = str(Path(c).resolve().relative_to(Path.cwd().resolve()))
+            except ValueError:
+                expected = c
+            assert shown(Path(c)) == expected, (cwd, c)
+
+
+def test_files_that_settle_later_are_recorded_by_the_next_read(tmp_path, monkeypatch) -> None:
+    """Just installed, every file is too fresh to be trusted by its status; a read after
+    they have settled hashes them once and records their status for the reads after."""
+    from mldrill.bank import index
+    from mldrill.bank.catalog import bank_at, problem_files
+
+    bank = _bank(tmp_path)
+    _, hashed = _load_and_read(bank, tmp_path / "cache", monkeypatch)
+    assert len(hashed) == 2
+    monkeypatch.setattr(index, "RACY_NS", -1)  # time passes
+    banks = [bank_at(bank)]
+    files = [f for b in banks for f in problem_files(b)]
+    assert index.read_index(banks, files) is not None and len(hashed) == 4
+    assert index.read_index(banks, files) is not None and len(hashed) == 4
