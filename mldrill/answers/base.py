@@ -14,7 +14,7 @@ how to read a student's text, whether two values agree, and what generic diagnos
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
 
@@ -22,7 +22,6 @@ from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError, MldrillError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
-from mldrill.expr.parse import parse_reference
 from mldrill.score import Score
 from mldrill.values import as_float
 from mldrill.variants.template import render
@@ -196,14 +195,50 @@ class AnswerKind(Generic[V]):
         return []
 
 
+# The built-in kinds by the module that registers them, imported when a kind is first
+# looked up: a command that meets only numbers never imports the expression kinds.
+BUILTIN_KINDS = {"number": "number", "integer": "number", "vector": "matrix",
+                 "matrix": "matrix", "choice": "choice", "shape": "choice",
+                 "expression": "expression", "matrix_expression": "matrix_expression"}
+
+
+class KindRegistry(Mapping[str, "AnswerKind[Any]"]):
+    """Every answer kind by name: the built-ins (each module imported on first use) and any
+    registered with @register_kind. Behaves as a dict of all of them."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, AnswerKind[Any]] = {}
+
+    def add(self, kind: AnswerKind[Any]) -> None:
+        self._kinds[kind.name] = kind
+
+    def __getitem__(self, name: str) -> AnswerKind[Any]:
+        if name not in self._kinds and name in BUILTIN_KINDS:
+            import importlib
+
+            importlib.import_module(f"mldrill.answers.{BUILTIN_KINDS[name]}")
+        return self._kinds[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._kinds or name in BUILTIN_KINDS
+
+    def __iter__(self) -> Iterator[str]:
+        for name in BUILTIN_KINDS:
+            self[name]
+        return iter(list(self._kinds))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 # Each kind compares values of its own type, which one registry cannot name: code that
 # takes a kind from here is generic in it (`cached_target`, `_judge`).
-KINDS: dict[str, AnswerKind[Any]] = {}
+KINDS = KindRegistry()
 K = TypeVar("K", bound=AnswerKind[Any])
 
 
 def register_kind(cls: type[K]) -> type[K]:
-    KINDS[cls.name] = cls()
+    KINDS.add(cls())
     return cls
 
 
@@ -334,6 +369,8 @@ def reference_value(text: str, ctx: Context, extra: Mapping[str, Value] | None =
     env: dict[str, Value] = {**CONSTANTS, **ctx.params}
     if extra:
         env.update(extra)
+    from mldrill.expr.parse import parse_reference
+
     return evaluate(parse_reference(text), env, ctx.functions, exact_ints=True)
 
 

@@ -18,7 +18,6 @@ from mldrill.answers.base import (
     AnswerKind,
     Context,
     Finding,
-    parse_reference,
     register_kind,
 )
 from mldrill.bank.model import PartSpec
@@ -26,7 +25,7 @@ from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, REGISTRY, SCALAR_STUDENT
-from mldrill.expr.parse import REFERENCE, Expr, check_names, parse
+from mldrill.expr.parse import REFERENCE, Expr, check_names, parse, parse_reference
 from mldrill.values import array_like, as_float
 from mldrill.variants.rng import VariantRNG
 

@@ -21,7 +21,6 @@ from mldrill.answers.base import (
     AnswerKind,
     Context,
     Finding,
-    parse_reference,
     register_kind,
 )
 from mldrill.answers.matrix import shape_text
@@ -30,7 +29,14 @@ from mldrill.errors import AnswerParseError, BroadcastError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate, resolved
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, MATRIX_STUDENT, REGISTRY
-from mldrill.expr.parse import MATRIX_ANSWER, Expr, Grammar, check_names, parse
+from mldrill.expr.parse import (
+    MATRIX_ANSWER,
+    Expr,
+    Grammar,
+    check_names,
+    parse,
+    parse_reference,
+)
 from mldrill.values import array_like
 from mldrill.variants.rng import VariantRNG
 

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import os
 import pickle
-import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,6 +83,8 @@ class FamilyCache:
         try:
             if not self.dir.is_dir():
                 if self.dir.parent.is_dir():  # an older mldrill or bank: drop its entries
+                    import shutil
+
                     for old in self.dir.parent.iterdir():
                         shutil.rmtree(old, ignore_errors=True)
                 self.dir.mkdir(parents=True, exist_ok=True)

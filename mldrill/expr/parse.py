@@ -19,7 +19,6 @@ Two grammars:
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -27,7 +26,6 @@ from functools import cached_property, lru_cache
 from mldrill.errors import AnswerParseError
 from mldrill.expr import nodes as n
 from mldrill.expr.convert import MAX_DEPTH, Converter
-from mldrill.expr.latex import looks_like_latex, translate
 from mldrill.expr.lexer import Normalized, normalize
 
 MAX_LENGTH = 4000
@@ -124,10 +122,13 @@ def _normalize(text: str, grammar: Grammar, functions: Collection[str],
     answer language (latex.py), and every column mapped back to what was typed."""
     origin: list[int] | None = None
     source = text
-    if not grammar.reference and looks_like_latex(text):
-        translation = translate(text, functions=functions, variables=variables,
-                                matrix=grammar.matrix)
-        source, origin = translation.source, translation.origin
+    if not grammar.reference:  # answers only: references are never LaTeX
+        from mldrill.expr.latex import looks_like_latex, translate
+
+        if looks_like_latex(text):
+            translation = translate(text, functions=functions, variables=variables,
+                                    matrix=grammar.matrix)
+            source, origin = translation.source, translation.origin
     try:
         _check_nesting(source)
         norm = normalize(
@@ -213,6 +214,8 @@ def _expected(norm: Normalized, offset: int) -> str | None:
 
 def suggest(name: str, known: Collection[str]) -> str:
     """' (did you mean 'x'?)' or ''."""
+    import difflib
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

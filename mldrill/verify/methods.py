@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, TypeAlias, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mldrill.answers.base import KINDS, Context, parse_reference
+from mldrill.answers.base import KINDS, Context
 from mldrill.bank.model import PartSpec, Verification
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
+from mldrill.expr.parse import parse_reference
 from mldrill.values import array_like, as_float
 
 if TYPE_CHECKING:

@@ -70,3 +70,38 @@ def test_a_start_builds_only_its_command_and_keeps_every_message() -> None:
     wrong = run("practise")
     assert wrong.returncode == 2 and "Did you mean 'practice'?" in wrong.stderr
     assert "practice" in run("--help").stdout and "grade" in run("--help").stdout
+
+
+def test_show_imports_only_what_its_variant_needs(tmp_path) -> None:
+    """A numeric problem's `show` needs neither typer (plain arguments: fastpath.py), nor
+    the LaTeX reader (answers only), nor the answer kinds it does not meet (each kind's
+    module is imported on first lookup, answers/base.KINDS)."""
+    code = ("import sys\nsys.argv = ['mldrill', 'show', 'conv-output-size', '--seed', '1']\n"
+            "from mldrill.cli.app import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', ' '.join(sorted(sys.modules)))\n")
+    env = {**os.environ, "MLDRILL_CACHE": str(tmp_path / "cache")}
+    for _ in range(2):  # the second run starts from the bank index
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=env)
+    modules = set(next(x for x in out.stdout.splitlines()
+                       if x.startswith("MODULES")).split()[1:])
+    assert "mldrill.variants.generate" in modules
+    unwanted = {"typer", "sympy", "yaml", "mldrill.expr.latex", "mldrill.answers.expression",
+                "mldrill.answers.matrix_expression", "mldrill.answers.choice",
+                "mldrill.bank.schema"}
+    assert not unwanted & modules, unwanted & modules
+
+
+def test_the_answer_kinds_are_a_mapping_of_every_kind_loaded_on_first_use() -> None:
+    code = ("from mldrill.answers import KINDS\nimport sys\n"
+            "before = 'mldrill.answers.expression' in sys.modules\n"
+            "kind = KINDS['expression']\n"
+            "print(before, 'mldrill.answers.expression' in sys.modules, kind.name,\n"
+            "      'matrix' in KINDS, 'nope' in KINDS, sorted(KINDS), len(KINDS),\n"
+            "      KINDS.get('nope'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split(maxsplit=5)
+    assert out[:5] == ["False", "True", "expression", "True", "False"]
+    assert out[5].strip() == ("['choice', 'expression', 'integer', 'matrix', "
+                              "'matrix_expression', 'number', 'shape', 'vector'] 8 None")
