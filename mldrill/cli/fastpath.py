@@ -51,6 +51,8 @@ def parse(args: Sequence[str]) -> Call | None:
     """The command the arguments ask for, or None when typer should read them."""
     from mldrill.cli.argspec import SPEC
 
+    if "_MLDRILL_COMPLETE" in os.environ:
+        return None  # click's shell-completion protocol
     takes_value = {o for p in SPEC["root"] if p["kind"] == "option" and not p["flag"]
                    for o in p["opts"]}
     at = 0
@@ -91,14 +93,27 @@ def run(call: Call, terminal: Terminal | None) -> NoReturn:
 def _read(args: Sequence[str], params: list[Param], positional: bool
           ) -> dict[str, object] | None:
     """The values of `args` for `params`, or None when anything is out of the plain subset."""
+    read = _read_options(args, params)
+    if read is None:
+        return None
+    values, words = read
+    if words and not positional:
+        return None
+    if not _assign_words(words, [p for p in params if p["kind"] == "argument"], values):
+        return None
+    if any(p["required"] and p["name"] not in values for p in params):
+        return None  # typer says what is missing
+    return values
+
+
+def _read_options(args: Sequence[str], params: list[Param]
+                  ) -> tuple[dict[str, object], list[str]] | None:
+    """The options' values and the other words, in order (None: not plain)."""
     by_opt: dict[str, tuple[Param, bool]] = {}
     for p in params:
-        for o in p.get("opts", ()):
-            by_opt[o] = (p, True)
-        for o in p.get("off", ()):
-            by_opt[o] = (p, False)
+        by_opt.update({o: (p, True) for o in p.get("opts", ())})
+        by_opt.update({o: (p, False) for o in p.get("off", ())})
     values: dict[str, object] = {}
-    given: list[str] = []
     words: list[str] = []
     i = 0
     while i < len(args):
@@ -107,56 +122,42 @@ def _read(args: Sequence[str], params: list[Param], positional: bool
         if not token.startswith("-"):
             words.append(token)
             continue
-        if token == "-" or token == "--":
-            return None  # a dash word, or the end of options: typer's
         name, eq, attached = token.partition("=") if token.startswith("--") else (token, "", "")
         if name not in by_opt:
-            return None  # unknown (--help, a typo, -s5, -abc): typer's, with its message
+            return None  # unknown (--help, a typo, -s5, -abc), or - and --: typer's
         p, on = by_opt[name]
         if p["flag"]:
             if eq or p["name"] in values:
                 return None
             values[p["name"]] = on
             continue
-        if eq:
-            text = attached
-        elif i < len(args):
-            text = args[i]  # the next word, whatever it is (click takes `--seed -5` so)
+        if not eq:
+            if i >= len(args):
+                return None
+            attached = args[i]  # the next word, whatever it is (click takes `--seed -5` so)
             i += 1
-        else:
-            return None
-        value = _convert(text, p)
-        if value is None:
-            return None
+        value = _convert(attached, p)
+        if value is None or (p["name"] in values and not p["multiple"]):
+            return None  # a bad value, or given twice (typer keeps the last): typer's
         if p["multiple"]:
             values.setdefault(p["name"], [])
             values[p["name"]].append(value)  # type: ignore[attr-defined]
-        elif p["name"] in values:
-            return None  # given twice: typer keeps the last; leave it to typer
         else:
             values[p["name"]] = value
-        given.append(p["name"])
-    arguments = [p for p in params if p["kind"] == "argument"]
-    if words and not positional:
-        return None
+    return values, words
+
+
+def _assign_words(words: list[str], arguments: list[Param], values: dict[str, object]
+                  ) -> bool:
+    """Give the words to the arguments in order, the last may take the rest (as click)."""
     for p in arguments:
-        if p["nargs"] == -1:
-            taken, words = words, []
-            converted = [_convert(w, p) for w in taken]
-            if any(v is None for v in converted):
-                return None
-            if converted:
-                values[p["name"]] = converted
-        elif words:
-            value = _convert(words.pop(0), p)
-            if value is None:
-                return None
-            values[p["name"]] = value
-    if words:
-        return None  # more words than arguments: typer's error
-    if any(p["required"] and p["name"] not in values for p in params):
-        return None  # typer says what is missing
-    return values
+        taken, words = (words, []) if p["nargs"] == -1 else (words[:1], words[1:])
+        converted = [_convert(w, p) for w in taken]
+        if any(v is None for v in converted):
+            return False
+        if converted:
+            values[p["name"]] = converted if p["nargs"] == -1 else converted[0]
+    return not words  # more words than arguments: typer's error
 
 
 def _convert(text: str, p: Param) -> object | None:
