@@ -7,6 +7,10 @@ with like. Targets (issue 14): `--help` within 1.5x of `python -c "import typer"
 `list`, `history` and `stats` not numpy (checked here too). The bank cache and index are
 warmed first, as after a student's first run; progress goes to a temporary folder.
 
+One more row, "floor of show", imports only the libraries `show` cannot do without (numpy
+and numpy.random to draw and compute a variant, rich to print it): how far `show` could
+come down if mldrill's own code cost nothing.
+
     python benchmarks/startup.py [--runs 20]
 """
 
@@ -51,20 +55,26 @@ def main() -> None:
                 "history": ["history"], "stats": ["stats"]}
     for args in commands.values():  # warm the bank cache and index
         subprocess.run([py, "-m", "mldrill", *args], capture_output=True, check=False)
-    samples: dict[str, list[float]] = {"import typer": [], **{k: [] for k in commands}}
+    floor = "import numpy, numpy.random, rich.console, rich.table"
+    samples: dict[str, list[float]] = {"import typer": [], "floor": [],
+                                       **{k: [] for k in commands}}
     for _ in range(runs):  # interleaved, so load changes hit every row alike
         samples["import typer"].append(timed([py, "-c", "import typer"], 1))
+        samples["floor"].append(timed([py, "-c", floor], 1))
         for name, args in commands.items():
             samples[name].append(timed([py, "-m", "mldrill", *args], 1))
     base = statistics.median(samples["import typer"])
     print(f"median of {runs} interleaved runs")
     print(f"  {'python -c import typer (baseline)':<34} {base * 1000:7.1f} ms")
+    t = statistics.median(samples["floor"])
+    print(f"  {'floor of show (no mldrill code)':<34} {t * 1000:7.1f} ms   "
+          f"{t / base:5.2f}x baseline")
     for name in commands:
         t = statistics.median(samples[name])
         print(f"  mldrill {name:<26} {t * 1000:7.1f} ms   {t / base:5.2f}x baseline")
     for name, args in commands.items():
         print(f"  mldrill {name}: imports numpy {imports(args, 'numpy')}, "
-              f"sympy {imports(args, 'sympy')}")
+              f"sympy {imports(args, 'sympy')}, typer {imports(args, 'typer')}")
 
 
 if __name__ == "__main__":

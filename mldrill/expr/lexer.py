@@ -48,6 +48,7 @@ _TOKEN_RE = re.compile(
 
 # Prefixes students copy from NumPy code; `np.linalg.inv(K)` means `inv(K)`.
 _MODULE_PREFIXES = (("numpy", "linalg"), ("np", "linalg"), ("numpy",), ("np",), ("math",))
+_PREFIX_HEADS = frozenset(p[0] for p in _MODULE_PREFIXES)
 
 
 @dataclass
@@ -238,7 +239,7 @@ def _strip_module_prefixes(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         stripped = False
-        for prefix in _MODULE_PREFIXES:
+        for prefix in _MODULE_PREFIXES if tokens[i].text in _PREFIX_HEADS else ():
             n = len(prefix)
             window = tokens[i : i + 2 * n + 1]
             if len(window) == 2 * n + 1 and all(
