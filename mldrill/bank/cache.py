@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mldrill.bank.model import ProblemFamily
+    from mldrill.expr.parse import Expr
     from mldrill.values import Function
 
 ENV_CACHE = "MLDRILL_CACHE"
-FORMAT = "1"
+FORMAT = "2"  # (family, parse trees)
 
 
 def cache_root() -> Path | None:
@@ -96,22 +97,28 @@ class FamilyCache:
         return hashlib.sha1(shown.encode() + b"\0" + data).hexdigest()
 
     def get(self, key: str) -> ProblemFamily | None:
+        """The family, if cached; the parse trees kept with it are handed to the parser
+        (parse.known_references), so its first variant parses nothing."""
         if self.dir is None:
             return None
         try:
             with open(self.dir / f"{key}.pickle", "rb") as fh:
-                family: ProblemFamily = pickle.load(fh)
-                return family
+                family, trees = pickle.load(fh)
         except Exception:  # missing, truncated, from another version: just re-check
             return None
+        from mldrill.expr.parse import known_references
 
-    def put(self, key: str, family: ProblemFamily) -> None:
+        known_references(trees)
+        return family  # type: ignore[no-any-return]
+
+    def put(self, key: str, family: ProblemFamily, trees: Mapping[str, Expr]) -> None:
+        """Keep a checked family, with the trees of the expressions its check parsed."""
         if self.dir is None:
             return
         tmp = self.dir / f".{key}.{os.getpid()}.tmp"
         try:
             with open(tmp, "wb") as fh:
-                pickle.dump(family, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((family, dict(trees)), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.dir / f"{key}.pickle")  # atomic: readers never see half
         except Exception:
             try:

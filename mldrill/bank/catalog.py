@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from mldrill.errors import BankError, Diagnostic, UnknownProblemError, UsageError
+from mldrill.errors import BankError, Diagnostic, MldrillError, UnknownProblemError, UsageError
 
 if TYPE_CHECKING:
     from mldrill.bank.cache import FamilyCache
@@ -285,10 +285,27 @@ def load_one(path: Path, catalog: Catalog, raw: bytes | None = None
         key = None
     family = catalog.cache.get(key) if key else None
     if family is None:
-        family = _check_file(path, shown, catalog)
+        from mldrill.expr.parse import parse_reference, recording_references
+
+        with recording_references() as texts:
+            family = _check_file(path, shown, catalog)
         if family is not None and key:
-            catalog.cache.put(key, family)
+            catalog.cache.put(key, family, {t: parse_reference(t) for t in _parsable(texts)})
     return family
+
+
+def _parsable(texts: Iterable[str]) -> list[str]:
+    """The texts that parse as references (a check may try one that does not)."""
+    from mldrill.expr.parse import parse_reference
+
+    out = []
+    for t in texts:
+        try:
+            parse_reference(t)
+        except MldrillError:
+            continue
+        out.append(t)
+    return out
 
 
 def select_families(families: Sequence[F], topics: Iterable[str] = (),

@@ -12,7 +12,7 @@ from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import AnswerParseError, Diagnostic
 from mldrill.expr import nodes as n
 from mldrill.expr.functions import CONSTANTS
-from mldrill.expr.parse import REFERENCE, parse
+from mldrill.expr.parse import parse_reference
 from mldrill.variants.template import placeholders
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -59,7 +59,7 @@ class Checker:
     def expression(self, text: str, key: PathKey, names: Collection[str], offset: int = 0,
                    in_template: bool = False) -> n.Node | None:
         try:
-            expr = parse(text, REFERENCE)
+            expr = parse_reference(text)
         except AnswerParseError as exc:
             self.diags.append(self._at(key, offset + exc.col, f"cannot read expression "
                                        f"'{text}': {exc.message}"

@@ -19,7 +19,8 @@ Two grammars:
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -258,8 +259,39 @@ def check_names(
             raise AnswerParseError(expr.source, node.pos, f"unknown name '{node.id}'{hint}")
 
 
-@lru_cache(maxsize=8192)
 def parse_reference(text: str) -> Expr:
     """parse(text, REFERENCE), memoised: a bank's expressions are parsed once per process
-    (trees are immutable), not once per draw, render or check."""
+    (trees are immutable), not once per draw, render or check; and, through the bank cache,
+    once per checked family (`known_references`)."""
+    for texts in _RECORDING:
+        texts.add(text)
+    tree = _KNOWN.get(text)
+    return tree if tree is not None else _parse_reference(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_reference(text: str) -> Expr:
     return parse(text, REFERENCE)
+
+
+# trees read back from the bank cache, by text (bank/cache.py)
+_KNOWN: dict[str, Expr] = {}
+_RECORDING: list[set[str]] = []
+
+
+def known_references(trees: Mapping[str, Expr]) -> None:
+    """Take these trees as the parses of their texts (the bank cache's, made by this very
+    parser: its key covers mldrill's code)."""
+    _KNOWN.update(trees)
+
+
+@contextmanager
+def recording_references() -> Iterator[set[str]]:
+    """The texts parse_reference is asked for inside the block (what a family's check
+    parses: the bank cache keeps their trees with the family)."""
+    texts: set[str] = set()
+    _RECORDING.append(texts)
+    try:
+        yield texts
+    finally:
+        _RECORDING.remove(texts)

@@ -78,3 +78,28 @@ def test_cache_can_be_turned_off(counted, tmp_path: Path, monkeypatch) -> None:
     load_catalog([bank], bundled=False)
     load_catalog([bank], bundled=False)
     assert len(counted) == 4
+
+
+def test_a_cached_family_brings_its_parse_trees(counted, tmp_path: Path) -> None:
+    """The trees of the expressions a family's check parsed are kept with it: its first
+    variant in a later run parses none of them again, and the same variant comes out."""
+    import mldrill.expr.parse as P
+    from mldrill.variants.generate import make_variant
+
+    bank = _bank(tmp_path)
+    first = load_catalog([bank], bundled=False)
+    def answers(cat):  # type: ignore[no-untyped-def]
+        out = {}
+        for k, f in cat.families.items():
+            v = make_variant(f, 7, cat.functions)
+            out[k] = (v.prompt, [v.answer_text(p.name) for p in v.parts])
+        return out
+
+    drawn = answers(first)
+    P._KNOWN.clear()
+    P._parse_reference.cache_clear()  # as a new process
+    second = load_catalog([bank], bundled=False)
+    assert len(counted) == 2 and P._KNOWN  # from the cache, trees included
+    again = answers(second)
+    assert P._parse_reference.cache_info().misses == 0
+    assert again == drawn
