@@ -5,7 +5,8 @@ against typer)."""
 
 from typing import Any
 
-SPEC: dict[str, Any] = {'root': [{'name': 'bank',
+SPEC: dict[str, Any] = {'app': 'be5d159d3ab1cab90a0d6fcab796daa113a5f1a1',
+ 'root': [{'name': 'bank',
            'kind': 'option',
            'type': 'str',
            'required': False,

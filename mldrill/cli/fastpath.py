@@ -53,6 +53,8 @@ def parse(args: Sequence[str]) -> Call | None:
 
     if "_MLDRILL_COMPLETE" in os.environ:
         return None  # click's shell-completion protocol
+    if SPEC.get("app") != app_digest():
+        return None  # app.py changed since the spec was derived: typer reads it all
     takes_value = {o for p in SPEC["root"] if p["kind"] == "option" and not p["flag"]
                    for o in p["opts"]}
     at = 0
@@ -68,6 +70,18 @@ def parse(args: Sequence[str]) -> Call | None:
     if root is None or params is None:
         return None
     return Call(root, args[at], params, spec.get("context"))
+
+
+def app_digest() -> str:
+    """SHA-1 of app.py, where the commands are declared (the spec is for this one only)."""
+    import hashlib
+    import sys
+
+    try:
+        with open(sys.modules["mldrill.cli.app"].__file__ or "", "rb") as fh:
+            return hashlib.sha1(fh.read()).hexdigest()
+    except (KeyError, OSError):
+        return ""
 
 
 def run(call: Call, terminal: Terminal | None) -> NoReturn:
@@ -217,7 +231,7 @@ def derive_spec() -> dict[str, Any]:
         hints = typing.get_type_hints(c.fn, include_extras=False)
         context = [k for k, v in hints.items() if v is typer.Context]
         commands[c.name] = {"params": params, **({"context": context[0]} if context else {})}
-    return {"root": root, "commands": commands}
+    return {"app": app_digest(), "root": root, "commands": commands}
 
 
 def _spec_params(params: list[Any]) -> list[Param] | None:

@@ -177,3 +177,12 @@ def test_a_plain_command_runs_without_importing_typer_and_help_with_it(tmp_path)
     assert run("show", "no-such-problem", "--seed", "1") == ["NO-TYPER", "2"]
     assert run("show", "--help") == ["TYPER", "0"]
     assert run("show") == ["TYPER", "2"]
+
+
+def test_a_spec_older_than_app_py_is_not_used(monkeypatch) -> None:
+    """Edit a command and forget to regenerate argspec.py: typer reads every argument
+    (slower, never wrong) until the spec is derived again."""
+    args = ["show", "conv-output-size", "--seed", "1"]
+    assert fastpath.parse(args) is not None
+    monkeypatch.setitem(SPEC, "app", "0" * 40)
+    assert fastpath.parse(args) is None
