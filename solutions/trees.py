@@ -39,6 +39,7 @@ __all__ = [
     "tree_min_depth",
     "tree_grow2",
     "tree_gains_unweighted",
+    "tree_grow2_draw",
     "tree_gini_brute",
     "tree_gini_split_brute",
     "tree_misclass_split_brute",
@@ -227,6 +228,108 @@ def tree_gains_unweighted(X, y, base=2):
         kids = [np.bincount(y[X[:, f] == v], minlength=2) for v in (0, 1)]
         out.append(parent - np.mean([tree_entropy(k, base) for k in kids if k.sum() > 0]))
     return np.array(out)
+
+
+def _grow2_fits(X, y):
+    """Whether (X, y) meets the constraints of trees-grow-depth2 (the YAML checks them
+    again; this is the same test in plain Python, one tree_grow2 per draw)."""
+    if not (np.all((X.sum(0) >= 2) & (X.sum(0) <= 6)) and 3 <= y.sum() <= 5):
+        return False
+    t = tree_grow2(X, y)
+    G, CG, child, LC, lv = t["gains"], t["child_gains"], t["child"], t["leaf_counts"], t["leaves"]
+    g = np.sort(G)
+    if not g[2] - g[1] > 0.02:
+        return False
+    if not (np.all(LC.sum(1) > 0) and np.all(LC[:, 0] != LC[:, 1])):
+        return False
+    for v in (0, 1):
+        others = np.where(np.arange(3) == child[v], -9, CG[v])
+        if not abs(CG[v, child[v]] - others.max()) > 0.02:
+            return False
+    if not min(CG[0, child[0]], CG[1, child[1]]) > 0.01:
+        return False
+    stump_err = (min(LC[0, 0] + LC[1, 0], LC[0, 1] + LC[1, 1])
+                 + min(LC[2, 0] + LC[3, 0], LC[2, 1] + LC[3, 1]))
+    if not t["train_errors"] < stump_err:
+        return False
+    stump = np.array([int(LC[0, 1] + LC[1, 1] > LC[0, 0] + LC[1, 0])] * 2
+                     + [int(LC[2, 1] + LC[3, 1] > LC[2, 0] + LC[3, 0])] * 2)
+    if not (np.any(lv != lv[[0, 0, 2, 2]]) and np.any(stump != lv)):
+        return False
+    return bool(np.any(np.abs(tree_gains_unweighted(X, y) - G) > 0.005))
+
+
+def _h2(a, b):
+    """Entropy in bits of the class counts (a, b)."""
+    n = a + b
+    return -sum(k / n * math.log2(k / n) for k in (a, b) if k)
+
+
+def _gains_plain(rows, feats):
+    """Information gain of each feature in ``feats`` on ``rows`` ((x tuple, label) pairs)."""
+    n = len(rows)
+    ones = sum(c for _, c in rows)
+    parent = _h2(n - ones, ones)
+    out = []
+    for f in feats:
+        g = parent
+        for v in (0, 1):
+            labels = [c for x, c in rows if x[f] == v]
+            if labels:
+                g -= len(labels) / n * _h2(len(labels) - sum(labels), sum(labels))
+        out.append(g)
+    return out
+
+
+def _grow2_quick(rows):
+    """A plain-Python pre-check of the child constraints of trees-grow-depth2 (a quick
+    filter: the draw is confirmed with tree_grow2 by _grow2_fits)."""
+    gains = _gains_plain(rows, range(3))
+    g = sorted(gains)
+    if not g[2] - g[1] > 0.02:
+        return False
+    root = gains.index(max(gains))
+    for v in (0, 1):
+        sub = [r for r in rows if r[0][root] == v]
+        cg = [-1.0 if f == root else x for f, x in
+              zip(range(3), _gains_plain(sub, range(3)), strict=True)]
+        best = cg.index(max(cg))
+        if not (cg[best] > 0.01 and cg[best] - max(x for f, x in enumerate(cg) if f != best)
+                > 0.02):
+            return False
+        for u in (0, 1):
+            leaf = [c for x, c in sub if x[best] == u]
+            if not leaf or 2 * sum(leaf) == len(leaf):
+                return False
+    return True
+
+
+def tree_grow2_draw(rng, params):
+    """Draws X (8 x 3, binary) and y (8, binary) of trees-grow-depth2.
+
+    Redrawn until the table meets the family's constraints (a clear root, a clear best
+    feature in each child, no empty or tied leaf, a second level that helps and changes
+    the stump's leaves, weights that matter): about 1 random table in 70 does. Each draw
+    is one 32-bit integer (24 feature bits, 8 label bits), screened in plain Python
+    (_grow2_quick) before tree_grow2 confirms it. The last draw is returned if none fits:
+    the YAML constraints decide.
+    """
+    X = y = np.zeros(0, dtype=np.int64)
+    for _ in range(10000):
+        bits = rng.integer(0, 2 ** 32 - 1)
+        X = np.array([[bits >> (3 * i + j) & 1 for j in range(3)] for i in range(8)],
+                     dtype=np.int64)
+        y = np.array([bits >> (24 + i) & 1 for i in range(8)], dtype=np.int64)
+        counts = X.sum(0)
+        if not (np.all((counts >= 2) & (counts <= 6)) and 3 <= y.sum() <= 5):
+            continue
+        rows = [(tuple(int(v) for v in x), int(c)) for x, c in zip(X, y, strict=True)]
+        if _grow2_quick(rows) and _grow2_fits(X, y):
+            break
+    return {"X": X, "y": y}
+
+
+tree_grow2_draw.provides = ("X", "y")
 
 
 # --------------------------------------------------------------------------

@@ -11,8 +11,9 @@ error (it can never be told apart).
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ class FamilyReport:
     distinct: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # worth an author's look, never a failure even with --strict (none are made today:
+    # worth an author's look, never a failure even with --strict (variants slow to draw;
     # feedback that states the answer and a slip right on some variants are warnings)
     notes: list[str] = field(default_factory=list)
 
@@ -96,6 +97,24 @@ def variety_warning(family: ProblemFamily, seeds: int, distinct: int) -> str | N
     return None
 
 
+SLOW_DRAW_S = 0.1  # a variant drawn slower than this keeps a student waiting at the prompt
+SLOW_DRAW_MIN_SEEDS = 5  # the first draw pays for imports: judge the median of enough
+
+
+def slow_draw_note(seconds: list[float]) -> str | None:
+    """A note when the median variant takes longer than SLOW_DRAW_S of CPU to draw (the
+    median of enough seeds: the first draw imports the bank's functions)."""
+    if len(seconds) < SLOW_DRAW_MIN_SEEDS:
+        return None
+    median = float(np.median(seconds))
+    if median <= SLOW_DRAW_S:
+        return None
+    return (f"a variant takes {median * 1000:.0f} ms to draw (median of {len(seconds)} "
+            "seeds): a student waits that long at each of its problems, and an exam deals "
+            "five. If constraints reject most draws, draw the parameters in a generator "
+            "(docs/authoring.md, 'Python generators')")
+
+
 def _fingerprint(params: Mapping[str, Value]) -> str:
     h = hashlib.sha1()
     for k in sorted(params):
@@ -106,9 +125,11 @@ def _fingerprint(params: Mapping[str, Value]) -> str:
     return h.hexdigest()
 
 
-def selftest_family(family: ProblemFamily, seeds: Iterable[int],
-                    functions: Functions) -> FamilyReport:
-    """Self-test one family over `seeds`, stopping once MAX_ERRORS_PER_FAMILY errors are found."""
+def selftest_family(family: ProblemFamily, seeds: Iterable[int], functions: Functions,
+                    clock: Callable[[], float] = time.process_time) -> FamilyReport:
+    """Self-test one family over `seeds`, stopping once MAX_ERRORS_PER_FAMILY errors are
+    found. `clock`: what times each variant's draw (CPU time: other work on the machine
+    does not count)."""
     from mldrill.variants.generate import make_variant
 
     report = FamilyReport(family.id, family.path)
@@ -118,13 +139,16 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
     sensitive: set[str] = set()  # parts whose reference moved with a wrong earlier answer
     leaks: dict[str, list[str]] = {}  # part:tag -> revealing texts, one per seed
     tried: list[int] = []
+    draws: list[float] = []
     for seed in seeds:
         if len(report.errors) >= MAX_ERRORS_PER_FAMILY:
             break
         report.seeds += 1
         tried.append(seed)
         try:
+            started = clock()
             variant = make_variant(family, seed, functions)
+            draws.append(clock() - started)
             variant.hints()
             variant.solution()
         except MldrillError as exc:
@@ -147,6 +171,9 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
         problems += _verify(family, variant.context)
         report.errors += [f"seed {seed}: {p}" for p in problems]
     report.distinct = len(prints)
+    slow = slow_draw_note(draws)
+    if slow:
+        report.notes.append(slow)
     low = variety_warning(family, report.seeds, report.distinct)
     if low:
         report.warnings.append(low)
@@ -159,6 +186,14 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                                    f"{', '.join(links(family).follows(name))}, but its "
                                    "reference gave the same value for every wrong earlier "
                                    "answer tried: nothing follows through")
+    _across_seeds(family, report, leaks, coincide)
+    return report
+
+
+def _across_seeds(family: ProblemFamily, report: FamilyReport, leaks: dict[str, list[str]],
+                  coincide: Counter[str]) -> None:
+    """What only the seeds together show: feedback that states the answer, and catalogued
+    mistakes that equal the reference."""
     for key, runs in leaks.items():
         part_name, tag = key.split(":", 1)
         report.warnings.append(
@@ -177,7 +212,6 @@ def selftest_family(family: ProblemFamily, seeds: Iterable[int],
                 f"{report.seeds} seeds, where a student who makes it is marked right: add a "
                 "constraint that rules those variants out, or say why it is right there "
                 "in 'coincides:'")
-    return report
 
 
 FOLLOW_SEEDS = 40  # "does follow-through ever matter" looks this far, whatever --seeds says

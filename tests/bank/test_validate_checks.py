@@ -122,3 +122,29 @@ def test_the_checker_holds_back_feedback_that_states_the_answer(tmp_path) -> Non
     assert str(q + 10) not in r.messages[0]
     assert any(str(q + 10) in m for m in r.revealing)
     assert any(str(q + 10) in m for m in r.shown)  # check, exams, reports show it all
+
+
+def test_a_family_slow_to_draw_gets_a_note_naming_the_cure(tmp_path) -> None:
+    """Timed by the CPU clock handed in (here a fake one: each draw takes 150 ms, then
+    20 ms): the median over the seeds decides, never a failure, and a quick family gets
+    nothing."""
+    from mldrill.verify.selftest import SLOW_DRAW_S, slow_draw_note
+
+    (tmp_path / "f.yaml").write_text(BASE.format(
+        id="fam", values="[0.25, 0.5, 0.75]", prompt="Compute it.", answer="1/p", extra="",
+        mistake="2*p", feedback="Invert p.", mistake_extra=""))
+    cat = load_catalog([tmp_path], bundled=False, strict=False)
+
+    def fake_clock(step: float):  # type: ignore[no-untyped-def]
+        ticks = iter(range(10_000))
+        return lambda: next(ticks) * step  # read at each draw's start and end
+
+    slow = selftest_family(cat.get("fam"), range(8), cat.functions, clock=fake_clock(0.15))
+    assert slow.ok and not slow.warnings
+    assert any("150 ms to draw (median of 8 seeds)" in n and "generator" in n
+               for n in slow.notes), slow.notes
+    quick = selftest_family(cat.get("fam"), range(8), cat.functions, clock=fake_clock(0.02))
+    assert quick.notes == []
+    assert slow_draw_note([9.0] + [0.01] * 6) is None  # the first draw's imports: the median
+    assert slow_draw_note([SLOW_DRAW_S * 3] * 4) is None  # too few seeds to judge
+    assert slow_draw_note([SLOW_DRAW_S * 1.5] * 5) is not None

@@ -129,3 +129,31 @@ def test_grow2_agrees_with_loops(sol, rows):
     np.testing.assert_allclose(a["gains"], b["gains"], atol=1e-9)
     if len(np.unique(np.round(a["gains"], 9))) == 3:
         assert a["root"] == b["root"]
+
+
+def test_tree_grow2_draw_meets_its_family_constraints(sol):
+    """Every draw is a binary 8 x 3 table whose depth-2 tree, grown by the independent
+    tree_grow2_loops, has a root clearly ahead, a clear best feature with some gain in
+    each child, no empty or tied leaf, fewer training errors than the stump, and leaves
+    that differ from the stump's; weighting the child entropies matters."""
+    from mldrill.variants.rng import VariantRNG
+
+    for seed in range(12):
+        d = sol.tree_grow2_draw(VariantRNG("test", seed), {})
+        X, y = d["X"], d["y"]
+        assert X.shape == (8, 3) and y.shape == (8,) and set(np.unique(X)) <= {0, 1}
+        assert np.all((X.sum(0) >= 2) & (X.sum(0) <= 6)) and 3 <= y.sum() <= 5
+        t = sol.tree_grow2_loops(X, y)
+        g = np.sort(t["gains"])
+        assert g[2] - g[1] > 0.02
+        counts = np.asarray(t["leaf_counts"])
+        assert np.all(counts.sum(1) > 0) and np.all(counts[:, 0] != counts[:, 1])
+        for v in (0, 1):
+            cg = np.asarray(t["child_gains"])[v]
+            best = int(t["child"][v])
+            assert cg[best] > 0.01 and cg[best] - np.delete(cg, best).max() > 0.02
+        stump = [int(counts[0:2, 1].sum() > counts[0:2, 0].sum())] * 2 + \
+            [int(counts[2:4, 1].sum() > counts[2:4, 0].sum())] * 2
+        assert t["train_errors"] < sum(min(counts[i:i + 2].sum(0)) for i in (0, 2))
+        assert list(t["leaves"]) != stump
+        assert np.any(np.abs(sol.tree_gains_unweighted(X, y) - t["gains"]) > 0.005)
