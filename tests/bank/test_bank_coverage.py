@@ -102,9 +102,14 @@ def test_family_is_fully_specified(family) -> None:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_family_has_enough_variants(family) -> None:
-    """At least 20 distinct variants over 100 seeds, unless the family says why not."""
+    """At least 20 distinct variants over 100 seeds, unless the family says why not (the
+    seeds are drawn in order until 20 distinct ones are found: the same verdict, at a
+    fraction of the draws)."""
     if family.few_variants:
         pytest.skip(f"few_variants: {family.few_variants}")
-    prints = {_fingerprint(draw_params(family, seed, CATALOG.functions))
-              for seed in range(VARIETY_SEEDS)}
+    prints: set[str] = set()
+    for seed in range(VARIETY_SEEDS):
+        prints.add(_fingerprint(draw_params(family, seed, CATALOG.functions)))
+        if len(prints) >= VARIETY_MIN:
+            break
     assert len(prints) >= VARIETY_MIN
