@@ -5,8 +5,8 @@ them):
   0  OK           success (and, for `check`, every part correct)
   1  NEGATIVE     the command ran but the result is negative: a wrong answer (`check`), a bank
                   that fails validation (`validate`), a submission that is not gradable
-  2  USAGE        the user's input is at fault: bad arguments, unknown problem, broken
-                  problem files
+  2  USAGE        the user's input or system is at fault: bad arguments, unknown problem,
+                  broken problem files, a full disk
   3  BUG          a bug in mldrill, or a grader failure (reported as such; `--debug` shows
                   the traceback)
 130  INTERRUPTED  interrupted (Ctrl-C)
@@ -17,6 +17,7 @@ Users never see a traceback for their own mistakes. Tracebacks, when asked for w
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 import traceback
@@ -76,20 +77,37 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             err_console().print(f"error: {exc.render()}", style="red", markup=False,
                                 highlight=False)
             raise SystemExit(exc.exit_code) from None
+        except OSError as exc:
+            if exc.errno not in SYSTEM_ERRNOS:
+                raise _internal(exc) from None
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"error: {exc.strerror}{where}: a problem of this system, not of mldrill "
+                  "or your input", file=sys.stderr)
+            raise SystemExit(ExitStatus.USAGE) from None
         except KeyboardInterrupt:
             print("\ninterrupted", file=sys.stderr)
             raise SystemExit(ExitStatus.INTERRUPTED) from None
         except Exception as exc:  # a bug in mldrill, not the user's fault
             if _is_click_exit(exc):
                 raise
-            if State.debug:
-                traceback.print_exception(exc, file=sys.stderr)
-            print(f"internal error: {type(exc).__name__}: {exc}\n"
-                  "This is a bug in mldrill, not in your input. Run again with --debug for "
-                  "the traceback and report it.", file=sys.stderr)
-            raise SystemExit(ExitStatus.BUG) from None
+            raise _internal(exc) from None
 
     return wrapper
+
+
+# What the system says of itself, not of mldrill: a full disk or quota, a read-only or
+# failing device, output whose reader went away (`mldrill list | head`).
+SYSTEM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EPIPE})
+
+
+def _internal(exc: Exception) -> SystemExit:
+    """Report a bug in mldrill (with the traceback under --debug); the exit to raise."""
+    if State.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"internal error: {type(exc).__name__}: {exc}\n"
+          "This is a bug in mldrill, not in your input. Run again with --debug for "
+          "the traceback and report it.", file=sys.stderr)
+    return SystemExit(ExitStatus.BUG)
 
 
 def _is_click_exit(exc: Exception) -> bool:

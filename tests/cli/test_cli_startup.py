@@ -105,3 +105,14 @@ def test_the_answer_kinds_are_a_mapping_of_every_kind_loaded_on_first_use() -> N
     assert out[:5] == ["False", "True", "expression", "True", "False"]
     assert out[5].strip() == ("['choice', 'expression', 'integer', 'matrix', "
                               "'matrix_expression', 'number', 'shape', 'vector'] 8 None")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_reported_as_the_system_s_not_as_a_bug() -> None:
+    """Output that cannot be written (a full disk) is an error of the system, exit 2, not
+    'internal error ... a bug in mldrill'."""
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([sys.executable, "-m", "mldrill", "list"], stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=300)
+    assert out.returncode == 2, out.stderr
+    assert "No space left on device" in out.stderr and "bug" not in out.stderr
