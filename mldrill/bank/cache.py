@@ -7,7 +7,8 @@ most of a second. A family that checked clean is pickled under a key made of:
 - the names (and generator declarations) of the reference functions it was checked against,
 - a fingerprint of mldrill's own code (every module's size and mtime) and Python's version,
 so any change to the file, the bank's functions or mldrill itself misses the cache. Files
-with problems are never cached: their diagnostics are always fresh.
+with problems are never cached: their diagnostics are always fresh. Each (mldrill, bank
+functions) salt has its own folder; the KEEP most recently used are kept (`prune`).
 
 The cache lives in the user's cache folder (platformdirs), or `$MLDRILL_CACHE`; set
 `MLDRILL_CACHE=off` to disable it. A cache that cannot be read or written is ignored.
@@ -67,6 +68,31 @@ def _python_files(folder: str, rel: str) -> list[tuple[str, os.stat_result]]:
     return out
 
 
+# Entries kept per kind (family folders, bank indexes), the most recently used first: an
+# upgrade drops what the old version wrote, while two mldrills sharing the cache (another
+# virtual environment, a checkout) keep theirs instead of wiping each other's at each run.
+KEEP = 4
+
+
+def prune(folder: Path, keep: int, pattern: str = "*") -> None:
+    """Remove all but the `keep` most recently modified entries of `folder` matching
+    `pattern` (never raises: the cache is optional)."""
+    import shutil
+
+    try:
+        entries = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in entries[keep:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
 class FamilyCache:
     """Checked families by content key. All failures degrade to 'not cached'."""
 
@@ -82,13 +108,11 @@ class FamilyCache:
         salt = hashlib.sha1((_code_fingerprint() + repr(names)).encode()).hexdigest()[:20]
         self.dir = base / "families" / salt
         try:
-            if not self.dir.is_dir():
-                if self.dir.parent.is_dir():  # an older mldrill or bank: drop its entries
-                    import shutil
-
-                    for old in self.dir.parent.iterdir():
-                        shutil.rmtree(old, ignore_errors=True)
+            if self.dir.is_dir():
+                os.utime(self.dir)  # in use: kept when another salt prunes the others
+            else:
                 self.dir.mkdir(parents=True, exist_ok=True)
+                prune(self.dir.parent, KEEP)
         except OSError:
             self.dir = None
 

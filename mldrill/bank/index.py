@@ -209,6 +209,9 @@ def write_index(banks: Sequence[Bank],
     _write(path, {"version": VERSION, "files": entries,
                   "functions": None if functions is None
                   else {k: list(v) for k, v in functions.items()}})
+    from mldrill.bank.cache import KEEP, prune
+
+    prune(path.parent, KEEP, "index-*.json")  # another version's or bank set's
 
 
 def _write(path: Path, data: object) -> None:

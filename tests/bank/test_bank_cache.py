@@ -103,3 +103,46 @@ def test_a_cached_family_brings_its_parse_trees(counted, tmp_path: Path) -> None
     again = answers(second)
     assert P._parse_reference.cache_info().misses == 0
     assert again == drawn
+
+
+def test_other_versions_entries_are_pruned_not_wiped(tmp_path: Path) -> None:
+    """A new mldrill (or another one sharing the cache: a second virtual environment)
+    keeps the most recently used folders of the others, up to KEEP in all; the oldest go.
+    A folder in use is marked used, so alternating between two mldrills wipes neither."""
+    import os
+
+    from mldrill.bank.cache import KEEP, FamilyCache
+
+    families = tmp_path / "families"
+    for i in range(6):
+        old = families / f"old{i}"
+        old.mkdir(parents=True)
+        (old / "x.pickle").write_bytes(b"x")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))  # old5 is the most recent
+    mine = FamilyCache({}, root=tmp_path)
+    assert mine.dir is not None and mine.dir.is_dir()
+    kept = sorted(p.name for p in families.iterdir())
+    assert len(kept) == KEEP and mine.dir.name in kept
+    assert [k for k in kept if k.startswith("old")] == [f"old{i}" for i in range(7 - KEEP, 6)]
+    os.utime(families / f"old{7 - KEEP}", (1, 1))  # the others' oldest...
+    FamilyCache({}, root=tmp_path)  # ...but mine is used again: nothing new, nothing lost
+    assert sorted(p.name for p in families.iterdir()) == kept
+    assert (families / mine.dir.name).stat().st_mtime > 2_000_000
+
+
+def test_indexes_of_other_versions_are_pruned(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from mldrill.bank.cache import KEEP
+    from mldrill.bank.catalog import load_catalog
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for i in range(8):
+        stale = cache / f"index-stale{i}.json"
+        stale.write_text("{}")
+        os.utime(stale, (1_000_000 + i, 1_000_000 + i))
+    monkeypatch.setenv("MLDRILL_CACHE", str(cache))
+    load_catalog([_bank(tmp_path)], bundled=False)
+    names = sorted(p.name for p in cache.glob("index-*.json"))
+    assert len(names) == KEEP and "index-stale7.json" in names and "index-stale0.json" not in names
