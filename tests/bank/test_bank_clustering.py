@@ -6,28 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bank_student import CATALOG  # noqa: F401
+from bank_student import by_name as _by_name
+from bank_student import mat as _mat
+from bank_student import variant as _variant
+from bank_student import vec as _vec
 
-from mldrill.bank.catalog import load_catalog
 from mldrill.check import check_answers
-from mldrill.variants.generate import make_variant
-
-CATALOG = load_catalog(strict=False)
-
-
-def _variant(family_id: str, seed: int):
-    return make_variant(CATALOG.families[family_id], seed, CATALOG.functions)
-
-
-def _vec(v) -> str:
-    return "[" + ", ".join(repr(float(a)) for a in np.ravel(v)) + "]"
-
-
-def _mat(m) -> str:
-    return "[" + ", ".join(_vec(r) for r in np.asarray(m, dtype=float)) + "]"
-
-
-def _by_name(result):
-    return {p.name: p for p in result.parts}
 
 
 @pytest.mark.parametrize("seed", range(4))

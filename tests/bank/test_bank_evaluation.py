@@ -8,17 +8,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from bank_student import variant as _variant
 
-from mldrill.bank.catalog import load_catalog
 from mldrill.check import check_answers
-from mldrill.variants.generate import make_variant
 
-CATALOG = load_catalog(strict=False)
 SEEDS = range(6)
-
-
-def _variant(family_id: str, seed: int):
-    return make_variant(CATALOG.get(family_id), seed, CATALOG.functions)
 
 
 def _p(v, name):
