@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from bank_student import CATALOG  # one load of the bundled bank per test process
 
-from mldrill.bank.catalog import load_catalog
 from mldrill.variants.generate import draw_params
 from mldrill.verify.selftest import VARIETY_MIN, VARIETY_SEEDS, _fingerprint, completeness
 
-CATALOG = load_catalog(strict=False)
 FAMILIES = sorted(CATALOG.families.values(), key=lambda f: f.id)
 IDS = [f.id for f in FAMILIES]
 PER_TOPIC = Counter(f.topic for f in FAMILIES)

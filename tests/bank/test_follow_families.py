@@ -13,15 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from bank_student import CATALOG  # one load of the bundled bank per test process
 
 from mldrill.answers.base import KINDS, cached_target
 from mldrill.answers.follow import read_earlier, simplified
-from mldrill.bank.catalog import load_catalog
 from mldrill.check import check_answers
 from mldrill.errors import MldrillError
 from mldrill.variants.generate import Variant, make_variant
 
-CATALOG = load_catalog(strict=False)
 FN = CATALOG.functions
 SEEDS = range(40)
 WANTED = 2  # seeds on which the follow-through is exercised, per case
