@@ -93,6 +93,13 @@ def prune(folder: Path, keep: int, pattern: str = "*") -> None:
                 pass
 
 
+def _touch(folder: Path) -> None:
+    try:
+        os.utime(folder)
+    except OSError:
+        pass  # a cache we may read but not write: still used
+
+
 class FamilyCache:
     """Checked families by content key. All failures degrade to 'not cached'."""
 
@@ -109,7 +116,7 @@ class FamilyCache:
         self.dir = base / "families" / salt
         try:
             if self.dir.is_dir():
-                os.utime(self.dir)  # in use: kept when another salt prunes the others
+                _touch(self.dir)  # in use: kept when another salt prunes the others
             else:
                 self.dir.mkdir(parents=True, exist_ok=True)
                 prune(self.dir.parent, KEEP)

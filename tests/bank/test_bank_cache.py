@@ -146,3 +146,21 @@ def test_indexes_of_other_versions_are_pruned(tmp_path: Path, monkeypatch) -> No
     load_catalog([_bank(tmp_path)], bundled=False)
     names = sorted(p.name for p in cache.glob("index-*.json"))
     assert len(names) == KEEP and "index-stale7.json" in names and "index-stale0.json" not in names
+
+
+def test_a_cache_that_cannot_be_touched_is_still_read(tmp_path: Path, monkeypatch) -> None:
+    """Marking the folder used is optional: a cache we may read but not write (a shared,
+    read-only one) is still used."""
+    import os
+
+    from mldrill.bank.cache import FamilyCache
+
+    first = FamilyCache({}, root=tmp_path)
+    assert first.dir is not None
+
+    def refuse(*a, **k):  # type: ignore[no-untyped-def]
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    again = FamilyCache({}, root=tmp_path)
+    assert again.dir == first.dir
