@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from mldrill.cli import app as A
 from mldrill.cli import fastpath
-from mldrill.cli.argspec import SPEC
 
+SPEC = fastpath.spec()
 TERMINAL = object()
 
 
@@ -147,11 +147,11 @@ def test_generated_arguments_are_read_alike_or_left_to_typer(command, before, af
 
 
 def test_the_spec_is_what_typer_derives_today() -> None:
-    """argspec.py is generated: regenerate it with `python -m mldrill.cli.fastpath` after
+    """argspec.json is generated: regenerate it with `python -m mldrill.cli.fastpath` after
     changing a command's parameters."""
-    written = Path(fastpath.__file__).with_name("argspec.py").read_text(encoding="utf-8")
+    written = Path(fastpath.__file__).with_name("argspec.json").read_text(encoding="utf-8")
     assert written == fastpath.spec_source(), \
-        "mldrill/cli/argspec.py is stale: run `python -m mldrill.cli.fastpath`"
+        "mldrill/cli/argspec.json is stale: run `python -m mldrill.cli.fastpath`"
 
 
 def test_the_everyday_commands_are_in_the_spec() -> None:
@@ -180,7 +180,7 @@ def test_a_plain_command_runs_without_importing_typer_and_help_with_it(tmp_path)
 
 
 def test_a_spec_older_than_app_py_is_not_used(monkeypatch) -> None:
-    """Edit a command and forget to regenerate argspec.py: typer reads every argument
+    """Edit a command and forget to regenerate argspec.json: typer reads every argument
     (slower, never wrong) until the spec is derived again."""
     args = ["show", "conv-output-size", "--seed", "1"]
     assert fastpath.parse(args) is not None
