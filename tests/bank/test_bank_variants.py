@@ -23,6 +23,11 @@ def family(tmp_path: Path, body: str):
     return cat, cat.families["t-x"]
 
 
+def _drawn(cat, fam, seeds: int):  # type: ignore[no-untyped-def]
+    """The parameters of the family's variants for seeds 0, 1, ... seeds - 1."""
+    return [make_variant(fam, seed, cat.functions).params for seed in range(seeds)]
+
+
 def test_impossible_constraint_names_itself_and_its_place(tmp_path: Path) -> None:
     """A constraint that never holds fails with path:line:col, the constraint and the seed."""
     cat, fam = family(tmp_path, "params:\n  n: {type: int, low: 1, high: 3}\n"
@@ -40,8 +45,7 @@ def test_constraints_hold_in_every_variant(tmp_path: Path) -> None:
     cat, fam = family(tmp_path, "params:\n  W: {type: int, low: 4, high: 12}\n"
                                 "  S: {type: int, low: 1, high: 3}\n"
                                 "constraints:\n  - '(W - 3) % S == 0'\nprompt: P\n")
-    for seed in range(50):
-        p = make_variant(fam, seed, cat.functions).params
+    for p in _drawn(cat, fam, 50):
         assert (p["W"] - 3) % p["S"] == 0
 
 
@@ -51,8 +55,7 @@ def test_options_may_use_earlier_parameters(tmp_path: Path) -> None:
                                 "  k: {type: int, low: 0, high: 'n - 1'}\n"
                                 "  X: {type: int_matrix, shape: [n, 3], low: -1, high: 1}\n"
                                 "prompt: P\n")
-    for seed in range(20):
-        p = make_variant(fam, seed, cat.functions).params
+    for p in _drawn(cat, fam, 20):
         assert 0 <= p["k"] <= p["n"] - 1
         assert p["X"].shape == (p["n"], 3)
 
@@ -61,8 +64,8 @@ def test_invertible_matrices_have_small_nonzero_determinants(tmp_path: Path) -> 
     """invertible + max_det keeps inverses hand-computable."""
     cat, fam = family(tmp_path, "params:\n  K: {type: int_matrix, shape: [2, 2], low: -3, "
                                 "high: 3, invertible: true, max_det: 5}\nprompt: P\n")
-    for seed in range(30):
-        det = round(np.linalg.det(make_variant(fam, seed, cat.functions).params["K"]))
+    for p in _drawn(cat, fam, 30):
+        det = round(np.linalg.det(p["K"]))
         assert det != 0 and abs(det) <= 5
 
 
@@ -166,6 +169,5 @@ def test_a_constraint_guards_the_derived_parameters_after_it(tmp_path: Path) -> 
                                 "  b: {type: int, low: 1, high: 2}\n"
                                 "  r: {type: derived, expr: '1 / (a - b)'}\n"
                                 "constraints:\n  - 'a != b'\nprompt: P\n")
-    for seed in range(40):
-        p = make_variant(fam, seed, cat.functions).params
+    for p in _drawn(cat, fam, 40):
         assert p["a"] != p["b"] and p["r"] == 1 / (p["a"] - p["b"])
