@@ -604,8 +604,14 @@ ROOT_OPTIONS_WITH_VALUE = ("--bank",)
 def invoked_command(args: Sequence[str]) -> str | None:
     """The subcommand the arguments name (the first word after the root options), or
     None (no command: help, --version)."""
+    at = command_index(args)
+    return None if at is None else args[at]
+
+
+def command_index(args: Sequence[str]) -> int | None:
+    """Where the subcommand's name is in the arguments, or None (no command)."""
     skip = False
-    for arg in args:
+    for i, arg in enumerate(args):
         if skip:
             skip = False
         elif arg in ROOT_OPTIONS_WITH_VALUE:
@@ -613,7 +619,7 @@ def invoked_command(args: Sequence[str]) -> str | None:
         elif arg == "--":
             return None
         elif not arg.startswith("-"):
-            return arg
+            return i
     return None
 
 

@@ -57,12 +57,10 @@ def parse(args: Sequence[str]) -> Call | None:
     table = spec()
     if table.get("app") != app_digest():
         return None  # app.py changed since the spec was derived: typer reads it all
-    takes_value = {o for p in table["root"] if p["kind"] == "option" and not p["flag"]
-                   for o in p["opts"]}
-    at = 0
-    while at < len(args) and args[at].startswith("-"):
-        at += 2 if args[at] in takes_value else 1  # --bank DIR
-    if at >= len(args):
+    from mldrill.cli.app import command_index
+
+    at = command_index(args)
+    if at is None:
         return None  # no command: help, --version
     command = table["commands"].get(args[at])
     if command is None:

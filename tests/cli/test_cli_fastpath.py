@@ -186,3 +186,11 @@ def test_a_spec_older_than_app_py_is_not_used(monkeypatch) -> None:
     assert fastpath.parse(args) is not None
     monkeypatch.setitem(SPEC, "app", "0" * 40)
     assert fastpath.parse(args) is None
+
+
+def test_the_root_options_taking_a_value_are_the_ones_typer_knows() -> None:
+    """`mldrill --bank DIR show ...`: the command is found after skipping each root option's
+    value; the options skipped so are those typer derives (a new one cannot be forgotten)."""
+    derived = {o for p in SPEC["root"] if p["kind"] == "option" and not p["flag"]
+               for o in p["opts"]}
+    assert set(A.ROOT_OPTIONS_WITH_VALUE) == derived
