@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mldrill.bank.index import FamilyInfo
     from mldrill.bank.index import FamilyLike as FamilyMeta  # a family, or its FamilyInfo
     from mldrill.bank.model import ProblemFamily
+    from mldrill.expr.parse import Expr
     from mldrill.values import Function
 
 F = TypeVar("F", "ProblemFamily", "FamilyInfo")
@@ -285,26 +286,26 @@ def load_one(path: Path, catalog: Catalog, raw: bytes | None = None
         key = None
     family = catalog.cache.get(key) if key else None
     if family is None:
-        from mldrill.expr.parse import parse_reference, recording_references
+        from mldrill.expr.parse import recording_references
 
         with recording_references() as texts:
             family = _check_file(path, shown, catalog)
         if family is not None and key:
-            catalog.cache.put(key, family, {t: parse_reference(t) for t in _parsable(texts)})
+            catalog.cache.put(key, family, _trees(texts))
     return family
 
 
-def _parsable(texts: Iterable[str]) -> list[str]:
-    """The texts that parse as references (a check may try one that does not)."""
+def _trees(texts: Iterable[str]) -> dict[str, Expr]:
+    """The parse trees of the texts that parse as references (a check may try one that
+    does not); each was parsed during the check, so this reads the parser's memo."""
     from mldrill.expr.parse import parse_reference
 
-    out = []
+    out = {}
     for t in texts:
         try:
-            parse_reference(t)
+            out[t] = parse_reference(t)
         except MldrillError:
             continue
-        out.append(t)
     return out
 
 

@@ -121,22 +121,20 @@ def fingerprint(path: Path) -> tuple[str, list[int] | None] | None:
         return None
 
 
-def _unchanged(path: Path, entry: dict[str, object]) -> bool:
-    """Whether the file still has the bytes the index entry was made from."""
+def _unchanged(path: Path, entry: dict[str, object]) -> tuple[bool, list[int] | None]:
+    """Whether the file still has the bytes the index entry was made from; and its status
+    when that can now stand for them and the entry has none (worth recording)."""
     recorded = entry.get("stat")
     if isinstance(recorded, list):
         try:
             if _status(os.stat(path)) == recorded:
-                return True
+                return True, None
         except OSError:
-            return False
+            return False, None
     now = fingerprint(path)
     if now is None or now[0] != entry.get("sha1"):
-        return False
-    if now[1] is not None:
-        entry["stat"] = now[1]
-        entry["_restat"] = True  # settled since: worth recording (read_index)
-    return True
+        return False, None
+    return True, now[1]
 
 
 def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
@@ -154,6 +152,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
     out = []
     where: dict[str, Path] = {}
     shown = Shown()
+    restat = False  # a file has settled since: record its status for the next read
     for f in files:
         entry = entries.get(str(f))
         if not isinstance(entry, dict):
@@ -163,8 +162,12 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             except OSError:
                 pass
             return None
-        if not _unchanged(f, entry):
+        same, settled = _unchanged(f, entry)
+        if not same:
             return None
+        if settled is not None:
+            entry["stat"] = settled
+            restat = True
         info = entry.get("family")
         if info is None:
             continue  # an assignment file, unchanged
@@ -183,7 +186,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             functions = {str(k): (str(v[0]), str(v[1])) for k, v in table.items()}
         except (TypeError, IndexError, KeyError):
             functions = None
-    if any(e.pop("_restat", False) for e in entries.values() if isinstance(e, dict)):
+    if restat:
         _write(path, data)  # files that have settled since: no need to hash them next time
     return Index(out, where, functions)
 
