@@ -8,7 +8,8 @@ with like. Targets (issue 14): `--help` within 1.5x of `python -c "import typer"
 warmed first, as after a student's first run; progress goes to a temporary folder.
 
 One more row, "floor of show", imports only the libraries `show` cannot do without (numpy
-and numpy.random to draw and compute a variant, rich to print it): how far `show` could
+and numpy.random to draw and compute a variant, rich's console to print it), the way mldrill
+imports them (with one BLAS thread: mldrill/__init__.py THREAD_VARS): how far `show` could
 come down if mldrill's own code cost nothing.
 
     python benchmarks/startup.py [--runs 20]
@@ -23,11 +24,12 @@ import sys
 import time
 
 
-def timed(cmd: list[str], runs: int) -> float:
+def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
     samples = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       env=env)
         samples.append(time.perf_counter() - t)
     return statistics.median(samples)
 
@@ -55,12 +57,15 @@ def main() -> None:
                 "history": ["history"], "stats": ["stats"]}
     for args in commands.values():  # warm the bank cache and index
         subprocess.run([py, "-m", "mldrill", *args], capture_output=True, check=False)
-    floor = "import numpy, numpy.random, rich.console, rich.table"
+    floor = "import numpy, numpy.random, rich.console"
+    from mldrill import THREAD_VARS
+
+    one_thread = {**os.environ, **dict.fromkeys(THREAD_VARS, "1")}
     samples: dict[str, list[float]] = {"import typer": [], "floor": [],
                                        **{k: [] for k in commands}}
     for _ in range(runs):  # interleaved, so load changes hit every row alike
         samples["import typer"].append(timed([py, "-c", "import typer"], 1))
-        samples["floor"].append(timed([py, "-c", floor], 1))
+        samples["floor"].append(timed([py, "-c", floor], 1, one_thread))
         for name, args in commands.items():
             samples[name].append(timed([py, "-m", "mldrill", *args], 1))
     base = statistics.median(samples["import typer"])

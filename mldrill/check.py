@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mldrill.answers.base import PartResult
 from mldrill.answers.follow import judge
 from mldrill.errors import UsageError
+from mldrill.record import record
 from mldrill.score import NOTHING, Score
 from mldrill.variants.generate import Variant
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckResult:
     id: str
     seed: int

@@ -6,7 +6,7 @@ the core only raises them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mldrill.record import record
 
 
 class MldrillError(Exception):
@@ -18,7 +18,7 @@ class MldrillError(Exception):
         return str(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     """One problem in one file, pointing at `path:line:col` (1-based)."""
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from mldrill.record import record
 
 DIGITS = 6  # a total's precision: sums of float points are rounded to this
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Score:
     """`points` earned out of `max_points` (finite; `max_points` >= 0)."""
 

@@ -19,13 +19,15 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, TypeVar, overload
 
+from mldrill.patterns import lazy
+
 if TYPE_CHECKING:
     from mldrill.values import Json
 
 T = TypeVar("T")
 
 # Everything outside printable ASCII is looked at; most of it is kept.
-_SUSPECT = re.compile(r"[^\x20-\x7e]")
+_SUSPECT = lazy(r"[^\x20-\x7e]")
 # Categories never shown as they are: controls (C0, DEL, C1), format characters (bidi
 # overrides and isolates, zero-width joiners and spaces, the BOM, tag characters),
 # surrogates, and the line and paragraph separators a terminal may take for a newline.

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from mldrill.bank.model import PartSpec, Tolerance
 from mldrill.errors import AnswerParseError, EvaluationError, MldrillError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
+from mldrill.patterns import lazy
+from mldrill.record import field, record
 from mldrill.score import Score
 from mldrill.values import as_float
 from mldrill.variants.template import render
@@ -34,13 +35,13 @@ V = TypeVar("V")  # the values one answer kind reads and compares
 T = TypeVar("T")
 
 # parameter names that conventionally count things: n, N, m, M, n_samples, batch, num_x...
-COUNT_NAME = re.compile(r"^(?:[nNmM]|[nN]_\w+|num_?\w*|n?samples?|batch(?:_size)?|count\w*|"
+COUNT_NAME = lazy(r"^(?:[nNmM]|[nN]_\w+|num_?\w*|n?samples?|batch(?:_size)?|count\w*|"
                         r"[nN][A-Z]?\w*_count)$")
 
 Status = Literal["correct", "incorrect", "invalid", "unanswered"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PartResult:
     """The verdict on one part: data, to render, dump as JSON or assert on."""
 
@@ -85,7 +86,7 @@ class PartResult:
         }
 
 
-@dataclass
+@record
 class Context:
     """What a checker may know about the variant it is checking against."""
 
@@ -119,7 +120,7 @@ class Context:
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """A generic diagnosis: a tag and a sentence for the student."""
 

@@ -9,7 +9,6 @@ References may use `diff(f, x)`: sympy differentiates once per variant (cached).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -26,6 +25,7 @@ from mldrill.expr import nodes as n
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, FORBIDDEN_IN_ANSWERS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.parse import REFERENCE, Expr, check_names, parse, parse_reference
+from mldrill.record import record
 from mldrill.values import array_like, as_float
 from mldrill.variants.rng import VariantRNG
 
@@ -37,7 +37,7 @@ SYMPY_SECONDS = 1.0
 _FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Symbolic:
     """An expression ready to compare: its tree (after `diff` is worked out, if any)."""
 

@@ -19,7 +19,6 @@ Only numeric earlier answers (number, integer, vector, matrix) can be carried fo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +35,7 @@ from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
+from mldrill.record import record, replace
 from mldrill.text import clean
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ _FAILED = (AnswerParseError, EvaluationError, ValueError, ArithmeticError, TypeE
            IndexError)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FollowThrough:
     """How a part earned follow-through credit: the earlier answers used, as given."""
 
@@ -62,7 +62,7 @@ class FollowThrough:
                 "earlier_diagnoses": {name: tag for name, tag in self.earlier}}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Links:
     """What follows what in one family."""
 
@@ -147,7 +147,7 @@ def _rederive(family: ProblemFamily, params: Mapping[str, Value], subs: Mapping[
     return new
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Earlier:
     name: str
     text: str

@@ -9,10 +9,8 @@ to tell a student that their answer is "correct only for symmetric matrices".
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -37,6 +35,7 @@ from mldrill.expr.parse import (
     parse,
     parse_reference,
 )
+from mldrill.record import record, replace
 from mldrill.values import array_like
 from mldrill.variants.rng import VariantRNG
 
@@ -49,7 +48,7 @@ _FUNCS = {k: REGISTRY[k].numeric for k in MATRIX_STUDENT}
 _PROPS = ("symmetric", "spd", "invertible", "diagonal")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SymbolSpec:
     name: str
     shape: tuple[str | int, ...]
@@ -115,7 +114,7 @@ def _draw_instances(spec: PartSpec, ctx: Context, symmetric: bool
     return trials
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MatrixValue:
     expr: Expr
     values: tuple[np.ndarray, ...]  # one array per trial
@@ -163,8 +162,7 @@ class MatrixExpressionKind(AnswerKind[MatrixValue]):
         try:
             target = cached_target(self, spec.answer, spec, ctx)
             loose = MatrixExpressionKind._values(
-                self, expr, dataclasses.replace(spec, options={**spec.options,
-                                                               "broadcast": True}),
+                self, expr, replace(spec, options={**spec.options, "broadcast": True}),
                 ctx, functions, symmetric)
         except (EvaluationError, AnswerParseError):
             return False

@@ -30,11 +30,12 @@ from mldrill.errors import AnswerParseError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS, REGISTRY, SCALAR_STUDENT
 from mldrill.expr.parse import Expr, check_names, parse
+from mldrill.patterns import lazy
 from mldrill.values import array_like, as_float
 
 _SCALAR_FUNCS = {k: REGISTRY[k].numeric for k in SCALAR_STUDENT}
-_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+\s*$")
-_DECIMAL = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+_THOUSANDS = lazy(r"^\s*[-+]?\d{1,3}(?:,\d{3})+\s*$")
+_DECIMAL = lazy(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
 def numbers_only(expr: Expr) -> None:

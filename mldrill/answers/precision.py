@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
 from mldrill.bank.model import PartSpec, Tolerance
+from mldrill.patterns import lazy
+from mldrill.record import record
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _COUNT = r"(\d+|one|two|three|four|five|six)"
-_SIG = re.compile(_COUNT + r"[\s-]+(?:significant[\s-]+(?:figures?|digits?)|sig\.?[\s-]*figs?"
+_SIG = lazy(_COUNT + r"[\s-]+(?:significant[\s-]+(?:figures?|digits?)|sig\.?[\s-]*figs?"
                   r"|s\.\s?f\.?)", re.IGNORECASE)
-_DP = re.compile(_COUNT + r"[\s-]+(?:decimal[\s-]+places?|d\.\s?p\.?|decimals)", re.IGNORECASE)
+_DP = lazy(_COUNT + r"[\s-]+(?:decimal[\s-]+places?|d\.\s?p\.?|decimals)", re.IGNORECASE)
 
 NUMERIC_KINDS = ("number", "vector", "matrix")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Precision:
     """`digits` significant figures (`decimals` False) or decimal places (True)."""
 

@@ -38,9 +38,9 @@ def cache_root() -> Path | None:
     env = os.environ.get(ENV_CACHE)
     if env is not None:
         return None if env.strip().lower() in ("", "off", "0", "no") else Path(env)
-    from platformdirs import user_cache_dir
+    from mldrill.userdirs import user_dir
 
-    return Path(user_cache_dir("mldrill", appauthor=False))
+    return Path(user_dir("cache"))
 
 
 @functools.lru_cache(maxsize=1)

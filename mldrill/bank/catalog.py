@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from mldrill.errors import BankError, Diagnostic, MldrillError, UnknownProblemError, UsageError
+from mldrill.record import field, record
 
 if TYPE_CHECKING:
     from mldrill.bank.cache import FamilyCache
@@ -43,7 +43,7 @@ def bundled_root() -> Path:
     return here.parent
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bank:
     root: Path
     problems: Path
@@ -74,13 +74,14 @@ def bank_dirs(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> list
 def problem_files(bank: Bank) -> list[Path]:
     if bank.problems.is_file():
         return [bank.problems]
-    files: list[Path] = []
+    files: list[str] = []
     _find_yaml(str(bank.problems), None if bank.solutions is None else str(bank.solutions),
                files)
-    return sorted(files)
+    files.sort(key=lambda f: f.split(os.sep))  # as Paths sort (by part), without making them
+    return [Path(f) for f in files]
 
 
-def _find_yaml(folder: str, skip: str | None, out: list[Path]) -> None:
+def _find_yaml(folder: str, skip: str | None, out: list[str]) -> None:
     """The .yaml/.yml files under `folder`, not under `skip`, not following folder links
     (as Path.rglob); an unreadable folder is passed over."""
     try:
@@ -93,10 +94,10 @@ def _find_yaml(folder: str, skip: str | None, out: list[Path]) -> None:
             if e.path != skip:
                 _find_yaml(e.path, skip, out)
         elif os.path.splitext(e.name)[1] in (".yaml", ".yml") and e.is_file():
-            out.append(Path(e.path))
+            out.append(e.path)
 
 
-@dataclass
+@record
 class Catalog:
     """The families by id and the functions their expressions call. Either dicts (a full
     load) or the lazy mappings of `mldrill.bank.lazy` (a quick start from the index), which
@@ -401,11 +402,14 @@ class Shown:
             real = self._real[folder] = os.path.realpath(folder)
         return real
 
-    def __call__(self, path: Path) -> str:
+    def __call__(self, path: Path, link: bool | None = None) -> str:
+        """`path` as shown; `link`: whether it is a symbolic link, when already known."""
         text = str(path)
         folder, name = os.path.split(text)
         try:
-            real = os.path.realpath(text) if os.path.islink(text) or name in ("", ".", "..") \
+            if link is None:
+                link = os.path.islink(text)
+            real = os.path.realpath(text) if link or name in ("", ".", "..") \
                 else os.path.join(self._folder(folder or os.curdir), name)
         except (OSError, ValueError):
             return text

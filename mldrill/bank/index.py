@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from mldrill.record import record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -43,7 +45,7 @@ class FamilyLike(Protocol):
     def tags(self) -> tuple[str, ...]: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FamilyInfo:
     """What a listing shows of a family (ProblemFamily has the same attributes)."""
 
@@ -66,7 +68,7 @@ class FamilyInfo:
                    tuple(p.name for p in f.parts), f.path)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Index:
     """The index of every bank, read back: each family's metadata and problem file, and
     (when every solutions module loaded cleanly) where each reference function is defined:
@@ -121,13 +123,15 @@ def fingerprint(path: Path) -> tuple[str, list[int] | None] | None:
         return None
 
 
-def _unchanged(path: Path, entry: dict[str, object]) -> tuple[bool, list[int] | None]:
+def _unchanged(path: Path, entry: dict[str, object], st: os.stat_result | None = None
+               ) -> tuple[bool, list[int] | None]:
     """Whether the file still has the bytes the index entry was made from; and its status
-    when that can now stand for them and the entry has none (worth recording)."""
+    when that can now stand for them and the entry has none (worth recording). `st`: the
+    file's status when already known."""
     recorded = entry.get("stat")
     if isinstance(recorded, list):
         try:
-            if _status(os.stat(path)) == recorded:
+            if _status(st or os.stat(path)) == recorded:
                 return True, None
         except OSError:
             return False, None
@@ -162,7 +166,12 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             except OSError:
                 pass
             return None
-        same, settled = _unchanged(f, entry)
+        try:  # one call for both: is it a link (to be resolved), and its status if not
+            st = os.lstat(f)
+        except OSError:
+            return None
+        link = stat.S_ISLNK(st.st_mode)
+        same, settled = _unchanged(f, entry, None if link else st)
         if not same:
             return None
         if settled is not None:
@@ -175,7 +184,7 @@ def read_index(banks: Sequence[Bank], files: Iterable[Path]) -> Index | None:
             out.append(FamilyInfo(str(info["id"]), str(info["title"]), str(info["topic"]),
                                   int(info["difficulty"]), tuple(info["tags"]),
                                   tuple(info["part_names"]),
-                                  shown(f)))  # as this run's working folder shows it
+                                  shown(f, link)))  # as this run's working folder shows it
         except (KeyError, TypeError, ValueError):
             return None
         where[out[-1].id] = f

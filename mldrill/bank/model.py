@@ -1,23 +1,24 @@
 """What a problem family is, once its YAML has been read and checked.
 
-These are plain frozen dataclasses: the schema (schema.py) builds them, variants and
-checkers read them. Expressions are kept as text plus the key path where they came from,
-so any later error can still point at `path:line:col`.
+These are plain frozen records (`mldrill/record.py`, dataclasses without the import cost):
+the schema (schema.py) builds them, variants and checkers read them. Expressions are kept
+as text plus the key path where they came from, so any later error can still point at
+`path:line:col`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mldrill.bank.yamlsrc import PathKey, SourceMap
+from mldrill.record import field, record
 
 if TYPE_CHECKING:
     from mldrill.values import Value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tolerance:
     rel: float = 1e-3
     abs: float = 1e-9
@@ -29,7 +30,7 @@ class Tolerance:
         return f"the tolerance is {self.rel * 100:g}%"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParamSpec:
     name: str
     type: str
@@ -38,14 +39,14 @@ class ParamSpec:
     after_generator: bool = False  # a derived value that uses the generator's output
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Constraint:
     expr: str
     message: str
     where: PathKey
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mistake:
     answer: str
     feedback: str  # shown at once, while the student may still have a try left
@@ -58,7 +59,7 @@ class Mistake:
     coincides: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PartSpec:
     name: str
     kind: str
@@ -81,7 +82,7 @@ class PartSpec:
         return value if isinstance(value, Mapping) else {}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verification:
     method: str
     part: str
@@ -89,7 +90,7 @@ class Verification:
     where: PathKey
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProblemFamily:
     id: str
     title: str

@@ -9,7 +9,6 @@ a known function.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection
 from typing import TYPE_CHECKING, cast
 
@@ -27,6 +26,7 @@ from mldrill.bank.yamlsrc import PathKey, SourceMap
 from mldrill.errors import Diagnostic
 from mldrill.expr import nodes as n
 from mldrill.expr.functions import CONSTANTS
+from mldrill.record import replace
 from mldrill.variants.generators import GENERATORS
 from mldrill.variants.params import PARAM_TYPES
 from mldrill.verify.methods import METHODS
@@ -324,4 +324,4 @@ def _broadcast_default(part: PartSpec, prompt: str) -> PartSpec:
     if part.kind != "matrix_expression" or "broadcast" in part.options:
         return part
     numpy = "numpy" in (prompt + " " + part.prompt).lower()
-    return dataclasses.replace(part, options={**part.options, "broadcast": numpy})
+    return replace(part, options={**part.options, "broadcast": numpy})

@@ -7,11 +7,11 @@ start. Duplicate keys, which YAML would silently collapse, are errors here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mldrill.errors import Diagnostic
+from mldrill.record import field, record
 
 if TYPE_CHECKING:
     import yaml
@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     line: int  # 1-based
     col: int  # 1-based
 
 
-@dataclass
+@record
 class SourceMap:
     """Where each key path sits in the file: the value's start and the key's start."""
 

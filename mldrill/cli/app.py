@@ -589,8 +589,11 @@ def main(terminal: Terminal | None = None) -> None:
     process's own (mldrill/cli/env.py)."""
     import sys
 
+    from mldrill import THREAD_VARS
     from mldrill.cli import fastpath
 
+    for name in THREAD_VARS:  # before numpy is imported; the user's own setting wins
+        os.environ.setdefault(name, "1")
     args = sys.argv[1:]
     call = fastpath.parse(args)
     if call is not None:  # plain arguments: typer would read them the same way

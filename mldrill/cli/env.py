@@ -12,18 +12,18 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from mldrill.cli.terminal import read_line
 from mldrill.progress.due import utc_now
+from mldrill.record import record
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Terminal:
     """Where a command's input comes from and its output goes, and what time it is.
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import functools
 import sys
-import traceback
 from collections.abc import Callable
 from enum import IntEnum
 from typing import ParamSpec, TypeVar
@@ -103,6 +102,8 @@ SYSTEM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, e
 def _internal(exc: Exception) -> SystemExit:
     """Report a bug in mldrill (with the traceback under --debug); the exit to raise."""
     if State.debug:
+        import traceback  # only to report a bug: not loaded at each start
+
         traceback.print_exception(exc, file=sys.stderr)
     print(f"internal error: {type(exc).__name__}: {exc}\n"
           "This is a bug in mldrill, not in your input. Run again with --debug for "

@@ -6,7 +6,6 @@ would otherwise take for style tags.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -14,12 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from mldrill.score import Score
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from mldrill.answers.base import PartResult
     from mldrill.bank.index import FamilyInfo
     from mldrill.bank.model import ProblemFamily
@@ -138,6 +138,8 @@ def render_solution(con: Console, text: str, title: str = "worked solution") -> 
 
 
 def dump_json(data: object) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
 
 
@@ -410,6 +412,13 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
 
 
+def _table() -> Table:
+    """A plain table (rich.table is imported here: `show` and `practice` need none)."""
+    from rich.table import Table
+
+    return Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+
+
 def render_stats(s: Stats) -> None:
     con = console()
     keep = " (practise today to keep it)"
@@ -421,7 +430,7 @@ def render_stats(s: Stats) -> None:
                    f"day{'s' if s.streak_days != 1 else ''}"
                    f"{'' if s.practised_today or not s.streak_days else keep}"
                    f" · {s.seconds / 60:.0f} min", "bold")
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table = _table()
     table.add_column("topic", no_wrap=True)
     table.add_column("mastery", no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
@@ -450,7 +459,7 @@ def render_history(rows: list[dict[str, Any]]) -> None:  # rows of the progress 
     if not rows:
         plain(con, "No answers recorded yet. Start with: mldrill practice", "bold")
         return
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table = _table()
     exams = any(r.get("mode") == "exam" for r in rows)
     # the answer gets the room: ids and verdicts are cut short (with ...) before it wraps
     narrow = {"problem": 20, "part": 6, "verdict": 10 if con.width < 100 else 28}

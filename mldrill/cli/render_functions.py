@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
 from mldrill.cli.render import console, plain
+from mldrill.record import asdict
 
 if TYPE_CHECKING:
     from mldrill.inventory import ReferenceFunction

@@ -9,12 +9,12 @@ and digits are enforced here, as the tree is built.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr import nodes as n
 from mldrill.expr.lexer import Normalized
+from mldrill.patterns import lazy
 
 MAX_DEPTH = 60
 MAX_NODES = 3000
@@ -265,7 +265,7 @@ _CONVERTERS: dict[type[ast.AST], Callable[..., n.Node]] = {
 }
 
 _AXIS_FUNCTIONS = frozenset({"sum", "mean"})
-_NUMBER_RE = re.compile(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+_NUMBER_RE = lazy(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 
 
 def _is_plain_number(s: str) -> bool:

@@ -18,6 +18,7 @@ import numpy as np
 from mldrill.errors import BroadcastError, EvaluationError
 from mldrill.expr import nodes as n
 from mldrill.expr.parse import Expr
+from mldrill.record import fields, replace
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -314,10 +315,8 @@ def evaluate(
 def resolved(root: n.Node, products: Mapping[int, str]) -> n.Node:
     """A copy of the tree with each product written as on paper replaced by the operator it
     was evaluated with (`products` from `evaluate`), for "read as: A @ x"."""
-    import dataclasses
-
     changes: dict[str, object] = {}
-    for f in dataclasses.fields(root):
+    for f in fields(root):
         v = getattr(root, f.name)
         if isinstance(v, n.Node):
             changes[f.name] = resolved(v, products)
@@ -327,4 +326,4 @@ def resolved(root: n.Node, products: Mapping[int, str]) -> n.Node:
             changes[f.name] = tuple((k, resolved(x, products)) for k, x in v)
     if isinstance(root, n.Bin) and root.implicit and id(root) in products:
         changes["op"] = products[id(root)]
-    return dataclasses.replace(root, **changes) if changes else root  # type: ignore[arg-type]
+    return replace(root, **changes) if changes else root

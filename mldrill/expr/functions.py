@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, NoReturn, SupportsInt, TypeAlias
 
 import numpy as np
+
+from mldrill.record import record
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 SympyBuilder: TypeAlias = "Callable[..., SympyExpr]"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Function:
     name: str
     numeric: Numeric

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr import latex_commands as cmd
 from mldrill.expr import latex_rules as rules
 from mldrill.expr.symbols import subscripted
+from mldrill.record import record
 
 MAX_DEPTH = 60  # as convert.MAX_DEPTH: braces and arguments nested deeper are refused
 
@@ -36,7 +36,7 @@ def looks_like_latex(text: str) -> bool:
             or (len(stripped) > 1 and stripped[0] == "$" and stripped[-1] == "$"))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Translation:
     """Answer-language source, and for each of its characters the input column."""
 
@@ -44,14 +44,14 @@ class Translation:
     origin: list[int]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tok:
     kind: str  # cmd (\name), sym (\ and one character), space, word, number, char
     text: str
     pos: int
 
 
-@dataclass
+@record
 class Env:
     name: str
     pos: int

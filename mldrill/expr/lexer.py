@@ -15,7 +15,6 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr.symbols import (
@@ -28,6 +27,8 @@ from mldrill.expr.symbols import (
     pick,
     subscripted,
 )
+from mldrill.patterns import lazy
+from mldrill.record import field, record
 
 # Characters people paste from notes or type on some keyboards, and what they mean: the
 # tables are in symbols.py (Greek letters and scripts have their own rules below).
@@ -35,7 +36,7 @@ UNICODE_SUBSTITUTES = OPERATORS
 # Prefix operators that take the number or name right after them: √2, √x, ∑x.
 _PREFIX = {"√": "sqrt", "∑": "sum"}
 
-_TOKEN_RE = re.compile(
+_TOKEN_RE = lazy(
     r"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
@@ -51,7 +52,7 @@ _MODULE_PREFIXES = (("numpy", "linalg"), ("np", "linalg"), ("numpy",), ("np",), 
 _PREFIX_HEADS = frozenset(p[0] for p in _MODULE_PREFIXES)
 
 
-@dataclass
+@record
 class Token:
     kind: str  # number, name, string, op, ws
     text: str
@@ -167,7 +168,7 @@ def _starts_operand(tok: Token) -> bool:
     return tok.kind in ("number", "name") or tok.text in ("(", "[")
 
 
-@dataclass
+@record
 class Normalized:
     """Python source plus, for each of its characters, the column it came from."""
 

@@ -10,37 +10,38 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+
+from mldrill.record import field, fields, record, replace
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Node:
     pos: int = field(default=0, compare=False, kw_only=True)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Num(Node):
     value: int | float
     text: str = field(default="", compare=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Str(Node):
     value: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Name(Node):
     id: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unary(Node):
     op: str  # '-', '+', 'not'
     operand: Node
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bin(Node):
     op: str  # + - * / // % ** @
     left: Node
@@ -50,55 +51,55 @@ class Bin(Node):
     implicit: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Compare(Node):
     ops: tuple[str, ...]
     operands: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BoolOp(Node):
     op: str  # 'and' | 'or'
     values: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IfExp(Node):
     test: Node
     body: Node
     orelse: Node
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Call(Node):
     func: str
     args: tuple[Node, ...]
     kwargs: tuple[tuple[str, Node], ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Transpose(Node):
     operand: Node
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ListExpr(Node):
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TupleExpr(Node):
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Slice(Node):
     lower: Node | None
     upper: Node | None
     step: Node | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Subscript(Node):
     value: Node
     index: Node
@@ -151,10 +152,8 @@ def substitute(node: Node, names: dict[str, Node]) -> Node:
 def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
     """A copy of `node` with `fn` applied to each direct child (the node itself when no
     child changes)."""
-    import dataclasses
-
     changes: dict[str, object] = {}
-    for f in dataclasses.fields(node):
+    for f in fields(node):
         v = getattr(node, f.name)
         if isinstance(v, Node):
             changes[f.name] = fn(v)
@@ -162,7 +161,7 @@ def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
             changes[f.name] = tuple(fn(x) for x in v)
         elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
             changes[f.name] = tuple((k, fn(x)) for k, x in v)
-    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
+    return replace(node, **changes) if changes else node
 
 
 def folded(node: Node) -> Node:

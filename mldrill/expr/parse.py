@@ -21,18 +21,23 @@ from __future__ import annotations
 import ast
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from mldrill.errors import AnswerParseError
 from mldrill.expr import nodes as n
-from mldrill.expr.convert import MAX_DEPTH, Converter
-from mldrill.expr.lexer import Normalized, normalize
+from mldrill.record import field, record
+
+if TYPE_CHECKING:
+    from mldrill.expr.lexer import Normalized
+
+# The lexer and the converter are imported by the first parse: a command whose reference
+# trees all come from the bank cache (show, a dealt problem) never loads them.
 
 MAX_LENGTH = 4000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grammar:
     name: str
     implicit_multiplication: bool
@@ -46,7 +51,7 @@ MATRIX_ANSWER = Grammar("matrix answer", implicit_multiplication=True, reference
 REFERENCE = Grammar("reference", implicit_multiplication=False, reference=True)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expr:
     """A parsed expression: the tree plus the text it came from."""
 
@@ -91,6 +96,8 @@ def parse(
                                f"is {MAX_LENGTH})")
     if not text.strip():
         raise AnswerParseError(text, 0, "empty answer", "an expression")
+    from mldrill.expr.convert import Converter
+
     norm = _normalize(text, grammar, functions, variables)
     try:
         tree = ast.parse(norm.source.strip() and "(" + norm.source + "\n)", mode="eval")
@@ -121,6 +128,8 @@ def _normalize(text: str, grammar: Grammar, functions: Collection[str],
                variables: Collection[str]) -> Normalized:
     """The lexer's reading of `text`; LaTeX in an answer is first translated into the
     answer language (latex.py), and every column mapped back to what was typed."""
+    from mldrill.expr.lexer import Normalized, normalize
+
     origin: list[int] | None = None
     source = text
     if not grammar.reference:  # answers only: references are never LaTeX
@@ -157,6 +166,8 @@ def _back(origin: list[int], col: int, end: int) -> int:
 
 
 def _check_nesting(text: str) -> None:
+    from mldrill.expr.convert import MAX_DEPTH
+
     depth = 0
     for i, ch in enumerate(text):
         if ch in "([":

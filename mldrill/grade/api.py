@@ -30,7 +30,7 @@ import sys
 import textwrap
 import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from mldrill.grade.handin import HandedIn
 from mldrill.grade.notebook import Cell, notebook_code
 from mldrill.grade.origin import Origin
 from mldrill.grade.submissions import NotGradable, digest
+from mldrill.record import replace
 
 if TYPE_CHECKING:
     from mldrill.grade.exercise import Assignment

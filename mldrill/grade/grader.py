@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ from mldrill.grade.report import GradeReport, TestOutcome
 from mldrill.grade.sandbox import Limits, LoadResult, SandboxError
 from mldrill.grade.submissions import NotGradable
 from mldrill.grade.testrun import run_test
+from mldrill.record import replace
 
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Bank

@@ -8,10 +8,10 @@ none was given: the caller draws it, so the same arguments give the same plan in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mldrill.errors import UsageError
+from mldrill.record import record
 
 if TYPE_CHECKING:
     from mldrill.bank.catalog import Catalog, FamilyMeta
@@ -25,7 +25,7 @@ def split_words(items: Iterable[str]) -> list[str]:
     return [t.strip() for item in items for t in item.split(",") if t.strip()]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PracticePlan:
     """The families of a session, its seed, and the variant seed when a single problem
     was asked for with --seed (None: a variant drawn by the session)."""
@@ -50,7 +50,7 @@ def practice_plan(catalog: Catalog, words: Iterable[str], problem: str | None,
     return PracticePlan(families, session_seed, seed if problem else None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExamPlan:
     """The families a paper is drawn from, its seed and the minutes allowed, and the
     settings recorded with it."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from mldrill.answers.base import PartResult, check_part
@@ -26,6 +25,7 @@ from mldrill.practice.session import Clock, WallClock
 from mldrill.progress.due import utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
 from mldrill.progress.store import Attempt, Store
+from mldrill.record import record
 from mldrill.score import Score
 from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="FamilyLike")  # a family, or its listing metadata (FamilyInfo)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
     number: int          # 1-based position on the paper
     variant: Variant
@@ -86,7 +86,7 @@ def build_paper(catalog: Catalog, families: Sequence[FamilyMeta], count: int,
             for i, f in enumerate(chosen)]
 
 
-@dataclass
+@record
 class Entry:
     """The student's current answer to one part, read but not yet judged aloud."""
     text: str
@@ -94,7 +94,7 @@ class Entry:
     at: float                   # seconds into the exam
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PartReport:
     name: str
     points: float
@@ -125,7 +125,7 @@ class PartReport:
                 "reference": self.reference}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QuestionReport:
     number: int
     problem_id: str
@@ -150,7 +150,7 @@ class QuestionReport:
                 "solution": self.solution}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExamReport:
     seed: int
     minutes: float
@@ -190,7 +190,7 @@ class ExamReport:
                 "questions": [q.to_json() for q in self.questions]}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Accepted:
     """What `ExamRun.answer` tells the student: kept, or why not (no verdict)."""
     kept: bool

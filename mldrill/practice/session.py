@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -25,6 +24,7 @@ from mldrill.answers.follow import judge
 from mldrill.progress.due import reviews_at, utc_now
 from mldrill.progress.schedule import PartOutcome, rating_for, review
 from mldrill.progress.store import Attempt, Store
+from mldrill.record import field, record, replace
 from mldrill.variants.generate import Variant, make_variant
 from mldrill.variants.rng import VariantRNG
 
@@ -42,7 +42,7 @@ WallClock = Callable[[], datetime]   # the time of day, aware (UTC)
 RETRY_FACTOR = 0.5
 
 
-@dataclass
+@record
 class PartState:
     name: str
     points: float
@@ -58,7 +58,7 @@ class PartState:
         return self.status != "open"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     """What the CLI shows after an answer."""
     result: PartResult
@@ -163,14 +163,14 @@ class ProblemRun:
         return sum(p.points for p in self.parts)
 
 
-@dataclass
+@record
 class TopicTally:
     points: float = 0.0
     possible: float = 0.0
     problems: int = 0
 
 
-@dataclass
+@record
 class SessionSummary:
     problems: int = 0
     points: float = 0.0

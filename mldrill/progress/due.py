@@ -8,9 +8,10 @@ of the stored review cards; `reviews_at` answers it for all three.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
+
+from mldrill.record import record
 
 
 class Row(Protocol):
@@ -28,7 +29,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reviews(Generic[R]):
     """The review cards split at a moment."""
     due: tuple[R, ...]          # cards whose review time has come, in the order given

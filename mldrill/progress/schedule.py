@@ -14,9 +14,10 @@ Fuzzing (a random jitter of intervals) is off, so schedules are reproducible.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from mldrill.record import record
 
 if TYPE_CHECKING:
     import fsrs
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 GOOD, HARD, AGAIN = "good", "hard", "again"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PartOutcome:
     """How one part of a worked problem went."""
     status: str          # correct | incorrect | revealed | skipped

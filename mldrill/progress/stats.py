@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from mldrill.progress.due import Row, reviews_at, utc_now
+from mldrill.record import field, record
 
 if TYPE_CHECKING:
     from mldrill.progress.store import Store
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 JUDGED = ("correct", "incorrect", "revealed")
 
 
-@dataclass
+@record
 class TopicStats:
     topic: str
     families: int = 0
@@ -45,7 +45,7 @@ class TopicStats:
                 "mastery": _r(self.mastery), "due": self.due}
 
 
-@dataclass
+@record
 class Stats:
     attempts: int = 0
     correct: int = 0

@@ -18,12 +18,12 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mldrill.errors import MldrillError
+from mldrill.record import asdict, record
 
 if TYPE_CHECKING:
     from fsrs.card import CardDict
@@ -93,12 +93,12 @@ def default_home() -> Path:
     home = os.environ.get(ENV_HOME)
     if home:
         return Path(home).expanduser()
-    from platformdirs import user_data_dir
+    from mldrill.userdirs import user_dir
 
-    return Path(user_data_dir("mldrill", appauthor=False))
+    return Path(user_dir("data"))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Attempt:
     """One judged answer (or a revealed / unanswered part), as stored."""
     problem_id: str

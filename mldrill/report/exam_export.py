@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
+from mldrill.record import replace
 from mldrill.report.model import Response, StudentRecord
 from mldrill.report.read_json import (
     PART_STATUSES,

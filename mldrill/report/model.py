@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
+from mldrill.record import replace
 from mldrill.text import clean, clean_line
 
 Kind = Literal["sheets", "code", "exams"]

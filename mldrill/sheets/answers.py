@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from mldrill.grade.submissions import (
     refuse_collisions,
     student_id,
 )
+from mldrill.record import replace
 from mldrill.score import DIGITS, Score, total
 from mldrill.sheets.build import SheetSpec, changed_questions, questions, token_ok
 from mldrill.text import clean, clean_line
@@ -69,7 +69,7 @@ class PartGrade:
             object.__setattr__(self, "answer", clean(self.answer))
         r = self.result
         if r is not None:
-            object.__setattr__(self, "result", dataclasses.replace(
+            object.__setattr__(self, "result", replace(
                 r, messages=tuple(clean(m) for m in r.messages),
                 revealing=tuple(clean(m) for m in r.revealing),
                 read_as=None if r.read_as is None else clean(r.read_as)))

@@ -12,10 +12,11 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mldrill.record import replace
 from mldrill.sheets.build import SheetSpec, fingerprint, questions
 from mldrill.sheets.render import answers_yaml, sheet_markdown, sheet_tex, sheet_yaml
 

@@ -10,7 +10,6 @@ can never be met gets an error naming the constraint and where it is written.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -24,6 +23,7 @@ from mldrill.errors import BankError, ConstraintError, EvaluationError
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
+from mldrill.record import field, record
 from mldrill.values import array_like
 from mldrill.variants.generators import GENERATORS, GeneratorFn
 from mldrill.variants.params import PARAM_TYPES, ParamError
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 1000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderedPart:
     name: str
     kind: str
@@ -47,7 +47,7 @@ class RenderedPart:
     follows: tuple[str, ...] = ()  # earlier parts this one is marked on (follow-through)
 
 
-@dataclass
+@record
 class Variant:
     family: ProblemFamily
     seed: int

@@ -9,9 +9,9 @@ provides so that `mldrill validate` can check the expressions that use them. Reg
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
+from mldrill.record import record
 from mldrill.variants.rng import VariantRNG
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 GeneratorFn: TypeAlias = "Callable[[VariantRNG, dict[str, Value]], dict[str, Value]]"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Generator:
     name: str
     fn: GeneratorFn

@@ -9,11 +9,11 @@ determinant, decimals with few digits.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
 import numpy as np
 
+from mldrill.record import record
 from mldrill.values import as_float
 from mldrill.variants.rng import VariantRNG
 
@@ -30,14 +30,14 @@ class ParamError(Exception):
     """A parameter cannot be drawn with these options (reported against the YAML)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Option:
     required: bool = False
     expr: bool = True  # may be an expression over earlier parameters
     doc: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParamType:
     name: str
     options: dict[str, Option]

@@ -19,11 +19,12 @@ import numpy as np
 from mldrill.expr.evaluate import evaluate
 from mldrill.expr.functions import CONSTANTS
 from mldrill.expr.parse import parse_reference
+from mldrill.patterns import lazy
 
 if TYPE_CHECKING:
     from mldrill.values import Functions, Scalar, Value
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+PLACEHOLDER = lazy(r"\{\{(.*?)\}\}", re.S)
 
 
 def split_format(body: str) -> tuple[str, str]:
@@ -105,8 +106,8 @@ def format_value(value: Value, spec: str | None = None) -> str:
     return fmt_inline(a, spec)
 
 
-IDENT = re.compile(r"[A-Za-z_]\w*")
-SHAPE_SAID = re.compile(r"\d\s*[x×]\s*\d|length|shape", re.I)
+IDENT = lazy(r"[A-Za-z_]\w*")
+SHAPE_SAID = lazy(r"\d\s*[x×]\s*\d|length|shape", re.I)
 
 
 def shape_label(value: Value) -> str | None:

@@ -4,6 +4,7 @@ falls back to the full load, and a broken file still gets its warning."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -176,6 +177,7 @@ def test_the_shown_path_is_the_resolved_one_relative_to_the_working_folder(
             except ValueError:
                 expected = c
             assert shown(Path(c)) == expected, (cwd, c)
+            assert shown(Path(c), os.path.islink(c)) == expected, (cwd, c)  # link told
 
 
 def test_files_that_settle_later_are_recorded_by_the_next_read(tmp_path, monkeypatch) -> None:
@@ -192,3 +194,45 @@ def test_files_that_settle_later_are_recorded_by_the_next_read(tmp_path, monkeyp
     files = [f for b in banks for f in problem_files(b)]
     assert index.read_index(banks, files) is not None and len(hashed) == 4
     assert index.read_index(banks, files) is not None and len(hashed) == 4
+
+
+def test_problem_files_come_in_the_order_paths_sort_in(tmp_path) -> None:
+    """The problem files are found as `rglob` finds them and in the order `sorted` puts
+    Paths in (by part: `a/x` before `a-b/x`, though '-' sorts before '/' as a character),
+    skipping the solutions folder."""
+    from mldrill.bank.catalog import bank_at, problem_files
+
+    root = tmp_path / "bank"
+    names = ["a/x.yaml", "a-b/x.yaml", "a b/y.yml", "A/z.yaml", "a/b/c/d.yaml", "a.yaml",
+             "a0/x.yaml", "a/x.txt", "é/x.yaml", "solutions/skip.yaml", "a_/q.yaml",
+             "b/.hidden.yaml", "z/a.YAML"]
+    for name in names:
+        (root / "problems" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "problems" / name).write_text("x: 1\n")
+    (root / "problems" / "dir.yaml").mkdir()  # a folder named like a file
+    found = problem_files(bank_at(root))
+    expected = sorted(p for p in (root / "problems").rglob("*")
+                      if p.suffix in (".yaml", ".yml") and p.is_file())
+    assert found == expected and len(found) == 11
+
+
+def test_a_linked_problem_file_is_named_by_its_target_from_the_index_too(tmp_path) -> None:
+    """A problem file that is a symbolic link is named by the file it points to, in a
+    listing from a full load and in one answered from the index alike."""
+    import json
+
+    bank = _bank(tmp_path)
+    first_file = sorted((bank / "problems").rglob("*.yaml"))[0]
+    outside = tmp_path / "kept" / "elsewhere.yaml"
+    outside.parent.mkdir()
+    first_file.rename(outside)
+    first_file.symlink_to(outside)
+    env = {"MLDRILL_CACHE": str(tmp_path / "cache"), "MLDRILL_HOME": str(tmp_path / "home"),
+           "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    code = RUN.format(args=["--bank", str(bank), "list", "--json", "--topic", "demo"])
+    full, indexed = (subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                    text=True, env=env, cwd=tmp_path, timeout=300)
+                     for _ in range(2))
+    assert indexed.stderr.split()[-1] == "NO-NUMPY", indexed.stderr
+    assert full.stdout == indexed.stdout
+    assert "kept/elsewhere.yaml" in {f["path"] for f in json.loads(indexed.stdout)}

@@ -116,3 +116,28 @@ def test_a_full_disk_is_reported_as_the_system_s_not_as_a_bug() -> None:
                              stderr=subprocess.PIPE, text=True, timeout=300)
     assert out.returncode == 2, out.stderr
     assert "No space left on device" in out.stderr and "bug" not in out.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["show", "backprop-sigmoid-derivative", "--seed", "1"],
+    ["check", "backprop-sigmoid-derivative", "--seed", "1", "a=1"],
+    ["practice", "backprop", "--no-save"], ["exam", "--no-save"],
+    ["list"], ["stats"], ["history"]])
+def test_a_student_command_loads_no_dataclass_of_mldrill(tmp_path, args) -> None:
+    """The modules the student commands load define their value classes with
+    `mldrill.record`: a dataclass costs about 0.7 ms to define at import, and these commands
+    load about 50 value classes before they print anything (benchmarks/startup.py)."""
+    code = (f"import sys\nsys.argv = ['mldrill', *{args!r}]\n"
+            "from mldrill.cli.app import main\n"
+            "try:\n    main()\nexcept (SystemExit, EOFError, KeyboardInterrupt):\n    pass\n"
+            "import dataclasses\n"
+            "print('DATACLASSES', ' '.join(sorted(f'{m}.{k}' for m, mod in list(sys.modules"
+            ".items()) if m.startswith('mldrill') for k, v in list(vars(mod).items())"
+            " if isinstance(v, type) and dataclasses.is_dataclass(v) and v.__module__ == m)))\n")
+    env = {**os.environ, "MLDRILL_CACHE": str(tmp_path / "cache"),
+           "MLDRILL_HOME": str(tmp_path / "home")}
+    for _ in range(2):  # the first run fills the bank cache; the second starts from it
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=env, stdin=subprocess.DEVNULL, timeout=300)
+    line = next(x for x in out.stdout.splitlines() if x.startswith("DATACLASSES"))
+    assert line.split()[1:] == [], out.stderr[-2000:]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mldrill.errors import AnswerParseError
+from mldrill.expr.convert import MAX_DEPTH
 from mldrill.expr.functions import FORBIDDEN_IN_ANSWERS, SCALAR_STUDENT
-from mldrill.expr.parse import MAX_DEPTH, MAX_LENGTH, REFERENCE, check_names, parse
+from mldrill.expr.parse import MAX_LENGTH, REFERENCE, check_names, parse
 
 ATTR = "is not allowed (the only attribute is .T, the transpose)"
 CALL_ATTR = ("is not allowed: call functions by name, e.g. inv(K) instead of "

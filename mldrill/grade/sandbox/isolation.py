@@ -18,19 +18,19 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from mldrill import THREAD_VARS
 from mldrill.grade.sandbox.view import WORK, Runtime, View, plan_view, runtime, stdlib_entries
+from mldrill.record import replace
 
 if TYPE_CHECKING:
     from mldrill.values import Json, JsonObject
 
 NOBODY = 65534
 SETUP_FAILED = 120
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 # imports numpy the way the harness does: by path, with no site-packages on sys.path
 IMPORT_NUMPY = (
     "import importlib.util as u, os, sys; d = sys.argv[1]; "
