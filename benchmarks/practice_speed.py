@@ -207,8 +207,13 @@ def main() -> None:
 
         print(f"1. start-up in a pty, {args.runs} runs (median / p95)")
         base = time_to_exit([py, "-c", "import numpy"], env, args.runs)
+        from mldrill import THREAD_VARS
+
+        one_thread = {**env, **dict.fromkeys(THREAD_VARS, "1")}  # numpy as mldrill has it
         rows = [("python -c pass", time_to_exit([py, "-c", "pass"], env, args.runs)),
                 ("python -c 'import numpy' (baseline)", base),
+                ("  the same with one BLAS thread",
+                 time_to_exit([py, "-c", "import numpy"], one_thread, args.runs)),
                 (f"mldrill practice {STARTUP[0]} to prompt",
                  time_to_prompt(practice_args(*STARTUP), "out> ", env, args.runs))]
         bmed = stats(base)[0]

@@ -1,6 +1,6 @@
 """`python -m mldrill` runs the same CLI as the `mldrill` script."""
 
-from mldrill.cli.app import main
+from mldrill.cli.app import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

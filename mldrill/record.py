@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
+from reprlib import recursive_repr
 from typing import Any, ClassVar, TypeVar, dataclass_transform, get_origin, overload
 
 T = TypeVar("T")
@@ -185,6 +186,7 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
         self.__post_init__()
 
 
+@recursive_repr()  # a record that holds itself shows "..." there, as a dataclass does
 def _repr(self: Any) -> str:
     t: _Table = type(self).__record__
     shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in t.shown)

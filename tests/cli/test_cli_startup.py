@@ -141,3 +141,17 @@ def test_a_student_command_loads_no_dataclass_of_mldrill(tmp_path, args) -> None
                              env=env, stdin=subprocess.DEVNULL, timeout=300)
     line = next(x for x in out.stdout.splitlines() if x.startswith("DATACLASSES"))
     assert line.split()[1:] == [], out.stderr[-2000:]
+
+
+def test_the_console_script_exits_with_main_s_status_and_frozen_objects() -> None:
+    """`entry()` (the console script, `python -m mldrill`) exits as `main()` does, with the
+    objects frozen so that the interpreter's last collection skips them."""
+    code = ("import gc, sys\nsys.argv = ['mldrill', *sys.argv[1:]]\n"
+            "from mldrill.cli.app import entry\n"
+            "try:\n    entry()\nexcept SystemExit as e:\n"
+            "    print('STATUS', e.code, gc.get_freeze_count() > 1000)\n    raise\n")
+    for args, status in ((["--version"], 0), (["show", "nope"], 2), (["list"], 0)):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == status, out.stderr
+        assert f"STATUS {status} True" in out.stdout

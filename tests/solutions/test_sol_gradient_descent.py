@@ -191,3 +191,11 @@ def test_linreg_rejects_bad_input(sol):
         sol.linreg_mse_grad(X_HAND, Y_HAND, w, rows=[])
     with pytest.raises(ValueError, match="learning rate"):
         sol.linreg_gd_step(X_HAND, Y_HAND, w, -0.1)
+
+
+def test_newton_poly_brute_on_the_quintic_plain_differences_missed(sol):
+    """f = 2x^2 + 2x^4 - 2x^5 at 0.75 (found by Hypothesis): plain central differences at
+    h = 1e-3 gave -4.38758 for the exact -4.3875; the extrapolated ones agree."""
+    c = [0.0, 0.0, 2.0, 0.0, 2.0, -2.0]
+    assert sol.newton_step_poly(c, 0.75) == pytest.approx(-4.3875)
+    assert sol.newton_step_poly_brute(c, 0.75) == pytest.approx(-4.3875, rel=1e-8)
