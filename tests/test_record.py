@@ -49,8 +49,17 @@ SHAPES = ["plain", "defaults", "factory", "uncompared", "unshown", "empty", "cla
           "kwonly"]
 
 
-def twins(shape: str, frozen: bool) -> tuple[type, type]:
-    """The same class made by `@record` and by `@dataclass`, both named `shape`."""
+def heat(cls: type) -> None:
+    """Build `cls` often enough that it gets its compiled `__init__` (record.HOT)."""
+    names = [f.name for f in rec.fields(cls)]
+    for _ in range(rec.HOT):
+        cls(**dict.fromkeys(names, 0))
+    assert cls.__init__ is not rec._init
+
+
+def twins(shape: str, frozen: bool, compiled: bool = False) -> tuple[type, type]:
+    """The same class made by `@record` and by `@dataclass`, both named `shape` (the
+    record's `__init__` the shared one, or its compiled own when `compiled`)."""
     made = []
     for maker, field_fn, tag in ((rec.record(frozen=frozen), rec.field, "R"),
                                  (dataclasses.dataclass(frozen=frozen), dataclasses.field,
@@ -59,6 +68,8 @@ def twins(shape: str, frozen: bool) -> tuple[type, type]:
         cls = maker(type(name, (), _body(shape, field_fn)))
         setattr(MODULE, name, cls)
         made.append(cls)
+    if compiled:
+        heat(made[0])
     return made[0], made[1]
 
 
@@ -81,14 +92,16 @@ NAMES = st.sampled_from(["a", "b", "c", "items", "value", "text", "name", "sourc
                          "kind", "bogus"])
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["shared-init", "compiled-init"])
 @pytest.mark.parametrize("frozen", [True, False])
 @pytest.mark.parametrize("shape", SHAPES)
 @settings(max_examples=60, deadline=None)
 @given(args=st.lists(ARG, max_size=4), kwargs=st.dictionaries(NAMES, ARG, max_size=3))
-def test_construction_matches_dataclass(shape: str, frozen: bool, args: list[Any],
-                                        kwargs: dict[str, Any]) -> None:
-    """Any call either builds the same fields in both twins or is refused by both."""
-    R, D = twins(shape, frozen)
+def test_construction_matches_dataclass(shape: str, frozen: bool, compiled: bool,
+                                        args: list[Any], kwargs: dict[str, Any]) -> None:
+    """Any call either builds the same fields in both twins or is refused by both, by the
+    shared `__init__` and by the one compiled for a class built often."""
+    R, D = twins(shape, frozen, compiled)
     r, d = outcome(R, *args, **kwargs), outcome(D, *args, **kwargs)
     assert r[0] == d[0], (r, d)
     if r[0] == "ok":
@@ -178,12 +191,17 @@ def test_inheritance_matches_dataclass() -> None:
         assert outcome(maker(frozen=True), type("Y", (mutable,), {})) == ("error", TypeError)
     R, D = made["R"], made["D"]
     assert R.__match_args__ == D.__match_args__ == ("op", "left", "implicit")
-    for args, kwargs in [(("+", 1), {}), (("+", 1, True), {"pos": 4}), (("+",), {}),
-                         ((), {"op": "-", "left": 2, "pos": 1}), (("+", 1, True, 5), {})]:
-        r, d = outcome(R, *args, **kwargs), outcome(D, *args, **kwargs)
-        assert r[0] == d[0]
-        if r[0] == "ok":
-            assert state(r[1]) == state(d[1])
+    calls = [(("+", 1), {}), (("+", 1, True), {"pos": 4}), (("+",), {}),
+             ((), {"op": "-", "left": 2, "pos": 1}), (("+", 1, True, 5), {}),
+             (("+", 1), {"pos": 2, "implicit": True}), (("+", 1), {"op": "-"})]
+    for hot in (False, True):
+        if hot:
+            heat(R)
+        for args, kwargs in calls:
+            r, d = outcome(R, *args, **kwargs), outcome(D, *args, **kwargs)
+            assert r[0] == d[0], (hot, args, kwargs)
+            if r[0] == "ok":
+                assert state(r[1]) == state(d[1])
     assert R("+", 1, pos=3) == R("+", 1, pos=9)  # pos is not compared
     assert R("+", 1) != R("-", 1)
 
@@ -221,9 +239,13 @@ def test_post_init_runs_after_the_fields_are_set() -> None:
                 raise ValueError("not positive")
             object.__setattr__(self, "doubled", 2 * self.value)
 
-    assert Positive(3).doubled == 6
-    with pytest.raises(ValueError, match="not positive"):
-        Positive(-1)
+    for _ in range(2):  # the shared __init__, then (after rec.HOT builds) the compiled one
+        assert Positive(3).doubled == 6
+        with pytest.raises(ValueError, match="not positive"):
+            Positive(-1)
+        for _ in range(rec.HOT):
+            Positive(1)
+    assert Positive.__init__ is not rec._init
 
 
 def test_asdict_gives_the_fields_as_they_are() -> None:
@@ -306,3 +328,18 @@ def test_a_record_that_holds_itself_repr_s_as_a_dataclass_does() -> None:
     r, d = R(1, "x"), D(1, "x")
     r.b, d.b = [r], [d]
     assert repr(r).replace("R_", "D_") == repr(d)
+
+
+def test_a_subclass_that_is_not_a_record_keeps_the_shared_init() -> None:
+    """A plain subclass of a record builds as its base does, before and after the base
+    gets its compiled `__init__`, and never gets one of its own."""
+    R, _ = twins("defaults", True)
+
+    class Plain(R):  # type: ignore[misc, valid-type]
+        pass
+
+    for _ in range(rec.HOT + 2):
+        assert state(Plain(1)) == state(R(1)) == {"a": 1, "b": "x", "c": 1.5}
+    assert "__init__" not in Plain.__dict__ and R.__init__ is not rec._init
+    with pytest.raises(AttributeError):
+        Plain(1).a = 2

@@ -72,7 +72,7 @@ def test_a_start_builds_only_its_command_and_keeps_every_message() -> None:
     assert "practice" in run("--help").stdout and "grade" in run("--help").stdout
 
 
-def test_show_imports_only_what_its_variant_needs(tmp_path) -> None:
+def test_show_imports_only_what_its_variant_needs(warm_home) -> None:
     """A numeric problem's `show` needs neither typer (plain arguments: fastpath.py), nor
     the LaTeX reader (answers only), nor the answer kinds it does not meet (each kind's
     module is imported on first lookup, answers/base.KINDS)."""
@@ -80,10 +80,8 @@ def test_show_imports_only_what_its_variant_needs(tmp_path) -> None:
             "from mldrill.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('MODULES', ' '.join(sorted(sys.modules)))\n")
-    env = {**os.environ, "MLDRILL_CACHE": str(tmp_path / "cache")}
-    for _ in range(2):  # the second run starts from the bank index
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True, env=env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=warm_home)  # starts from the bank index
     modules = set(next(x for x in out.stdout.splitlines()
                        if x.startswith("MODULES")).split()[1:])
     assert "mldrill.variants.generate" in modules
@@ -118,12 +116,24 @@ def test_a_full_disk_is_reported_as_the_system_s_not_as_a_bug() -> None:
     assert "No space left on device" in out.stderr and "bug" not in out.stderr
 
 
+@pytest.fixture(scope="module")
+def warm_home(tmp_path_factory) -> dict[str, str]:
+    """An environment whose bank cache and index are filled (by one `list`), as after a
+    student's first run."""
+    root = tmp_path_factory.mktemp("warm")
+    env = {**os.environ, "MLDRILL_CACHE": str(root / "cache"),
+           "MLDRILL_HOME": str(root / "home")}
+    subprocess.run([sys.executable, "-m", "mldrill", "list"], env=env, check=True,
+                   capture_output=True, timeout=300)
+    return env
+
+
 @pytest.mark.parametrize("args", [
     ["show", "backprop-sigmoid-derivative", "--seed", "1"],
     ["check", "backprop-sigmoid-derivative", "--seed", "1", "a=1"],
     ["practice", "backprop", "--no-save"], ["exam", "--no-save"],
     ["list"], ["stats"], ["history"]])
-def test_a_student_command_loads_no_dataclass_of_mldrill(tmp_path, args) -> None:
+def test_a_student_command_loads_no_dataclass_of_mldrill(warm_home, args) -> None:
     """The modules the student commands load define their value classes with
     `mldrill.record`: a dataclass costs about 0.7 ms to define at import, and these commands
     load about 50 value classes before they print anything (benchmarks/startup.py)."""
@@ -134,11 +144,8 @@ def test_a_student_command_loads_no_dataclass_of_mldrill(tmp_path, args) -> None
             "print('DATACLASSES', ' '.join(sorted(f'{m}.{k}' for m, mod in list(sys.modules"
             ".items()) if m.startswith('mldrill') for k, v in list(vars(mod).items())"
             " if isinstance(v, type) and dataclasses.is_dataclass(v) and v.__module__ == m)))\n")
-    env = {**os.environ, "MLDRILL_CACHE": str(tmp_path / "cache"),
-           "MLDRILL_HOME": str(tmp_path / "home")}
-    for _ in range(2):  # the first run fills the bank cache; the second starts from it
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env=env, stdin=subprocess.DEVNULL, timeout=300)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=warm_home, stdin=subprocess.DEVNULL, timeout=300)
     line = next(x for x in out.stdout.splitlines() if x.startswith("DATACLASSES"))
     assert line.split()[1:] == [], out.stderr[-2000:]
 

@@ -49,16 +49,18 @@ def test_another_system_asks_platformdirs(monkeypatch) -> None:
 
 
 def test_a_plain_start_does_not_import_platformdirs(tmp_path) -> None:
-    """`list` with an absolute HOME finds its cache without importing platformdirs."""
+    """With an absolute HOME, the bank cache and the progress database are found without
+    importing platformdirs."""
     import os
     import subprocess
 
-    code = ("import sys\nsys.argv = ['mldrill', 'list']\nfrom mldrill.cli.app import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('PLATFORMDIRS', 'platformdirs' in sys.modules)\n")
+    code = ("import sys\nfrom mldrill.bank.cache import cache_root\n"
+            "from mldrill.progress.store import default_home\n"
+            "print(cache_root(), default_home(), 'platformdirs' in sys.modules)\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLDRILL_", "XDG_"))}
     env["HOME"] = str(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, timeout=300)
-    assert "PLATFORMDIRS False" in out.stdout, out.stderr[-2000:]
-    assert (tmp_path / ".cache" / "mldrill").is_dir()
+    assert out.stdout.split() == [str(tmp_path / ".cache" / "mldrill"),
+                                  str(tmp_path / ".local" / "share" / "mldrill"),
+                                  "False"], out.stderr[-2000:]
