@@ -156,8 +156,20 @@ class Earlier:
 
 
 def read_earlier(family: ProblemFamily, name: str, text: str | None, ctx: Context
-             ) -> Earlier | str:
-    """The student's answer to an earlier part, read and judged, or why it cannot be used."""
+                 ) -> Earlier | str:
+    """The student's answer to an earlier part, read and judged, or why it cannot be used.
+    Read once per variant and text (judging each later part reads the same earlier answers
+    again); an array value is handed out as a copy, so no caller can change another's."""
+    typed = None if text is None else str(text)  # as read: a hashable key whatever it was
+    got = ctx.cached(("earlier", family.id, name, typed),
+                     lambda: _read_earlier(family, name, typed, ctx))
+    if isinstance(got, Earlier) and isinstance(got.value, np.ndarray):
+        return replace(got, value=got.value.copy())
+    return got
+
+
+def _read_earlier(family: ProblemFamily, name: str, text: str | None, ctx: Context
+                  ) -> Earlier | str:
     spec = family.part(name)
     if text is None or not str(text).strip():
         return f"you gave no {name}"

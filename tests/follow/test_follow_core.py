@@ -311,3 +311,33 @@ def test_follow_through_that_shows_on_few_variants_is_not_called_broken(tmp_path
     report = selftest_family(family, range(3), cat.functions)
     assert report.ok, report.errors
     assert not any("follows through" in w for w in report.warnings), report.warnings
+
+
+def test_an_earlier_answer_is_read_once_per_variant_and_handed_out_as_a_copy(
+        monkeypatch) -> None:
+    """Judging each later part reads the same earlier answers: they are read and judged once
+    per variant and text, and each reader gets its own copy of an array (changing one
+    changes no other)."""
+    import numpy as np
+
+    from mldrill.answers import follow
+
+    cat = load_catalog(strict=False)
+    family = cat.families["conv-pool-relu-pipeline"]
+    v = make_variant(family, 5, cat.functions)
+    judged = []
+    real = follow.check_part
+    monkeypatch.setattr(follow, "check_part",
+                        lambda spec, text, ctx: judged.append(text) or real(spec, text, ctx))
+    text = v.answer_text("J")
+    first = follow.read_earlier(family, "J", text, v.context)
+    second = follow.read_earlier(family, "J", text, v.context)
+    assert not isinstance(first, str) and not isinstance(second, str)
+    assert judged == [text] and first.result == second.result
+    assert first.value is not second.value and np.array_equal(first.value, second.value)
+    first.value[...] = 0
+    assert np.array_equal(second.value, follow.read_earlier(family, "J", text, v.context).value)
+    assert not np.array_equal(first.value, second.value)
+    other = make_variant(family, 6, cat.functions)  # another variant reads for itself
+    follow.read_earlier(family, "J", text, other.context)
+    assert judged == [text, text]
