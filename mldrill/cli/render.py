@@ -113,8 +113,9 @@ def indent_block(label: str, text: str, indent: str = "") -> str:
 def render_part_header(con: Console, part: RenderedPart) -> None:
     """A part as it is asked: name, prompt and points, the choices, the expected form."""
     label = part.prompt if part.prompt != part.name else ""
-    plain(con, f"\n{part.name}: {label}".rstrip(": ") + f"   [{part.points:g} point"
-               f"{'s' if part.points != 1 else ''}]", "bold")
+    header = f"{part.name}: {label}".rstrip(": ") + \
+        f"   [{part.points:g} point{'s' if part.points != 1 else ''}]"
+    plain(con, "\n" + wrap_prose(header, con.width), "bold")  # "[1 point]" is never split
     for letter, choice in part.choices:
         plain(con, f"  {letter}) {choice}")
     plain(con, wrap_prose(f"answer as {part.form}", con.width), "dim")

@@ -64,3 +64,20 @@ def test_the_caret_under_a_long_answer_sits_under_its_character(monkeypatch, cap
         k = next(i for i, line in enumerate(got) if line.strip() == "^")
         assert got[k - 1][got[k].index("^")] == "1"  # the "1" of "19"
         assert "".join(g[2:] for i, g in enumerate(got) if i != k) == text
+
+
+def test_a_part_header_wraps_at_spaces_and_keeps_its_points_whole(monkeypatch, capsys) -> None:
+    """A part's header longer than the terminal wraps between words; `[1 point]` is never
+    split (it was: `[1 point` at the end of one line and `]` alone on the next)."""
+    from mldrill.bank.catalog import load_catalog
+    from mldrill.variants.generate import make_variant
+
+    monkeypatch.setenv("COLUMNS", "80")
+    cat = load_catalog(strict=False)
+    variant = make_variant(cat.families["kernel-value"], 57530, cat.functions)
+    rbf = next(p for p in variant.parts if p.name == "rbf")
+    render.render_part_header(render.console(), rbf)
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    assert any(line.endswith("[1 point]") for line in lines), lines
+    assert "rbf: b) the RBF kernel" in lines[1]
