@@ -95,7 +95,7 @@ NAMES = st.sampled_from(["a", "b", "c", "items", "value", "text", "name", "sourc
 @pytest.mark.parametrize("compiled", [False, True], ids=["shared-init", "compiled-init"])
 @pytest.mark.parametrize("frozen", [True, False])
 @pytest.mark.parametrize("shape", SHAPES)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)  # x 32 class shapes: about 1000 calls a run
 @given(args=st.lists(ARG, max_size=4), kwargs=st.dictionaries(NAMES, ARG, max_size=3))
 def test_construction_matches_dataclass(shape: str, frozen: bool, compiled: bool,
                                         args: list[Any], kwargs: dict[str, Any]) -> None:
