@@ -30,3 +30,16 @@ def test_integer_range_is_inclusive_and_uniform_enough() -> None:
 
 GOLDEN_INTS = [6, 8, 9, 3, 9, 0, 8, 6]  # SHA-256 seed words -> PCG64 -> rejection sampling
 GOLDEN_UNIFORM = 0.772223650362
+
+
+def test_a_stream_is_made_when_first_drawn_from_and_is_the_same_stream() -> None:
+    """A stream nobody draws from (a derived parameter's) never makes its bit generator;
+    one made late gives the values one made at once gives, through every method."""
+    unused = VariantRNG("p", 1).spawn("derived")
+    assert unused._made is None
+    early, late = VariantRNG("p", 2), VariantRNG("p", 2)
+    early._bits  # noqa: B018 - made at once
+    assert late._made is None
+    assert [early.integer(0, 9) for _ in range(5)] == [late.integer(0, 9) for _ in range(5)]
+    assert early.uniform() == late.uniform() and early.normal() == late.normal()
+    assert early.numpy().integers(0, 10**9) == late.numpy().integers(0, 10**9)
